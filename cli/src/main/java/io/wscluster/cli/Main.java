@@ -1,0 +1,47 @@
+package io.wscluster.cli;
+
+import io.wscluster.config.Setting;
+import io.wscluster.config.Settings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** {@code wsc}: the entry point. */
+@Command(name = "wsc", mixinStandardHelpOptions = true, version = "wsc 0.1.0",
+        description = "wscluster: a horizontally scaled WebSocket service.",
+        subcommands = {NodeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every command and its setting flags; tests execute it in process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (String name : new String[] {"node", "demo"}) {
+            addSettingOptions(cl.getSubcommands().get(name).getCommandSpec());
+        }
+        return cl;
+    }
+
+    /** One {@code --name VALUE} option per setting, with its default and variable in the help. */
+    private static void addSettingOptions(CommandSpec spec) {
+        for (Setting s : Settings.ALL) {
+            if (spec.findOption(s.flag()) != null) {
+                continue;
+            }
+            spec.addOption(OptionSpec.builder(s.flag())
+                    .paramLabel("<" + s.name() + ">")
+                    .type(String.class)
+                    .description(s.description() + " Default: " + s.defaultText() + ". Env: " + s.envName() + ".")
+                    .build());
+        }
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

@@ -1,0 +1,70 @@
+package io.wscluster.cli;
+
+import io.wscluster.NodeOptions;
+import io.wscluster.StartupException;
+import io.wscluster.WsCluster;
+import io.wscluster.config.ConfigException;
+import io.wscluster.config.ConfigLoader;
+import io.wscluster.config.Setting;
+import io.wscluster.config.Settings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wsc node}: one node, serving until SIGTERM or Ctrl-C, then stopping gracefully. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Start a wscluster node (embedded bus: no Redis needed).")
+public final class NodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "<file>", description = "YAML file of settings (weakest; then WSC_* variables; then flags).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        WsCluster node;
+        try {
+            node = WsCluster.builder().options(options(spec, config, NodeOptions.defaults())).start();
+        } catch (ConfigException | StartupException e) {
+            System.err.println("wsc " + spec.name() + ": " + e.getMessage());
+            return 2;
+        }
+        System.out.println("wscluster node " + node.nodeId() + " listening on " + node.url());
+        return serveUntilStopped(node);
+    }
+
+    /** Reads the configuration: file, then environment, then the setting flags given. */
+    static NodeOptions options(CommandSpec spec, Path config, NodeOptions base) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (Setting s : Settings.ALL) {
+            OptionSpec o = spec.findOption(s.flag());
+            if (o != null && o.getValue() != null) {
+                flags.put(s.name(), o.getValue());
+            }
+        }
+        return ConfigLoader.load(config, System.getenv(), flags, base);
+    }
+
+    /** Blocks until the JVM is asked to stop, then stops the node gracefully within its timeout. */
+    static int serveUntilStopped(WsCluster node) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.stop();
+            stopped.countDown();
+        }, "wsc-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package io.wscluster.bus;
+
+import io.wscluster.history.HistoryStore;
+import io.wscluster.protocol.Message;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Delivers messages to every node that has subscribers for them, and only to those.
+ *
+ * <p><b>Contract.</b> {@link #publish} places a room message in the room's stream (next offset of
+ * the current epoch, appended to history) and delivers it, in one atomic step: two publishes to one
+ * room are delivered to every node in the order of their offsets. Its future completes only after
+ * the message is accepted and stored; when the backend is unreachable it completes exceptionally
+ * and nothing was delivered, so a caller never acknowledges a dropped message.
+ *
+ * <p>A node receives room and user messages only for what it subscribed to with {@link
+ * #subscribeRoom} and {@link #subscribeUser}; broadcasts reach every node. Subscriptions are not
+ * counted: the caller subscribes once per room and unsubscribes when its last local subscriber
+ * leaves.
+ *
+ * <p><b>Threading.</b> Every method may be called from any thread and never blocks. Futures
+ * complete on an unspecified thread. Listener calls follow {@link BusListener}.
+ */
+public interface Bus extends AutoCloseable {
+
+    /** Starts delivery to {@code listener}. Called once, before anything else. */
+    void start(BusListener listener);
+
+    /** Places and delivers a room message; completes with the message as placed (epoch, offset). */
+    CompletionStage<Message> publish(Message message);
+
+    /** Delivers a message to every connection of its user, on any node. */
+    CompletionStage<Void> send(Message message);
+
+    /** Delivers a message to every connection of the cluster. */
+    CompletionStage<Void> broadcast(Message message);
+
+    /** Completes once this node receives the room's messages. */
+    CompletionStage<Void> subscribeRoom(String room);
+
+    CompletionStage<Void> unsubscribeRoom(String room);
+
+    /** Completes once this node receives the user's messages. */
+    CompletionStage<Void> subscribeUser(String user);
+
+    CompletionStage<Void> unsubscribeUser(String user);
+
+    /** The history this bus writes to. */
+    HistoryStore history();
+
+    /** Stops delivery and releases resources; never throws. */
+    @Override
+    void close();
+}

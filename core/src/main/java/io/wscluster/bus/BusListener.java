@@ -1,0 +1,19 @@
+package io.wscluster.bus;
+
+import io.wscluster.protocol.Message;
+
+/**
+ * Receives what the bus delivers to this node. Calls for one room arrive in offset order and never
+ * concurrently for the same room; implementations must return quickly and never block (they run on
+ * the bus's thread).
+ */
+public interface BusListener {
+    /** A room message (with epoch and offset) for a room this node subscribed to. */
+    void onRoomMessage(Message message);
+
+    /** A message for a user this node subscribed to. */
+    void onUserMessage(Message message);
+
+    /** A message for every connection of the cluster. */
+    void onBroadcast(Message message);
+}

@@ -1,0 +1,122 @@
+package io.wscluster.history;
+
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.StreamPosition;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Room streams held in memory: for each room an epoch, the latest offset and the newest
+ * {@code size} messages. A room untouched for {@code ttl} is forgotten by {@link #expire}, and the
+ * next use starts a new epoch, exactly as a Redis stream whose key expired would.
+ *
+ * <p>{@link #append} is the write side the embedded bus uses; it is atomic per room, so offsets
+ * strictly increase in the order appends return.
+ */
+public final class LocalHistory implements HistoryStore {
+    private final int size;
+    private final long ttlMillis;
+    private final ConcurrentHashMap<String, RoomLog> rooms = new ConcurrentHashMap<>();
+
+    public LocalHistory(int size, Duration ttl) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, was " + size);
+        }
+        this.size = size;
+        this.ttlMillis = Objects.requireNonNull(ttl, "ttl").toMillis();
+    }
+
+    /**
+     * Places a room message in its room's stream and hands the placed message to {@code then} while
+     * the room is still locked, so a caller that delivers inside {@code then} delivers in offset order.
+     */
+    public Message append(Message message, java.util.function.Consumer<Message> then) {
+        return locked(message.room(), log -> {
+            Message placed = message.at(log.epoch, log.offset + 1);
+            log.offset = placed.offset();
+            log.touched = System.currentTimeMillis();
+            if (size > 0) {
+                if (log.messages.size() == size) {
+                    log.messages.removeFirst();
+                }
+                log.messages.addLast(placed);
+            }
+            then.accept(placed);
+            return placed;
+        });
+    }
+
+    @Override
+    public CompletionStage<StreamPosition> position(String room) {
+        return CompletableFuture.completedFuture(locked(room, log -> new StreamPosition(log.epoch, log.offset)));
+    }
+
+    @Override
+    public CompletionStage<HistoryRead> read(String room, StreamPosition since, int limit) {
+        return CompletableFuture.completedFuture(locked(room, log -> {
+            StreamPosition latest = new StreamPosition(log.epoch, log.offset);
+            boolean sameEpoch = since != null && since.epoch().equals(log.epoch) && since.offset() <= log.offset;
+            long after = sameEpoch ? since.offset() : 0;
+            long oldestStored = log.messages.isEmpty() ? log.offset + 1 : log.messages.peekFirst().offset();
+            boolean recovered = sameEpoch && after + 1 >= oldestStored;
+            List<Message> found = new ArrayList<>();
+            for (Message m : log.messages) {
+                if (m.offset() > after) {
+                    found.add(m);
+                }
+            }
+            if (limit > 0 && found.size() > limit) {
+                found = found.subList(found.size() - limit, found.size());
+            }
+            return new HistoryRead(latest, found, recovered);
+        }));
+    }
+
+    /** Forgets rooms untouched for longer than the TTL; returns how many. */
+    public int expire(long nowMillis) {
+        int removed = 0;
+        for (var e : rooms.entrySet()) {
+            RoomLog log = e.getValue();
+            synchronized (log) {
+                if (nowMillis - log.touched > ttlMillis && rooms.remove(e.getKey(), log)) {
+                    log.expired = true;
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Rooms currently held. */
+    public int roomCount() {
+        return rooms.size();
+    }
+
+    /** Runs {@code action} holding the room's lock, on a log that {@link #expire} has not dropped. */
+    private <T> T locked(String room, java.util.function.Function<RoomLog, T> action) {
+        while (true) {
+            RoomLog log = rooms.computeIfAbsent(room, r -> new RoomLog());
+            synchronized (log) {
+                if (!log.expired) {
+                    log.touched = System.currentTimeMillis();
+                    return action.apply(log);
+                }
+            }
+        }
+    }
+
+    private static final class RoomLog {
+        final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        final ArrayDeque<Message> messages = new ArrayDeque<>();
+        long offset;
+        long touched = System.currentTimeMillis();
+        boolean expired;
+    }
+}

@@ -1,0 +1,400 @@
+package io.wscluster.hub;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.wscluster.bus.Bus;
+import io.wscluster.bus.BusListener;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.presence.PresenceStore;
+import io.wscluster.protocol.ClientFrame;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.security.Authorizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's sessions and what they subscribe to, and the bridge between them and the bus.
+ *
+ * <p>The transport creates one {@link HubShard} per event loop with {@link #newShard}, then calls
+ * {@link #open}, {@link #onFrame} and {@link #closed} for each session on that session's loop. The
+ * hub subscribes on the bus to a room or user when its first local session needs it and
+ * unsubscribes when the last one leaves, so messages cross only to nodes that need them.
+ */
+public final class Hub implements BusListener {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final String nodeId;
+    private final long pingMillis;
+    private final Bus bus;
+    private final PresenceStore presence;
+    private final Authorizer authorizer;
+    private final HubHooks hooks;
+    private final Map<String, OpHandler> ops;
+    private final NodeMetrics metrics;
+    private final ByteBufAllocator alloc;
+    private final List<HubShard> shards = new ArrayList<>();
+    private final ConcurrentHashMap<String, Interest> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Interest> users = new ConcurrentHashMap<>();
+    private volatile HubShard[] shardArray = new HubShard[0];
+
+    public Hub(HubConfig config) {
+        this.nodeId = config.nodeId();
+        this.pingMillis = config.pingMillis();
+        this.bus = config.bus();
+        this.presence = config.presence();
+        this.authorizer = config.authorizer();
+        this.hooks = config.hooks();
+        this.ops = Map.copyOf(config.ops());
+        this.metrics = config.metrics();
+        this.alloc = config.alloc();
+        metrics.gauge(NodeMetrics.ROOMS, "Rooms with local subscribers", rooms, Map::size);
+        bus.start(this);
+    }
+
+    /** Creates the shard for one event loop; call once per loop, before any session opens. */
+    public synchronized HubShard newShard(Executor executor, BooleanSupplier inExecutor) {
+        HubShard shard = new HubShard(shards.size(), executor, inExecutor, metrics);
+        shards.add(shard);
+        shardArray = shards.toArray(new HubShard[0]);
+        return shard;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Bus bus() {
+        return bus;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    // ---- session lifecycle, on the session's loop ----
+
+    /** Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}. */
+    public void open(Session s, HubShard shard) {
+        shard.add(s);
+        metrics.connectionOpened();
+        try {
+            hooks.onConnect(s);
+        } catch (ProtocolException e) {
+            fail(s, e);
+            s.close(CloseCode.POLICY_VIOLATION, e.getMessage());
+            return;
+        }
+        if (s.userId() != null && shard.addUserSession(s)) {
+            acquire(users, s.userId(), shard, bus::subscribeUser);
+        }
+        s.send(ServerFrames.welcome(s.id(), nodeId, s.userId(), pingMillis));
+    }
+
+    /** Forgets a closed session: its subscriptions, presence entries and user registration. */
+    public void closed(Session s) {
+        if (s.closed) {
+            return;
+        }
+        s.closed = true;
+        HubShard shard = s.shard;
+        if (s.subscriptions != null) {
+            for (Subscription sub : s.subscriptions.values()) {
+                leaveRoom(sub);
+            }
+            s.subscriptions = null;
+        }
+        if (s.userId() != null && shard.removeUserSession(s)) {
+            release(users, s.userId(), shard, bus::unsubscribeUser);
+        }
+        shard.remove(s);
+        metrics.connectionClosed();
+        try {
+            hooks.onDisconnect(s);
+        } catch (RuntimeException e) {
+            log.warn("disconnect hook failed for session {}", s.id(), e);
+        }
+    }
+
+    /** Handles one request; errors become {@code error} frames and the connection stays open. */
+    public void onFrame(Session s, ClientFrame frame) {
+        metrics.messageIn();
+        try {
+            dispatch(s, frame);
+        } catch (ProtocolException e) {
+            fail(s, e.withRequestId(frame.id()));
+        } catch (RuntimeException e) {
+            log.error("request {} failed on session {}", frame.getClass().getSimpleName(), s.id(), e);
+            fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
+        }
+    }
+
+    /** Sends an error frame for a request that could not even be parsed. */
+    public void reject(Session s, ProtocolException e) {
+        metrics.messageIn();
+        fail(s, e);
+    }
+
+    private void dispatch(Session s, ClientFrame frame) {
+        if (frame instanceof ClientFrame.Subscribe f) {
+            new SubscribeFlow(this, s, f).start();
+        } else if (frame instanceof ClientFrame.Unsubscribe f) {
+            unsubscribe(s, f);
+        } else if (frame instanceof ClientFrame.Publish f) {
+            requirePublish(s, f.room());
+            reply(s, f.id(), publish(Message.toRoom(f.room(), f.data(), s.userId(), f.priority())),
+                    placed -> ServerFrames.ack(f.id(), placed.offset()));
+        } else if (frame instanceof ClientFrame.Send f) {
+            reply(s, f.id(), send(Message.toUser(f.user(), f.data(), s.userId(), f.priority())),
+                    v -> ServerFrames.ack(f.id(), -1));
+        } else if (frame instanceof ClientFrame.Broadcast f) {
+            reply(s, f.id(), broadcast(Message.toAll(f.data(), s.userId(), f.priority())),
+                    v -> ServerFrames.ack(f.id(), -1));
+        } else if (frame instanceof ClientFrame.Presence f) {
+            requireSubscribe(s, f.room());
+            reply(s, f.id(), presence.get(f.room()),
+                    p -> ServerFrames.presence(f.id(), f.room(), p.users(), p.connections()));
+        } else if (frame instanceof ClientFrame.History f) {
+            requireSubscribe(s, f.room());
+            reply(s, f.id(), bus.history().read(f.room(), f.since(), f.limit()),
+                    h -> ServerFrames.history(f.id(), f.room(), h.latest(), h.messages()));
+        } else if (frame instanceof ClientFrame.Ping f) {
+            s.send(ServerFrames.pong(f.id()));
+        } else if (frame instanceof ClientFrame.Custom f) {
+            OpHandler handler = ops.get(f.op());
+            if (handler == null) {
+                throw ProtocolException.badRequest("unknown op '" + f.op() + "'");
+            }
+            CompletionStage<com.fasterxml.jackson.databind.JsonNode> result = handler.handle(s, f.frame());
+            if (result != null) {
+                onLoop(s, result, (data, error) -> {
+                    if (error != null) {
+                        fail(s, asProtocolError(error, f.id()));
+                    } else if (data != null) {
+                        s.send(ServerFrames.reply(f.id(), data));
+                    }
+                });
+            }
+        } else {
+            throw new IllegalStateException("unhandled frame " + frame);
+        }
+    }
+
+    // ---- publishing, from any thread ----
+
+    /** Publishes to a room; completes with the message as placed, or exceptionally when the bus refused it. */
+    public CompletionStage<Message> publish(Message message) {
+        return bus.publish(message).thenApply(placed -> {
+            metrics.published();
+            return placed;
+        });
+    }
+
+    public CompletionStage<Void> send(Message message) {
+        return bus.send(message);
+    }
+
+    public CompletionStage<Void> broadcast(Message message) {
+        return bus.broadcast(message);
+    }
+
+    // ---- bus delivery, on the bus's thread ----
+
+    @Override
+    public void onRoomMessage(Message message) {
+        Interest interest = rooms.get(message.room());
+        if (interest != null) {
+            fanOut(message, interest);
+        }
+    }
+
+    @Override
+    public void onUserMessage(Message message) {
+        Interest interest = users.get(message.user());
+        if (interest != null) {
+            fanOut(message, interest);
+        }
+    }
+
+    @Override
+    public void onBroadcast(Message message) {
+        HubShard[] all = shardArray;
+        SharedFrame frame = new SharedFrame(message, alloc, all.length);
+        for (HubShard shard : all) {
+            shard.enqueue(frame);
+        }
+    }
+
+    private void fanOut(Message message, Interest interest) {
+        HubShard[] all = shardArray;
+        int holders = 0;
+        for (HubShard shard : all) {
+            if (interest.on(shard)) {
+                holders++;
+            }
+        }
+        if (holders == 0) {
+            return;
+        }
+        SharedFrame frame = new SharedFrame(message, alloc, holders);
+        int given = 0;
+        for (HubShard shard : all) {
+            if (given < holders && interest.on(shard)) {
+                shard.enqueue(frame);
+                given++;
+            }
+        }
+        // Interest may have shrunk between the two passes: drop the references nobody took.
+        for (; given < holders; given++) {
+            frame.release();
+        }
+    }
+
+    // ---- subscriptions ----
+
+    /** Adds a pending subscription and makes sure the bus delivers the room here; completes when it does. */
+    CompletionStage<Void> joinRoom(Subscription sub) {
+        HubShard shard = sub.session.shard;
+        sub.session.subscriptionsForUpdate().put(sub.room, sub);
+        shard.addMember(sub);
+        return acquire(rooms, sub.room, shard, bus::subscribeRoom);
+    }
+
+    private void unsubscribe(Session s, ClientFrame.Unsubscribe f) {
+        Subscription sub = s.subscriptions == null ? null : s.subscriptions.remove(f.room());
+        if (sub != null) {
+            leaveRoom(sub);
+        }
+        s.send(ServerFrames.unsubscribed(f.id(), f.room()));
+    }
+
+    void leaveRoom(Subscription sub) {
+        HubShard shard = sub.session.shard;
+        shard.removeMember(sub);
+        release(rooms, sub.room, shard, bus::unsubscribeRoom);
+        if (sub.live) {
+            presence.leave(sub.room, sub.session.id());
+        }
+    }
+
+    void requireSubscribe(Session s, String room) {
+        if (!authorizer.canSubscribe(s.principal(), room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "no subscribe permission on room '" + room + "'");
+        }
+    }
+
+    private void requirePublish(Session s, String room) {
+        if (!authorizer.canPublish(s.principal(), room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "no publish permission on room '" + room + "'");
+        }
+    }
+
+    PresenceStore presence() {
+        return presence;
+    }
+
+    /**
+     * Counts one more local holder of a room or user on {@code shard}; the first holder on the node
+     * subscribes on the bus. Returns when the bus delivers it here.
+     */
+    private CompletionStage<Void> acquire(ConcurrentHashMap<String, Interest> map, String key, HubShard shard,
+                                          java.util.function.Function<String, CompletionStage<Void>> subscribe) {
+        Interest interest = map.compute(key, (k, existing) -> {
+            Interest i = existing == null ? new Interest(shardArray.length) : existing;
+            if (i.total++ == 0) {
+                i.ready = subscribe.apply(k).toCompletableFuture();
+            }
+            i.add(shard, 1);
+            return i;
+        });
+        return interest.ready;
+    }
+
+    private void release(ConcurrentHashMap<String, Interest> map, String key, HubShard shard,
+                         java.util.function.Function<String, CompletionStage<Void>> unsubscribe) {
+        map.computeIfPresent(key, (k, i) -> {
+            i.add(shard, -1);
+            if (--i.total == 0) {
+                unsubscribe.apply(k);
+                return null;
+            }
+            return i;
+        });
+    }
+
+    // ---- replies ----
+
+    /** Runs {@code then} on the session's loop when {@code stage} completes: inline when it already has. */
+    <T> void onLoop(Session s, CompletionStage<T> stage, java.util.function.BiConsumer<T, Throwable> then) {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        if (f.isDone() && s.shard.inExecutor()) {
+            T value = null;
+            Throwable error = null;
+            try {
+                value = f.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                error = e.getCause() == null ? e : e.getCause();
+            }
+            then.accept(value, error);
+        } else {
+            f.whenCompleteAsync((v, e) -> then.accept(v, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e),
+                    s.shard.executor());
+        }
+    }
+
+    private <T> void reply(Session s, long id, CompletionStage<T> stage,
+                           java.util.function.Function<T, io.wscluster.protocol.OutboundFrame> ok) {
+        onLoop(s, stage, (value, error) -> {
+            if (error != null) {
+                fail(s, asProtocolError(error, id));
+            } else {
+                s.send(ok.apply(value));
+            }
+        });
+    }
+
+    void fail(Session s, ProtocolException e) {
+        metrics.error(e.code());
+        s.send(ServerFrames.error(e));
+    }
+
+    /** Maps a failure to what the client is told: its own code, or {@code unavailable} for a bus failure. */
+    ProtocolException asProtocolError(Throwable error, long id) {
+        if (error instanceof ProtocolException pe) {
+            return pe.withRequestId(id);
+        }
+        log.warn("request {} failed: {}", id, error.toString());
+        return new ProtocolException(ErrorCode.UNAVAILABLE, "the cluster bus is unavailable; nothing was accepted", id);
+    }
+
+    /** Local holders of one room or user, per shard, and the bus subscription they wait on. */
+    private static final class Interest {
+        final java.util.concurrent.atomic.AtomicIntegerArray perShard;
+        int total;
+        CompletableFuture<Void> ready;
+
+        Interest(int shards) {
+            perShard = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(shards, 1));
+        }
+
+        void add(HubShard shard, int delta) {
+            perShard.addAndGet(shard.index(), delta);
+        }
+
+        boolean on(HubShard shard) {
+            return shard.index() < perShard.length() && perShard.get(shard.index()) > 0;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.wscluster.hub;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.wscluster.bus.Bus;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.presence.PresenceStore;
+import io.wscluster.security.Authorizer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
+public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, Authorizer authorizer,
+                        HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc) {
+
+    public HubConfig {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(metrics, "metrics");
+        authorizer = authorizer == null ? Authorizer.ALLOW_ALL : authorizer;
+        hooks = hooks == null ? HubHooks.NONE : hooks;
+        ops = ops == null ? Map.of() : Map.copyOf(ops);
+        alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String nodeId;
+        private Duration ping = Duration.ofSeconds(25);
+        private Bus bus;
+        private PresenceStore presence;
+        private Authorizer authorizer;
+        private HubHooks hooks;
+        private Map<String, OpHandler> ops;
+        private NodeMetrics metrics;
+        private ByteBufAllocator alloc;
+
+        public Builder nodeId(String v) { nodeId = v; return this; }
+        public Builder pingInterval(Duration v) { ping = v; return this; }
+        public Builder bus(Bus v) { bus = v; return this; }
+        public Builder presence(PresenceStore v) { presence = v; return this; }
+        public Builder authorizer(Authorizer v) { authorizer = v; return this; }
+        public Builder hooks(HubHooks v) { hooks = v; return this; }
+        public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
+        public Builder metrics(NodeMetrics v) { metrics = v; return this; }
+        public Builder alloc(ByteBufAllocator v) { alloc = v; return this; }
+
+        public HubConfig build() {
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, authorizer, hooks, ops, metrics, alloc);
+        }
+    }
+}

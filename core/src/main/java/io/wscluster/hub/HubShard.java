@@ -1,0 +1,225 @@
+package io.wscluster.hub;
+
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.protocol.Message;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The sessions of one event loop and their rooms and users. All state is confined to {@link
+ * #executor()}; other threads reach it only through {@link #enqueue}, which batches deliveries so a
+ * burst of bus messages costs one task and one flush per touched session.
+ */
+public final class HubShard {
+    private final int index;
+    private final Executor executor;
+    private final java.util.function.BooleanSupplier inExecutor;
+    private final NodeMetrics metrics;
+    private final Map<String, RoomMembers> rooms = new HashMap<>();
+    private final Map<String, List<Session>> users = new HashMap<>();
+    private Session[] sessions = new Session[64];
+    private int sessionCount;
+
+    private final Queue<SharedFrame> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    private final List<Session> dirty = new ArrayList<>();
+    private boolean flushScheduled;
+    private final Runnable flushTask = this::flushDirty;
+
+    HubShard(int index, Executor executor, java.util.function.BooleanSupplier inExecutor, NodeMetrics metrics) {
+        this.index = index;
+        this.executor = executor;
+        this.inExecutor = inExecutor;
+        this.metrics = metrics;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** The executor (event loop) that owns this shard. */
+    public Executor executor() {
+        return executor;
+    }
+
+    /** Calls {@code action} for every session of this shard; only on the shard's executor. */
+    public void forEachSession(Consumer<Session> action) {
+        for (int i = sessionCount - 1; i >= 0; i--) {
+            action.accept(sessions[i]);
+        }
+    }
+
+    /** True when the calling thread is this shard's executor. */
+    public boolean inExecutor() {
+        return inExecutor.getAsBoolean();
+    }
+
+    public int sessionCount() {
+        return sessionCount;
+    }
+
+    void add(Session s) {
+        if (sessionCount == sessions.length) {
+            sessions = Arrays.copyOf(sessions, sessionCount * 2);
+        }
+        s.shard = this;
+        s.index = sessionCount;
+        sessions[sessionCount++] = s;
+    }
+
+    void remove(Session s) {
+        int i = s.index;
+        if (i < 0 || i >= sessionCount || sessions[i] != s) {
+            return;
+        }
+        Session last = sessions[--sessionCount];
+        sessions[i] = last;
+        last.index = i;
+        sessions[sessionCount] = null;
+        s.index = -1;
+        dirty.remove(s);
+    }
+
+    /** Adds a subscription; returns true when it is the first of its room on this shard. */
+    boolean addMember(Subscription sub) {
+        RoomMembers members = rooms.get(sub.room);
+        boolean first = members == null;
+        if (first) {
+            members = new RoomMembers();
+            rooms.put(sub.room, members);
+        }
+        members.add(sub);
+        return first;
+    }
+
+    /** Removes a subscription; returns true when it was the last of its room on this shard. */
+    boolean removeMember(Subscription sub) {
+        RoomMembers members = rooms.get(sub.room);
+        if (members == null) {
+            return false;
+        }
+        members.remove(sub);
+        if (members.size() == 0) {
+            rooms.remove(sub.room);
+            return true;
+        }
+        return false;
+    }
+
+    /** Adds a session of a user; returns true when it is the user's first on this shard. */
+    boolean addUserSession(Session s) {
+        List<Session> list = users.computeIfAbsent(s.userId(), u -> new ArrayList<>(1));
+        list.add(s);
+        return list.size() == 1;
+    }
+
+    /** Removes a session of a user; returns true when it was the user's last on this shard. */
+    boolean removeUserSession(Session s) {
+        List<Session> list = users.get(s.userId());
+        if (list == null || !list.remove(s)) {
+            return false;
+        }
+        if (list.isEmpty()) {
+            users.remove(s.userId());
+            return true;
+        }
+        return false;
+    }
+
+    /** Queues a shared frame for delivery on this shard; callable from any thread. */
+    void enqueue(SharedFrame frame) {
+        inbox.add(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            executor.execute(drain);
+        }
+    }
+
+    private void drain() {
+        int delivered = 0;
+        SharedFrame f;
+        while (true) {
+            while ((f = inbox.poll()) != null) {
+                try {
+                    delivered += deliver(f);
+                } finally {
+                    f.release();
+                }
+            }
+            drainScheduled.set(false);
+            // A producer may have added after our last poll but seen the flag still set.
+            if (inbox.isEmpty() || !drainScheduled.compareAndSet(false, true)) {
+                break;
+            }
+        }
+        metrics.messagesOut(delivered);
+        flushDirty();
+    }
+
+    private int deliver(SharedFrame frame) {
+        Message m = frame.message();
+        int n = 0;
+        switch (m.target()) {
+            case ROOM: {
+                RoomMembers members = rooms.get(m.room());
+                if (members != null) {
+                    for (int i = 0; i < members.size(); i++) {
+                        if (members.get(i).offer(m, frame)) {
+                            n++;
+                        }
+                    }
+                }
+                break;
+            }
+            case USER: {
+                List<Session> list = users.get(m.user());
+                if (list != null) {
+                    for (Session s : list) {
+                        s.deliver(frame);
+                        n++;
+                    }
+                }
+                break;
+            }
+            case BROADCAST:
+                for (int i = 0; i < sessionCount; i++) {
+                    sessions[i].deliver(frame);
+                }
+                n = sessionCount;
+                break;
+            default:
+                throw new IllegalStateException("unknown target " + m.target());
+        }
+        return n;
+    }
+
+    void markDirty(Session s) {
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                executor.execute(flushTask);
+            }
+        }
+    }
+
+    private void flushDirty() {
+        flushScheduled = false;
+        for (int i = 0; i < dirty.size(); i++) {
+            Session s = dirty.get(i);
+            s.dirty = false;
+            s.flush();
+        }
+        dirty.clear();
+    }
+}

@@ -1,0 +1,81 @@
+package io.wscluster.hub;
+
+import io.wscluster.history.HistoryRead;
+import io.wscluster.protocol.ClientFrame;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.protocol.StreamPosition;
+import java.util.List;
+
+/**
+ * One {@code subscribe} request, from the request to the live stream, with no gap and no duplicate.
+ *
+ * <p>Order of steps, and why: (1) the subscription joins the room as pending, so live messages
+ * start to buffer; (2) once the bus delivers the room here, (3) the history is read: every message
+ * accepted before the read is in it, every one after reaches the buffer. (4) On the session's loop
+ * the reply and the recovered messages are sent, then the buffer minus what was already sent, and
+ * the subscription turns live. Offsets decide what is a duplicate.
+ */
+final class SubscribeFlow {
+    private final Hub hub;
+    private final Session session;
+    private final ClientFrame.Subscribe request;
+    private Subscription sub;
+
+    SubscribeFlow(Hub hub, Session session, ClientFrame.Subscribe request) {
+        this.hub = hub;
+        this.session = session;
+        this.request = request;
+    }
+
+    void start() {
+        String room = request.room();
+        if (session.subscriptions != null && session.subscriptions.containsKey(room)) {
+            throw ProtocolException.badRequest("already subscribed to room '" + room + "'");
+        }
+        hub.requireSubscribe(session, room);
+        sub = new Subscription(session, room);
+        var history = hub.bus().history();
+        var read = hub.joinRoom(sub).thenCompose(ready -> request.since() != null
+                ? history.read(room, request.since(), 0)
+                : history.position(room).thenApply(p -> new HistoryRead(p, List.of(), false)));
+        hub.onLoop(session, read, this::complete);
+    }
+
+    private void complete(HistoryRead read, Throwable error) {
+        if (session.closed || session.subscriptions == null || session.subscriptions.get(request.room()) != sub) {
+            return; // unsubscribed or disconnected meanwhile
+        }
+        if (error != null) {
+            session.subscriptions.remove(request.room());
+            hub.leaveRoom(sub);
+            hub.fail(session, hub.asProtocolError(error, request.id()));
+            return;
+        }
+        boolean recovered = request.since() != null && read.recovered();
+        StreamPosition latest = read.latest();
+        session.send(ServerFrames.subscribed(request.id(), request.room(), latest, recovered));
+        sub.epoch = latest.epoch();
+        sub.lastOffset = latest.offset();
+        int delivered = 0;
+        if (recovered) {
+            sub.lastOffset = request.since().offset();
+            for (Message m : read.messages()) {
+                if (sub.accepts(m)) {
+                    session.send(m);
+                    delivered++;
+                }
+            }
+        }
+        for (Message m : sub.takeBuffered()) {
+            if (sub.accepts(m)) {
+                session.send(m);
+                delivered++;
+            }
+        }
+        sub.live = true;
+        hub.metrics().messagesOut(delivered);
+        hub.presence().join(request.room(), session.id(), session.userId());
+    }
+}

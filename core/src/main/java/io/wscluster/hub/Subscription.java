@@ -1,0 +1,59 @@
+package io.wscluster.hub;
+
+import io.wscluster.protocol.Message;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One session's membership of one room, confined to the session's shard. Until it is {@code live}
+ * (the reply to {@code subscribe} is sent) messages are buffered; afterwards a message is written
+ * only if it is newer than the last one delivered, which removes duplicates at the recovery seam.
+ */
+final class Subscription {
+    final Session session;
+    final String room;
+    /** Position in the room's {@link RoomMembers} array, kept by it for O(1) removal. */
+    int index = -1;
+    String epoch;
+    long lastOffset;
+    boolean live;
+    private List<Message> buffered;
+
+    Subscription(Session session, String room) {
+        this.session = session;
+        this.room = room;
+    }
+
+    /** Offers a live message; returns true when it was written to the session. */
+    boolean offer(Message m, SharedFrame frame) {
+        if (!live) {
+            if (buffered == null) {
+                buffered = new ArrayList<>();
+            }
+            buffered.add(m);
+            return false;
+        }
+        if (!accepts(m)) {
+            return false;
+        }
+        session.deliver(frame);
+        return true;
+    }
+
+    /** Records {@code m} as delivered if it is newer than what this subscriber has; returns whether it is. */
+    boolean accepts(Message m) {
+        if (m.epoch().equals(epoch) && m.offset() <= lastOffset) {
+            return false;
+        }
+        epoch = m.epoch();
+        lastOffset = m.offset();
+        return true;
+    }
+
+    /** Takes the messages buffered while pending. */
+    List<Message> takeBuffered() {
+        List<Message> b = buffered == null ? List.of() : buffered;
+        buffered = null;
+        return b;
+    }
+}

@@ -1,0 +1,41 @@
+package io.wscluster.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A validated request from a client. {@code id} is the request id the reply echoes, or 0 when the
+ * client sent none. Every record is built only by {@link FrameParser}, so its fields are valid.
+ */
+public sealed interface ClientFrame {
+    long id();
+
+    record Subscribe(long id, String room, StreamPosition since) implements ClientFrame {
+    }
+
+    record Unsubscribe(long id, String room) implements ClientFrame {
+    }
+
+    record Publish(long id, String room, JsonNode data, Priority priority) implements ClientFrame {
+    }
+
+    record Send(long id, String user, JsonNode data, Priority priority) implements ClientFrame {
+    }
+
+    record Broadcast(long id, JsonNode data, Priority priority) implements ClientFrame {
+    }
+
+    record Presence(long id, String room) implements ClientFrame {
+    }
+
+    /** {@code limit} 0 means "all that is stored". */
+    record History(long id, String room, StreamPosition since, int limit) implements ClientFrame {
+    }
+
+    record Ping(long id) implements ClientFrame {
+    }
+
+    /** An op the protocol does not define, for an application handler to take or refuse. */
+    record Custom(long id, String op, ObjectNode frame) implements ClientFrame {
+    }
+}

@@ -1,0 +1,156 @@
+package io.wscluster.protocol;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.IOException;
+
+/**
+ * Turns the bytes of one client frame into a {@link ClientFrame}, or throws a
+ * {@link ProtocolException} with {@code bad_request} that names the problem and carries the request
+ * id when it could be read. Stateless and thread-safe.
+ */
+public final class FrameParser {
+    private FrameParser() {
+    }
+
+    private static final java.util.Set<String> PROTOCOL_OPS = java.util.Set.of(
+            "subscribe", "unsubscribe", "publish", "send", "broadcast", "presence", "history", "ping");
+
+    /** True for the ops protocol.md defines, which applications cannot take over. */
+    public static boolean isProtocolOp(String op) {
+        return PROTOCOL_OPS.contains(op);
+    }
+
+    public static ClientFrame parse(Encoding encoding, ByteBuf bytes) {
+        JsonNode tree;
+        try {
+            tree = encoding.mapper().readTree((java.io.InputStream) new ByteBufInputStream(bytes.duplicate()));
+        } catch (JacksonException e) {
+            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ProtocolException.badRequest("unreadable frame: " + e.getMessage());
+        }
+        return parse(tree);
+    }
+
+    public static ClientFrame parse(JsonNode tree) {
+        if (tree == null || tree.isMissingNode()) {
+            throw ProtocolException.badRequest("empty frame");
+        }
+        if (!tree.isObject()) {
+            throw ProtocolException.badRequest("a frame must be an object");
+        }
+        long id = requestId(tree);
+        try {
+            return parseOp((ObjectNode) tree, id);
+        } catch (ProtocolException e) {
+            throw e.withRequestId(id);
+        }
+    }
+
+    private static ClientFrame parseOp(ObjectNode f, long id) {
+        String op = requiredString(f, "op");
+        switch (op) {
+            case "subscribe":
+                return new ClientFrame.Subscribe(id, room(f), since(f));
+            case "unsubscribe":
+                return new ClientFrame.Unsubscribe(id, room(f));
+            case "publish":
+                return new ClientFrame.Publish(id, room(f), data(f), priority(f));
+            case "send":
+                return new ClientFrame.Send(id, Names.requireUser(requiredString(f, "user")), data(f), priority(f));
+            case "broadcast":
+                return new ClientFrame.Broadcast(id, data(f), priority(f));
+            case "presence":
+                return new ClientFrame.Presence(id, room(f));
+            case "history":
+                return new ClientFrame.History(id, room(f), since(f), limit(f));
+            case "ping":
+                return new ClientFrame.Ping(id);
+            default:
+                return new ClientFrame.Custom(id, op, f);
+        }
+    }
+
+    private static long requestId(JsonNode f) {
+        JsonNode id = f.get("id");
+        if (id == null || id.isNull()) {
+            return 0;
+        }
+        if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() <= 0) {
+            throw ProtocolException.badRequest("'id' must be a positive integer");
+        }
+        return id.asLong();
+    }
+
+    private static String room(JsonNode f) {
+        JsonNode room = f.get("room");
+        if (room != null && !room.isTextual()) {
+            throw ProtocolException.badRequest("'room' must be a string");
+        }
+        return Names.requireRoom(room == null ? null : room.textValue());
+    }
+
+    private static JsonNode data(JsonNode f) {
+        JsonNode data = f.get("data");
+        if (data == null) {
+            throw ProtocolException.badRequest("missing field 'data'");
+        }
+        return data;
+    }
+
+    private static Priority priority(JsonNode f) {
+        JsonNode p = f.get("priority");
+        if (p == null || p.isNull()) {
+            return Priority.NORMAL;
+        }
+        if (!p.isTextual()) {
+            throw ProtocolException.badRequest("'priority' must be a string");
+        }
+        return Priority.parse(p.textValue());
+    }
+
+    private static StreamPosition since(JsonNode f) {
+        JsonNode since = f.get("since");
+        if (since == null || since.isNull()) {
+            return null;
+        }
+        if (!since.isObject()) {
+            throw ProtocolException.badRequest("'since' must be an object {\"epoch\": e, \"offset\": n}");
+        }
+        JsonNode epoch = since.get("epoch");
+        JsonNode offset = since.get("offset");
+        if (epoch == null || !epoch.isTextual()) {
+            throw ProtocolException.badRequest("'since.epoch' must be a string");
+        }
+        if (offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong() || offset.asLong() < 0) {
+            throw ProtocolException.badRequest("'since.offset' must be a non-negative integer");
+        }
+        return new StreamPosition(epoch.textValue(), offset.asLong());
+    }
+
+    private static int limit(JsonNode f) {
+        JsonNode limit = f.get("limit");
+        if (limit == null || limit.isNull()) {
+            return 0;
+        }
+        if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.asInt() <= 0) {
+            throw ProtocolException.badRequest("'limit' must be a positive integer");
+        }
+        return limit.asInt();
+    }
+
+    private static String requiredString(JsonNode f, String field) {
+        JsonNode v = f.get(field);
+        if (v == null || v.isNull()) {
+            throw ProtocolException.badRequest("missing field '" + field + "'");
+        }
+        if (!v.isTextual()) {
+            throw ProtocolException.badRequest("'" + field + "' must be a string");
+        }
+        return v.textValue();
+    }
+}

@@ -1,0 +1,66 @@
+package io.wscluster.protocol;
+
+/** Validation of room names, user ids and session ids as the wire contract defines them. */
+public final class Names {
+    /** Longest room name the contract allows. */
+    public static final int MAX_ROOM_LENGTH = 200;
+    /** Longest user id or session id we accept. */
+    public static final int MAX_ID_LENGTH = 200;
+
+    private Names() {
+    }
+
+    /** A room name is 1 to 200 characters of letters, digits and {@code _ - . : @ /}. */
+    public static boolean isValidRoom(String room) {
+        return isToken(room, MAX_ROOM_LENGTH, true);
+    }
+
+    /** Throws {@code bad_request} naming the problem unless {@code room} is a valid room name. */
+    public static String requireRoom(String room) {
+        if (room == null) {
+            throw ProtocolException.badRequest("missing field 'room'");
+        }
+        if (room.isEmpty()) {
+            throw ProtocolException.badRequest("room name must not be empty");
+        }
+        if (room.length() > MAX_ROOM_LENGTH) {
+            throw ProtocolException.badRequest("room name is longer than " + MAX_ROOM_LENGTH + " characters");
+        }
+        if (!isValidRoom(room)) {
+            throw ProtocolException.badRequest("room name '" + room + "' may hold only letters, digits and _ - . : @ /");
+        }
+        return room;
+    }
+
+    /** A session id a client may ask to keep: 1 to 64 letters, digits, {@code _} or {@code -}. */
+    public static boolean isValidSessionId(String id) {
+        return isToken(id, 64, false);
+    }
+
+    /** Throws {@code bad_request} unless {@code user} is a non-empty user id of at most 200 characters. */
+    public static String requireUser(String user) {
+        if (user == null) {
+            throw ProtocolException.badRequest("missing field 'user'");
+        }
+        if (user.isEmpty() || user.length() > MAX_ID_LENGTH) {
+            throw ProtocolException.badRequest("user must be 1 to " + MAX_ID_LENGTH + " characters");
+        }
+        return user;
+    }
+
+    private static boolean isToken(String s, int maxLength, boolean roomPunctuation) {
+        if (s == null || s.isEmpty() || s.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-'
+                    || (roomPunctuation && (c == '.' || c == ':' || c == '@' || c == '/'));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

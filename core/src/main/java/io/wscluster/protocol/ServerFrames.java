@@ -1,0 +1,136 @@
+package io.wscluster.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+
+/** Factories for every frame the server sends except {@code message} (see {@link Message}). */
+public final class ServerFrames {
+    private ServerFrames() {
+    }
+
+    public static OutboundFrame welcome(String session, String node, String user, long pingMillis) {
+        return g -> {
+            g.writeStartObject();
+            g.writeStringField("op", "welcome");
+            g.writeStringField("session", session);
+            g.writeStringField("node", node);
+            g.writeStringField("user", user);
+            g.writeNumberField("ping_ms", pingMillis);
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame subscribed(long id, String room, StreamPosition position, boolean recovered) {
+        return g -> {
+            start(g, "subscribed", id);
+            g.writeStringField("room", room);
+            g.writeStringField("epoch", position.epoch());
+            g.writeNumberField("offset", position.offset());
+            g.writeBooleanField("recovered", recovered);
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame unsubscribed(long id, String room) {
+        return g -> {
+            start(g, "unsubscribed", id);
+            g.writeStringField("room", room);
+            g.writeEndObject();
+        };
+    }
+
+    /** An ack; {@code offset} is written only for room publishes (pass a negative value otherwise). */
+    public static OutboundFrame ack(long id, long offset) {
+        return g -> {
+            start(g, "ack", id);
+            if (offset >= 0) {
+                g.writeNumberField("offset", offset);
+            }
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame presence(long id, String room, Collection<String> users, int connections) {
+        return g -> {
+            start(g, "presence", id);
+            g.writeStringField("room", room);
+            g.writeArrayFieldStart("users");
+            for (String u : users) {
+                g.writeString(u);
+            }
+            g.writeEndArray();
+            g.writeNumberField("connections", connections);
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame history(long id, String room, StreamPosition latest, List<Message> messages) {
+        return g -> {
+            start(g, "history", id);
+            g.writeStringField("room", room);
+            g.writeStringField("epoch", latest.epoch());
+            g.writeNumberField("offset", latest.offset());
+            g.writeArrayFieldStart("messages");
+            for (Message m : messages) {
+                m.writeTo(g);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame pong(long id) {
+        return g -> {
+            start(g, "pong", id);
+            g.writeEndObject();
+        };
+    }
+
+    /** The reply to an application-defined op: {@code {"op":"reply","id":i,"data":...}}. */
+    public static OutboundFrame reply(long id, JsonNode data) {
+        return g -> {
+            start(g, "reply", id);
+            g.writeFieldName("data");
+            g.writeTree(data);
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame error(long id, ErrorCode code, String message) {
+        return g -> {
+            start(g, "error", id);
+            g.writeStringField("code", code.wireName());
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        };
+    }
+
+    public static OutboundFrame error(ProtocolException e) {
+        return error(e.requestId(), e.code(), e.getMessage());
+    }
+
+    /** Asks the client to reconnect: to {@code url} when not null, after {@code afterMillis}. */
+    public static OutboundFrame reconnect(ReconnectReason reason, String url, long afterMillis) {
+        return g -> {
+            g.writeStartObject();
+            g.writeStringField("op", "reconnect");
+            g.writeStringField("reason", reason.wireName());
+            if (url != null) {
+                g.writeStringField("url", url);
+            }
+            g.writeNumberField("after_ms", afterMillis);
+            g.writeEndObject();
+        };
+    }
+
+    private static void start(JsonGenerator g, String op, long id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("op", op);
+        if (id > 0) {
+            g.writeNumberField("id", id);
+        }
+    }
+}

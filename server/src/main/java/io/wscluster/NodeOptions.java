@@ -1,0 +1,220 @@
+package io.wscluster;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a node is configured with. Immutable; build with {@link #builder()}. Each setting has
+ * a default ({@code DEFAULT_*}) and a documented name in {@code docs/configuration.md}; the
+ * configuration file, environment and flags all end up here.
+ */
+public final class NodeOptions {
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final boolean DEFAULT_ALLOW_ANONYMOUS = true;
+    public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+    public static final int DEFAULT_OUTBOUND_BUFFER_LIMIT = 1024 * 1024;
+    public static final int DEFAULT_HISTORY_SIZE = 100;
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final boolean DEFAULT_COMPRESSION = true;
+    public static final int DEFAULT_IO_THREADS = 0;
+    public static final int DEFAULT_CAPACITY = 10_000;
+
+    private final String host;
+    private final int port;
+    private final String nodeId;
+    private final String advertisedUrl;
+    private final String jwtSecret;
+    private final boolean allowAnonymous;
+    private final String apiKey;
+    private final int maxFrameSize;
+    private final Duration pingInterval;
+    private final int outboundBufferLimit;
+    private final int historySize;
+    private final Duration historyTtl;
+    private final Duration shutdownTimeout;
+    private final boolean compression;
+    private final int ioThreads;
+    private final int capacity;
+
+    private NodeOptions(Builder b) {
+        host = b.host;
+        port = b.port;
+        nodeId = b.nodeId;
+        advertisedUrl = b.advertisedUrl;
+        jwtSecret = b.jwtSecret;
+        allowAnonymous = b.allowAnonymous;
+        apiKey = b.apiKey;
+        maxFrameSize = b.maxFrameSize;
+        pingInterval = b.pingInterval;
+        outboundBufferLimit = b.outboundBufferLimit;
+        historySize = b.historySize;
+        historyTtl = b.historyTtl;
+        shutdownTimeout = b.shutdownTimeout;
+        compression = b.compression;
+        ioThreads = b.ioThreads;
+        capacity = b.capacity;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static NodeOptions defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding a copy of these options. */
+    public Builder toBuilder() {
+        return builder().host(host).port(port).nodeId(nodeId).advertisedUrl(advertisedUrl).jwtSecret(jwtSecret)
+                .allowAnonymous(allowAnonymous).apiKey(apiKey).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
+                .outboundBufferLimit(outboundBufferLimit).historySize(historySize).historyTtl(historyTtl)
+                .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity);
+    }
+
+    /** Interface to bind; {@code 0.0.0.0} for all. */
+    public String host() { return host; }
+    /** TCP port; 0 picks a free one. */
+    public int port() { return port; }
+    /** The node's id in {@code welcome} and {@code /api/cluster}; null generates one at start. */
+    public String nodeId() { return nodeId; }
+    /** The WebSocket URL clients use to reach this node; null derives it from host and port. */
+    public String advertisedUrl() { return advertisedUrl; }
+    /** The HS256 secret of user tokens; null accepts no tokens. */
+    public String jwtSecret() { return jwtSecret; }
+    /** Whether connections without a token are accepted as anonymous. */
+    public boolean allowAnonymous() { return allowAnonymous; }
+    /** The key {@code /api/*} and {@code /admin/*} require as a bearer token; null leaves them open. */
+    public String apiKey() { return apiKey; }
+    /** Largest WebSocket message and HTTP body accepted, in bytes. */
+    public int maxFrameSize() { return maxFrameSize; }
+    /** Interval of WebSocket pings; a connection silent for two intervals is closed. */
+    public Duration pingInterval() { return pingInterval; }
+    /** Bytes a connection may have queued beyond the socket's buffer before it is closed as a slow consumer. */
+    public int outboundBufferLimit() { return outboundBufferLimit; }
+    /** Messages kept per room for recovery and {@code history}; 0 keeps none. */
+    public int historySize() { return historySize; }
+    /** How long an idle room's history is kept. */
+    public Duration historyTtl() { return historyTtl; }
+    /** Longest a graceful stop may take before connections are cut. */
+    public Duration shutdownTimeout() { return shutdownTimeout; }
+    /** Whether permessage-deflate is offered to clients that ask for it. */
+    public boolean compression() { return compression; }
+    /** Event-loop threads; 0 uses one per core. */
+    public int ioThreads() { return ioThreads; }
+    /** Connections this node declares it can hold (reported to the cluster and used for routing). */
+    public int capacity() { return capacity; }
+
+    /** Builder with every default set; setters check their argument and name it in the error. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String nodeId;
+        private String advertisedUrl;
+        private String jwtSecret;
+        private boolean allowAnonymous = DEFAULT_ALLOW_ANONYMOUS;
+        private String apiKey;
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private int outboundBufferLimit = DEFAULT_OUTBOUND_BUFFER_LIMIT;
+        private int historySize = DEFAULT_HISTORY_SIZE;
+        private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private boolean compression = DEFAULT_COMPRESSION;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private int capacity = DEFAULT_CAPACITY;
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { host = Objects.requireNonNull(v, "host"); return this; }
+
+        public Builder port(int v) {
+            check(v >= 0 && v <= 65535, "port", v, "0 to 65535");
+            port = v;
+            return this;
+        }
+
+        public Builder nodeId(String v) {
+            check(v == null || io.wscluster.protocol.Names.isValidSessionId(v), "node-id", v, "1 to 64 letters, digits, _ or -");
+            nodeId = v;
+            return this;
+        }
+
+        public Builder advertisedUrl(String v) { advertisedUrl = v; return this; }
+
+        public Builder jwtSecret(String v) {
+            jwtSecret = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean v) { allowAnonymous = v; return this; }
+
+        public Builder apiKey(String v) {
+            apiKey = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        public Builder maxFrameSize(int v) {
+            check(v >= 1024, "max-frame-size", v, "at least 1024 bytes");
+            maxFrameSize = v;
+            return this;
+        }
+
+        public Builder pingInterval(Duration v) {
+            check(v != null && v.toMillis() >= 10, "ping-interval", v, "at least 10ms");
+            pingInterval = v;
+            return this;
+        }
+
+        public Builder outboundBufferLimit(int v) {
+            check(v >= 1024, "outbound-buffer-limit", v, "at least 1024 bytes");
+            outboundBufferLimit = v;
+            return this;
+        }
+
+        public Builder historySize(int v) {
+            check(v >= 0, "history-size", v, "0 or more");
+            historySize = v;
+            return this;
+        }
+
+        public Builder historyTtl(Duration v) {
+            check(v != null && v.toMillis() >= 1000, "history-ttl", v, "at least 1s");
+            historyTtl = v;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration v) {
+            check(v != null && !v.isNegative(), "shutdown-timeout", v, "0s or more");
+            shutdownTimeout = v;
+            return this;
+        }
+
+        public Builder compression(boolean v) { compression = v; return this; }
+
+        public Builder ioThreads(int v) {
+            check(v >= 0 && v <= 1024, "io-threads", v, "0 (one per core) to 1024");
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder capacity(int v) {
+            check(v >= 1, "capacity", v, "at least 1");
+            capacity = v;
+            return this;
+        }
+
+        public NodeOptions build() {
+            return new NodeOptions(this);
+        }
+
+        private static void check(boolean ok, String setting, Object value, String expected) {
+            if (!ok) {
+                throw new IllegalArgumentException(setting + ": '" + value + "' is not valid, expected " + expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.wscluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wscluster.api.ClusterView;
+import io.wscluster.api.NodeEndpoints;
+import io.wscluster.bus.Bus;
+import io.wscluster.bus.LocalBus;
+import io.wscluster.cluster.LocalMembership;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.history.LocalHistory;
+import io.wscluster.hub.Hub;
+import io.wscluster.hub.HubConfig;
+import io.wscluster.hub.HubHooks;
+import io.wscluster.hub.OpHandler;
+import io.wscluster.hub.Session;
+import io.wscluster.metrics.LoadSampler;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.presence.LocalPresenceStore;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Names;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ReconnectReason;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.security.Authorizer;
+import io.wscluster.security.JwtTokenVerifier;
+import io.wscluster.security.Principal;
+import io.wscluster.security.TokenVerifier;
+import io.wscluster.transport.EventLoops;
+import io.wscluster.transport.WsServer;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running wscluster node, and the way to embed one in a Java application:
+ *
+ * <pre>{@code
+ * WsCluster node = WsCluster.builder()
+ *         .options(NodeOptions.builder().port(8080).build())
+ *         .onConnect(session -> log.info("hello {}", session.userId()))
+ *         .authorizePublish((principal, room) -> !room.startsWith("admin:") || "root".equals(principal.userId()))
+ *         .op("echo", (session, frame) -> CompletableFuture.completedFuture(frame.get("data")))
+ *         .start();
+ * node.publish("prices", Map.of("EURUSD", 1.08));
+ * node.stop();
+ * }</pre>
+ *
+ * <p>This class is the bootstrap: it alone picks one implementation of each interface and wires
+ * them together.
+ */
+public final class WsCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WsCluster.class);
+
+    private final NodeOptions options;
+    private final String nodeId;
+    private final AtomicReference<NodeState> state = new AtomicReference<>(NodeState.JOINING);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final NodeMetrics metrics = new NodeMetrics(registry);
+    private final LoadSampler load = new LoadSampler(metrics);
+    private final ScheduledExecutorService timer;
+    private final long startedAt = System.currentTimeMillis();
+    private final Bus bus;
+    private final Hub hub;
+    private final WsServer server;
+    private InetSocketAddress address;
+    private String url;
+
+    private WsCluster(Builder b) {
+        this.options = b.options;
+        this.nodeId = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        this.bus = createBus(options);
+        TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
+        this.hub = new Hub(HubConfig.builder()
+                .nodeId(nodeId)
+                .pingInterval(options.pingInterval())
+                .bus(bus)
+                .presence(new LocalPresenceStore())
+                .authorizer(b.authorizer())
+                .hooks(b.hooks())
+                .ops(b.ops)
+                .metrics(metrics)
+                .build());
+        ClusterView cluster = new ClusterView(new LocalMembership(this::info));
+        this.server = new WsServer(options, hub, verifier, state::get,
+                new NodeEndpoints(hub, state::get, registry, cluster, options.apiKey()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wsc-node-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** The one switch on the bus type: the embedded bus until a cluster backend is configured. */
+    private static Bus createBus(NodeOptions options) {
+        return new LocalBus(new LocalHistory(options.historySize(), options.historyTtl()));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private WsCluster startServing() {
+        try {
+            address = server.start();
+        } catch (BindException e) {
+            bus.close();
+            throw new StartupException("port: " + options.port() + " is already in use on " + options.host());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            bus.close();
+            throw new StartupException("interrupted while starting");
+        }
+        String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
+        url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + address.getPort() + "/ws";
+        timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
+        state.set(NodeState.ACTIVE);
+        log.info("node {} serving {} ({} transport, embedded bus)", nodeId, url, EventLoops.name());
+        return this;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** The WebSocket URL clients use to reach this node. */
+    public String url() {
+        return url;
+    }
+
+    /** The base HTTP URL of this node, e.g. {@code http://127.0.0.1:8080}. */
+    public String httpUrl() {
+        return url.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+    }
+
+    public NodeState state() {
+        return state.get();
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    /** This node's meters (Prometheus text at {@code /metrics}). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Publishes {@code data} (any Jackson-serializable value) to a room; completes with its epoch and offset. */
+    public CompletionStage<Message> publish(String room, Object data) {
+        return hub.publish(Message.toRoom(Names.requireRoom(room), json(data), null, Priority.NORMAL));
+    }
+
+    /** Sends {@code data} to every connection of {@code user}, on any node. */
+    public CompletionStage<Void> send(String user, Object data) {
+        return hub.send(Message.toUser(Names.requireUser(user), json(data), null, Priority.NORMAL));
+    }
+
+    /** Sends {@code data} to every connection. */
+    public CompletionStage<Void> broadcast(Object data) {
+        return hub.broadcast(Message.toAll(json(data), null, Priority.NORMAL));
+    }
+
+    private static JsonNode json(Object data) {
+        return data instanceof JsonNode node ? node : Encoding.JSON.mapper().valueToTree(data);
+    }
+
+    NodeInfo info() {
+        LoadSampler.Load l = load.load();
+        return new NodeInfo(nodeId, url, null, state.get(), metrics.connections(), options.capacity(),
+                l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), startedAt);
+    }
+
+    /**
+     * Stops gracefully: {@code /ready} turns 503, no new connections are accepted, every client gets
+     * {@code reconnect} (reason {@code shutdown}) and close 1001, and the node waits for the
+     * connections to close, at most the shutdown timeout, before cutting what remains. Idempotent.
+     */
+    public synchronized void stop() {
+        NodeState before = state.getAndSet(NodeState.DRAINING);
+        if (before == NodeState.DRAINING || before == NodeState.OFFLINE) {
+            state.set(before);
+            return;
+        }
+        long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
+        server.stopAccepting();
+        long spread = Math.min(1000, Math.max(0, options.shutdownTimeout().toMillis() / 4));
+        server.closeAll(ServerFrames.reconnect(ReconnectReason.SHUTDOWN, null,
+                spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(spread)), CloseCode.GOING_AWAY, "shutdown");
+        while (metrics.connections() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        if (metrics.connections() > 0) {
+            log.warn("shutdown timeout reached with {} connections open: cutting them", metrics.connections());
+        }
+        timer.shutdownNow();
+        server.shutdown();
+        bus.close();
+        state.set(NodeState.OFFLINE);
+        log.info("node {} stopped", nodeId);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builds and starts a node. */
+    public static final class Builder {
+        private NodeOptions options = NodeOptions.defaults();
+        private final Map<String, OpHandler> ops = new HashMap<>();
+        private Consumer<Session> onConnect = s -> { };
+        private Consumer<Session> onDisconnect = s -> { };
+        private BiPredicate<Principal, String> canSubscribe = (p, r) -> true;
+        private BiPredicate<Principal, String> canPublish = (p, r) -> true;
+
+        private Builder() {
+        }
+
+        public Builder options(NodeOptions v) {
+            options = Objects.requireNonNull(v, "options");
+            return this;
+        }
+
+        /**
+         * Runs on every new connection before its {@code welcome}, on its event loop (do not block).
+         * Throw a {@link io.wscluster.protocol.ProtocolException} to refuse the connection.
+         */
+        public Builder onConnect(Consumer<Session> v) {
+            onConnect = Objects.requireNonNull(v, "onConnect");
+            return this;
+        }
+
+        /** Runs when a connection has closed, on its event loop (do not block). */
+        public Builder onDisconnect(Consumer<Session> v) {
+            onDisconnect = Objects.requireNonNull(v, "onDisconnect");
+            return this;
+        }
+
+        /** Decides subscribe, history and presence requests; must answer from memory. */
+        public Builder authorizeSubscribe(BiPredicate<Principal, String> v) {
+            canSubscribe = Objects.requireNonNull(v, "authorizeSubscribe");
+            return this;
+        }
+
+        /** Decides publish requests; must answer from memory. */
+        public Builder authorizePublish(BiPredicate<Principal, String> v) {
+            canPublish = Objects.requireNonNull(v, "authorizePublish");
+            return this;
+        }
+
+        /** Handles an application op {@code name}; the protocol's own ops cannot be replaced. */
+        public Builder op(String name, OpHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("op name must not be empty");
+            }
+            if (io.wscluster.protocol.FrameParser.isProtocolOp(name)) {
+                throw new IllegalArgumentException("op '" + name + "' is part of the protocol and cannot be replaced");
+            }
+            ops.put(name, handler);
+            return this;
+        }
+
+        /**
+         * Starts the node: binds the port and begins serving.
+         *
+         * @throws StartupException when it cannot start, with a one-line reason
+         */
+        public WsCluster start() {
+            return new WsCluster(this).startServing();
+        }
+
+        private Authorizer authorizer() {
+            BiPredicate<Principal, String> sub = canSubscribe;
+            BiPredicate<Principal, String> pub = canPublish;
+            return new Authorizer() {
+                @Override
+                public boolean canSubscribe(Principal principal, String room) {
+                    return sub.test(principal, room);
+                }
+
+                @Override
+                public boolean canPublish(Principal principal, String room) {
+                    return pub.test(principal, room);
+                }
+            };
+        }
+
+        private HubHooks hooks() {
+            Consumer<Session> connect = onConnect;
+            Consumer<Session> disconnect = onDisconnect;
+            return new HubHooks() {
+                @Override
+                public void onConnect(Session session) {
+                    connect.accept(session);
+                }
+
+                @Override
+                public void onDisconnect(Session session) {
+                    disconnect.accept(session);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.wscluster.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.hub.Hub;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Names;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.transport.HttpEndpoints;
+import io.wscluster.transport.HttpReply;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** The HTTP endpoints of protocol.md for one node. */
+public final class NodeEndpoints implements HttpEndpoints {
+    private static final ObjectMapper JSON = Encoding.JSON.mapper();
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Hub hub;
+    private final Supplier<NodeState> state;
+    private final PrometheusMeterRegistry prometheus;
+    private final ClusterView cluster;
+    private final byte[] apiKey;
+    private final byte[] demoPage;
+    private final Map<String, Route> routes;
+
+    public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster, String apiKey) {
+        this.hub = hub;
+        this.state = state;
+        this.prometheus = prometheus;
+        this.cluster = cluster;
+        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.demoPage = resource("/io/wscluster/api/demo.html");
+        this.routes = routes();
+    }
+
+    @Override
+    public CompletionStage<HttpReply> handle(FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        Route route = routes.get(path);
+        try {
+            if (route == null) {
+                throw new ProtocolException(ErrorCode.NOT_FOUND, "no endpoint " + path);
+            }
+            if (path.startsWith("/api/") || path.startsWith("/admin/")) {
+                requireApiKey(request);
+            }
+            if (!request.method().equals(route.method())) {
+                return done(HttpReply.error(405, ErrorCode.BAD_REQUEST, "use " + route.method() + " for " + path));
+            }
+            return route.handler().apply(request);
+        } catch (ProtocolException e) {
+            return done(error(e));
+        }
+    }
+
+    private Map<String, Route> routes() {
+        Route page = new Route(HttpMethod.GET, r -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
+        return Map.of(
+                "/", page,
+                "/index.html", page,
+                "/health", new Route(HttpMethod.GET, r -> done(HttpReply.json(200, "{\"status\":\"ok\"}"))),
+                "/ready", new Route(HttpMethod.GET, r -> ready()),
+                "/metrics", new Route(HttpMethod.GET, r -> done(new HttpReply(200, PROMETHEUS_TYPE,
+                        prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of()))),
+                "/api/cluster", new Route(HttpMethod.GET, r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString()))),
+                "/api/publish", new Route(HttpMethod.POST, r -> publish(body(r))),
+                "/api/send", new Route(HttpMethod.POST, r -> send(body(r))),
+                "/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r))));
+    }
+
+    private CompletionStage<HttpReply> ready() {
+        NodeState s = state.get();
+        return done(HttpReply.json(s == NodeState.ACTIVE ? 200 : 503, "{\"state\":\"" + s.wireName() + "\"}"));
+    }
+
+    private CompletionStage<HttpReply> publish(ObjectNode body) {
+        String room = Names.requireRoom(text(body, "room"));
+        Message m = Message.toRoom(room, data(body), null, priority(body));
+        return answer(hub.publish(m), placed -> {
+            ObjectNode out = JSON.createObjectNode().put("epoch", placed.epoch()).put("offset", placed.offset());
+            return HttpReply.json(200, out.toString());
+        });
+    }
+
+    private CompletionStage<HttpReply> send(ObjectNode body) {
+        String user = Names.requireUser(text(body, "user"));
+        return answer(hub.send(Message.toUser(user, data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
+    }
+
+    private CompletionStage<HttpReply> broadcast(ObjectNode body) {
+        return answer(hub.broadcast(Message.toAll(data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
+    }
+
+    private static <T> CompletionStage<HttpReply> answer(CompletionStage<T> stage, java.util.function.Function<T, HttpReply> ok) {
+        return stage.handle((value, error) -> {
+            if (error == null) {
+                return ok.apply(value);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof ProtocolException pe) {
+                return error(pe);
+            }
+            return error(new ProtocolException(ErrorCode.UNAVAILABLE, "the cluster bus is unavailable; nothing was accepted"));
+        });
+    }
+
+    private void requireApiKey(FullHttpRequest request) {
+        if (apiKey == null) {
+            return;
+        }
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(apiKey, given)) {
+            throw new ProtocolException(ErrorCode.UNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <api key>");
+        }
+    }
+
+    private static ObjectNode body(FullHttpRequest request) {
+        JsonNode tree;
+        try (InputStream in = new io.netty.buffer.ByteBufInputStream(request.content().duplicate())) {
+            tree = JSON.readTree(in);
+        } catch (IOException e) {
+            throw ProtocolException.badRequest("body is not valid JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ProtocolException.badRequest("body must be a JSON object");
+        }
+        return (ObjectNode) tree;
+    }
+
+    private static String text(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v != null && !v.isNull() && !v.isTextual()) {
+            throw ProtocolException.badRequest("'" + field + "' must be a string");
+        }
+        return v == null || v.isNull() ? null : v.textValue();
+    }
+
+    private static JsonNode data(ObjectNode body) {
+        JsonNode data = body.get("data");
+        if (data == null) {
+            throw ProtocolException.badRequest("missing field 'data'");
+        }
+        return data;
+    }
+
+    private static Priority priority(ObjectNode body) {
+        return Priority.parse(text(body, "priority"));
+    }
+
+    private static HttpReply error(ProtocolException e) {
+        return HttpReply.error(e.code(), e.getMessage());
+    }
+
+    /** An endpoint: the one method it takes and what answers it. */
+    private record Route(HttpMethod method, java.util.function.Function<FullHttpRequest, CompletionStage<HttpReply>> handler) {
+    }
+
+    private static CompletionStage<HttpReply> done(HttpReply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = NodeEndpoints.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.wscluster.config;
+
+import io.wscluster.NodeOptions;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every node setting, in one table. The YAML keys, the {@code WSC_} variables, the flags, the
+ * {@code --help} text and {@code docs/configuration.md} all come from here.
+ */
+public final class Settings {
+    public static final List<Setting> ALL = List.of(
+            new Setting("host", NodeOptions.DEFAULT_HOST, "Interface to listen on.",
+                    (b, v) -> b.host(v)),
+            new Setting("port", String.valueOf(NodeOptions.DEFAULT_PORT), "TCP port for WebSocket and HTTP; 0 picks a free port.",
+                    (b, v) -> b.port(Values.integer(v))),
+            new Setting("node-id", "generated", "This node's id, shown in welcome and /api/cluster.",
+                    (b, v) -> b.nodeId(v)),
+            new Setting("advertised-url", "ws://<host>:<port>/ws", "The WebSocket URL other parts use to reach this node.",
+                    (b, v) -> b.advertisedUrl(v)),
+            new Setting("jwt-secret", "none", "HS256 secret for user tokens (the JWT 'sub' is the user id).",
+                    (b, v) -> b.jwtSecret(v)),
+            new Setting("allow-anonymous", String.valueOf(NodeOptions.DEFAULT_ALLOW_ANONYMOUS), "Accept connections without a token as anonymous users.",
+                    (b, v) -> b.allowAnonymous(Values.bool(v))),
+            new Setting("api-key", "none", "Bearer key required by /api/* and /admin/*; none leaves them open.",
+                    (b, v) -> b.apiKey(v)),
+            new Setting("max-frame-size", "64KiB", "Largest WebSocket message and HTTP body accepted.",
+                    (b, v) -> b.maxFrameSize(Values.size(v))),
+            new Setting("ping-interval", "25s", "WebSocket ping interval; connections silent for two intervals are closed.",
+                    (b, v) -> b.pingInterval(Values.duration(v))),
+            new Setting("outbound-buffer-limit", "1MiB", "Bytes queued for a client that does not read before it is closed as a slow consumer (1008).",
+                    (b, v) -> b.outboundBufferLimit(Values.size(v))),
+            new Setting("history-size", String.valueOf(NodeOptions.DEFAULT_HISTORY_SIZE), "Messages kept per room for recovery and history; 0 keeps none.",
+                    (b, v) -> b.historySize(Values.integer(v))),
+            new Setting("history-ttl", "5m", "How long an idle room's history is kept.",
+                    (b, v) -> b.historyTtl(Values.duration(v))),
+            new Setting("shutdown-timeout", "10s", "Longest a graceful stop waits for clients to leave.",
+                    (b, v) -> b.shutdownTimeout(Values.duration(v))),
+            new Setting("compression", String.valueOf(NodeOptions.DEFAULT_COMPRESSION), "Offer permessage-deflate to clients that ask for it.",
+                    (b, v) -> b.compression(Values.bool(v))),
+            new Setting("io-threads", "0", "Event-loop threads; 0 is one per core.",
+                    (b, v) -> b.ioThreads(Values.integer(v))),
+            new Setting("capacity", String.valueOf(NodeOptions.DEFAULT_CAPACITY), "Connections this node declares it can hold (for routing and status).",
+                    (b, v) -> b.capacity(Values.integer(v))));
+
+    private Settings() {
+    }
+
+    public static Optional<Setting> byName(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public static Optional<Setting> byEnvName(String env) {
+        return ALL.stream().filter(s -> s.envName().equals(env)).findFirst();
+    }
+}

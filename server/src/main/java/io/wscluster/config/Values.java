@@ -1,0 +1,63 @@
+package io.wscluster.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for setting values: integers, sizes ({@code 64KiB}), durations ({@code 25s}), booleans. */
+final class Values {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
+
+    private Values() {
+    }
+
+    static int integer(String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    static boolean bool(String v) {
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1":
+                return true;
+            case "false": case "no": case "off": case "0":
+                return false;
+            default:
+                throw new IllegalArgumentException("not true or false");
+        }
+    }
+
+    static Duration duration(String v) {
+        Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration such as 500ms, 25s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms": return Duration.ofMillis(n);
+            case "s": return Duration.ofSeconds(n);
+            case "m": return Duration.ofMinutes(n);
+            default: return Duration.ofHours(n);
+        }
+    }
+
+    static int size(String v) {
+        Matcher m = SIZE.matcher(v.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size such as 65536, 64KiB or 1MiB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        long factor = unit.startsWith("k") ? 1024 : unit.startsWith("m") ? 1024 * 1024 : unit.startsWith("g") ? 1024L * 1024 * 1024 : 1;
+        long bytes = n * factor;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("larger than 2GiB");
+        }
+        return (int) bytes;
+    }
+}

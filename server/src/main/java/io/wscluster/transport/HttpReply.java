@@ -1,0 +1,28 @@
+package io.wscluster.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** An HTTP answer: status, content type, body and extra headers. */
+public record HttpReply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    public static final String JSON = "application/json";
+
+    public static HttpReply json(int status, String body) {
+        return new HttpReply(status, JSON, body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    /** An error in the shape of protocol.md: {@code {"error":{"code","message"}}} with the code's status. */
+    public static HttpReply error(io.wscluster.protocol.ErrorCode code, String message) {
+        return error(code.httpStatus(), code, message);
+    }
+
+    public static HttpReply error(int status, io.wscluster.protocol.ErrorCode code, String message) {
+        var body = io.wscluster.protocol.Encoding.JSON.mapper().createObjectNode();
+        body.putObject("error").put("code", code.wireName()).put("message", message);
+        return json(status, body.toString());
+    }
+
+    public static HttpReply text(int status, String body) {
+        return new HttpReply(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+}

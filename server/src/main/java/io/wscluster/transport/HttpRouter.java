@@ -1,0 +1,63 @@
+package io.wscluster.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wscluster.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends {@code GET /ws} to the WebSocket upgrade and every other request to the HTTP endpoints.
+ * Stateless and shared by all connections.
+ */
+@ChannelHandler.Sharable
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String NAME = "router";
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final WebSocketUpgrade upgrade;
+    private final HttpEndpoints endpoints;
+
+    HttpRouter(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
+        this.upgrade = upgrade;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.BAD_REQUEST, "malformed HTTP request"), false);
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if ("/ws".equals(path)) {
+            upgrade.upgrade(ctx, request);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        request.retain();
+        endpoints.handle(request).whenComplete((reply, error) -> {
+            request.release();
+            HttpReply answer = reply;
+            if (error != null) {
+                log.error("HTTP {} {} failed", request.method(), path, error);
+                answer = HttpReply.error(ErrorCode.INTERNAL, "internal error");
+            }
+            HttpReply out = answer;
+            if (ctx.executor().inEventLoop()) {
+                HttpResponses.write(ctx, out, keepAlive);
+            } else {
+                ctx.executor().execute(() -> HttpResponses.write(ctx, out, keepAlive));
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.wscluster.transport;
+
+import io.wscluster.hub.HubShard;
+import io.wscluster.protocol.CloseCode;
+import java.time.Duration;
+
+/**
+ * Pings every connection of one event loop each interval and closes those silent for two
+ * intervals. One periodic task per loop instead of a timer per connection keeps idle connections
+ * cheap: a sweep over 20,000 sessions is a tight loop of two comparisons each.
+ */
+final class PingSweeper implements Runnable {
+    private final HubShard shard;
+    private final long intervalNanos;
+
+    PingSweeper(HubShard shard, Duration interval) {
+        this.shard = shard;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    /** How often to sweep: often enough that a ping is at most a tenth of an interval late. */
+    static Duration period(Duration interval) {
+        long millis = Math.max(5, Math.min(1000, interval.toMillis() / 10));
+        return Duration.ofMillis(millis);
+    }
+
+    @Override
+    public void run() {
+        long now = System.nanoTime();
+        shard.forEachSession(s -> {
+            WebSocketSession ws = (WebSocketSession) s;
+            if (now - ws.lastSeenNanos >= 2 * intervalNanos) {
+                ws.close(CloseCode.POLICY_VIOLATION, "no answer to pings for two intervals");
+            } else if (now - ws.lastPingNanos >= intervalNanos) {
+                ws.ping();
+            }
+        });
+    }
+}

@@ -1,0 +1,131 @@
+package io.wscluster.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.wscluster.NodeOptions;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.hub.Hub;
+import io.wscluster.hub.HubShard;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Names;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.Principal;
+import io.wscluster.security.TokenVerifier;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns an HTTP connection into a WebSocket session: checks the node is accepting, verifies the
+ * token, picks the subprotocol, completes the handshake, and replaces every HTTP handler with the
+ * WebSocket ones, so an upgraded connection carries no HTTP state.
+ */
+final class WebSocketUpgrade {
+    private static final String SUBPROTOCOLS = Encoding.JSON.subprotocol() + "," + Encoding.MSGPACK.subprotocol();
+
+    private final NodeOptions options;
+    private final Hub hub;
+    private final TokenVerifier verifier;
+    private final Supplier<NodeState> state;
+    private final Map<EventLoop, HubShard> shards;
+    private final WebSocketServerHandshakerFactory handshakers;
+
+    WebSocketUpgrade(NodeOptions options, Hub hub, TokenVerifier verifier, Supplier<NodeState> state,
+                     Map<EventLoop, HubShard> shards) {
+        this.options = options;
+        this.hub = hub;
+        this.verifier = verifier;
+        this.state = state;
+        this.shards = shards;
+        WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(options.maxFrameSize())
+                .allowExtensions(true)
+                .closeOnProtocolViolation(true)
+                .build();
+        // The URL is only echoed in handshake errors; clients reach us through any host name.
+        this.handshakers = new WebSocketServerHandshakerFactory("/ws", SUBPROTOCOLS, decoder);
+    }
+
+    void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.method() != HttpMethod.GET) {
+            HttpResponses.write(ctx, HttpReply.error(405, ErrorCode.BAD_REQUEST, "use GET to open a WebSocket"), false);
+            return;
+        }
+        if (state.get() != NodeState.ACTIVE) {
+            HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is " + state.get().wireName() + ": connect to another node");
+            HttpResponses.write(ctx, new HttpReply(busy.status(), busy.contentType(), busy.body(), Map.of("Retry-After", "1")), false);
+            return;
+        }
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        Principal principal;
+        try {
+            principal = identify(request, query);
+        } catch (ProtocolException e) {
+            HttpResponses.write(ctx, HttpReply.error(e.code(), e.getMessage()), false);
+            return;
+        }
+        WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        String asked = first(query, "session");
+        String sessionId = asked != null && Names.isValidSessionId(asked) ? asked : SessionIds.next();
+        handshaker.handshake(ctx.channel(), request).addListener(f -> {
+            if (f.isSuccess()) {
+                install(ctx, handshaker, principal, sessionId);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private Principal identify(FullHttpRequest request, QueryStringDecoder query) {
+        String token = null;
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = auth.substring(7).trim();
+        }
+        if (token == null) {
+            token = first(query, "token");
+        }
+        if (token != null && !token.isEmpty()) {
+            return verifier.verify(token);
+        }
+        if (!options.allowAnonymous()) {
+            throw new ProtocolException(ErrorCode.UNAUTHORIZED, "a token is required: send Authorization: Bearer <jwt> or ?token=<jwt>");
+        }
+        return Principal.ANONYMOUS;
+    }
+
+    private void install(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, Principal principal, String sessionId) {
+        Encoding encoding = Encoding.forSubprotocol(handshaker.selectedSubprotocol());
+        if (encoding == null) {
+            encoding = Encoding.JSON;
+        }
+        EventLoop loop = ctx.channel().eventLoop();
+        HubShard shard = shards.get(loop);
+        WebSocketSession session = new WebSocketSession(sessionId, principal, encoding, hub, shard, options.outboundBufferLimit());
+        ChannelPipeline p = ctx.pipeline();
+        p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
+        p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
+        p.replace(HttpRouter.NAME, "ws-session", session.handler);
+        session.open();
+    }
+
+    private static String first(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,114 @@
+package io.wscluster.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+import io.wscluster.NodeOptions;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.hub.Hub;
+import io.wscluster.hub.HubShard;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.security.TokenVerifier;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The node's socket server: one event-loop group that accepts, speaks HTTP and WebSocket, and owns
+ * one hub shard per loop.
+ */
+public final class WsServer {
+    /** Netty's own per-connection queue stops taking writes above this; the session's overflow takes over. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final NodeOptions options;
+    private final Hub hub;
+    private final TokenVerifier verifier;
+    private final Supplier<NodeState> state;
+    private final HttpEndpoints endpoints;
+    private final Map<EventLoop, HubShard> shards = new IdentityHashMap<>();
+    private EventLoopGroup group;
+    private Channel serverChannel;
+
+    public WsServer(NodeOptions options, Hub hub, TokenVerifier verifier, Supplier<NodeState> state, HttpEndpoints endpoints) {
+        this.options = options;
+        this.hub = hub;
+        this.verifier = verifier;
+        this.state = state;
+        this.endpoints = endpoints;
+    }
+
+    /**
+     * Binds and starts serving; returns the bound address.
+     *
+     * @throws BindException when the port is taken
+     */
+    public InetSocketAddress start() throws BindException, InterruptedException {
+        group = EventLoops.group(options.ioThreads(), "wsc-io");
+        Duration sweep = PingSweeper.period(options.pingInterval());
+        for (EventExecutor executor : group) {
+            EventLoop loop = (EventLoop) executor;
+            HubShard shard = hub.newShard(loop, loop::inEventLoop);
+            shards.put(loop, shard);
+            loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
+                    sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, hub, verifier, state, shards);
+        HttpRouter router = new HttpRouter(upgrade, endpoints);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(EventLoops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), options.compression()));
+        try {
+            serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (e instanceof BindException be) {
+                throw be;
+            }
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("could not bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting new connections; existing ones go on. */
+    public void stopAccepting() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+
+    /** Sends {@code farewell} to every connection and closes it with {@code code}, on each connection's loop. */
+    public void closeAll(OutboundFrame farewell, CloseCode code, String reason) {
+        for (Map.Entry<EventLoop, HubShard> e : shards.entrySet()) {
+            HubShard shard = e.getValue();
+            e.getKey().execute(() -> shard.forEachSession(s -> {
+                s.send(farewell);
+                s.close(code, reason);
+            }));
+        }
+    }
+
+    /** Stops the event loops, cutting whatever connections remain. */
+    public void shutdown() {
+        if (group != null) {
+            group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+}
