@@ -1,0 +1,376 @@
+package io.wscluster.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
+import io.wscluster.protocol.Encoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client for tests, on Netty. It speaks either subprotocol, can offer
+ * permessage-deflate, can stop reading (to play a slow consumer) or stop answering pings, and can
+ * send frames a well-behaved client never would. Every received frame is decoded to a {@link
+ * JsonNode} and queued; {@link #request} matches replies by {@code id}.
+ *
+ * <pre>{@code
+ * try (TestClient c = TestClient.connect(TestClient.options(node.url()))) {
+ *     JsonNode welcome = c.next();
+ *     c.request(c.frame("subscribe").put("room", "r1"));
+ * }
+ * }</pre>
+ */
+public final class TestClient implements AutoCloseable {
+    /** Default wait for anything a test expects. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+
+    private final Options options;
+    private final Channel channel;
+    private final Handler handler;
+    private final AtomicLong ids = new AtomicLong();
+    private final List<JsonNode> unmatched = new ArrayList<>();
+
+    /** How to connect. Immutable; change with the {@code with*} methods. */
+    public record Options(String url, Encoding encoding, boolean offerSubprotocol, boolean compression,
+                          String bearerToken, int maxFrameSize) {
+        public Options withEncoding(Encoding e) { return new Options(url, e, true, compression, bearerToken, maxFrameSize); }
+        /** Connect without asking for any subprotocol (the server then speaks JSON). */
+        public Options withoutSubprotocol() { return new Options(url, Encoding.JSON, false, compression, bearerToken, maxFrameSize); }
+        public Options withCompression() { return new Options(url, encoding, offerSubprotocol, true, bearerToken, maxFrameSize); }
+        public Options withBearer(String token) { return new Options(url, encoding, offerSubprotocol, compression, token, maxFrameSize); }
+        public Options withUrl(String u) { return new Options(u, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize); }
+    }
+
+    public static Options options(String url) {
+        return new Options(url, Encoding.JSON, true, false, null, 1024 * 1024);
+    }
+
+    /** Thrown by {@link #connect} when the server refuses the upgrade with an HTTP status. */
+    public static final class Refused extends IOException {
+        private final int status;
+        private final String body;
+
+        Refused(int status, String body) {
+            super("upgrade refused with HTTP " + status + ": " + body);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() { return status; }
+        public String body() { return body; }
+    }
+
+    private TestClient(Options options, Channel channel, Handler handler) {
+        this.options = options;
+        this.channel = channel;
+        this.handler = handler;
+    }
+
+    public static TestClient connect(String url) throws IOException {
+        return connect(options(url));
+    }
+
+    /** Connects and completes the handshake; throws {@link Refused} when the server answers with an HTTP error. */
+    public static TestClient connect(Options options) throws IOException {
+        URI uri = URI.create(options.url());
+        HttpHeaders headers = new DefaultHttpHeaders();
+        if (options.bearerToken() != null) {
+            headers.set("Authorization", "Bearer " + options.bearerToken());
+        }
+        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
+                options.offerSubprotocol() ? options.encoding().subprotocol() : null, true, headers, options.maxFrameSize());
+        Handler handler = new Handler(handshaker, options.encoding());
+        Bootstrap b = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
+                        if (options.compression()) {
+                            ch.pipeline().addLast(WebSocketClientCompressionHandler.INSTANCE);
+                        }
+                        ch.pipeline().addLast(handler);
+                    }
+                });
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        Channel ch;
+        try {
+            ch = b.connect(uri.getHost(), port).sync().channel();
+            handler.handshakeDone.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("handshake failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IOException("handshake timed out", e);
+        } catch (Exception e) {
+            throw new IOException("connect to " + uri + " failed: " + e, e);
+        }
+        return new TestClient(options, ch, handler);
+    }
+
+    // ---- sending ----
+
+    /** A new frame object with {@code op} set. */
+    public ObjectNode frame(String op) {
+        return options.encoding().mapper().createObjectNode().put("op", op);
+    }
+
+    /** Sends a frame in this connection's encoding. */
+    public void send(JsonNode frame) {
+        try {
+            byte[] bytes = options.encoding().mapper().writeValueAsBytes(frame);
+            WebSocketFrame f = options.encoding().binary()
+                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes));
+            channel.writeAndFlush(f).syncUninterruptibly();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends raw text as a text frame, whatever it contains. */
+    public void sendText(String text) {
+        channel.writeAndFlush(new TextWebSocketFrame(text)).syncUninterruptibly();
+    }
+
+    /** Sends raw bytes in a text frame (for invalid UTF-8). */
+    public void sendTextBytes(byte[] bytes) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes))).syncUninterruptibly();
+    }
+
+    public void sendBinary(byte[] bytes) {
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))).syncUninterruptibly();
+    }
+
+    /** Sends {@code frame} with a fresh {@code id} and waits for the reply carrying that id. */
+    public JsonNode request(ObjectNode frame) {
+        long id = ids.incrementAndGet();
+        frame.put("id", id);
+        send(frame);
+        return nextMatching(f -> f.path("id").asLong() == id, TIMEOUT);
+    }
+
+    // ---- receiving ----
+
+    /** The next frame (including ones skipped by earlier matching calls), waiting up to {@link #TIMEOUT}. */
+    public JsonNode next() {
+        return next(TIMEOUT);
+    }
+
+    public JsonNode next(Duration timeout) {
+        if (!unmatched.isEmpty()) {
+            return unmatched.remove(0);
+        }
+        JsonNode f = poll(timeout);
+        if (f == null) {
+            throw new AssertionError("no frame within " + timeout);
+        }
+        return f;
+    }
+
+    /** The next frame with this {@code op}, keeping others for later calls. */
+    public JsonNode next(String op) {
+        return nextMatching(f -> op.equals(f.path("op").asText()), TIMEOUT);
+    }
+
+    /** The next frame matching {@code test}, keeping others for later calls. */
+    public JsonNode nextMatching(Predicate<JsonNode> test, Duration timeout) {
+        for (Iterator<JsonNode> it = unmatched.iterator(); it.hasNext(); ) {
+            JsonNode f = it.next();
+            if (test.test(f)) {
+                it.remove();
+                return f;
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonNode f = left > 0 ? poll(Duration.ofNanos(left)) : null;
+            if (f == null) {
+                throw new AssertionError("no matching frame within " + timeout + "; other frames: " + unmatched);
+            }
+            if (test.test(f)) {
+                return f;
+            }
+            unmatched.add(f);
+        }
+    }
+
+    /** Up to {@code n} {@code message} frames, in arrival order. */
+    public List<JsonNode> messages(int n) {
+        List<JsonNode> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(next("message"));
+        }
+        return out;
+    }
+
+    /** Waits briefly and returns a frame only if one arrives; null when none did. */
+    public JsonNode poll(Duration timeout) {
+        try {
+            Object o = handler.frames.pollFirst(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return o == null ? null : (JsonNode) o;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Completes with the server's close frame (status and reason), or with status 1006 when the TCP connection ended without one. */
+    public CompletableFuture<CloseStatus> closed() {
+        return handler.closed;
+    }
+
+    /** Waits for the connection to close and returns how. */
+    public CloseStatus awaitClose(Duration timeout) {
+        try {
+            return handler.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("connection not closed within " + timeout, e);
+        }
+    }
+
+    public record CloseStatus(int code, String reason) {
+    }
+
+    /** Stops reading from the socket (a slow consumer), or resumes. */
+    public void reading(boolean on) {
+        channel.config().setAutoRead(on);
+    }
+
+    /** Stops answering WebSocket pings (a dead peer), or resumes. */
+    public void answerPings(boolean on) {
+        handler.answerPings = on;
+    }
+
+    /** The subprotocol the server selected, or null. */
+    public String subprotocol() {
+        return handler.handshaker.actualSubprotocol();
+    }
+
+    /** The response headers of the upgrade. */
+    public HttpHeaders upgradeHeaders() {
+        return handler.upgradeHeaders;
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
+            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<Object> {
+        final WebSocketClientHandshaker handshaker;
+        final Encoding encoding;
+        final CompletableFuture<Void> handshakeDone = new CompletableFuture<>();
+        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        final LinkedBlockingDeque<Object> frames = new LinkedBlockingDeque<>();
+        volatile boolean answerPings = true;
+        HttpHeaders upgradeHeaders;
+
+        Handler(WebSocketClientHandshaker handshaker, Encoding encoding) {
+            this.handshaker = handshaker;
+            this.encoding = encoding;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            handshaker.handshake(ctx.channel());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed.complete(new CloseStatus(1006, "connection ended without a close frame"));
+            handshakeDone.completeExceptionally(new IOException("connection closed during handshake"));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (!handshaker.isHandshakeComplete()) {
+                FullHttpResponse response = (FullHttpResponse) msg;
+                try {
+                    handshaker.finishHandshake(ctx.channel(), response);
+                    upgradeHeaders = response.headers();
+                    handshakeDone.complete(null);
+                } catch (WebSocketClientHandshakeException e) {
+                    handshakeDone.completeExceptionally(new Refused(response.status().code(),
+                            response.content().toString(StandardCharsets.UTF_8)));
+                    ctx.close();
+                }
+                return;
+            }
+            if (msg instanceof PingWebSocketFrame ping) {
+                if (answerPings) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                closed.complete(new CloseStatus(close.statusCode(), close.reasonText()));
+            } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                ByteBuf content = ((WebSocketFrame) msg).content();
+                boolean binary = msg instanceof BinaryWebSocketFrame;
+                Encoding e = binary ? Encoding.MSGPACK : Encoding.JSON;
+                frames.add(e.mapper().readTree(ByteBufUtil.getBytes(content)));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            handshakeDone.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+}
