@@ -197,9 +197,10 @@ public final class WsCluster implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: {@code /ready} turns 503, no new connections are accepted, every client gets
+     * Stops gracefully: {@code /ready} turns 503 and new upgrades are refused, every client gets
      * {@code reconnect} (reason {@code shutdown}) and close 1001, and the node waits for the
-     * connections to close, at most the shutdown timeout, before cutting what remains. Idempotent.
+     * connections to close, at most the shutdown timeout, before cutting what remains and closing
+     * the listener. Idempotent; returns when the node is offline.
      */
     public synchronized void stop() {
         NodeState before = state.getAndSet(NodeState.DRAINING);
@@ -208,10 +209,10 @@ public final class WsCluster implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
-        server.stopAccepting();
-        long spread = Math.min(1000, Math.max(0, options.shutdownTimeout().toMillis() / 4));
+        // Spread the reconnects so a restarting fleet is not hit by every client at once.
+        long spread = Math.min(1000, options.shutdownTimeout().toMillis() / 4);
         server.closeAll(ServerFrames.reconnect(ReconnectReason.SHUTDOWN, null,
-                spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(spread)), CloseCode.GOING_AWAY, "shutdown");
+                spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread)), CloseCode.GOING_AWAY, "shutdown");
         while (metrics.connections() > 0 && System.nanoTime() < deadline) {
             sleep(10);
         }
@@ -219,6 +220,7 @@ public final class WsCluster implements AutoCloseable {
             log.warn("shutdown timeout reached with {} connections open: cutting them", metrics.connections());
         }
         timer.shutdownNow();
+        server.stopAccepting();
         server.shutdown();
         bus.close();
         state.set(NodeState.OFFLINE);

@@ -88,33 +88,44 @@ final class WebSocketSession extends Session {
             ctx.write(frame, ctx.voidPromise());
             return;
         }
+        overflow(frame);
+        if (overflowBytes > outboundLimit) {
+            hub.metrics().slowConsumer();
+            dropOverflow();
+            close(CloseCode.POLICY_VIOLATION, "slow consumer");
+        }
+    }
+
+    private void overflow(WebSocketFrame frame) {
         if (overflow == null) {
             overflow = new ArrayDeque<>();
         }
         overflow.add(frame);
         overflowBytes += frame.content().readableBytes();
-        if (overflowBytes > outboundLimit) {
-            hub.metrics().slowConsumer();
-            close(CloseCode.POLICY_VIOLATION, "slow consumer");
-        }
     }
 
     @Override
     protected void flush() {
-        if (!closing) {
-            ctx.flush();
-        }
+        ctx.flush();
     }
 
+    /**
+     * Closes after everything already queued: the close frame takes its place in line, the channel
+     * closes once it is written, and a client that never reads is cut after a grace period.
+     */
     @Override
     public void close(CloseCode code, String reason) {
         if (closing) {
             return;
         }
         closing = true;
-        dropOverflow();
-        ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
-        // A client that never reads would hold the close frame forever: cut it after a grace period.
+        CloseWebSocketFrame frame = new CloseWebSocketFrame(code.code(), reason);
+        if (overflow == null) {
+            ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            overflow(frame);
+            ctx.flush();
+        }
         ctx.executor().schedule(() -> {
             ctx.close();
         }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
@@ -149,7 +160,11 @@ final class WebSocketSession extends Session {
         WebSocketFrame f;
         while (ctx.channel().isWritable() && (f = overflow.poll()) != null) {
             overflowBytes -= f.content().readableBytes();
-            ctx.write(f, ctx.voidPromise());
+            if (f instanceof CloseWebSocketFrame) {
+                ctx.write(f).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.write(f, ctx.voidPromise());
+            }
         }
         if (overflow.isEmpty()) {
             overflow = null;
