@@ -136,6 +136,11 @@ final class WebSocketSession extends Session {
         return String.valueOf(ctx.channel().remoteAddress());
     }
 
+    /** The connection's pipeline, for tests that check what an upgraded connection carries. */
+    io.netty.channel.ChannelPipeline pipeline() {
+        return ctx.pipeline();
+    }
+
     void ping() {
         if (!closing) {
             lastPingNanos = System.nanoTime();

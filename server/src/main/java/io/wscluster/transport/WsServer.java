@@ -79,6 +79,10 @@ public final class WsServer {
             if (e instanceof BindException be) {
                 throw be;
             }
+            // Native epoll reports EADDRINUSE as its own IOException, not as a BindException.
+            if (e instanceof java.io.IOException && String.valueOf(e.getMessage()).contains("Address already in use")) {
+                throw new BindException(e.getMessage());
+            }
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }

@@ -1,0 +1,66 @@
+package io.wscluster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line in process: help texts and one-line start errors. */
+class MainTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            int code = cl.execute(args);
+            return new Run(code, out.toString(), err + captured.toString());
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void helpListsCommandsAndEverySettingWithItsDefault() {
+        assertThat(run("--help").out()).contains("node", "demo");
+        String node = run("node", "--help").out();
+        assertThat(node).contains("--port", "Default: 8080", "WSC_PORT", "--jwt-secret", "--config",
+                "--ping-interval", "Default: 25s", "--shutdown-timeout", "Default: 10s", "--max-frame-size", "Default: 64KiB");
+        assertThat(run("demo", "--help").out()).contains("--port", "Default: 8080");
+    }
+
+    @Test
+    void aPortInUseStopsTheStartWithOneLineNamingIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            Run r = run("node", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().strip()).isEqualTo("wsc node: port: " + taken.getLocalPort() + " is already in use on 0.0.0.0");
+        }
+    }
+
+    @Test
+    void aBadFlagValueStopsTheStartWithOneLine() {
+        Run r = run("node", "--port", "eighty");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("wsc node: port (from --port): 'eighty' is not a whole number");
+    }
+
+    @Test
+    void anUnknownFlagIsRefusedByTheParser() {
+        Run r = run("node", "--prot", "1");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--prot");
+    }
+}

@@ -1,0 +1,98 @@
+package io.wscluster.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wscluster.NodeOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsHoldWithoutAnySource() {
+        NodeOptions o = ConfigLoader.load(null, Map.of(), Map.of(), NodeOptions.defaults());
+        assertThat(o.port()).isEqualTo(NodeOptions.DEFAULT_PORT);
+        assertThat(o.maxFrameSize()).isEqualTo(64 * 1024);
+        assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.allowAnonymous()).isTrue();
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsEachOverrideTheOneBefore() throws IOException {
+        Path file = yaml("port: 9001\nhistory-size: 7\nping-interval: 5s\nmax-frame-size: 128KiB\n");
+        NodeOptions fileOnly = ConfigLoader.load(file, Map.of(), Map.of(), NodeOptions.defaults());
+        assertThat(fileOnly.port()).isEqualTo(9001);
+        assertThat(fileOnly.historySize()).isEqualTo(7);
+        assertThat(fileOnly.maxFrameSize()).isEqualTo(128 * 1024);
+
+        NodeOptions withEnv = ConfigLoader.load(file, Map.of("WSC_PORT", "9002", "PATH", "/bin"), Map.of(), NodeOptions.defaults());
+        assertThat(withEnv.port()).isEqualTo(9002);
+        assertThat(withEnv.historySize()).isEqualTo(7);
+
+        NodeOptions withFlags = ConfigLoader.load(file, Map.of("WSC_PORT", "9002"), Map.of("port", "9003"), NodeOptions.defaults());
+        assertThat(withFlags.port()).isEqualTo(9003);
+        assertThat(withFlags.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void everySettingHasAnEnvironmentNameAndParsesItsDefaultText() {
+        for (Setting s : Settings.ALL) {
+            assertThat(s.envName()).startsWith("WSC_").doesNotContain("-");
+            assertThat(s.description()).isNotBlank();
+        }
+        assertThat(Settings.byName("ping-interval").orElseThrow().envName()).isEqualTo("WSC_PING_INTERVAL");
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorNamingIt() throws IOException {
+        Path file = yaml("prot: 8080\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of(), NodeOptions.defaults()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown setting 'prot'")
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("WSC_PROT", "1"), Map.of(), NodeOptions.defaults()))
+                .hasMessageContaining("WSC_PROT");
+    }
+
+    @Test
+    void aBadValueIsOneLineNamingTheSettingSourceAndValue() throws IOException {
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("port", "abc"), NodeOptions.defaults()),
+                "port (from --port): 'abc' is not a whole number");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_PORT", "70000"), Map.of(), NodeOptions.defaults()),
+                "port (from WSC_PORT): '70000' is not valid, expected 0 to 65535");
+        assertOneLine(() -> ConfigLoader.load(yaml("ping-interval: soon\n"), Map.of(), Map.of(), NodeOptions.defaults()),
+                "ping-interval (in ");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("allow-anonymous", "maybe"), NodeOptions.defaults()),
+                "allow-anonymous (from --allow-anonymous): 'maybe' is not true or false");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("max-frame-size", "12"), NodeOptions.defaults()),
+                "max-frame-size (from --max-frame-size): '12' is not valid, expected at least 1024 bytes");
+    }
+
+    @Test
+    void aMissingOrMalformedFileIsAClearError() throws IOException {
+        assertOneLine(() -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of(), Map.of(), NodeOptions.defaults()), "does not exist");
+        assertOneLine(() -> ConfigLoader.load(yaml("port: [1, 2]\n"), Map.of(), Map.of(), NodeOptions.defaults()), "expected a single value");
+        assertOneLine(() -> ConfigLoader.load(yaml("- a\n- b\n"), Map.of(), Map.of(), NodeOptions.defaults()), "must be a map");
+    }
+
+    private static void assertOneLine(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String fragment) {
+        assertThatThrownBy(call).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(fragment)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private Path yaml(String text) throws IOException {
+        Path file = Files.createTempFile(dir, "wsc", ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+}
