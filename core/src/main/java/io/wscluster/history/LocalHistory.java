@@ -74,6 +74,7 @@ public final class LocalHistory implements HistoryStore {
             }
             if (limit > 0 && found.size() > limit) {
                 found = found.subList(found.size() - limit, found.size());
+                recovered = false; // the limit cut messages after since: they are no longer all there
             }
             return new HistoryRead(latest, found, recovered);
         }));

@@ -49,6 +49,7 @@ public final class Hub implements BusListener {
     private final ConcurrentHashMap<String, Interest> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Interest> users = new ConcurrentHashMap<>();
     private volatile HubShard[] shardArray = new HubShard[0];
+    private final java.util.concurrent.atomic.AtomicLong connectionSerial = new java.util.concurrent.atomic.AtomicLong();
 
     public Hub(HubConfig config) {
         this.nodeId = config.nodeId();
@@ -88,6 +89,7 @@ public final class Hub implements BusListener {
 
     /** Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}. */
     public void open(Session s, HubShard shard) {
+        s.presenceKey = nodeId + "/" + connectionSerial.incrementAndGet();
         shard.add(s);
         metrics.connectionOpened();
         try {
@@ -181,7 +183,7 @@ public final class Hub implements BusListener {
             if (result != null) {
                 onLoop(s, result, (data, error) -> {
                     if (error != null) {
-                        fail(s, asProtocolError(error, f.id()));
+                        fail(s, handlerError(error, f));
                     } else if (data != null) {
                         s.send(ServerFrames.reply(f.id(), data));
                     }
@@ -285,7 +287,7 @@ public final class Hub implements BusListener {
         shard.removeMember(sub);
         release(rooms, sub.room, shard, bus::unsubscribeRoom);
         if (sub.live) {
-            presence.leave(sub.room, sub.session.id());
+            presence.leave(sub.room, sub.session.presenceKey);
         }
     }
 
@@ -368,6 +370,15 @@ public final class Hub implements BusListener {
     void fail(Session s, ProtocolException e) {
         metrics.error(e.code());
         s.send(ServerFrames.error(e));
+    }
+
+    /** What the client is told when an application op fails: its own code, else {@code internal} (see {@link OpHandler}). */
+    private ProtocolException handlerError(Throwable error, ClientFrame.Custom f) {
+        if (error instanceof ProtocolException pe) {
+            return pe.withRequestId(f.id());
+        }
+        log.error("handler of op '{}' failed", f.op(), error);
+        return new ProtocolException(ErrorCode.INTERNAL, "internal error", f.id());
     }
 
     /** Maps a failure to what the client is told: its own code, or {@code unavailable} for a bus failure. */

@@ -25,6 +25,11 @@ public abstract class Session {
     int index = -1;
     boolean dirty;
     boolean closed;
+    /**
+     * This connection's key in presence, set by the hub when it opens: unique in the cluster, unlike
+     * the session id, which a reconnecting client reuses while its old connection may still be open.
+     */
+    String presenceKey;
     Map<String, Subscription> subscriptions;
 
     protected Session(String id, Principal principal, Encoding encoding) {

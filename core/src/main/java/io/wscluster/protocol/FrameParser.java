@@ -1,7 +1,9 @@
 package io.wscluster.protocol;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -27,13 +29,27 @@ public final class FrameParser {
     public static ClientFrame parse(Encoding encoding, ByteBuf bytes) {
         JsonNode tree;
         try {
-            tree = encoding.mapper().readTree((java.io.InputStream) new ByteBufInputStream(bytes.duplicate()));
+            tree = reader(encoding).readTree((java.io.InputStream) new ByteBufInputStream(bytes.duplicate()));
         } catch (JacksonException e) {
             throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + e.getOriginalMessage());
+        } catch (org.msgpack.core.MessagePackException e) {
+            // msgpack-core reports some malformed input (never-used bytes, cut-short values) unchecked.
+            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + e.getMessage());
         } catch (IOException e) {
             throw ProtocolException.badRequest("unreadable frame: " + e.getMessage());
         }
         return parse(tree);
+    }
+
+    /**
+     * A frame is exactly one value: for JSON, anything after it is malformed. (The MessagePack parser
+     * reports the end of input as an error, so trailing bytes cannot be checked the same way there.)
+     */
+    private static final ObjectReader JSON_READER =
+            Encoding.JSON.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static ObjectReader reader(Encoding encoding) {
+        return encoding == Encoding.JSON ? JSON_READER : encoding.mapper().reader();
     }
 
     public static ClientFrame parse(JsonNode tree) {

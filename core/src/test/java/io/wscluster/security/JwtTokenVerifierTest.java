@@ -1,0 +1,120 @@
+package io.wscluster.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.ProtocolException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JwtTokenVerifierTest {
+    private static final String SECRET = "test-secret-of-reasonable-length";
+    private static final Algorithm HS256 = Algorithm.HMAC256(SECRET);
+    private final JwtTokenVerifier sut = new JwtTokenVerifier(SECRET);
+
+    /** Far from "now" in both directions, so clock movement during the test cannot matter. */
+    private static final Instant IN_AN_HOUR = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    private static final Instant AN_HOUR_AGO = Instant.now().minus(1, ChronoUnit.HOURS);
+
+    private static JWTCreator.Builder token() {
+        return JWT.create().withSubject("alice").withExpiresAt(IN_AN_HOUR);
+    }
+
+    private ProtocolException refused(String token) {
+        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> sut.verify(token));
+        assertThat(e).as("token %s must be refused", token).isNotNull();
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(e.requestId()).isZero();
+        return e;
+    }
+
+    @Test
+    void aValidTokenGivesItsSubjectAndExpiry() {
+        Principal p = sut.verify(token().sign(HS256));
+        assertThat(p.userId()).isEqualTo("alice");
+        assertThat(p.expiresAtMillis()).isEqualTo(IN_AN_HOUR.toEpochMilli());
+        assertThat(p.anonymous()).isFalse();
+    }
+
+    @Test
+    void aTokenWithoutExpiryNeverExpires() {
+        Principal p = sut.verify(JWT.create().withSubject("bob").sign(HS256));
+        assertThat(p).isEqualTo(new Principal("bob", 0));
+    }
+
+    @Test
+    void otherClaimsDoNotMatter() {
+        Principal p = sut.verify(token().withIssuer("someone").withClaim("role", "admin").withIssuedAt(AN_HOUR_AGO).sign(HS256));
+        assertThat(p.userId()).isEqualTo("alice");
+    }
+
+    @Test
+    void aBadSignatureIsRefused() {
+        assertThat(refused(token().sign(Algorithm.HMAC256("another-secret"))).getMessage())
+                .startsWith("invalid token").containsIgnoringCase("signature");
+    }
+
+    @Test
+    void aTamperedPayloadIsRefused() {
+        String[] parts = token().sign(HS256).split("\\.");
+        String other = JWT.create().withSubject("mallory").withExpiresAt(IN_AN_HOUR).sign(HS256).split("\\.")[1];
+        assertThat(refused(parts[0] + "." + other + "." + parts[2]).getMessage()).containsIgnoringCase("signature");
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        assertThat(refused(token().withExpiresAt(AN_HOUR_AGO).sign(HS256)).getMessage()).isEqualTo("token expired");
+    }
+
+    @Test
+    void aTokenNotYetValidIsRefused() {
+        assertThat(refused(token().withNotBefore(IN_AN_HOUR).sign(HS256)).getMessage()).startsWith("invalid token");
+    }
+
+    @Test
+    void anotherAlgorithmIsRefused() {
+        assertThat(refused(token().sign(Algorithm.none())).getMessage()).startsWith("invalid token");
+        assertThat(refused(token().sign(Algorithm.HMAC384(SECRET))).getMessage()).startsWith("invalid token");
+    }
+
+    @Test
+    void aMissingSubjectIsRefused() {
+        assertThat(refused(JWT.create().withExpiresAt(IN_AN_HOUR).sign(HS256)).getMessage()).isEqualTo("token has no valid 'sub' claim");
+    }
+
+    @Test
+    void anEmptyOrOverlongSubjectIsRefused() {
+        assertThat(refused(token().withSubject("").sign(HS256)).getMessage()).contains("'sub'");
+        assertThat(refused(token().withSubject("u".repeat(201)).sign(HS256)).getMessage()).contains("'sub'");
+        assertThat(sut.verify(token().withSubject("u".repeat(200)).sign(HS256)).userId()).hasSize(200);
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"garbage", "a.b.c", "a.b", "Bearer x.y.z", "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln", "....."})
+    void garbageIsRefused(String token) {
+        assertThat(refused(token).getMessage()).startsWith("invalid token");
+    }
+
+    @Test
+    void aSecretIsRequired() {
+        assertThatThrownBy(() -> new JwtTokenVerifier("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
+        assertThatThrownBy(() -> new JwtTokenVerifier(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
+    }
+
+    @Test
+    void withoutASecretEveryTokenIsRefused() {
+        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> TokenVerifier.NONE.verify(token().sign(HS256)));
+        assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(e.getMessage()).contains("no JWT secret");
+    }
+}
