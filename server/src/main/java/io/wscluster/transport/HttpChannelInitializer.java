@@ -28,7 +28,8 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-aggregator", new LimitedHttpObjectAggregator(maxBody));
         if (compression) {
             // Removes itself after the upgrade, leaving the deflate codec behind when it was negotiated.
-            p.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+            // Inflating stops at the frame limit, so a small compressed frame cannot balloon in memory.
+            p.addLast("ws-compression", new WebSocketServerCompressionHandler(maxBody));
         }
         p.addLast(HttpRouter.NAME, router);
     }

@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * Pings every connection of one event loop each interval and closes those silent for two
- * intervals. One periodic task per loop instead of a timer per connection keeps idle connections
- * cheap: a sweep over 20,000 sessions is a tight loop of two comparisons each.
+ * intervals, and those whose token has expired (1008, protocol.md). One periodic task per loop
+ * instead of a timer per connection keeps idle connections cheap: a sweep over 20,000 sessions is
+ * a tight loop of three comparisons each.
  */
 final class PingSweeper implements Runnable {
     private final HubShard shard;
@@ -27,9 +28,13 @@ final class PingSweeper implements Runnable {
     @Override
     public void run() {
         long now = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
         shard.forEachSession(s -> {
             WebSocketSession ws = (WebSocketSession) s;
-            if (now - ws.lastSeenNanos >= 2 * intervalNanos) {
+            long expires = ws.principal().expiresAtMillis();
+            if (expires > 0 && nowMillis >= expires) {
+                ws.close(CloseCode.POLICY_VIOLATION, "token expired");
+            } else if (now - ws.lastSeenNanos >= 2 * intervalNanos) {
                 ws.close(CloseCode.POLICY_VIOLATION, "no answer to pings for two intervals");
             } else if (now - ws.lastPingNanos >= intervalNanos) {
                 ws.ping();

@@ -47,6 +47,7 @@ final class WebSocketSession extends Session {
     private final Hub hub;
     private final HubShard shard;
     private final int outboundLimit;
+    private final int maxMessageSize;
     final Handler handler = new Handler();
     private ChannelHandlerContext ctx;
     private ArrayDeque<WebSocketFrame> overflow;
@@ -56,11 +57,13 @@ final class WebSocketSession extends Session {
     long lastSeenNanos = System.nanoTime();
     long lastPingNanos = lastSeenNanos;
 
-    WebSocketSession(String id, Principal principal, Encoding encoding, Hub hub, HubShard shard, int outboundLimit) {
+    WebSocketSession(String id, Principal principal, Encoding encoding, Hub hub, HubShard shard, int outboundLimit,
+                     int maxMessageSize) {
         super(id, principal, encoding);
         this.hub = hub;
         this.shard = shard;
         this.outboundLimit = outboundLimit;
+        this.maxMessageSize = maxMessageSize;
     }
 
     void open() {
@@ -178,6 +181,11 @@ final class WebSocketSession extends Session {
     }
 
     private void onData(WebSocketFrame frame) {
+        // The decoder limits bytes on the wire; after permessage-deflate a message can be larger.
+        if (frame.content().readableBytes() > maxMessageSize) {
+            close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+            return;
+        }
         boolean binary = frame instanceof BinaryWebSocketFrame;
         if (binary != encoding().binary()) {
             close(CloseCode.UNSUPPORTED_DATA, binary ? "binary frame on " + encoding().subprotocol()
@@ -243,7 +251,7 @@ final class WebSocketSession extends Session {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            if (cause instanceof TooLongFrameException) {
+            if (cause instanceof TooLongFrameException || cause instanceof io.netty.handler.codec.compression.DecompressionException) {
                 close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
             } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
                 // The decoder has already answered with the right close code.

@@ -116,7 +116,8 @@ final class WebSocketUpgrade {
         }
         EventLoop loop = ctx.channel().eventLoop();
         HubShard shard = shards.get(loop);
-        WebSocketSession session = new WebSocketSession(sessionId, principal, encoding, hub, shard, options.outboundBufferLimit());
+        WebSocketSession session = new WebSocketSession(sessionId, principal, encoding, hub, shard,
+                options.outboundBufferLimit(), options.maxFrameSize());
         ChannelPipeline p = ctx.pipeline();
         p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));

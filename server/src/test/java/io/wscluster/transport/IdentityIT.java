@@ -1,0 +1,125 @@
+package io.wscluster.transport;
+
+import static io.wscluster.transport.Wire.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.testkit.TestClient;
+import io.wscluster.testkit.Tokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Who a connection is: JWT in the header or the query, refusals with HTTP 401, and delivery to a user. */
+class IdentityIT {
+    private static final String SECRET = "s3cret";
+
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
+
+    @Test
+    void tokenInTheAuthorizationHeaderNamesTheUser() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        TestClient c = nodes.connect(nodes.options().withBearer(Tokens.hs256(SECRET, "alice")));
+        assertThat(expect(c.next(), "welcome").path("user").asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void tokenInTheQueryNamesTheUser() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        TestClient c = nodes.connect(nodes.options().withUrl(nodes.node().url() + "?token=" + Tokens.hs256(SECRET, "bob")));
+        assertThat(expect(c.next(), "welcome").path("user").asText()).isEqualTo("bob");
+    }
+
+    @Test
+    void tokenWithAWrongSignatureIsRefusedWith401() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        assertRefused(nodes.options().withBearer(Tokens.hs256("not-the-secret", "mallory")));
+        assertRefused(nodes.options().withUrl(nodes.node().url() + "?token=" + Tokens.hs256("not-the-secret", "mallory")));
+        assertRefused(nodes.options().withBearer("not.a.jwt"));
+    }
+
+    @Test
+    void expiredTokenIsRefusedWith401() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        JsonNode error = assertRefused(nodes.options().withBearer(Tokens.expired(SECRET, "alice")));
+        assertThat(error.path("message").asText()).containsIgnoringCase("expired");
+    }
+
+    @Test
+    void withoutAnonymousUsersAConnectionWithoutTokenIsRefusedWith401() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET).allowAnonymous(false));
+        assertRefused(nodes.options());
+        // ...while one with a token is welcome.
+        assertThat(expect(nodes.connect(nodes.optionsAs("alice")).next(), "welcome").path("user").asText())
+                .isEqualTo("alice");
+    }
+
+    @Test
+    void anonymousIsTheDefault() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        JsonNode welcome = expect(nodes.connect(nodes.options()).next(), "welcome");
+        assertThat(welcome.path("user").isNull()).as("user in %s", welcome).isTrue();
+    }
+
+    @Test
+    void sendReachesOnlyThatUserWhateverTheEncoding() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        TestClient aliceJson = nodes.openAs("alice");
+        TestClient aliceMsgpack = nodes.open(nodes.optionsAs("alice").withEncoding(Encoding.MSGPACK));
+        TestClient bob = nodes.openAs("bob");
+        TestClient anonymous = nodes.open();
+
+        expect(anonymous.request(anonymous.frame("send").put("user", "alice").put("data", "for alice")), "ack");
+        for (TestClient alice : List.of(aliceJson, aliceMsgpack)) {
+            JsonNode m = alice.next("message");
+            assertThat(m.path("user").asText()).isEqualTo("alice");
+            assertThat(m.path("data").asText()).isEqualTo("for alice");
+        }
+        // A user nobody is connected as: accepted, delivered to no one.
+        expect(anonymous.request(anonymous.frame("send").put("user", "nobody").put("data", "lost")), "ack");
+        for (TestClient other : List.of(bob, anonymous, aliceJson)) {
+            Wire.assertSilent(other);
+        }
+    }
+
+    @Test
+    void aConnectionIsClosedWith1008WhenItsTokenExpires() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        // JWT expiry has whole seconds: this one lasts one to two seconds from now.
+        String shortLived = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(2))
+                .sign(Algorithm.HMAC256(SECRET));
+        TestClient expiring = nodes.open(nodes.options().withBearer(shortLived));
+        TestClient lasting = nodes.openAs("bob");
+
+        assertThat(expiring.awaitClose(Duration.ofSeconds(8)).code()).isEqualTo(1008);
+        assertThat(lasting.isOpen()).isTrue();
+        expect(lasting.request(lasting.frame("ping")), "pong");
+    }
+
+    @Test
+    void tokenWithoutSubjectOrWithAlgorithmNoneIsRefusedWith401() throws Exception {
+        nodes.start(o -> o.jwtSecret(SECRET));
+        String noSubject = JWT.create().withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
+        assertRefused(nodes.options().withBearer(noSubject));
+        String unsigned = JWT.create().withSubject("root").withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.none());
+        assertRefused(nodes.options().withBearer(unsigned));
+    }
+
+    /** Connecting must fail with HTTP 401 and a JSON {@code unauthorized} error; returns the error object. */
+    private JsonNode assertRefused(TestClient.Options options) throws Exception {
+        TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class, () -> nodes.connect(options));
+        assertThat(refused).as("upgrade refused").isNotNull();
+        assertThat(refused.status()).isEqualTo(401);
+        JsonNode body = Encoding.JSON.mapper().readTree(refused.body());
+        assertThat(body.path("error").path("code").asText()).as("body %s", refused.body()).isEqualTo("unauthorized");
+        assertThat(body.path("error").path("message").asText()).isNotBlank();
+        return body.path("error");
+    }
+}
