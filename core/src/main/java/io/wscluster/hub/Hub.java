@@ -89,7 +89,7 @@ public final class Hub implements BusListener {
 
     /** Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}. */
     public void open(Session s, HubShard shard) {
-        s.presenceKey = nodeId + "/" + connectionSerial.incrementAndGet();
+        s.serial = connectionSerial.incrementAndGet();
         shard.add(s);
         metrics.connectionOpened();
         try {
@@ -287,7 +287,7 @@ public final class Hub implements BusListener {
         shard.removeMember(sub);
         release(rooms, sub.room, shard, bus::unsubscribeRoom);
         if (sub.live) {
-            presence.leave(sub.room, sub.session.presenceKey);
+            presence.leave(sub.room, presenceKey(sub.session));
         }
     }
 
@@ -301,6 +301,15 @@ public final class Hub implements BusListener {
         if (!authorizer.canPublish(s.principal(), room)) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "no publish permission on room '" + room + "'");
         }
+    }
+
+    /**
+     * A connection's key in presence: unique in the cluster, unlike the session id, which a
+     * reconnecting client reuses while its old connection may still be open. Built when needed so
+     * an idle connection does not carry it.
+     */
+    String presenceKey(Session s) {
+        return nodeId + "/" + s.serial;
     }
 
     PresenceStore presence() {

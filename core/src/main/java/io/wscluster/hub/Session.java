@@ -25,11 +25,8 @@ public abstract class Session {
     int index = -1;
     boolean dirty;
     boolean closed;
-    /**
-     * This connection's key in presence, set by the hub when it opens: unique in the cluster, unlike
-     * the session id, which a reconnecting client reuses while its old connection may still be open.
-     */
-    String presenceKey;
+    /** This connection's number on its node, set by the hub when it opens (see {@link Hub#presenceKey}). */
+    long serial;
     Map<String, Subscription> subscriptions;
 
     protected Session(String id, Principal principal, Encoding encoding) {
@@ -81,7 +78,11 @@ public abstract class Session {
         if (closed) {
             return;
         }
-        write(frame.payload(encoding).retainedDuplicate());
+        if (acceptsFramed()) {
+            writeFramed(frame.framed(encoding).retainedDuplicate());
+        } else {
+            write(frame.payload(encoding).retainedDuplicate());
+        }
         markDirty();
     }
 
@@ -105,6 +106,15 @@ public abstract class Session {
 
     /** Queues an encoded payload (ownership passes to the transport) without flushing. */
     protected abstract void write(ByteBuf payload);
+
+    /**
+     * Whether this connection takes complete, already framed WebSocket frames ({@link
+     * #writeFramed}); false where the transport must still transform each frame (compression).
+     */
+    protected abstract boolean acceptsFramed();
+
+    /** Queues a complete WebSocket frame (ownership passes to the transport) without flushing. */
+    protected abstract void writeFramed(ByteBuf frame);
 
     /** Flushes queued writes to the socket. */
     protected abstract void flush();

@@ -76,6 +76,6 @@ final class SubscribeFlow {
         }
         sub.live = true;
         hub.metrics().messagesOut(delivered);
-        hub.presence().join(request.room(), session.presenceKey, session.userId());
+        hub.presence().join(request.room(), hub.presenceKey(session), session.userId());
     }
 }

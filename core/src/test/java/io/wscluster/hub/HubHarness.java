@@ -113,7 +113,9 @@ final class HubHarness implements AutoCloseable {
 
     RecordingSession open(int loop, String user, Encoding encoding) {
         Principal principal = user == null ? Principal.ANONYMOUS : new Principal(user, 0);
-        RecordingSession s = new RecordingSession("s" + sessionIds.incrementAndGet(), principal, encoding, alloc);
+        long n = sessionIds.incrementAndGet();
+        // Every other session takes pre-framed messages, as an uncompressed connection does.
+        RecordingSession s = new RecordingSession("s" + n, principal, encoding, alloc).framed(n % 2 == 0);
         sessions.add(s);
         Loop l = loop(loop);
         l.run(() -> hub.open(s, l.shard));

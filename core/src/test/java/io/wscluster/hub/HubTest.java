@@ -854,8 +854,16 @@ class HubTest {
                 assertThat(h.awaitFrame(s, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(m));
             }
             h.settle();
-            assertThat(h.alloc.allocated().size() - allocatedBefore).as("one JSON and one MessagePack encoding").isEqualTo(2);
+            assertThat(h.alloc.allocated().size() - allocatedBefore).as("one payload per encoding, one frame per framed encoding")
+                    .isEqualTo(buffersPerMessage(sessions));
             assertThat(h.alloc.unreleased()).isEmpty();
+        }
+
+        /** A shared message allocates one payload per encoding and one frame per encoding that framed sessions use. */
+        private long buffersPerMessage(List<RecordingSession> receivers) {
+            long payloads = receivers.stream().map(Session::encoding).distinct().count();
+            long frames = receivers.stream().filter(Session::acceptsFramed).map(Session::encoding).distinct().count();
+            return payloads + frames;
         }
 
         @Test
@@ -877,7 +885,8 @@ class HubTest {
             assertThat(h.awaitFrame(x, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(both));
             assertThat(h.awaitFrame(y, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(both));
             h.settle();
-            assertThat(h.alloc.allocated().size() - allocatedBefore).as("each message encoded once").isEqualTo(2);
+            assertThat(h.alloc.allocated().size() - allocatedBefore).as("each message encoded and framed once")
+                    .isEqualTo(buffersPerMessage(List.of(onlyOnLoop1)) + buffersPerMessage(List.of(x, y)));
             assertThat(h.alloc.unreleased()).isEmpty();
         }
 

@@ -22,6 +22,7 @@ final class RecordingSession extends Session {
     private final AtomicInteger writesOffLoop = new AtomicInteger();
     private volatile CloseCode closeCode;
     private volatile String closeReason;
+    private volatile boolean framed = true;
 
     RecordingSession(String id, Principal principal, Encoding encoding, ByteBufAllocator alloc) {
         super(id, principal, encoding);
@@ -43,6 +44,40 @@ final class RecordingSession extends Session {
         } finally {
             payload.release();
         }
+    }
+
+    /**
+     * Takes a complete frame as a socket would, checks its header (FIN, the opcode of this
+     * session's encoding, the length) and records the payload.
+     */
+    @Override
+    protected void writeFramed(ByteBuf frame) {
+        try {
+            int first = frame.readUnsignedByte();
+            int expectedOpcode = encoding().binary() ? 0x2 : 0x1;
+            if (first != (0x80 | expectedOpcode)) {
+                throw new AssertionError("bad frame header byte " + Integer.toHexString(first));
+            }
+            int len = frame.readUnsignedByte();
+            long length = len == 126 ? frame.readUnsignedShort() : len == 127 ? frame.readLong() : len;
+            if (length != frame.readableBytes()) {
+                throw new AssertionError("frame says " + length + " bytes, carries " + frame.readableBytes());
+            }
+            write(frame.retain());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    protected boolean acceptsFramed() {
+        return framed;
+    }
+
+    /** Whether the hub may hand this session pre-framed messages (as for an uncompressed connection). */
+    RecordingSession framed(boolean on) {
+        framed = on;
+        return this;
     }
 
     @Override

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.ReferenceCountUtil;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
@@ -50,7 +52,10 @@ final class WebSocketSession extends Session {
     private final int maxMessageSize;
     final Handler handler = new Handler();
     private ChannelHandlerContext ctx;
-    private ArrayDeque<WebSocketFrame> overflow;
+    /** Frames ({@link WebSocketFrame}, or pre-framed {@link ByteBuf}s) waiting for the socket to drain. */
+    private ArrayDeque<Object> overflow;
+    /** True when permessage-deflate was negotiated: every frame must pass the compressor. */
+    private boolean compressed;
     private long overflowBytes;
     private boolean closing;
     /** Last time anything arrived from the client, in {@link System#nanoTime()}; read by the ping sweep. */
@@ -81,10 +86,24 @@ final class WebSocketSession extends Session {
         enqueue(frame);
     }
 
-    /** Writes a frame in order with everything queued before it, or overflows it while the socket is full. */
-    void enqueue(WebSocketFrame frame) {
+    @Override
+    protected boolean acceptsFramed() {
+        return !compressed;
+    }
+
+    /** A complete frame passes the WebSocket encoder untouched (it encodes only frame objects). */
+    @Override
+    protected void writeFramed(ByteBuf frame) {
+        enqueue(frame);
+    }
+
+    /**
+     * Writes a {@link WebSocketFrame} or a pre-framed {@link ByteBuf} in order with everything queued
+     * before it, or overflows it while the socket is full.
+     */
+    private void enqueue(Object frame) {
         if (closing) {
-            frame.release();
+            ReferenceCountUtil.release(frame);
             return;
         }
         if (overflow == null && ctx.channel().isWritable()) {
@@ -99,12 +118,16 @@ final class WebSocketSession extends Session {
         }
     }
 
-    private void overflow(WebSocketFrame frame) {
+    private void overflow(Object frame) {
         if (overflow == null) {
             overflow = new ArrayDeque<>();
         }
         overflow.add(frame);
-        overflowBytes += frame.content().readableBytes();
+        overflowBytes += size(frame);
+    }
+
+    private static int size(Object frame) {
+        return frame instanceof ByteBuf b ? b.readableBytes() : ((WebSocketFrame) frame).content().readableBytes();
     }
 
     @Override
@@ -153,8 +176,8 @@ final class WebSocketSession extends Session {
 
     private void dropOverflow() {
         if (overflow != null) {
-            for (WebSocketFrame f : overflow) {
-                f.release();
+            for (Object f : overflow) {
+                ReferenceCountUtil.release(f);
             }
             overflow = null;
             overflowBytes = 0;
@@ -165,9 +188,9 @@ final class WebSocketSession extends Session {
         if (overflow == null) {
             return;
         }
-        WebSocketFrame f;
+        Object f;
         while (ctx.channel().isWritable() && (f = overflow.poll()) != null) {
-            overflowBytes -= f.content().readableBytes();
+            overflowBytes -= size(f);
             if (f instanceof CloseWebSocketFrame) {
                 ctx.write(f).addListener(ChannelFutureListener.CLOSE);
             } else {
@@ -207,6 +230,7 @@ final class WebSocketSession extends Session {
         @Override
         public void handlerAdded(ChannelHandlerContext context) {
             ctx = context;
+            compressed = context.pipeline().get(WebSocketExtensionEncoder.class) != null;
         }
 
         @Override
