@@ -241,26 +241,21 @@ public final class Hub implements BusListener {
 
     private void fanOut(Message message, Interest interest) {
         HubShard[] all = shardArray;
-        int holders = 0;
+        // One snapshot of the interested shards decides both the reference count and the targets:
+        // counting and choosing in two passes could skip a shard when another joins in between.
+        HubShard[] targets = new HubShard[all.length];
+        int n = 0;
         for (HubShard shard : all) {
             if (interest.on(shard)) {
-                holders++;
+                targets[n++] = shard;
             }
         }
-        if (holders == 0) {
+        if (n == 0) {
             return;
         }
-        SharedFrame frame = new SharedFrame(message, alloc, holders);
-        int given = 0;
-        for (HubShard shard : all) {
-            if (given < holders && interest.on(shard)) {
-                shard.enqueue(frame);
-                given++;
-            }
-        }
-        // Interest may have shrunk between the two passes: drop the references nobody took.
-        for (; given < holders; given++) {
-            frame.release();
+        SharedFrame frame = new SharedFrame(message, alloc, n);
+        for (int i = 0; i < n; i++) {
+            targets[i].enqueue(frame);
         }
     }
 

@@ -78,10 +78,11 @@ public abstract class Session {
         if (closed) {
             return;
         }
-        if (acceptsFramed()) {
+        ByteBuf payload = frame.payload(encoding);
+        if (acceptsFramed(payload.readableBytes())) {
             writeFramed(frame.framed(encoding).retainedDuplicate());
         } else {
-            write(frame.payload(encoding).retainedDuplicate());
+            write(payload.retainedDuplicate());
         }
         markDirty();
     }
@@ -108,10 +109,11 @@ public abstract class Session {
     protected abstract void write(ByteBuf payload);
 
     /**
-     * Whether this connection takes complete, already framed WebSocket frames ({@link
-     * #writeFramed}); false where the transport must still transform each frame (compression).
+     * Whether this connection takes a message of {@code payloadBytes} as a complete, already framed
+     * WebSocket frame ({@link #writeFramed}); false where the transport must still transform it
+     * (compression).
      */
-    protected abstract boolean acceptsFramed();
+    protected abstract boolean acceptsFramed(int payloadBytes);
 
     /** Queues a complete WebSocket frame (ownership passes to the transport) without flushing. */
     protected abstract void writeFramed(ByteBuf frame);

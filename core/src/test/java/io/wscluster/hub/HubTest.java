@@ -862,7 +862,7 @@ class HubTest {
         /** A shared message allocates one payload per encoding and one frame per encoding that framed sessions use. */
         private long buffersPerMessage(List<RecordingSession> receivers) {
             long payloads = receivers.stream().map(Session::encoding).distinct().count();
-            long frames = receivers.stream().filter(Session::acceptsFramed).map(Session::encoding).distinct().count();
+            long frames = receivers.stream().filter(s -> s.acceptsFramed(0)).map(Session::encoding).distinct().count();
             return payloads + frames;
         }
 

@@ -70,7 +70,7 @@ final class RecordingSession extends Session {
     }
 
     @Override
-    protected boolean acceptsFramed() {
+    protected boolean acceptsFramed(int payloadBytes) {
         return framed;
     }
 

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 
 /**
  * Builds the pipeline of a new connection, and only that: HTTP codec, body aggregation,
@@ -28,8 +27,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-aggregator", new LimitedHttpObjectAggregator(maxBody));
         if (compression) {
             // Removes itself after the upgrade, leaving the deflate codec behind when it was negotiated.
-            // Inflating stops at the frame limit, so a small compressed frame cannot balloon in memory.
-            p.addLast("ws-compression", new WebSocketServerCompressionHandler(maxBody));
+            p.addLast("ws-compression", Compression.negotiation(maxBody));
         }
         p.addLast(HttpRouter.NAME, router);
     }

@@ -86,9 +86,10 @@ final class WebSocketSession extends Session {
         enqueue(frame);
     }
 
+    /** Messages the deflater would skip anyway (see {@link Compression}) go out pre-framed. */
     @Override
-    protected boolean acceptsFramed() {
-        return !compressed;
+    protected boolean acceptsFramed(int payloadBytes) {
+        return !compressed || payloadBytes < Compression.MIN_SIZE;
     }
 
     /** A complete frame passes the WebSocket encoder untouched (it encodes only frame objects). */

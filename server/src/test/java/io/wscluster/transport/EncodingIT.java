@@ -129,6 +129,10 @@ class EncodingIT {
             assertThat(c.next("message").path("data").asText()).isEqualTo("small");
             assertThat(c.next("message").path("data").path("text").asText()).isEqualTo(big);
         }
+        // The two large messages travel compressed; small frames
+        // (welcome, replies, the small message) go as they are, so idle connections need no deflater.
+        assertThat(deflating.compressedFrames()).isEqualTo(2);
+        assertThat(plain.compressedFrames()).isZero();
         JsonNode msgpackDeflate = expect(nodes.connect(nodes.options().withEncoding(Encoding.MSGPACK).withCompression()).next(), "welcome");
         assertThat(msgpackDeflate.path("node").asText()).isEqualTo(NodeFixture.NODE_ID);
     }

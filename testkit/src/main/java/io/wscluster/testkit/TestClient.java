@@ -296,6 +296,11 @@ public final class TestClient implements AutoCloseable {
         return handler.handshaker.actualSubprotocol();
     }
 
+    /** How many frames arrived compressed (RSV1 set), before inflation. */
+    public long compressedFrames() {
+        return handler.compressedFrames.get();
+    }
+
     /** The response headers of the upgrade. */
     public HttpHeaders upgradeHeaders() {
         return handler.upgradeHeaders;
@@ -320,6 +325,7 @@ public final class TestClient implements AutoCloseable {
         final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
         final LinkedBlockingDeque<Object> frames = new LinkedBlockingDeque<>();
         volatile boolean answerPings = true;
+        final AtomicLong compressedFrames = new AtomicLong();
         HttpHeaders upgradeHeaders;
 
         Handler(WebSocketClientHandshaker handshaker, Encoding encoding) {
@@ -345,6 +351,18 @@ public final class TestClient implements AutoCloseable {
                 try {
                     handshaker.finishHandshake(ctx.channel(), response);
                     upgradeHeaders = response.headers();
+                    if (ctx.pipeline().get("ws-decoder") != null) {
+                        ctx.pipeline().addAfter("ws-decoder", "rsv1-counter", new io.netty.channel.ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext c, Object frame) {
+                                // RSV1 marks a permessage-deflate compressed message (RFC 7692).
+                                if (frame instanceof WebSocketFrame f && (f.rsv() & 0x4) != 0) {
+                                    compressedFrames.incrementAndGet();
+                                }
+                                c.fireChannelRead(frame);
+                            }
+                        });
+                    }
                     handshakeDone.complete(null);
                 } catch (WebSocketClientHandshakeException e) {
                     handshakeDone.completeExceptionally(new Refused(response.status().code(),
