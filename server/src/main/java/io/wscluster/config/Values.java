@@ -5,15 +5,15 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsers for setting values: integers, sizes ({@code 64KiB}), durations ({@code 25s}), booleans. */
-final class Values {
+/** Parsers for setting and option values: integers, sizes ({@code 64KiB}), durations ({@code 25s}), booleans. */
+public final class Values {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
 
     private Values() {
     }
 
-    static int integer(String v) {
+    public static int integer(String v) {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
@@ -21,7 +21,7 @@ final class Values {
         }
     }
 
-    static boolean bool(String v) {
+    public static boolean bool(String v) {
         switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": case "1":
                 return true;
@@ -32,7 +32,7 @@ final class Values {
         }
     }
 
-    static Duration duration(String v) {
+    public static Duration duration(String v) {
         Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration such as 500ms, 25s, 5m or 1h");
@@ -46,7 +46,7 @@ final class Values {
         }
     }
 
-    static int size(String v) {
+    public static int size(String v) {
         Matcher m = SIZE.matcher(v.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size such as 65536, 64KiB or 1MiB");

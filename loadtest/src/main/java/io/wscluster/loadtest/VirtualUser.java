@@ -1,0 +1,80 @@
+package io.wscluster.loadtest;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+
+/**
+ * One simulated client. Its state outlives a connection, so a reconnect resumes where it was:
+ * the room it reads, the offsets it has seen, its session id. Touched only on the event loop of
+ * its current connection (and by the engine between connections).
+ */
+final class VirtualUser {
+    final int index;
+    final String userId;
+    final String url;
+    final InetSocketAddress source;
+    final boolean publisher;
+    /** The room this user reads, or null. */
+    final String room;
+    volatile Channel channel;
+    volatile boolean welcomed;
+    volatile boolean subscribed;
+    /** True once the current connection attempt ended in welcome or failure (counted once). */
+    volatile boolean settled;
+    /** True while the engine closed this user's connection on purpose and will reconnect it. */
+    volatile boolean reconnecting;
+    /** When the current connection attempt started, in {@link System#nanoTime()}. */
+    volatile long connectStartNanos;
+    String session;
+    String epoch;
+    /** Offset the first subscription started at; -1 until subscribed. */
+    long startOffset = -1;
+    long lastOffset;
+    /** Distinct room messages received. */
+    long received;
+    /** Offsets skipped so far, some of which may still arrive late. */
+    long missing;
+    long nextId;
+    /** This publisher's requests awaiting their ack: request id to room ("" for send and broadcast). */
+    final java.util.Map<Long, String> pending;
+
+    VirtualUser(int index, String userId, String url, InetSocketAddress source, boolean publisher, String room) {
+        this.index = index;
+        this.userId = userId;
+        this.url = url;
+        this.source = source;
+        this.publisher = publisher;
+        this.room = room;
+        this.pending = publisher ? new java.util.HashMap<>() : null;
+    }
+
+    /**
+     * Accounts a room message by offset: a new offset counts as received (with the skipped ones as
+     * missing), an old one that was missing as late (out of order), any other as a duplicate.
+     * Returns true when the message is new to this user.
+     */
+    boolean accept(String messageEpoch, long offset, Stats stats) {
+        if (epoch != null && !epoch.equals(messageEpoch)) {
+            // History was lost on the server: a new stream starts; what was missing stays missing.
+            epoch = messageEpoch;
+            lastOffset = offset;
+            received++;
+            return true;
+        }
+        epoch = messageEpoch;
+        if (offset > lastOffset) {
+            missing += offset - lastOffset - 1;
+            lastOffset = offset;
+            received++;
+            return true;
+        }
+        if (missing > 0 && offset > startOffset) {
+            missing--;
+            received++;
+            stats.outOfOrder.increment();
+            return true;
+        }
+        stats.duplicates.increment();
+        return false;
+    }
+}
