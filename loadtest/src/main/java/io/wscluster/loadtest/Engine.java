@@ -31,7 +31,6 @@ import io.wscluster.protocol.Encoding;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,9 +122,7 @@ final class Engine {
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true);
-        long tickStart = System.nanoTime();
-        AtomicInteger second = new AtomicInteger();
-        clock.scheduleAtFixedRate(() -> tick(second.incrementAndGet()), 1, 1, TimeUnit.SECONDS);
+        clock.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         long cpuMicros = 0;
         try {
             connectAll();
@@ -148,7 +145,7 @@ final class Engine {
         return stats.report(o, startedAt, o.durationMillis() / 1000.0, tallies(), cpuMicros);
     }
 
-    private void tick(int tickNumber) {
+    private void tick() {
         long second = measureStartNanos == 0 ? -1 : (System.nanoTime() - measureStartNanos) / 1_000_000_000L;
         Sample s = stats.tick(second, 1.0);
         progress.accept(s);
@@ -367,7 +364,7 @@ final class Engine {
         } else {
             if (!in.recovered && in.offset > user.lastOffset) {
                 // The history did not reach back: what was published meanwhile is lost to this user.
-                user.missing += in.offset - user.lastOffset;
+                user.skip(user.lastOffset + 1, in.offset);
                 user.lastOffset = in.offset;
                 user.epoch = in.epoch;
             }
@@ -546,11 +543,4 @@ final class Engine {
         return rooms;
     }
 
-    Stats stats() {
-        return stats;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -32,8 +32,8 @@ final class VirtualUser {
     long lastOffset;
     /** Distinct room messages received. */
     long received;
-    /** Offsets skipped so far, some of which may still arrive late. */
-    long missing;
+    /** Offsets skipped so far, some of which may still arrive late; null while there are none. */
+    Gaps gaps;
     long nextId;
     /** This publisher's requests awaiting their ack: request id to room ("" for send and broadcast). */
     final java.util.Map<Long, String> pending;
@@ -46,6 +46,20 @@ final class VirtualUser {
         this.publisher = publisher;
         this.room = room;
         this.pending = publisher ? new java.util.HashMap<>() : null;
+    }
+
+    /** Records offsets {@code from..to} as not received (yet). */
+    void skip(long from, long to) {
+        if (from <= to) {
+            if (gaps == null) {
+                gaps = new Gaps();
+            }
+            gaps.add(from, to);
+        }
+    }
+
+    long missing() {
+        return gaps == null ? 0 : gaps.count();
     }
 
     /**
@@ -63,13 +77,12 @@ final class VirtualUser {
         }
         epoch = messageEpoch;
         if (offset > lastOffset) {
-            missing += offset - lastOffset - 1;
+            skip(lastOffset + 1, offset - 1);
             lastOffset = offset;
             received++;
             return true;
         }
-        if (missing > 0 && offset > startOffset) {
-            missing--;
+        if (gaps != null && gaps.fill(offset)) {
             received++;
             stats.outOfOrder.increment();
             return true;
