@@ -6,6 +6,7 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.WebSocketFraming;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One message encoded at most once per encoding, shared by every local subscriber: as a payload
@@ -18,8 +19,8 @@ final class SharedFrame {
     private final Message message;
     private final ByteBufAllocator alloc;
     private final AtomicInteger holders;
-    private final ByteBuf[] payloads = new ByteBuf[Encoding.values().length];
-    private final ByteBuf[] framed = new ByteBuf[Encoding.values().length];
+    private final AtomicReferenceArray<ByteBuf> payloads = new AtomicReferenceArray<>(Encoding.values().length);
+    private final AtomicReferenceArray<ByteBuf> framed = new AtomicReferenceArray<>(Encoding.values().length);
 
     SharedFrame(Message message, ByteBufAllocator alloc, int holders) {
         this.message = message;
@@ -32,21 +33,27 @@ final class SharedFrame {
     }
 
     /** The encoded payload; the caller must not release it (take a retained duplicate). */
-    synchronized ByteBuf payload(Encoding encoding) {
+    ByteBuf payload(Encoding encoding) {
         int i = encoding.ordinal();
-        if (payloads[i] == null) {
-            payloads[i] = encoding.encode(alloc, message);
-        }
-        return payloads[i];
+        ByteBuf b = payloads.get(i);
+        return b != null ? b : build(payloads, i, () -> encoding.encode(alloc, message));
     }
 
     /** The payload framed as a complete WebSocket frame; the caller must not release it. */
-    synchronized ByteBuf framed(Encoding encoding) {
+    ByteBuf framed(Encoding encoding) {
         int i = encoding.ordinal();
-        if (framed[i] == null) {
-            framed[i] = WebSocketFraming.frame(alloc, payload(encoding), encoding.binary());
+        ByteBuf b = framed.get(i);
+        return b != null ? b : build(framed, i, () -> WebSocketFraming.frame(alloc, payload(encoding), encoding.binary()));
+    }
+
+    /** Builds a slot once; every later read is a plain volatile read, without a lock, on the delivery path. */
+    private synchronized ByteBuf build(AtomicReferenceArray<ByteBuf> slots, int i, java.util.function.Supplier<ByteBuf> make) {
+        ByteBuf b = slots.get(i);
+        if (b == null) {
+            b = make.get();
+            slots.set(i, b);
         }
-        return framed[i];
+        return b;
     }
 
     void release() {
@@ -58,11 +65,11 @@ final class SharedFrame {
         }
     }
 
-    private static void releaseAll(ByteBuf[] bufs) {
-        for (int i = 0; i < bufs.length; i++) {
-            if (bufs[i] != null) {
-                bufs[i].release();
-                bufs[i] = null;
+    private static void releaseAll(AtomicReferenceArray<ByteBuf> bufs) {
+        for (int i = 0; i < bufs.length(); i++) {
+            ByteBuf b = bufs.getAndSet(i, null);
+            if (b != null) {
+                b.release();
             }
         }
     }
