@@ -1,0 +1,275 @@
+# bench/lib.sh: helpers shared by the bench/*.sh scripts. Source it, then call bench_init.
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   bench_init fanout          # work dir, traps, logging prefix, cd to the repository root
+#   bench_build                # builds once, copies the jar to $WORK/wsc.jar (BENCH_JAR=<jar> skips the build)
+#   start_node n1 -Xmx2g       # node on 127.0.0.1, a free port; sets NODE_PID[n1], NODE_URL[n1], NODE_HTTP[n1]
+#   run_loadtest out.json -- --scenario fanout ...   # generator; its CPU lands in GEN_CPU_S / GEN_WALL_S
+#   stop_node n1
+#   median 3 1 2               # -> 2
+#   append_doc "$WORK/report.md"   # appends to docs/benchmarks.md unless NO_APPEND=1
+#
+# Conventions (as in bench/idle-memory.sh): loopback only; everything started is recorded by PID
+# and stopped by PID on exit (TERM, up to 15 s, then KILL); every wait is bounded.
+
+set -euo pipefail
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_NAME=bench
+WORK=""
+KEEP="${KEEP:-0}"
+NO_APPEND="${NO_APPEND:-0}"
+declare -A NODE_PID=() NODE_URL=() NODE_HTTP=()
+declare -a BENCH_PIDS=()
+
+log() { echo "$BENCH_NAME: $*" >&2; }
+die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# Stops one process we started: TERM, up to 15 s, then KILL.
+stop_pid() {
+  local pid="${1:-}"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local _
+  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do stop_pid "$pid"; done
+  if [ -n "$WORK" ]; then
+    if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  fi
+}
+
+bench_init() {
+  BENCH_NAME="$1"
+  cd "$BENCH_ROOT"
+  WORK="$(mktemp -d "/tmp/wsc-bench-$BENCH_NAME.XXXXXX")"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+  # One process may hold at most the hard limit of open files (20,000 here).
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+}
+
+# Builds once per script (main code only), then runs from a copy in $WORK: other builds in this
+# shared tree must not swap the jar under a running node. A concurrent build in the same tree can
+# make one attempt fail, so up to three attempts. BENCH_JAR=<path> uses a given jar instead.
+bench_build() {
+  if [ -n "${BENCH_JAR:-}" ]; then
+    [ -f "$BENCH_JAR" ] || die "BENCH_JAR=$BENCH_JAR does not exist"
+    cp "$BENCH_JAR" "$WORK/wsc.jar"
+  else
+    local attempt ok=0
+    for attempt in 1 2 3; do
+      log "building (mvn -q -Dmaven.test.skip=true -pl cli -am install), attempt $attempt"
+      if mvn -B -q -ntp -Dmaven.test.skip=true -pl cli -am install >"$WORK/build.log" 2>&1; then ok=1; break; fi
+      sleep $((attempt * 10))
+    done
+    [ "$ok" = 1 ] || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
+    cp cli/target/wsc.jar "$WORK/wsc.jar"
+  fi
+  java -jar "$WORK/wsc.jar" loadtest --help >/dev/null 2>&1 || die "$WORK/wsc.jar cannot run 'loadtest --help'"
+  JAR="$WORK/wsc.jar"
+}
+
+# A TCP port nobody listens on at the moment (the node itself is started with --port 0, which is
+# race-free; this is for tools that need a port chosen in advance).
+free_port() {
+  local p _
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 12000))
+    ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+# start_node NAME [JVM options...] [-- node options...]: starts `wsc node` on 127.0.0.1 with a free
+# port (--port 0), waits (bounded) for its URL and for /ready, and records PID and URLs.
+start_node() {
+  local name="$1"; shift
+  local -a jvm=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do jvm+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  args=("$@")
+  local logf="$WORK/node-$name.log"
+  java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
+  local pid=$!
+  BENCH_PIDS+=("$pid")
+  local url="" _
+  for _ in $(seq 300); do
+    url="$(grep -o 'ws://127\.[0-9.]*:[0-9]*/ws' "$logf" | head -1 || true)"
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$url" ] || die "node $name did not start: $(tail -5 "$logf")"
+  NODE_PID[$name]=$pid NODE_URL[$name]=$url
+  NODE_HTTP[$name]="${url%/ws}"; NODE_HTTP[$name]="http:${NODE_HTTP[$name]#ws:}"
+  wait_ready "${NODE_HTTP[$name]}" 30 || die "node $name not ready within 30 s"
+  log "node $name: pid $pid, $url"
+}
+
+stop_node() { stop_pid "${NODE_PID[$1]:-}"; NODE_PID[$1]=""; }
+
+# wait_ready HTTP_BASE SECONDS: polls /ready until it answers 200.
+wait_ready() {
+  local until=$((SECONDS + $2))
+  while [ $SECONDS -lt "$until" ]; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1/ready" || true)" = 200 ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# CPU seconds (user+system, with reaped children) of one process, from /proc/<pid>/stat.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The same over a process and its live children (the generator's worker processes).
+tree_ticks() {
+  local t c
+  t=$(cpu_ticks "$1")
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do t=$((t + $(cpu_ticks "$c"))); done
+  echo "$t"
+}
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+# run_loadtest REPORT_JSON [--timeout S] -- LOADTEST OPTIONS...: runs the generator (JAVA_OPTS
+# apply), writes its JSON report and output ($REPORT_JSON.out), and measures the generator's own
+# CPU over the measured phase (from the first "[    0s]" progress line to the summary, polled
+# every 0.2 s from /proc of the loadtest PID and its worker children): GEN_CPU_PCT (% of one core),
+# plus GEN_CPU_S and GEN_WALL_S over the whole run. Returns the loadtest's exit status.
+run_loadtest() {
+  local report="$1"; shift
+  local timeout=600
+  if [ "${1:-}" = --timeout ]; then timeout="$2"; shift 2; fi
+  [ "${1:-}" = -- ] && shift
+  local out="$report.out" t0 w0
+  w0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  timeout --kill-after=10 "$timeout" java ${JAVA_OPTS:-} -jar "$JAR" loadtest --report-json "$report" "$@" >"$out" 2>&1 </dev/null &
+  local pid=$! m0="" m1="" s0="" s1="" i
+  BENCH_PIDS+=("$pid")
+  # `timeout` forks java: the generator is its child, the workers its grandchildren.
+  local jpid=""
+  for i in $(seq $((timeout * 5))); do
+    kill -0 "$pid" 2>/dev/null || break
+    [ -n "$jpid" ] || jpid="$(pgrep -P "$pid" | head -1 || true)"
+    if [ -n "$jpid" ] && [ -z "$m0" ] && grep -q '^\[ *0s\]' "$out" 2>/dev/null; then
+      m0=$(tree_ticks "$jpid"); s0=$(date +%s.%N)
+    fi
+    if [ -n "$m0" ] && [ -z "$m1" ] && grep -q '^scenario' "$out" 2>/dev/null; then
+      m1=$(tree_ticks "$jpid"); s1=$(date +%s.%N)
+    fi
+    # Before the summary, the last reading stands in for it (workers exit before the summary).
+    if [ -n "$m0" ] && [ -z "$m1" ]; then m1p=$(tree_ticks "$jpid"); s1p=$(date +%s.%N); fi
+    sleep 0.2
+  done
+  local rc=0
+  wait "$pid" || rc=$?
+  t0=$(date +%s.%N)
+  [ -n "$m1" ] || { m1="${m1p:-}"; s1="${s1p:-}"; }
+  if [ -n "$m0" ] && [ -n "$m1" ]; then
+    GEN_CPU_PCT=$(awk -v a="$m0" -v b="$m1" -v s="$s0" -v e="$s1" -v hz="$CLK_TCK" 'BEGIN { d = e - s; printf "%.0f", (d > 0 ? (b - a) / hz / d * 100 : 0) }')
+  else
+    GEN_CPU_PCT="?"
+  fi
+  GEN_WALL_S=$(awk -v a="$w0" -v b="$t0" 'BEGIN { printf "%.1f", b - a }')
+  return "$rc"
+}
+
+# jf FILE JQ-PATH: one field of a JSON report ("null" when absent).
+jf() { jq -r "$2" "$1"; }
+
+# median of numbers (integers or decimals); the mean of the middle two for an even count.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+machine() {
+  local transport=""
+  for f in "$WORK"/node-*.log; do
+    [ -f "$f" ] && transport="$(grep -o '([a-z]* transport' "$f" | head -1 | tr -d '(' || true)" && [ -n "$transport" ] && break
+  done
+  echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), $(java -version 2>&1 | head -1)${transport:+, $transport}; node and generator share the machine"
+}
+
+# append_doc FILE: appends a report section to docs/benchmarks.md (and prints it), unless NO_APPEND=1.
+append_doc() {
+  cat "$1"
+  if [ "$NO_APPEND" = 1 ]; then return 0; fi
+  if [ ! -f docs/benchmarks.md ]; then
+    mkdir -p docs
+    printf '# Benchmarks\n\nHow we measure: scripts under `bench/` start real nodes and real clients on loopback and\nprint the exact command beside each result. Quote medians of several runs, never a best run:\nthis is a 2-core machine shared by the node and its load generator, so single runs are noisy.\n' >docs/benchmarks.md
+  fi
+  cat "$1" >>docs/benchmarks.md
+  log "appended to docs/benchmarks.md"
+}
+
+# scenario_bench TITLE [--runs N] [--nodes K] [--node-opts "..."] -- LOADTEST OPTIONS...: the body of
+# the per-scenario scripts (rooms, p2p, broadcast, churn, reconnect-storm). Per run: fresh nodes
+# (java -Xmx1g, loopback), one loadtest against all of them with --server-pid of each, the table
+# figures recorded; medians over the runs appended to docs/benchmarks.md. The loadtest options
+# must hold --scenario and the load (connections, rate, duration). Runs after the first reuse
+# nothing: each run is cold (JIT warmup included), so quote the figures as such.
+scenario_bench() {
+  local title="$1"; shift
+  local runs=1 nodes=1 node_opts="" warmup=10
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    case "$1" in
+      --runs) runs="$2"; shift 2 ;;
+      --warmup) warmup="$2"; shift 2 ;;
+      --nodes) nodes="$2"; shift 2 ;;
+      --node-opts) node_opts="$2"; shift 2 ;;
+      --no-append) NO_APPEND=1; shift ;;
+      *) die "unknown argument $1" ;;
+    esac
+  done
+  [ "${1:-}" = -- ] && shift
+  local -a lt=("$@") urls=() pids=() p99s=() dps=() cpus=() lost=()
+  bench_build
+  : >"$WORK/runs.md"
+  local run i f
+  for run in $(seq "$runs"); do
+    urls=() pids=()
+    for i in $(seq "$nodes"); do
+      # shellcheck disable=SC2086
+      start_node "n$i" -Xmx1g -- $node_opts
+      urls+=(--url "${NODE_URL[n$i]}") pids+=(--server-pid "${NODE_PID[n$i]}")
+    done
+    f="$WORK/run-$run.json"
+    if [ "$warmup" -gt 0 ]; then
+      # The JIT compiles the hot paths in the first seconds; measuring them would bill that to the messages.
+      local -a wl=("${lt[@]}")
+      for i in "${!wl[@]}"; do [ "${wl[$i]}" = --duration ] && wl[$((i + 1))]="${warmup}s"; done
+      run_loadtest "$WORK/warmup-$run.json" -- "${urls[@]}" "${wl[@]}" || log "warmup exit status $?"
+    fi
+    run_loadtest "$f" -- "${urls[@]}" "${pids[@]}" "${lt[@]}" || log "loadtest exit status $?"
+    [ -s "$f" ] || die "loadtest wrote no report: $(tail -5 "$f.out")"
+    p99s+=("$(jf "$f" .message_latency_ms.p99)") dps+=("$(jf "$f" .delivered_per_sec)")
+    cpus+=("$(jf "$f" .server_cpu_us_per_delivery)") lost+=("$(jf "$f" .lost)")
+    printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s |\n' "$run" "$(jf "$f" .connections)" \
+        "$(jf "$f" .success_rate)" "$(jf "$f" .connect_latency_ms.p99)" "$(jf "$f" .message_latency_ms.p50)" \
+        "${p99s[-1]}" "${dps[-1]}" "${lost[-1]}" "$(jf "$f" '.duplicates + .out_of_order')" "${cpus[-1]}" "$GEN_CPU_PCT" \
+        "$(jf "$f" '[.errors | to_entries[] | "\(.key): \(.value)"] | join("; ") | if . == "" then "none" else . end')" >>"$WORK/runs.md"
+    log "run $run: p99 ${p99s[-1]} ms, delivered ${dps[-1]}/s, lost ${lost[-1]}, ${cpus[-1]} us/delivery, generator ${GEN_CPU_PCT}%"
+    for i in $(seq "$nodes"); do stop_node "n$i"; done
+  done
+  cat >"$WORK/report.md" <<EOR
+
+## $title, $(date -u +%Y-%m-%d)
+
+$([ "$runs" = 1 ] && echo "One run only (for time), after a ${warmup}s warmup run on the same node: treat as indicative. ")Median$([ "$runs" = 1 ] || echo " of $runs runs"): P99 **$(median "${p99s[@]}") ms**,
+**$(median "${dps[@]}") delivered/s**, lost $(median "${lost[@]}"), server CPU **$(median "${cpus[@]}") µs/delivery**.
+
+- machine: $(machine)
+- command: \`$BENCH_COMMAND\` (from the repository root)
+- nodes: $nodes × \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i>${node_opts:+ $node_opts}\`, fresh per run
+- generator: \`java -jar cli/target/wsc.jar loadtest --url <node>... --server-pid <node pid>... ${lt[*]} --report-json <file>\`
+- "gen CPU": the generator's CPU over the measured phase (% of one core; 200% = both cores)
+
+| run | connections | success | connect P99 (ms) | P50 (ms) | P99 (ms) | delivered/s | lost | dup + out of order | server µs/delivery | gen CPU | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+$(cat "$WORK/runs.md")
+EOR
+  append_doc "$WORK/report.md"
+}
