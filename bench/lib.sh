@@ -213,7 +213,7 @@ append_doc() {
 # nothing: each run is cold (JIT warmup included), so quote the figures as such.
 scenario_bench() {
   local title="$1"; shift
-  local runs=1 nodes=1 node_opts="" warmup=10
+  local runs=3 nodes=1 node_opts="" warmup=10
   while [ $# -gt 0 ] && [ "$1" != -- ]; do
     case "$1" in
       --runs) runs="$2"; shift 2 ;;

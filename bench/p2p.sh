@@ -3,7 +3,7 @@
 #
 #   bench/p2p.sh [--runs 1] [--no-append]
 #
-# Fresh node(s) per run (java -Xmx1g, embedded bus, loopback), one `wsc loadtest` run with
+# Fresh node(s) per run (java -Xmx1g, embedded bus, loopback), a warmup run, then one `wsc loadtest` run with
 # --server-pid; records P99, throughput, loss and server CPU per delivery (see scenario_bench in
 # bench/lib.sh) and appends them to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
