@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/p2p.sh: Point-to-point: 5,000 JWT users, 2,000 user-targeted sends/s from 50 publishers
 #
-#   bench/p2p.sh [--runs 1] [--no-append]
+#   bench/p2p.sh [--runs 3] [--warmup 10] [--no-append]
 #
 # Fresh node(s) per run (java -Xmx1g, embedded bus, loopback), a warmup run, then one `wsc loadtest` run with
 # --server-pid; records P99, throughput, loss and server CPU per delivery (see scenario_bench in
