@@ -1,0 +1,61 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Lua scripts, run by SHA. A Redis that restarted has forgotten them: on {@code NOSCRIPT} the
+ * call is repeated with the script's text, which loads it again.
+ */
+final class Scripts {
+    static final Scripts PUBLISH = new Scripts("publish.lua");
+    static final Scripts READ = new Scripts("read.lua");
+
+    private final String text;
+    private final String sha;
+
+    private Scripts(String resource) {
+        try (InputStream in = Scripts.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + resource);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+        CompletableFuture<List<Object>> result = new CompletableFuture<>();
+        redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+            } else if (error instanceof RedisNoScriptException || String.valueOf(error.getMessage()).startsWith("NOSCRIPT")) {
+                redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args).whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(v);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } else {
+                result.completeExceptionally(error);
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,164 @@
+package io.wscluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.lettuce.core.RedisClient;
+import io.wscluster.bus.BusListener;
+import io.wscluster.history.HistoryRead;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.StreamPosition;
+import io.wscluster.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two buses on one real redis-server, as two nodes. */
+class RedisBusIT {
+    private RedisServer server;
+    private RedisClient client;
+    private RedisBus a;
+    private RedisBus b;
+    private final Recorder onA = new Recorder();
+    private final Recorder onB = new Recorder();
+
+    static final class Recorder implements BusListener {
+        final List<Message> rooms = new CopyOnWriteArrayList<>();
+        final List<Message> users = new CopyOnWriteArrayList<>();
+        final List<Message> all = new CopyOnWriteArrayList<>();
+
+        @Override public void onRoomMessage(Message m) { rooms.add(m); }
+        @Override public void onUserMessage(Message m) { users.add(m); }
+        @Override public void onBroadcast(Message m) { all.add(m); }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RedisServer.start();
+        client = RedisClient.create(server.url());
+        String ns = "t" + System.nanoTime();
+        a = new RedisBus(client, ns, 50, Duration.ofMinutes(5));
+        b = new RedisBus(client, ns, 50, Duration.ofMinutes(5));
+        a.start(onA);
+        b.start(onB);
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+        client.shutdown();
+        server.stop();
+    }
+
+    private static Message room(String room, int n) {
+        return Message.toRoom(room, JsonNodeFactory.instance.numberNode(n), "u", Priority.NORMAL);
+    }
+
+    @Test
+    void aRoomMessageReachesOnlyNodesSubscribedToItWithItsOffset() throws Exception {
+        b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Message placed = a.publish(room("r", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(placed.offset()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> onB.rooms.size() == 1);
+        Message got = onB.rooms.get(0);
+        assertThat(got.offset()).isEqualTo(1);
+        assertThat(got.epoch()).isEqualTo(placed.epoch());
+        assertThat(got.data().asInt()).isEqualTo(1);
+        assertThat(got.from()).isEqualTo("u");
+        assertThat(onA.rooms).isEmpty();
+    }
+
+    @Test
+    void offsetsAreTotallyOrderedWithConcurrentPublishersOnBothNodes() throws Exception {
+        b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            RedisBus bus = t % 2 == 0 ? a : b;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < 250; i++) {
+                    bus.publish(room("r", i)).toCompletableFuture().join();
+                }
+            }));
+        }
+        for (var f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.rooms.size() == 1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(onB.rooms.get(i).offset()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
+    void historyRecoversExactlyWhatFollowsSince() throws Exception {
+        String epoch = null;
+        for (int i = 1; i <= 10; i++) {
+            epoch = a.publish(room("h", i)).toCompletableFuture().get().epoch();
+        }
+        HistoryRead r = b.history().read("h", new StreamPosition(epoch, 3), 0).toCompletableFuture().get();
+        assertThat(r.recovered()).isTrue();
+        assertThat(r.messages()).extracting(Message::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(r.latest()).isEqualTo(new StreamPosition(epoch, 10));
+        assertThat(b.history().read("h", new StreamPosition("other", 3), 0).toCompletableFuture().get().recovered()).isFalse();
+        assertThat(b.history().read("h", null, 3).toCompletableFuture().get().messages()).extracting(Message::offset)
+                .containsExactly(8L, 9L, 10L);
+        StreamPosition fresh = b.history().position("never").toCompletableFuture().get();
+        assertThat(fresh.offset()).isZero();
+        assertThat(a.history().position("never").toCompletableFuture().get()).isEqualTo(fresh);
+    }
+
+    @Test
+    void historyIsBoundedAndAGapBeyondItIsNotRecovered() throws Exception {
+        String epoch = null;
+        for (int i = 1; i <= 80; i++) {
+            epoch = a.publish(room("big", i)).toCompletableFuture().get().epoch();
+        }
+        HistoryRead r = a.history().read("big", new StreamPosition(epoch, 5), 0).toCompletableFuture().get();
+        assertThat(r.recovered()).isFalse();
+        assertThat(r.messages()).hasSize(50);
+        assertThat(a.history().read("big", new StreamPosition(epoch, 40), 0).toCompletableFuture().get().recovered()).isTrue();
+    }
+
+    @Test
+    void usersAndBroadcastsCrossNodes() throws Exception {
+        b.subscribeUser("alice").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        a.send(Message.toUser("alice", JsonNodeFactory.instance.textNode("hi"), "bob", Priority.HIGH)).toCompletableFuture().get();
+        a.broadcast(Message.toAll(JsonNodeFactory.instance.textNode("all"), null, Priority.NORMAL)).toCompletableFuture().get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> onB.users.size() == 1 && onB.all.size() == 1 && onA.all.size() == 1);
+        assertThat(onB.users.get(0).user()).isEqualTo("alice");
+        assertThat(onB.users.get(0).from()).isEqualTo("bob");
+        assertThat(onA.users).isEmpty();
+    }
+
+    @Test
+    void withRedisDownAPublishFailsAndAfterARestartANewEpochBegins() throws Exception {
+        b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        String before = a.publish(room("r", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS).epoch();
+        server.kill();
+        assertThatThrownBy(() -> a.publish(room("r", 2)).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(java.util.concurrent.ExecutionException.class);
+        server.restart();
+        // Lettuce reconnects and re-subscribes by itself; the restarted Redis forgot the script and the room.
+        Message after = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> a.publish(room("r", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS), m -> m != null);
+        assertThat(after.epoch()).isNotEqualTo(before);
+        assertThat(after.offset()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            a.publish(room("r", 4)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(onB.rooms).anyMatch(m -> m.epoch().equals(after.epoch()));
+        });
+    }
+}
