@@ -21,6 +21,9 @@ public final class NodeOptions {
     public static final boolean DEFAULT_COMPRESSION = true;
     public static final int DEFAULT_IO_THREADS = 0;
     public static final int DEFAULT_CAPACITY = 10_000;
+    public static final String DEFAULT_CLUSTER = "wsc";
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
+    public static final boolean DEFAULT_REDIS_RETRY = true;
 
     private final String host;
     private final int port;
@@ -38,6 +41,11 @@ public final class NodeOptions {
     private final boolean compression;
     private final int ioThreads;
     private final int capacity;
+    private final String redisUrl;
+    private final String cluster;
+    private final Duration heartbeat;
+    private final boolean redisRetry;
+    private final String region;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -56,6 +64,11 @@ public final class NodeOptions {
         compression = b.compression;
         ioThreads = b.ioThreads;
         capacity = b.capacity;
+        redisUrl = b.redisUrl;
+        cluster = b.cluster;
+        heartbeat = b.heartbeat;
+        redisRetry = b.redisRetry;
+        region = b.region;
     }
 
     public static Builder builder() {
@@ -71,7 +84,8 @@ public final class NodeOptions {
         return builder().host(host).port(port).nodeId(nodeId).advertisedUrl(advertisedUrl).jwtSecret(jwtSecret)
                 .allowAnonymous(allowAnonymous).apiKey(apiKey).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).historySize(historySize).historyTtl(historyTtl)
-                .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity);
+                .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
+                .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -106,6 +120,16 @@ public final class NodeOptions {
     public int ioThreads() { return ioThreads; }
     /** Connections this node declares it can hold (reported to the cluster and used for routing). */
     public int capacity() { return capacity; }
+    /** Redis to form a cluster over ({@code redis://host:port}); null runs on the embedded bus. */
+    public String redisUrl() { return redisUrl; }
+    /** The cluster's name: the namespace of every Redis key, so clusters can share a Redis. */
+    public String cluster() { return cluster; }
+    /** How often this node reports itself; it counts as failed after three missed heartbeats. */
+    public Duration heartbeat() { return heartbeat; }
+    /** Whether a Redis unreachable at start is retried with backoff (true) or stops the start (false). */
+    public boolean redisRetry() { return redisRetry; }
+    /** The region this node declares, for routing; null when none. */
+    public String region() { return region; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -125,6 +149,11 @@ public final class NodeOptions {
         private boolean compression = DEFAULT_COMPRESSION;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int capacity = DEFAULT_CAPACITY;
+        private String redisUrl;
+        private String cluster = DEFAULT_CLUSTER;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private boolean redisRetry = DEFAULT_REDIS_RETRY;
+        private String region;
 
         private Builder() {
         }
@@ -204,6 +233,32 @@ public final class NodeOptions {
         public Builder capacity(int v) {
             check(v >= 1, "capacity", v, "at least 1");
             capacity = v;
+            return this;
+        }
+
+        public Builder redisUrl(String v) {
+            check(v == null || v.isEmpty() || v.startsWith("redis://") || v.startsWith("rediss://"), "redis", v,
+                    "a redis:// or rediss:// URL");
+            redisUrl = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        public Builder cluster(String v) {
+            check(v != null && io.wscluster.protocol.Names.isValidSessionId(v), "cluster", v, "1 to 64 letters, digits, _ or -");
+            cluster = v;
+            return this;
+        }
+
+        public Builder heartbeat(Duration v) {
+            check(v != null && v.toMillis() >= 10, "heartbeat", v, "at least 10ms");
+            heartbeat = v;
+            return this;
+        }
+
+        public Builder redisRetry(boolean v) { redisRetry = v; return this; }
+
+        public Builder region(String v) {
+            region = v == null || v.isEmpty() ? null : v;
             return this;
         }
 

@@ -7,12 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wscluster.api.ClusterView;
 import io.wscluster.api.NodeEndpoints;
-import io.wscluster.bus.Bus;
-import io.wscluster.bus.LocalBus;
-import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.history.LocalHistory;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.hub.HubHooks;
@@ -20,7 +16,6 @@ import io.wscluster.hub.OpHandler;
 import io.wscluster.hub.Session;
 import io.wscluster.metrics.LoadSampler;
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
@@ -78,7 +73,7 @@ public final class WsCluster implements AutoCloseable {
     private final LoadSampler load = new LoadSampler(metrics);
     private final ScheduledExecutorService timer;
     private final long startedAt = System.currentTimeMillis();
-    private final Bus bus;
+    private final ClusterBackend backend;
     private final Hub hub;
     private final WsServer server;
     private InetSocketAddress address;
@@ -87,19 +82,19 @@ public final class WsCluster implements AutoCloseable {
     private WsCluster(Builder b) {
         this.options = b.options;
         this.nodeId = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        this.bus = createBus(options);
+        this.backend = ClusterBackend.create(options, nodeId, this::info);
         TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
         this.hub = new Hub(HubConfig.builder()
                 .nodeId(nodeId)
                 .pingInterval(options.pingInterval())
-                .bus(bus)
-                .presence(new LocalPresenceStore())
+                .bus(backend.bus)
+                .presence(backend.presence)
                 .authorizer(b.authorizer())
                 .hooks(b.hooks())
                 .ops(b.ops)
                 .metrics(metrics)
                 .build());
-        ClusterView cluster = new ClusterView(new LocalMembership(this::info));
+        ClusterView cluster = new ClusterView(() -> backend.membership().nodes());
         this.server = new WsServer(options, hub, verifier, state::get,
                 new NodeEndpoints(hub, state::get, registry, cluster, options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,11 +106,6 @@ public final class WsCluster implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
     }
 
-    /** The one switch on the bus type: the embedded bus until a cluster backend is configured. */
-    private static Bus createBus(NodeOptions options) {
-        return new LocalBus(new LocalHistory(options.historySize(), options.historyTtl()));
-    }
-
     public static Builder builder() {
         return new Builder();
     }
@@ -124,18 +114,19 @@ public final class WsCluster implements AutoCloseable {
         try {
             address = server.start();
         } catch (BindException e) {
-            bus.close();
+            backend.close();
             throw new StartupException("port: " + options.port() + " is already in use on " + options.host());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            bus.close();
+            backend.close();
             throw new StartupException("interrupted while starting");
         }
         String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
         url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + address.getPort() + "/ws";
         timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
         state.set(NodeState.ACTIVE);
-        log.info("node {} serving {} ({} transport, embedded bus)", nodeId, url, EventLoops.name());
+        backend.membership();
+        log.info("node {} serving {} ({} transport, {})", nodeId, url, EventLoops.name(), backend.description());
         return this;
     }
 
@@ -192,7 +183,7 @@ public final class WsCluster implements AutoCloseable {
 
     NodeInfo info() {
         LoadSampler.Load l = load.load();
-        return new NodeInfo(nodeId, url, null, state.get(), metrics.connections(), options.capacity(),
+        return new NodeInfo(nodeId, url, options.region(), state.get(), metrics.connections(), options.capacity(),
                 l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), startedAt);
     }
 
@@ -222,7 +213,7 @@ public final class WsCluster implements AutoCloseable {
         timer.shutdownNow();
         server.stopAccepting();
         server.shutdown();
-        bus.close();
+        backend.close();
         state.set(NodeState.OFFLINE);
         log.info("node {} stopped", nodeId);
     }

@@ -37,6 +37,12 @@ public final class ConfigLoader {
                 apply(b, s, e.getValue(), "in " + file);
             }
         }
+        for (Map.Entry<String, String> alias : Settings.ALIASES.entrySet()) {
+            String value = env.get(alias.getKey());
+            if (value != null && !env.containsKey(Settings.byName(alias.getValue()).orElseThrow().envName())) {
+                apply(b, Settings.byName(alias.getValue()).orElseThrow(), value, "from " + alias.getKey());
+            }
+        }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!e.getKey().startsWith("WSC_")) {
                 continue;

@@ -41,7 +41,20 @@ public final class Settings {
             new Setting("io-threads", "0", "Event-loop threads; 0 is one per core.",
                     (b, v) -> b.ioThreads(Values.integer(v))),
             new Setting("capacity", String.valueOf(NodeOptions.DEFAULT_CAPACITY), "Connections this node declares it can hold (for routing and status).",
-                    (b, v) -> b.capacity(Values.integer(v))));
+                    (b, v) -> b.capacity(Values.integer(v))),
+            new Setting("redis", "none", "Redis URL to form a cluster over (also REDIS_URL); none runs on the embedded bus.",
+                    (b, v) -> b.redisUrl(v)),
+            new Setting("cluster", NodeOptions.DEFAULT_CLUSTER, "The cluster's name: the namespace of its Redis keys.",
+                    (b, v) -> b.cluster(v)),
+            new Setting("heartbeat", "1s", "How often a node reports itself; three missed heartbeats mark it failed.",
+                    (b, v) -> b.heartbeat(Values.duration(v))),
+            new Setting("redis-retry", String.valueOf(NodeOptions.DEFAULT_REDIS_RETRY), "Retry with backoff when Redis is unreachable at start (false: stop).",
+                    (b, v) -> b.redisRetry(Values.bool(v))),
+            new Setting("region", "none", "The region this node declares, for routing.",
+                    (b, v) -> b.region(v)));
+
+    /** Variables read besides the WSC_ ones, weaker than them: REDIS_URL is what every Redis tool reads. */
+    public static final java.util.Map<String, String> ALIASES = java.util.Map.of("REDIS_URL", "redis");
 
     private Settings() {
     }

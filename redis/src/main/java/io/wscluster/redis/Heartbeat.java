@@ -1,0 +1,119 @@
+package io.wscluster.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an asynchronous beat (a lease renewal) at a fixed period on its own daemon thread.
+ *
+ * <p>Implementation notes: the beat only issues Redis commands and returns their stage, so the
+ * thread never waits on Redis. A beat still in flight when the next one is due makes that one
+ * skip, so a slow Redis never piles up renewals. A failed beat is retried at the next period and
+ * logged once per outage (when the first beat fails, and again when one succeeds), not once per
+ * period. Issuing a beat and {@link #stop()} exclude each other (issuing never waits on Redis), so
+ * once the stage of {@code stop()} completes no renewal can reach Redis any more: a deregistration
+ * that follows is never undone by a late beat.
+ */
+final class Heartbeat {
+    private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final String name;
+    private final Duration period;
+    private final Supplier<? extends CompletionStage<?>> beat;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean failing = new AtomicBoolean();
+    /** Guarded by {@code this}, with {@link #stopped}: no beat is issued once stop() returned. */
+    private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+    private boolean stopped;
+
+    /**
+     * @param name   what the beat renews, for thread names and log lines
+     * @param period time between the starts of two beats
+     * @param beat   issues one renewal; must not block
+     */
+    Heartbeat(String name, Duration period, Supplier<? extends CompletionStage<?>> beat) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.period = requirePositive(period, "period");
+        this.beat = Objects.requireNonNull(beat, "beat");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wsc-heartbeat-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Runs the first beat now and then one every period. The stage completes with the first
+     * beat's outcome; later beats run whatever it was.
+     */
+    CompletionStage<Void> start() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        scheduler.execute(() -> runBeat().whenComplete((v, e) -> {
+            if (e == null) {
+                first.complete(null);
+            } else {
+                first.completeExceptionally(e);
+            }
+        }));
+        scheduler.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return first;
+    }
+
+    /** Stops beating; completes once the beat in flight, if any, has ended (however it ended). */
+    synchronized CompletionStage<Void> stop() {
+        stopped = true;
+        scheduler.shutdownNow();
+        return inFlight.handle((v, e) -> null);
+    }
+
+    private void tick() {
+        if (inFlight.isDone()) {
+            runBeat();
+        }
+    }
+
+    private synchronized CompletableFuture<Void> runBeat() {
+        if (stopped) {
+            return inFlight;
+        }
+        CompletableFuture<Void> current;
+        try {
+            current = beat.get().toCompletableFuture().thenApply(v -> null);
+        } catch (RuntimeException e) {
+            current = CompletableFuture.failedFuture(e);
+        }
+        inFlight = current;
+        return current.whenComplete(this::report);
+    }
+
+    private void report(Object ignored, Throwable error) {
+        if (error == null) {
+            if (failing.compareAndSet(true, false)) {
+                log.info("{}: Redis answers again", name);
+            }
+        } else if (failing.compareAndSet(false, true)) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            log.warn("{} failed, retrying every {} ms until Redis answers: {}", name, period.toMillis(),
+                    cause.toString());
+        }
+    }
+
+    static Duration requirePositive(Duration d, String argument) {
+        Objects.requireNonNull(d, argument);
+        if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
+            throw new IllegalArgumentException(argument + " must be at least 1 ms, got " + d);
+        }
+        return d;
+    }
+}

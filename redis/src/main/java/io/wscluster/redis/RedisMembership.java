@@ -1,0 +1,369 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership on Redis, with a lease per node: each node rewrites its own record every heartbeat,
+ * the record expires three heartbeats later, and {@link #nodes()} lists only nodes whose record
+ * exists. A node that crashes is therefore gone within the failure-detection time (three missed
+ * heartbeats) without anyone cleaning up after it.
+ *
+ * <p>Keys, under the cluster's namespace {@code ns}:
+ * <ul>
+ *   <li>{@code <ns>:node:<id>}: the node's {@link NodeInfo} as JSON (the field names of
+ *       {@code GET /api/cluster}), expiring after 3 × heartbeat;</li>
+ *   <li>{@code <ns>:nodes}: sorted set of node ids, scored by the time (ms) of their last
+ *       heartbeat; it expires after 3 × heartbeat too, so a cluster that is gone leaves nothing;</li>
+ *   <li>{@code <ns>:events}: channel of {@link MembershipEvent}s as JSON.</li>
+ * </ul>
+ *
+ * <p>Implementation notes. Scores come from Redis's clock ({@code TIME}), not the machines', so
+ * clock skew between nodes never makes a healthy node look dead. The record's expiry is the
+ * authority; the score only lets a reader prune ids that are long dead ({@code ZREM}) without
+ * reading their records. A heartbeat writes with {@code SET ... PX ... GET}: when no record was
+ * there (first heartbeat, or the record was lost to an outage, a pause longer than the lease or a
+ * Redis restart) the node announces {@code join}; a change of {@link NodeState} announces
+ * {@code update}; {@link #close()} announces {@code leave}. Events are hints for reacting quickly:
+ * a crash announces nothing, so {@link #nodes()} stays the truth. Every node of one cluster must
+ * use the same heartbeat. Needs Redis 6.2 or later.
+ *
+ * <p>Threading: every method is callable from any thread and never blocks, except
+ * {@link #close()}, which waits a few seconds at most. Results and events arrive on Lettuce's
+ * threads: listeners must be quick and must not block. When Redis is down, {@link #nodes()}
+ * completes exceptionally (give the client a command timeout and
+ * {@code DisconnectedBehavior.REJECT_COMMANDS} so that it does so promptly), and heartbeats keep
+ * being retried, logged once per outage.
+ */
+public final class RedisMembership implements Membership, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisMembership.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final int MISSED_HEARTBEATS = 3;
+
+    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final boolean ownsConnections;
+    private final RedisAsyncCommands<String, String> redis;
+    private final Supplier<NodeInfo> self;
+    private final String id;
+    private final long leaseMillis;
+    private final String nodePrefix;
+    private final String nodeKey;
+    private final String nodesKey;
+    private final String eventsChannel;
+    private final Heartbeat heartbeat;
+    private final List<Consumer<MembershipEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    private volatile boolean subscribed;
+    /** The state last announced; null while a join is still to be announced. */
+    private volatile NodeState announced;
+
+    /**
+     * A membership over a connection the caller owns and closes. It announces events but cannot
+     * receive them: {@link #addListener} needs the {@link RedisClient} constructor.
+     *
+     * @param heartbeat time between two heartbeats; a node is failed after three missed ones
+     * @param self      this node's current figures, read at every heartbeat (keep it quick); its id never
+     *                  changes
+     */
+    public RedisMembership(StatefulRedisConnection<String, String> connection, String namespace, Duration heartbeat,
+                           Supplier<NodeInfo> self) {
+        this(new Connections(Objects.requireNonNull(connection, "connection"), null), false, namespace, heartbeat, self);
+    }
+
+    /**
+     * A membership with connections of its own, opened now (this blocks: call it at startup, not
+     * on an event loop) and closed by {@link #close()}. It receives events.
+     *
+     * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached
+     */
+    public RedisMembership(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+        this(Connections.open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
+    }
+
+    private RedisMembership(Connections connections, boolean ownsConnections, String namespace, Duration heartbeat,
+                            Supplier<NodeInfo> self) {
+        this.connection = connections.commands();
+        this.pubsub = connections.pubsub();
+        this.ownsConnections = ownsConnections;
+        this.redis = connection.async();
+        this.self = Objects.requireNonNull(self, "self");
+        this.id = requireId(self.get());
+        this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
+        String ns = requireNamespace(namespace);
+        this.nodePrefix = ns + ":node:";
+        this.nodeKey = nodePrefix + id;
+        this.nodesKey = ns + ":nodes";
+        this.eventsChannel = ns + ":events";
+        this.heartbeat = new Heartbeat("membership of node " + id, heartbeat, this::beat);
+        if (pubsub != null) {
+            pubsub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    onMessage(channel, message);
+                }
+            });
+        }
+    }
+
+    /**
+     * Registers this node now, then heartbeats every period until {@link #close()}. The stage
+     * completes when this node is registered (and subscribed to events, when it receives them);
+     * it completes exceptionally when Redis did not answer, and heartbeats go on regardless.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    public CompletionStage<Void> start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("membership of node " + id + " was already started or closed");
+        }
+        return CompletableFuture.allOf(subscribe().toCompletableFuture(), heartbeat.start().toCompletableFuture());
+    }
+
+    /** Every node whose lease is alive, this one included once registered, ordered by id. */
+    @Override
+    public CompletionStage<List<NodeInfo>> nodes() {
+        RedisFuture<List<String>> time = redis.time();
+        RedisFuture<List<ScoredValue<String>>> members = redis.zrangeWithScores(nodesKey, 0, -1);
+        return time.thenCombine(members, (t, m) -> {
+            long cutoff = millis(t) - leaseMillis;
+            List<String> live = new ArrayList<>();
+            List<String> dead = new ArrayList<>();
+            for (ScoredValue<String> member : m) {
+                (member.getScore() < cutoff ? dead : live).add(member.getValue());
+            }
+            if (!dead.isEmpty()) {
+                redis.zrem(nodesKey, dead.toArray(String[]::new)); // best effort: the next reader retries
+            }
+            return live;
+        }).thenCompose(this::readRecords);
+    }
+
+    /**
+     * Calls {@code listener} with every event of the cluster, this node's own included, from now
+     * on, on a Lettuce thread. Events published while Redis is unreachable are lost.
+     *
+     * @throws IllegalStateException when this membership was built over a bare connection
+     */
+    public void addListener(Consumer<MembershipEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (pubsub == null) {
+            throw new IllegalStateException("receiving events needs a RedisMembership built from a RedisClient");
+        }
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<MembershipEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Stops heartbeats, removes this node's record, announces {@code leave} and closes the
+     * connections it opened. Completes when done, never exceptionally: a Redis that is down only
+     * means the record expires by itself.
+     */
+    public CompletionStage<Void> closeAsync() {
+        if (closed.compareAndSet(false, true)) {
+            heartbeat.stop()
+                    .thenCompose(v -> started.get() ? deregister() : CompletableFuture.<Void>completedFuture(null))
+                    .exceptionally(e -> {
+                        log.warn("node {} could not deregister; its record expires within {} ms: {}", id, leaseMillis,
+                                e.toString());
+                        return null;
+                    })
+                    .thenCompose(v -> closeConnections())
+                    .whenComplete((v, e) -> closing.complete(null));
+        }
+        return closing;
+    }
+
+    /** {@link #closeAsync()}, waiting for it a few seconds at most. Not for an event loop. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("closing the membership of node {} did not finish in {}", id, CLOSE_WAIT);
+        }
+    }
+
+    /** For tests: stops heartbeats without leaving, as a crashed node would. */
+    void stopHeartbeats() {
+        heartbeat.stop();
+    }
+
+    private CompletionStage<Void> beat() {
+        if (pubsub != null && !subscribed) {
+            subscribe(); // a subscription refused at start (Redis down) is retried here
+        }
+        NodeInfo info = self.get();
+        if (!id.equals(info.id())) {
+            throw new IllegalStateException("node id changed from " + id + " to " + info.id());
+        }
+        String json = NodeInfoJson.write(info);
+        return redis.time().thenCompose(t -> {
+            RedisFuture<String> previous = redis.setGet(nodeKey, json, SetArgs.Builder.px(leaseMillis));
+            RedisFuture<Long> added = redis.zadd(nodesKey, (double) millis(t), id);
+            RedisFuture<Boolean> expiry = redis.pexpire(nodesKey, leaseMillis);
+            return CompletableFuture.allOf(previous.toCompletableFuture(), added.toCompletableFuture(),
+                            expiry.toCompletableFuture())
+                    .thenCompose(v -> announce(previous.toCompletableFuture().join(), info.state()));
+        });
+    }
+
+    /** Announces join when the record was missing or not yet announced, update on a state change. */
+    private CompletionStage<Void> announce(String previousRecord, NodeState state) {
+        if (previousRecord == null) {
+            announced = null;
+        }
+        NodeState before = announced;
+        if (before == state) {
+            return CompletableFuture.completedFuture(null);
+        }
+        MembershipEvent.Type type = before == null ? MembershipEvent.Type.JOIN : MembershipEvent.Type.UPDATE;
+        // Recorded only once published, so a failed announcement is made again at the next heartbeat.
+        return publish(type).thenRun(() -> announced = state);
+    }
+
+    private CompletionStage<Void> deregister() {
+        RedisFuture<Long> deleted = redis.del(nodeKey);
+        RedisFuture<Long> removed = redis.zrem(nodesKey, id);
+        CompletionStage<Void> left = publish(MembershipEvent.Type.LEAVE);
+        return CompletableFuture.allOf(deleted.toCompletableFuture(), removed.toCompletableFuture(),
+                left.toCompletableFuture());
+    }
+
+    private CompletionStage<Void> publish(MembershipEvent.Type type) {
+        return redis.publish(eventsChannel, new MembershipEvent(type, id).toJson()).thenApply(receivers -> null);
+    }
+
+    private CompletionStage<Void> subscribe() {
+        if (pubsub == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return pubsub.async().subscribe(eventsChannel).thenRun(() -> subscribed = true);
+    }
+
+    private CompletionStage<List<NodeInfo>> readRecords(List<String> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String[] keys = ids.stream().map(nodePrefix::concat).toArray(String[]::new);
+        return redis.mget(keys).thenApply(values -> {
+            List<NodeInfo> nodes = new ArrayList<>(values.size());
+            for (KeyValue<String, String> kv : values) {
+                if (kv.hasValue()) { // a missing record is an expired lease: a failed node
+                    parse(kv.getKey(), kv.getValue(), nodes);
+                }
+            }
+            nodes.sort(Comparator.comparing(NodeInfo::id));
+            return nodes;
+        });
+    }
+
+    private static void parse(String key, String json, List<NodeInfo> into) {
+        try {
+            into.add(NodeInfoJson.read(json));
+        } catch (IllegalArgumentException e) {
+            log.warn("skipping unreadable node record {}: {}", key, e.getMessage());
+        }
+    }
+
+    private void onMessage(String channel, String message) {
+        if (!eventsChannel.equals(channel)) {
+            return;
+        }
+        MembershipEvent event;
+        try {
+            event = MembershipEvent.fromJson(message);
+        } catch (IllegalArgumentException e) {
+            log.debug("ignoring a message on {}: {}", channel, e.getMessage());
+            return;
+        }
+        for (Consumer<MembershipEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("a membership listener failed on {}", event, e);
+            }
+        }
+    }
+
+    private CompletionStage<Void> closeConnections() {
+        if (!ownsConnections) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(pubsub.closeAsync(), connection.closeAsync());
+    }
+
+    /** Milliseconds from the reply of {@code TIME}: seconds and microseconds. */
+    private static long millis(List<String> time) {
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
+    /** The connections a membership uses; {@code pubsub} is null when it does not receive events. */
+    private record Connections(StatefulRedisConnection<String, String> commands,
+                               StatefulRedisPubSubConnection<String, String> pubsub) {
+
+        /** Checks the arguments, then connects: nothing is left open when either fails. */
+        static Connections open(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+            Objects.requireNonNull(client, "client");
+            requireNamespace(namespace);
+            Heartbeat.requirePositive(heartbeat, "heartbeat");
+            requireId(Objects.requireNonNull(self, "self").get());
+            StatefulRedisConnection<String, String> commands = client.connect();
+            try {
+                return new Connections(commands, client.connectPubSub());
+            } catch (RuntimeException e) {
+                commands.close();
+                throw e;
+            }
+        }
+    }
+
+    private static String requireId(NodeInfo info) {
+        Objects.requireNonNull(info, "self.get()");
+        if (info.id() == null || info.id().isBlank()) {
+            throw new IllegalArgumentException("self must report a node id, got " + info.id());
+        }
+        return info.id();
+    }
+
+    static String requireNamespace(String namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        if (namespace.isBlank()) {
+            throw new IllegalArgumentException("namespace must not be blank");
+        }
+        return namespace;
+    }
+}

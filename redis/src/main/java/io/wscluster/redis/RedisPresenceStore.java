@@ -1,0 +1,264 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.wscluster.presence.PresenceInfo;
+import io.wscluster.presence.PresenceStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence on Redis, with a lease per node and room: the entries of one node in one room live in
+ * one hash that expires three heartbeats after this node last renewed it, so the entries of a node
+ * that crashed vanish within the failure-detection time without anyone removing them.
+ *
+ * <p>Keys, under the cluster's namespace {@code ns}; the room {@code R} in a hash tag keeps a
+ * room's keys in one Redis Cluster slot:
+ * <ul>
+ *   <li>{@code <ns>:{R}:p:<nodeId>}: hash of this node's entries, connection key to user id
+ *       ({@code ""} when anonymous), expiring after 3 × heartbeat;</li>
+ *   <li>{@code <ns>:{R}:pn}: set of the ids of nodes with entries in R, expiring likewise.</li>
+ * </ul>
+ *
+ * <p>Implementation notes. This node also keeps its entries in memory. That lets
+ * {@link #refresh()} (every heartbeat, once {@link #start() started}) renew only the rooms it has
+ * entries in, and write a room's entries again when Redis lost them (a restart, a failover, a
+ * lease that lapsed during an outage), so presence heals within one heartbeat. A room's Redis
+ * commands are issued inside the in-memory update of that room, so Redis sees one room's joins
+ * and leaves in the order this node made them. A reader that finds a node's hash gone removes the
+ * node from the room's node set; a node that is alive adds itself back at its next refresh. Every
+ * node of one cluster must use the same heartbeat.
+ *
+ * <p>Threading: callable from any thread, never blocks (except {@link #close()}, a few seconds at
+ * most); results complete on Lettuce's threads. When Redis is down, every method completes
+ * exceptionally (give the client a command timeout and {@code DisconnectedBehavior.REJECT_COMMANDS}
+ * so that it does so promptly).
+ */
+public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final int MISSED_HEARTBEATS = 3;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final RedisAsyncCommands<String, String> redis;
+    private final String ns;
+    private final String nodeId;
+    private final long leaseMillis;
+    private final Heartbeat heartbeat;
+    /** This node's entries: room to (connection key to user id). Inner maps change only inside compute. */
+    private final ConcurrentHashMap<String, Map<String, String>> local = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+
+    /**
+     * @param connection a connection the caller owns and closes (it may share it)
+     * @param nodeId     this node's id, the same as in membership
+     * @param heartbeat  time between two refreshes; entries are kept 3 × heartbeat without one
+     */
+    public RedisPresenceStore(StatefulRedisConnection<String, String> connection, String namespace, String nodeId,
+                              Duration heartbeat) {
+        this.redis = Objects.requireNonNull(connection, "connection").async();
+        this.ns = RedisMembership.requireNamespace(namespace);
+        Objects.requireNonNull(nodeId, "nodeId");
+        if (nodeId.isBlank()) {
+            throw new IllegalArgumentException("nodeId must not be blank");
+        }
+        this.nodeId = nodeId;
+        this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
+        this.heartbeat = new Heartbeat("presence of node " + nodeId, heartbeat, this::refresh);
+    }
+
+    /**
+     * Refreshes now and then every heartbeat until {@link #close()}; completes with the first refresh.
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    public CompletionStage<Void> start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("presence of node " + nodeId + " was already started or closed");
+        }
+        return heartbeat.start();
+    }
+
+    @Override
+    public CompletionStage<Void> join(String room, String sessionId, String userId) {
+        String key = hashKey(requireRoom(room), nodeId);
+        Objects.requireNonNull(sessionId, "sessionId");
+        String user = userId == null ? "" : userId;
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("presence store is closed"));
+        }
+        List<CompletableFuture<?>> sent = new ArrayList<>(4);
+        local.compute(room, (r, entries) -> {
+            Map<String, String> m = entries == null ? new HashMap<>() : entries;
+            m.put(sessionId, user);
+            sent.add(redis.hset(key, sessionId, user).toCompletableFuture());
+            sent.add(redis.pexpire(key, leaseMillis).toCompletableFuture());
+            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
+            sent.add(redis.pexpire(nodesKey(room), leaseMillis).toCompletableFuture());
+            return m;
+        });
+        return allOf(sent);
+    }
+
+    @Override
+    public CompletionStage<Void> leave(String room, String sessionId) {
+        String key = hashKey(requireRoom(room), nodeId);
+        Objects.requireNonNull(sessionId, "sessionId");
+        List<CompletableFuture<?>> sent = new ArrayList<>(1);
+        local.compute(room, (r, entries) -> {
+            if (entries != null) {
+                entries.remove(sessionId);
+            }
+            // Redis deletes the hash with its last field.
+            sent.add(redis.hdel(key, sessionId).toCompletableFuture());
+            return entries == null || entries.isEmpty() ? null : entries;
+        });
+        return allOf(sent);
+    }
+
+    /** The entries of every node whose lease on the room is alive, merged. */
+    @Override
+    public CompletionStage<PresenceInfo> get(String room) {
+        String nodesKey = nodesKey(requireRoom(room));
+        return redis.smembers(nodesKey).thenCompose(nodes -> {
+            List<String> ids = new ArrayList<>(nodes);
+            List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                reads.add(redis.hgetall(hashKey(room, id)).toCompletableFuture());
+            }
+            return allOf(reads).thenApply(v -> merge(nodesKey, ids, reads));
+        });
+    }
+
+    /**
+     * Renews the lease of every room this node has entries in, writing a room's entries again
+     * when Redis no longer has them. Called every heartbeat once started; completes
+     * exceptionally when Redis did not answer.
+     */
+    public CompletionStage<Void> refresh() {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (String room : local.keySet()) {
+            sent.add(redis.pexpire(hashKey(room, nodeId), leaseMillis)
+                    .thenCompose(exists -> exists ? DONE : rewrite(room)).toCompletableFuture());
+            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
+            sent.add(redis.pexpire(nodesKey(room), leaseMillis).toCompletableFuture());
+        }
+        return allOf(sent);
+    }
+
+    /**
+     * Stops refreshing and removes this node's entries from Redis. Completes when done, never
+     * exceptionally: a Redis that is down only means the entries expire by themselves.
+     */
+    public CompletionStage<Void> closeAsync() {
+        if (closed.compareAndSet(false, true)) {
+            heartbeat.stop().thenCompose(v -> removeAll()).whenComplete((v, e) -> {
+                if (e != null) {
+                    log.warn("node {} could not remove its presence entries; they expire within {} ms: {}", nodeId,
+                            leaseMillis, e.toString());
+                }
+                closing.complete(null);
+            });
+        }
+        return closing;
+    }
+
+    /** {@link #closeAsync()}, waiting for it a few seconds at most. Not for an event loop. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("closing the presence of node {} did not finish in {}", nodeId, CLOSE_WAIT);
+        }
+    }
+
+    /** For tests: stops refreshing without removing anything, as a crashed node would. */
+    void stopRefreshing() {
+        heartbeat.stop();
+    }
+
+    private CompletionStage<Void> rewrite(String room) {
+        List<CompletableFuture<?>> sent = new ArrayList<>(2);
+        local.computeIfPresent(room, (r, entries) -> {
+            String key = hashKey(room, nodeId);
+            sent.add(redis.hset(key, new HashMap<>(entries)).toCompletableFuture());
+            sent.add(redis.pexpire(key, leaseMillis).toCompletableFuture());
+            return entries;
+        });
+        return allOf(sent);
+    }
+
+    private CompletionStage<Void> removeAll() {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (String room : local.keySet()) {
+            local.computeIfPresent(room, (r, entries) -> {
+                sent.add(redis.del(hashKey(room, nodeId)).toCompletableFuture());
+                sent.add(redis.srem(nodesKey(room), nodeId).toCompletableFuture());
+                return null;
+            });
+        }
+        return allOf(sent);
+    }
+
+    private PresenceInfo merge(String nodesKey, List<String> ids, List<CompletableFuture<Map<String, String>>> reads) {
+        TreeSet<String> users = new TreeSet<>();
+        int connections = 0;
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> entries = reads.get(i).join(); // done: allOf completed
+            if (entries.isEmpty()) {
+                gone.add(ids.get(i)); // its lease lapsed, or it has no entries left
+            }
+            for (String user : entries.values()) {
+                connections++;
+                if (!user.isEmpty()) {
+                    users.add(user);
+                }
+            }
+        }
+        if (!gone.isEmpty()) {
+            redis.srem(nodesKey, gone.toArray(String[]::new)); // best effort: the next reader retries
+        }
+        return new PresenceInfo(List.copyOf(users), connections);
+    }
+
+    private String hashKey(String room, String node) {
+        return ns + ":{" + room + "}:p:" + node;
+    }
+
+    private String nodesKey(String room) {
+        return ns + ":{" + room + "}:pn";
+    }
+
+    /** A '}' could end the hash tag early (at once, for a room starting with it), splitting the room's keys. */
+    private static String requireRoom(String room) {
+        Objects.requireNonNull(room, "room");
+        if (room.isEmpty() || room.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("room must be non-empty and free of '}', got '" + room + "'");
+        }
+        return room;
+    }
+
+    private static CompletableFuture<Void> allOf(List<? extends CompletableFuture<?>> futures) {
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    }
+}

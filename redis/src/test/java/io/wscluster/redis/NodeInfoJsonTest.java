@@ -1,0 +1,35 @@
+package io.wscluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import org.junit.jupiter.api.Test;
+
+class NodeInfoJsonTest {
+
+    @Test
+    void writesTheFieldNamesOfTheClusterApiAndReadsThemBack() {
+        NodeInfo n = new NodeInfo("n1", "ws://h:8080/ws", null, NodeState.DRAINING, 12, 500, 0.5, 0.25, 3.5, 7.0, 42L);
+
+        String json = NodeInfoJson.write(n);
+
+        assertThat(json).contains("\"state\":\"draining\"", "\"messages_in_per_sec\":3.5",
+                "\"messages_out_per_sec\":7.0", "\"started_at\":42", "\"region\":null");
+        assertThat(NodeInfoJson.read(json)).isEqualTo(n);
+    }
+
+    @Test
+    void rejectsWhatIsNotANodeRecord() {
+        assertThatThrownBy(() -> NodeInfoJson.read("{")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NodeInfoJson.read("{\"url\":\"x\"}")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eventsRoundTrip() {
+        MembershipEvent e = new MembershipEvent(MembershipEvent.Type.LEAVE, "n1");
+        assertThat(e.toJson()).isEqualTo("{\"type\":\"leave\",\"node\":\"n1\"}");
+        assertThat(MembershipEvent.fromJson(e.toJson())).isEqualTo(e);
+    }
+}

@@ -1,0 +1,198 @@
+package io.wscluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.wscluster.presence.PresenceInfo;
+import io.wscluster.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link RedisPresenceStore} against a real redis-server, two stores standing for two nodes. */
+class RedisPresenceStoreIT {
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private static final String ROOM = "chat/lobby";
+
+    private static RedisServer server;
+    private static RedisClient client;
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private String ns;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        server = RedisServer.start();
+        client = RedisMembershipIT.client(server);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        client.shutdown();
+        server.close();
+    }
+
+    @BeforeEach
+    void namespace() {
+        ns = "wsc-it-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        while (!resources.isEmpty()) {
+            resources.pop().close();
+        }
+    }
+
+    @Test
+    void mergesTheEntriesOfTwoNodes() {
+        RedisPresenceStore a = store(client, "node-a");
+        RedisPresenceStore b = store(client, "node-b");
+        join(a, "a1", "alice");
+        join(a, "a2", "bob");
+        join(b, "b1", "alice");
+        join(b, "b2", "carol");
+
+        assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("alice", "bob", "carol"), 4));
+        assertThat(get(b)).isEqualTo(get(a));
+
+        b.leave(ROOM, "b2").toCompletableFuture().join();
+        a.leave(ROOM, "a1").toCompletableFuture().join();
+        assertThat(get(b)).isEqualTo(new PresenceInfo(List.of("alice", "bob"), 2));
+        assertThat(get(a, "another-room")).isEqualTo(new PresenceInfo(List.of(), 0));
+    }
+
+    @Test
+    void anonymousConnectionsCountButAreNotListed() {
+        RedisPresenceStore a = store(client, "node-a");
+        RedisPresenceStore b = store(client, "node-b");
+        join(a, "a1", null);
+        join(b, "b1", null);
+        join(b, "b2", "dave");
+
+        assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("dave"), 3));
+    }
+
+    @Test
+    void entriesOfANodeThatStopsRefreshingVanish() {
+        RedisPresenceStore a = started(client, "node-a");
+        RedisPresenceStore b = started(client, "node-b");
+        join(a, "a1", "alice");
+        join(b, "b1", "bob");
+        assertThat(get(a).users()).containsExactly("alice", "bob");
+
+        b.stopRefreshing(); // a crash: nobody removes b's entries
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("alice"), 1)));
+        // The reader dropped the dead node from the room's node set.
+        assertThat(raw().sync().smembers(ns + ":{" + ROOM + "}:pn")).containsExactly("node-a");
+    }
+
+    @Test
+    void refreshedEntriesOutliveTheirLease() {
+        RedisPresenceStore a = started(client, "node-a");
+        join(a, "a1", "alice");
+
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)) // lease: 300 ms
+                .until(() -> get(a).connections() == 1);
+    }
+
+    @Test
+    void closeRemovesThisNodesEntries() {
+        RedisPresenceStore a = store(client, "node-a");
+        RedisPresenceStore b = store(client, "node-b");
+        join(a, "a1", "alice");
+        join(b, "b1", "bob");
+
+        b.close();
+
+        assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("alice"), 1));
+        assertThatThrownBy(() -> b.join(ROOM, "b2", "bob").toCompletableFuture().join())
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void failsWhileRedisIsDownAndHealsAfterARestart() throws Exception {
+        try (RedisServer own = RedisServer.start()) {
+            RedisClient ownClient = RedisMembershipIT.client(own);
+            try {
+                StatefulRedisConnection<String, String> connection = ownClient.connect();
+                RedisPresenceStore sut = new RedisPresenceStore(connection, ns, "node-a", HEARTBEAT);
+                sut.start().toCompletableFuture().join();
+                join(sut, "a1", "alice");
+
+                own.kill();
+                assertThatThrownBy(() -> sut.get(ROOM).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class);
+
+                own.restart(); // empty: refresh writes this node's entries again
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                        assertThat(get(sut)).isEqualTo(new PresenceInfo(List.of("alice"), 1)));
+                sut.close();
+                connection.close();
+            } finally {
+                ownClient.shutdown();
+            }
+        }
+    }
+
+    @Test
+    void checksItsArguments() {
+        RedisPresenceStore a = store(client, "node-a");
+        assertThatThrownBy(() -> a.join("", "s", "u")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("room");
+        assertThatThrownBy(() -> a.get("a}b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("room");
+        assertThatThrownBy(() -> a.join(ROOM, null, "u")).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("sessionId");
+        assertThatThrownBy(() -> new RedisPresenceStore(raw(), ns, " ", HEARTBEAT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
+    }
+
+    private RedisPresenceStore started(RedisClient c, String nodeId) {
+        RedisPresenceStore s = store(c, nodeId);
+        s.start().toCompletableFuture().join();
+        return s;
+    }
+
+    private RedisPresenceStore store(RedisClient c, String nodeId) {
+        RedisPresenceStore s = new RedisPresenceStore(raw(c), ns, nodeId, HEARTBEAT);
+        resources.push(s);
+        return s;
+    }
+
+    private StatefulRedisConnection<String, String> raw() {
+        return raw(client);
+    }
+
+    private StatefulRedisConnection<String, String> raw(RedisClient c) {
+        StatefulRedisConnection<String, String> connection = c.connect();
+        resources.push(connection);
+        return connection;
+    }
+
+    private static void join(RedisPresenceStore s, String session, String user) {
+        s.join(ROOM, session, user).toCompletableFuture().join();
+    }
+
+    private static PresenceInfo get(RedisPresenceStore s) {
+        return get(s, ROOM);
+    }
+
+    private static PresenceInfo get(RedisPresenceStore s, String room) {
+        return s.get(room).toCompletableFuture().join();
+    }
+}

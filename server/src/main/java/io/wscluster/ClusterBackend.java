@@ -1,0 +1,131 @@
+package io.wscluster;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.wscluster.bus.Bus;
+import io.wscluster.bus.LocalBus;
+import io.wscluster.cluster.LocalMembership;
+import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.history.LocalHistory;
+import io.wscluster.presence.LocalPresenceStore;
+import io.wscluster.presence.PresenceStore;
+import io.wscluster.redis.RedisBus;
+import io.wscluster.redis.RedisMembership;
+import io.wscluster.redis.RedisPresenceStore;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one switch on the bus type: the embedded bus when no Redis is configured, Redis otherwise.
+ * Holds the implementations of bus, presence and membership that belong together, and closes them.
+ */
+final class ClusterBackend implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    final Bus bus;
+    final PresenceStore presence;
+    private final Supplier<Membership> membershipFactory;
+    private final RedisClient redis;
+    private final String description;
+    private Membership membership;
+
+    private ClusterBackend(Bus bus, PresenceStore presence, Supplier<Membership> membership, RedisClient redis, String description) {
+        this.bus = bus;
+        this.presence = presence;
+        this.membershipFactory = membership;
+        this.redis = redis;
+        this.description = description;
+    }
+
+    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self) {
+        if (o.redisUrl() == null) {
+            return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
+                    () -> new LocalMembership(self), null, "embedded bus");
+        }
+        RedisClient client = RedisClient.create(o.redisUrl());
+        RedisBus bus = connect(o, client);
+        // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
+        RedisPresenceStore presence = new RedisPresenceStore(client.connect(), o.cluster(), nodeId, o.heartbeat());
+        presence.start();
+        return new ClusterBackend(bus, presence, () -> {
+            RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
+            m.start();
+            return m;
+        }, client, "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+    }
+
+    /** Connects to Redis, retrying with exponential backoff and jitter unless told to stop instead. */
+    private static RedisBus connect(NodeOptions o, RedisClient client) {
+        Duration backoff = Duration.ofMillis(500);
+        while (true) {
+            try {
+                return new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl());
+            } catch (RedisConnectionException e) {
+                String why = "redis: cannot reach " + o.redisUrl() + " (" + rootMessage(e) + ")";
+                if (!o.redisRetry()) {
+                    client.shutdown();
+                    throw new StartupException(why);
+                }
+                long wait = backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+                log.warn("{}; retrying in {} ms", why, wait);
+                sleep(wait);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /** Starts membership once the node can describe itself (it is serving). */
+    synchronized Membership membership() {
+        if (membership == null) {
+            membership = membershipFactory.get();
+        }
+        return membership;
+    }
+
+    String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (membership instanceof AutoCloseable c) {
+            closeQuietly(c);
+        }
+        if (presence instanceof AutoCloseable c) {
+            closeQuietly(c);
+        }
+        bus.close();
+        if (redis != null) {
+            redis.shutdown();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while waiting for Redis");
+        }
+    }
+}
