@@ -17,18 +17,29 @@ import java.util.concurrent.TimeUnit;
  * LocalHistory} and hands it to the listener in the same locked step, so offsets and delivery order
  * agree exactly as with Redis. Delivery happens on the publisher's thread; the listener only queues
  * work, so publishing stays cheap.
+ *
+ * <p>Several nodes in one process (the demo) share one {@link Group}: each has its own
+ * {@code LocalBus} with its own subscriptions, and a message reaches every member subscribed to it,
+ * as it would reach every subscribed node through Redis.
  */
 public final class LocalBus implements Bus {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final LocalHistory history;
+    private final Group group;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> users = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService expiry;
     private volatile BusListener listener;
 
+    /** A bus of its own: this process is a cluster of one. */
     public LocalBus(LocalHistory history) {
-        this.history = Objects.requireNonNull(history, "history");
+        this(new Group(history));
+    }
+
+    private LocalBus(Group group) {
+        this.group = group;
+        this.history = group.history;
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wsc-local-history-expiry");
             t.setDaemon(true);
@@ -39,16 +50,18 @@ public final class LocalBus implements Bus {
     @Override
     public void start(BusListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        group.members.add(this);
         expiry.scheduleWithFixedDelay(() -> history.expire(System.currentTimeMillis()), 10, 10, TimeUnit.SECONDS);
     }
 
     @Override
     public CompletionStage<Message> publish(Message message) {
         requireTarget(message, Message.Target.ROOM);
-        BusListener l = listener;
         return CompletableFuture.completedFuture(history.append(message, placed -> {
-            if (rooms.contains(placed.room())) {
-                l.onRoomMessage(placed);
+            for (LocalBus member : group.members) {
+                if (member.rooms.contains(placed.room())) {
+                    member.listener.onRoomMessage(placed);
+                }
             }
         }));
     }
@@ -56,8 +69,10 @@ public final class LocalBus implements Bus {
     @Override
     public CompletionStage<Void> send(Message message) {
         requireTarget(message, Message.Target.USER);
-        if (users.contains(message.user())) {
-            listener.onUserMessage(message);
+        for (LocalBus member : group.members) {
+            if (member.users.contains(message.user())) {
+                member.listener.onUserMessage(message);
+            }
         }
         return DONE;
     }
@@ -65,7 +80,9 @@ public final class LocalBus implements Bus {
     @Override
     public CompletionStage<Void> broadcast(Message message) {
         requireTarget(message, Message.Target.BROADCAST);
-        listener.onBroadcast(message);
+        for (LocalBus member : group.members) {
+            member.listener.onBroadcast(message);
+        }
         return DONE;
     }
 
@@ -100,7 +117,23 @@ public final class LocalBus implements Bus {
 
     @Override
     public void close() {
+        group.members.remove(this);
         expiry.shutdownNow();
+    }
+
+    /** Nodes of one process sharing rooms, offsets and history. Thread-safe. */
+    public static final class Group {
+        private final LocalHistory history;
+        private final java.util.List<LocalBus> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        public Group(LocalHistory history) {
+            this.history = Objects.requireNonNull(history, "history");
+        }
+
+        /** A bus for one more node of this group. */
+        public LocalBus join() {
+            return new LocalBus(this);
+        }
     }
 
     private static void requireTarget(Message m, Message.Target target) {
