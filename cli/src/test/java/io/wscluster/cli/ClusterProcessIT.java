@@ -1,0 +1,125 @@
+package io.wscluster.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.TestClient;
+import io.wscluster.testkit.Tokens;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Three `wsc node` processes on one redis-server; one of them dies by SIGKILL. */
+class ClusterProcessIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on (ws://\\S+)");
+    private static final String SECRET = "proc-secret";
+    private final List<Process> processes = new ArrayList<>();
+    private final List<TestClient> clients = new ArrayList<>();
+    private RedisServer redis;
+
+    @AfterEach
+    void stop() {
+        clients.forEach(TestClient::close);
+        processes.forEach(Process::destroyForcibly);
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void aKilledNodeLeavesTheClusterAndPresenceWithinTheFailureDetectionTime() throws Exception {
+        redis = RedisServer.start();
+        String cluster = "p" + System.nanoTime();
+        List<String> urls = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            urls.add(start("n" + i, cluster));
+        }
+        TestClient doomed = connect(urls.get(0), "dora");
+        TestClient survivor = connect(urls.get(1), "sam");
+        TestClient third = connect(urls.get(2), null);
+        for (TestClient c : new TestClient[] {doomed, survivor, third}) {
+            assertThat(c.request(c.frame("subscribe").put("room", "lobby")).path("op").asText()).isEqualTo("subscribed");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(users(third)).containsExactly("dora", "sam"));
+
+        // Cross-process delivery: published on the third node, received on the other two.
+        third.request(third.frame("publish").put("room", "lobby").put("data", "hello"));
+        assertThat(doomed.next("message").path("data").asText()).isEqualTo("hello");
+        assertThat(survivor.next("message").path("data").asText()).isEqualTo("hello");
+
+        processes.get(0).destroyForcibly(); // SIGKILL: no goodbye, no cleanup
+        processes.get(0).waitFor(10, TimeUnit.SECONDS);
+        // Heartbeat 200 ms: failed after three missed ones; allow generous slack on a busy machine.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(users(third)).containsExactly("sam");
+            assertThat(nodeIds(urls.get(1))).containsExactly("n2", "n3");
+        });
+    }
+
+    private String start(String id, String cluster) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classpath, Main.class.getName(), "node",
+                "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--redis", redis.url(), "--cluster", cluster,
+                "--heartbeat", "200ms", "--jwt-secret", SECRET))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        processes.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        StringBuilder seen = new StringBuilder();
+        String line;
+        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            seen.append(line).append('\n');
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "node-output-" + id);
+                drain.setDaemon(true);
+                drain.start();
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("node " + id + " did not start:\n" + seen);
+    }
+
+    private TestClient connect(String url, String user) throws Exception {
+        TestClient.Options o = TestClient.options(url);
+        TestClient c = TestClient.connect(user == null ? o : o.withBearer(Tokens.hs256(SECRET, user)));
+        clients.add(c);
+        c.next("welcome");
+        return c;
+    }
+
+    private static List<String> users(TestClient c) {
+        JsonNode p = c.request(c.frame("presence").put("room", "lobby"));
+        List<String> users = new ArrayList<>();
+        p.path("users").forEach(u -> users.add(u.asText()));
+        return users;
+    }
+
+    private static List<String> nodeIds(String wsUrl) throws Exception {
+        String http = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "/api/cluster")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new ArrayList<>();
+        Encoding.JSON.mapper().readTree(r.body()).path("nodes").forEach(n -> ids.add(n.path("id").asText()));
+        return ids;
+    }
+}
