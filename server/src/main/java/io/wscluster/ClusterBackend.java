@@ -1,7 +1,12 @@
 package io.wscluster;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
@@ -13,6 +18,7 @@ import io.wscluster.presence.PresenceStore;
 import io.wscluster.redis.RedisBus;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
+import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -20,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one switch on the bus type: the embedded bus when no Redis is configured, Redis otherwise.
- * Holds the implementations of bus, presence and membership that belong together, and closes them.
+ * The one switch on the bus type: the embedded bus when no Redis is configured, a standalone Redis
+ * for a {@code redis://} URL, a Redis Cluster for a {@code redis-cluster://} one (see
+ * {@link RedisUrls}). Holds the implementations of bus, presence and membership that belong
+ * together, and closes them.
  */
 final class ClusterBackend implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
@@ -30,13 +38,17 @@ final class ClusterBackend implements AutoCloseable {
     final Bus bus;
     final PresenceStore presence;
     private final Supplier<Membership> membershipFactory;
-    private final RedisClient redis;
+    private final AbstractRedisClient redis;
+    /** The connection presence uses (its own), closed after presence; null on the embedded bus. */
+    private final AutoCloseable presenceConnection;
     private final String description;
     private Membership membership;
 
-    private ClusterBackend(Bus bus, PresenceStore presence, Supplier<Membership> membership, RedisClient redis, String description) {
+    private ClusterBackend(Bus bus, PresenceStore presence, AutoCloseable presenceConnection, Supplier<Membership> membership,
+                           AbstractRedisClient redis, String description) {
         this.bus = bus;
         this.presence = presence;
+        this.presenceConnection = presenceConnection;
         this.membershipFactory = membership;
         this.redis = redis;
         this.description = description;
@@ -45,27 +57,53 @@ final class ClusterBackend implements AutoCloseable {
     static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self) {
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    () -> new LocalMembership(self), null, "embedded bus");
+                    null, () -> new LocalMembership(self), null, "embedded bus");
+        }
+        if (RedisUrls.isCluster(o.redisUrl())) {
+            return onRedisCluster(o, nodeId, self);
         }
         RedisClient client = RedisClient.create(o.redisUrl());
-        RedisBus bus = connect(o, client);
+        RedisBus bus = connect(o, client, RedisConnectionException.class,
+                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
-        RedisPresenceStore presence = new RedisPresenceStore(client.connect(), o.cluster(), nodeId, o.heartbeat());
+        StatefulRedisConnection<String, String> presenceConnection = client.connect();
+        RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, () -> {
+        return new ClusterBackend(bus, presence, presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
         }, client, "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
     }
 
+    /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
+    private static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self) {
+        RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.redisUrl()));
+        // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
+        RedisBus bus = connect(o, client, RedisException.class,
+                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl()));
+        // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
+        StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
+        RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
+        presence.start();
+        return new ClusterBackend(bus, presence, presenceConnection, () -> {
+            RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
+            m.start();
+            return m;
+        }, client, "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+    }
+
     /** Connects to Redis, retrying with exponential backoff and jitter unless told to stop instead. */
-    private static RedisBus connect(NodeOptions o, RedisClient client) {
+    private static RedisBus connect(NodeOptions o, AbstractRedisClient client, Class<? extends RedisException> unreachable,
+                                    Supplier<RedisBus> bus) {
         Duration backoff = Duration.ofMillis(500);
         while (true) {
             try {
-                return new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl());
-            } catch (RedisConnectionException e) {
+                return bus.get();
+            } catch (RedisException e) {
+                if (!unreachable.isInstance(e)) {
+                    throw e;
+                }
                 String why = "redis: cannot reach " + o.redisUrl() + " (" + rootMessage(e) + ")";
                 if (!o.redisRetry()) {
                     client.shutdown();
@@ -99,6 +137,9 @@ final class ClusterBackend implements AutoCloseable {
         if (presence instanceof AutoCloseable c) {
             closeQuietly(c);
         }
+        if (presenceConnection != null) {
+            closeQuietly(presenceConnection);
+        }
         bus.close();
         if (redis != null) {
             redis.shutdown();
@@ -113,11 +154,14 @@ final class ClusterBackend implements AutoCloseable {
         }
     }
 
+    /** The root cause's message on one line (a cluster's lists one reason per seed, a line each). */
     private static String rootMessage(Throwable t) {
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return String.valueOf(t.getMessage());
+        return String.valueOf(t.getMessage()).lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.equals("Details:"))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static void sleep(long millis) {

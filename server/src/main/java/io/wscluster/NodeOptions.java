@@ -120,7 +120,11 @@ public final class NodeOptions {
     public int ioThreads() { return ioThreads; }
     /** Connections this node declares it can hold (reported to the cluster and used for routing). */
     public int capacity() { return capacity; }
-    /** Redis to form a cluster over ({@code redis://host:port}); null runs on the embedded bus. */
+    /**
+     * Redis to form a cluster over: {@code redis://host:port} (or {@code rediss://}) for one Redis,
+     * {@code redis-cluster://host:port[,host:port...]} (or {@code rediss-cluster://}) for a Redis
+     * Cluster reached through those seed nodes; null runs on the embedded bus.
+     */
     public String redisUrl() { return redisUrl; }
     /** The cluster's name: the namespace of every Redis key, so clusters can share a Redis. */
     public String cluster() { return cluster; }
@@ -237,8 +241,9 @@ public final class NodeOptions {
         }
 
         public Builder redisUrl(String v) {
-            check(v == null || v.isEmpty() || v.startsWith("redis://") || v.startsWith("rediss://"), "redis", v,
-                    "a redis:// or rediss:// URL");
+            check(v == null || v.isEmpty() || io.wscluster.redis.RedisUrls.isValid(v), "redis", v,
+                    "a redis://host:port URL (rediss:// for TLS), or redis-cluster://host:port[,host:port...]"
+                            + " for a Redis Cluster (rediss-cluster:// for TLS)");
             redisUrl = v == null || v.isEmpty() ? null : v;
             return this;
         }

@@ -3,10 +3,9 @@ package io.wscluster.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
 import io.wscluster.history.HistoryStore;
@@ -31,37 +30,65 @@ import org.slf4j.LoggerFactory;
  * <p>This node subscribes only to the channels of rooms and users it has local connections for,
  * plus the broadcast channel; Lettuce re-subscribes them by itself after a reconnect. Messages of
  * one channel arrive on one connection, in publish order.
+ *
+ * <p>On a Redis Cluster ({@link #RedisBus(RedisClusterClient, String, int, Duration)}) the same
+ * happens shard by shard: a room's keys and channel share the room's slot (its name is a hash tag),
+ * so its publish script runs on the room's master and publishes with {@code SPUBLISH}; user
+ * messages and broadcasts use {@code SPUBLISH} on their own channels (the broadcast channel lives
+ * in one slot, which every node subscribes to); subscriptions use {@code SSUBSCRIBE}, which
+ * Lettuce sends to the master of the channel's slot. Rooms spread over the shards, so adding
+ * shards adds capacity.
  */
 public final class RedisBus implements Bus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
-    private final RedisClient client;
     private final RedisKeys keys;
     private final int historySize;
     private final String ttlSeconds;
-    private final StatefulRedisConnection<String, String> connection;
-    private final StatefulRedisPubSubConnection<String, String> pubsub;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLinks links;
     private final RedisHistoryStore history;
     private volatile BusListener listener;
 
     /**
-     * Connects to Redis; throws {@link io.lettuce.core.RedisConnectionException} when it cannot be
-     * reached.
+     * Connects to a standalone Redis; throws {@link io.lettuce.core.RedisConnectionException}
+     * when it cannot be reached. Sets {@link #clientOptions()} on the client.
      *
      * @param historySize messages kept per room (0: none)
      * @param historyTtl  how long an idle room's history and position are kept
      */
     public RedisBus(RedisClient client, String namespace, int historySize, Duration historyTtl) {
-        this.client = Objects.requireNonNull(client, "client");
+        this(open(client), namespace, historySize, historyTtl);
+    }
+
+    /**
+     * Connects to a Redis Cluster (Redis 7 or later, for sharded pub/sub); throws a
+     * {@link io.lettuce.core.RedisException} when none of its seed nodes can be reached. Sets
+     * {@link #clusterClientOptions()} on the client.
+     *
+     * @param historySize messages kept per room (0: none)
+     * @param historyTtl  how long an idle room's history and position are kept
+     */
+    public RedisBus(RedisClusterClient client, String namespace, int historySize, Duration historyTtl) {
+        this(open(client), namespace, historySize, historyTtl);
+    }
+
+    private RedisBus(RedisLinks links, String namespace, int historySize, Duration historyTtl) {
+        this.links = links;
         this.keys = new RedisKeys(namespace);
         this.historySize = historySize;
         this.ttlSeconds = String.valueOf(Math.max(1, historyTtl.toSeconds()));
-        client.setOptions(clientOptions());
-        this.connection = client.connect();
-        this.pubsub = client.connectPubSub();
-        this.redis = connection.async();
-        this.history = new RedisHistoryStore(redis, keys, historyTtl);
+        this.history = new RedisHistoryStore(links.commands(), keys, historyTtl);
+    }
+
+    private static RedisLinks open(RedisClient client) {
+        Objects.requireNonNull(client, "client").setOptions(clientOptions());
+        return RedisLinks.open(client);
+    }
+
+    private static RedisLinks open(RedisClusterClient client) {
+        Objects.requireNonNull(client, "client").setOptions(clusterClientOptions());
+        return RedisLinks.open(client);
     }
 
     /** Fail fast while disconnected, time out a stuck command, reconnect by itself. */
@@ -69,20 +96,32 @@ public final class RedisBus implements Bus {
         return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build();
+    }
+
+    /**
+     * {@link #clientOptions()}, and a topology that follows the cluster: refreshed every 30 s, and
+     * at once on a redirection ({@code MOVED}, {@code ASK}), a failed reconnect or an unknown node
+     * (a failover, resharding, a shard added).
+     */
+    static ClusterClientOptions clusterClientOptions() {
+        return ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(30))
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
                 .build();
     }
 
     @Override
     public void start(BusListener l) {
         this.listener = Objects.requireNonNull(l, "listener");
-        pubsub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                dispatch(channel, message);
-            }
-        });
-        pubsub.async().subscribe(keys.broadcastChannel()).toCompletableFuture().join();
+        links.onMessage(this::dispatch);
+        links.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
     }
 
     private void dispatch(String channel, String payload) {
@@ -103,8 +142,8 @@ public final class RedisBus implements Bus {
     public CompletionStage<Message> publish(Message m) {
         String room = m.room();
         String[] k = {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room)};
-        return Scripts.PUBLISH.run(redis, k, MessageCodec.encode(m), String.valueOf(historySize), ttlSeconds,
-                RedisHistoryStore.newEpoch(), "PUBLISH").thenApply(out -> placed(m, out));
+        return Scripts.PUBLISH.run(links.commands(), k, MessageCodec.encode(m), String.valueOf(historySize), ttlSeconds,
+                RedisHistoryStore.newEpoch(), links.publishCommand()).thenApply(out -> placed(m, out));
     }
 
     private static Message placed(Message m, List<Object> out) {
@@ -113,32 +152,32 @@ public final class RedisBus implements Bus {
 
     @Override
     public CompletionStage<Void> send(Message m) {
-        return redis.publish(keys.userChannel(m.user()), MessageCodec.encode(m)).thenApply(n -> null);
+        return links.publish(keys.userChannel(m.user()), MessageCodec.encode(m)).thenApply(n -> null);
     }
 
     @Override
     public CompletionStage<Void> broadcast(Message m) {
-        return redis.publish(keys.broadcastChannel(), MessageCodec.encode(m)).thenApply(n -> null);
+        return links.publish(keys.broadcastChannel(), MessageCodec.encode(m)).thenApply(n -> null);
     }
 
     @Override
     public CompletionStage<Void> subscribeRoom(String room) {
-        return pubsub.async().subscribe(keys.roomChannel(room)).thenApply(v -> null);
+        return links.subscribe(keys.roomChannel(room));
     }
 
     @Override
     public CompletionStage<Void> unsubscribeRoom(String room) {
-        return pubsub.async().unsubscribe(keys.roomChannel(room)).thenApply(v -> null);
+        return links.unsubscribe(keys.roomChannel(room));
     }
 
     @Override
     public CompletionStage<Void> subscribeUser(String user) {
-        return pubsub.async().subscribe(keys.userChannel(user)).thenApply(v -> null);
+        return links.subscribe(keys.userChannel(user));
     }
 
     @Override
     public CompletionStage<Void> unsubscribeUser(String user) {
-        return pubsub.async().unsubscribe(keys.userChannel(user)).thenApply(v -> null);
+        return links.unsubscribe(keys.userChannel(user));
     }
 
     @Override
@@ -148,7 +187,7 @@ public final class RedisBus implements Bus {
 
     @Override
     public void close() {
-        pubsub.close();
-        connection.close();
+        links.pubsub().close();
+        links.connection().close();
     }
 }

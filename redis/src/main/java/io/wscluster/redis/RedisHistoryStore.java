@@ -1,6 +1,6 @@
 package io.wscluster.redis;
 
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.protocol.Message;
@@ -13,14 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Room history in Redis streams, written by {@link RedisBus}'s publish script and read here in one
- * atomic script call per request. Recovery is exact: a stream entry's id is its offset.
+ * atomic script call per request. Recovery is exact: a stream entry's id is its offset. The same
+ * on a standalone Redis and on a Redis Cluster: the keys of a call share the room's slot.
  */
 final class RedisHistoryStore implements HistoryStore {
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisScriptingAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final String ttlSeconds;
 
-    RedisHistoryStore(RedisAsyncCommands<String, String> redis, RedisKeys keys, Duration ttl) {
+    RedisHistoryStore(RedisScriptingAsyncCommands<String, String> redis, RedisKeys keys, Duration ttl) {
         this.redis = redis;
         this.keys = keys;
         this.ttlSeconds = String.valueOf(Math.max(1, ttl.toSeconds()));

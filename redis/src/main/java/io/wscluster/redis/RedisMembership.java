@@ -1,14 +1,12 @@
 package io.wscluster.redis;
 
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
@@ -44,6 +42,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code <ns>:events}: channel of {@link MembershipEvent}s as JSON.</li>
  * </ul>
  *
+ * <p>On a Redis Cluster these keys fall into different slots, and that is on purpose: every
+ * command touches one key, and {@link #nodes()} reads the records with one {@code GET} per node
+ * (pipelined, so one round trip), not a cross-slot {@code MGET}. Records spread over the shards
+ * instead of loading one, and the key names stay those of a standalone Redis. Events travel by
+ * sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}) there, by classic pub/sub on a standalone
+ * Redis.
+ *
  * <p>Implementation notes. Scores come from Redis's clock ({@code TIME}), not the machines', so
  * clock skew between nodes never makes a healthy node look dead. The record's expiry is the
  * authority; the score only lets a reader prune ids that are long dead ({@code ZREM}) without
@@ -52,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * Redis restart) the node announces {@code join}; a change of {@link NodeState} announces
  * {@code update}; {@link #close()} announces {@code leave}. Events are hints for reacting quickly:
  * a crash announces nothing, so {@link #nodes()} stays the truth. Every node of one cluster must
- * use the same heartbeat. Needs Redis 6.2 or later.
+ * use the same heartbeat. Needs Redis 6.2 or later (7 or later for a Redis Cluster). On a Redis
+ * Cluster, {@code TIME} is answered by whichever master Lettuce picks for keyless commands: the
+ * masters' clocks must agree to well within a lease (NTP does that), or a reader may prune a live
+ * id early, which that node's next heartbeat puts back.
  *
  * <p>Threading: every method is callable from any thread and never blocks, except
  * {@link #close()}, which waits a few seconds at most. Results and events arrive on Lettuce's
@@ -66,10 +74,9 @@ public final class RedisMembership implements Membership, AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final int MISSED_HEARTBEATS = 3;
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final RedisLinks links;
     private final boolean ownsConnections;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final Supplier<NodeInfo> self;
     private final String id;
     private final long leaseMillis;
@@ -96,7 +103,17 @@ public final class RedisMembership implements Membership, AutoCloseable {
      */
     public RedisMembership(StatefulRedisConnection<String, String> connection, String namespace, Duration heartbeat,
                            Supplier<NodeInfo> self) {
-        this(new Connections(Objects.requireNonNull(connection, "connection"), null), false, namespace, heartbeat, self);
+        this(RedisLinks.over(Objects.requireNonNull(connection, "connection").async()), false, namespace, heartbeat, self);
+    }
+
+    /**
+     * A membership over the async commands of a connection the caller owns and closes, to a
+     * standalone Redis or a Redis Cluster ({@code StatefulRedisClusterConnection.async()}). It
+     * announces events but cannot receive them: {@link #addListener} needs a client constructor.
+     */
+    public RedisMembership(RedisClusterAsyncCommands<String, String> commands, String namespace, Duration heartbeat,
+                           Supplier<NodeInfo> self) {
+        this(RedisLinks.over(Objects.requireNonNull(commands, "commands")), false, namespace, heartbeat, self);
     }
 
     /**
@@ -106,15 +123,24 @@ public final class RedisMembership implements Membership, AutoCloseable {
      * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached
      */
     public RedisMembership(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
-        this(Connections.open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
+        this(open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
     }
 
-    private RedisMembership(Connections connections, boolean ownsConnections, String namespace, Duration heartbeat,
+    /**
+     * A membership on a Redis Cluster, with connections of its own, opened now (this blocks: call
+     * it at startup, not on an event loop) and closed by {@link #close()}. It receives events.
+     *
+     * @throws io.lettuce.core.RedisException when no node of the cluster can be reached
+     */
+    public RedisMembership(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+        this(open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
+    }
+
+    private RedisMembership(RedisLinks links, boolean ownsConnections, String namespace, Duration heartbeat,
                             Supplier<NodeInfo> self) {
-        this.connection = connections.commands();
-        this.pubsub = connections.pubsub();
+        this.links = links;
         this.ownsConnections = ownsConnections;
-        this.redis = connection.async();
+        this.redis = links.commands();
         this.self = Objects.requireNonNull(self, "self");
         this.id = requireId(self.get());
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
@@ -124,13 +150,8 @@ public final class RedisMembership implements Membership, AutoCloseable {
         this.nodesKey = ns + ":nodes";
         this.eventsChannel = ns + ":events";
         this.heartbeat = new Heartbeat("membership of node " + id, heartbeat, this::beat);
-        if (pubsub != null) {
-            pubsub.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String message) {
-                    onMessage(channel, message);
-                }
-            });
+        if (links.pubsub() != null) {
+            links.onMessage(this::onMessage);
         }
     }
 
@@ -175,8 +196,9 @@ public final class RedisMembership implements Membership, AutoCloseable {
      */
     public void addListener(Consumer<MembershipEvent> listener) {
         Objects.requireNonNull(listener, "listener");
-        if (pubsub == null) {
-            throw new IllegalStateException("receiving events needs a RedisMembership built from a RedisClient");
+        if (links.pubsub() == null) {
+            throw new IllegalStateException("receiving events needs a RedisMembership built from a RedisClient"
+                    + " or a RedisClusterClient");
         }
         listeners.add(listener);
     }
@@ -223,7 +245,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
     }
 
     private CompletionStage<Void> beat() {
-        if (pubsub != null && !subscribed) {
+        if (links.pubsub() != null && !subscribed) {
             subscribe(); // a subscription refused at start (Redis down) is retried here
         }
         NodeInfo info = self.get();
@@ -264,26 +286,29 @@ public final class RedisMembership implements Membership, AutoCloseable {
     }
 
     private CompletionStage<Void> publish(MembershipEvent.Type type) {
-        return redis.publish(eventsChannel, new MembershipEvent(type, id).toJson()).thenApply(receivers -> null);
+        return links.publish(eventsChannel, new MembershipEvent(type, id).toJson()).thenApply(receivers -> null);
     }
 
     private CompletionStage<Void> subscribe() {
-        if (pubsub == null) {
+        if (links.pubsub() == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return pubsub.async().subscribe(eventsChannel).thenRun(() -> subscribed = true);
+        return links.subscribe(eventsChannel).thenRun(() -> subscribed = true);
     }
 
     private CompletionStage<List<NodeInfo>> readRecords(List<String> ids) {
         if (ids.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        String[] keys = ids.stream().map(nodePrefix::concat).toArray(String[]::new);
-        return redis.mget(keys).thenApply(values -> {
-            List<NodeInfo> nodes = new ArrayList<>(values.size());
-            for (KeyValue<String, String> kv : values) {
-                if (kv.hasValue()) { // a missing record is an expired lease: a failed node
-                    parse(kv.getKey(), kv.getValue(), nodes);
+        // One GET per record, all in flight at once: no multi-key command, so no cross-slot error on a cluster.
+        List<String> keys = ids.stream().map(nodePrefix::concat).toList();
+        List<CompletableFuture<String>> reads = keys.stream().map(k -> redis.get(k).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<NodeInfo> nodes = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                String json = reads.get(i).join(); // done: allOf completed
+                if (json != null) { // a missing record is an expired lease: a failed node
+                    parse(keys.get(i), json, nodes);
                 }
             }
             nodes.sort(Comparator.comparing(NodeInfo::id));
@@ -323,7 +348,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
         if (!ownsConnections) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.allOf(pubsub.closeAsync(), connection.closeAsync());
+        return links.closeAsync();
     }
 
     /** Milliseconds from the reply of {@code TIME}: seconds and microseconds. */
@@ -331,24 +356,23 @@ public final class RedisMembership implements Membership, AutoCloseable {
         return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 
-    /** The connections a membership uses; {@code pubsub} is null when it does not receive events. */
-    private record Connections(StatefulRedisConnection<String, String> commands,
-                               StatefulRedisPubSubConnection<String, String> pubsub) {
+    /** Checks the arguments, then connects: nothing is left open when either fails. */
+    private static RedisLinks open(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+        Objects.requireNonNull(client, "client");
+        checkArguments(namespace, heartbeat, self);
+        return RedisLinks.open(client);
+    }
 
-        /** Checks the arguments, then connects: nothing is left open when either fails. */
-        static Connections open(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
-            Objects.requireNonNull(client, "client");
-            requireNamespace(namespace);
-            Heartbeat.requirePositive(heartbeat, "heartbeat");
-            requireId(Objects.requireNonNull(self, "self").get());
-            StatefulRedisConnection<String, String> commands = client.connect();
-            try {
-                return new Connections(commands, client.connectPubSub());
-            } catch (RuntimeException e) {
-                commands.close();
-                throw e;
-            }
-        }
+    private static RedisLinks open(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+        Objects.requireNonNull(client, "client");
+        checkArguments(namespace, heartbeat, self);
+        return RedisLinks.open(client);
+    }
+
+    private static void checkArguments(String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+        requireNamespace(namespace);
+        Heartbeat.requirePositive(heartbeat, "heartbeat");
+        requireId(Objects.requireNonNull(self, "self").get());
     }
 
     private static String requireId(NodeInfo info) {

@@ -1,7 +1,7 @@
 package io.wscluster.redis;
 
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.presence.PresenceInfo;
 import io.wscluster.presence.PresenceStore;
 import java.time.Duration;
@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * node from the room's node set; a node that is alive adds itself back at its next refresh. Every
  * node of one cluster must use the same heartbeat.
  *
+ * <p>Every command touches one key, and the keys of a room share its slot, so the same code runs
+ * on a standalone Redis and on a Redis Cluster (where a room's presence lives on its shard).
+ *
  * <p>Threading: callable from any thread, never blocks (except {@link #close()}, a few seconds at
  * most); results complete on Lettuce's threads. When Redis is down, every method completes
  * exceptionally (give the client a command timeout and {@code DisconnectedBehavior.REJECT_COMMANDS}
@@ -54,7 +57,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private static final int MISSED_HEARTBEATS = 3;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String ns;
     private final String nodeId;
     private final long leaseMillis;
@@ -72,7 +75,19 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
      */
     public RedisPresenceStore(StatefulRedisConnection<String, String> connection, String namespace, String nodeId,
                               Duration heartbeat) {
-        this.redis = Objects.requireNonNull(connection, "connection").async();
+        this(Objects.requireNonNull(connection, "connection").async(), namespace, nodeId, heartbeat);
+    }
+
+    /**
+     * @param commands  the async commands of a connection the caller owns and closes: to a
+     *                  standalone Redis ({@code StatefulRedisConnection.async()}) or a Redis Cluster
+     *                  ({@code StatefulRedisClusterConnection.async()})
+     * @param nodeId    this node's id, the same as in membership
+     * @param heartbeat time between two refreshes; entries are kept 3 × heartbeat without one
+     */
+    public RedisPresenceStore(RedisClusterAsyncCommands<String, String> commands, String namespace, String nodeId,
+                              Duration heartbeat) {
+        this.redis = Objects.requireNonNull(commands, "commands");
         this.ns = RedisMembership.requireNamespace(namespace);
         Objects.requireNonNull(nodeId, "nodeId");
         if (nodeId.isBlank()) {

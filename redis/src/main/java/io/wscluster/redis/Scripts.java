@@ -2,7 +2,7 @@ package io.wscluster.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,7 +16,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The Lua scripts, run by SHA. A Redis that restarted has forgotten them: on {@code NOSCRIPT} the
- * call is repeated with the script's text, which loads it again.
+ * call is repeated with the script's text, which loads it again. On a Redis Cluster, Lettuce sends
+ * the call to the master of the slot of its first key (every key of a call shares the room's slot),
+ * and each master caches the script by itself.
  */
 final class Scripts {
     static final Scripts PUBLISH = new Scripts("publish.lua");
@@ -39,7 +41,7 @@ final class Scripts {
         }
     }
 
-    CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    CompletionStage<List<Object>> run(RedisScriptingAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((value, error) -> {
             if (error == null) {

@@ -42,7 +42,9 @@ public final class Settings {
                     (b, v) -> b.ioThreads(Values.integer(v))),
             new Setting("capacity", String.valueOf(NodeOptions.DEFAULT_CAPACITY), "Connections this node declares it can hold (for routing and status).",
                     (b, v) -> b.capacity(Values.integer(v))),
-            new Setting("redis", "none", "Redis URL to form a cluster over (also REDIS_URL); none runs on the embedded bus.",
+            new Setting("redis", "none", "Redis to form a cluster over (also REDIS_URL): redis://host:port, or"
+                    + " redis-cluster://host:port[,host:port...] for a Redis Cluster (rediss:// and rediss-cluster:// for TLS);"
+                    + " none runs on the embedded bus.",
                     (b, v) -> b.redisUrl(v)),
             new Setting("cluster", NodeOptions.DEFAULT_CLUSTER, "The cluster's name: the namespace of its Redis keys.",
                     (b, v) -> b.cluster(v)),

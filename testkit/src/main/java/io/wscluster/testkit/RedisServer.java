@@ -9,12 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real {@code redis-server} spawned on a free loopback port for a test, with nothing kept on
- * disk. {@link #stop()} ends exactly the process it started; {@link #restart()} starts it again on
+ * disk (its directory, with the log, goes at {@link #stop()}). {@link #stop()} ends exactly the process it started; {@link #restart()} starts it again on
  * the same port (for outage tests). Needs {@code redis-server} on the PATH.
  */
 public final class RedisServer implements AutoCloseable {
@@ -50,6 +52,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
+        Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
         cmd.addAll(extraArgs);
@@ -101,8 +104,14 @@ public final class RedisServer implements AutoCloseable {
         launch();
     }
 
+    /** Kills the server and removes its directory (its log, and a cluster node's config file). */
     public void stop() {
         kill();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
     }
 
     @Override

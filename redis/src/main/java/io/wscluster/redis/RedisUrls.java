@@ -1,0 +1,81 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * The Redis URLs a node accepts, and what they mean:
+ * <ul>
+ *   <li>{@code redis://host:port} (or {@code rediss://} for TLS): one standalone Redis (Lettuce's
+ *       usual URL options apply: password, database, timeout);</li>
+ *   <li>{@code redis-cluster://host:port[,host:port...]} (or {@code rediss-cluster://} for TLS): a
+ *       Redis Cluster (Redis 7 or later), reached through these seed nodes; the rest of the cluster
+ *       is discovered from them. Rooms are spread over its shards, delivery uses sharded pub/sub.</li>
+ * </ul>
+ * The scheme says the mode, so one value (the {@code redis} setting, {@code REDIS_URL},
+ * {@code --redis}) is all any part of wscluster needs to reach either kind.
+ */
+public final class RedisUrls {
+    public static final String STANDALONE = "redis://";
+    public static final String STANDALONE_TLS = "rediss://";
+    public static final String CLUSTER = "redis-cluster://";
+    public static final String CLUSTER_TLS = "rediss-cluster://";
+
+    private RedisUrls() {
+    }
+
+    /** Whether {@code url} starts with one of the four schemes. */
+    public static boolean hasKnownScheme(String url) {
+        return url.startsWith(STANDALONE) || url.startsWith(STANDALONE_TLS) || isCluster(url);
+    }
+
+    /**
+     * Whether a node can use {@code url}: one of the four schemes and, for a cluster, at least one
+     * {@code host:port} seed.
+     */
+    public static boolean isValid(String url) {
+        if (url == null || !hasKnownScheme(url)) {
+            return false;
+        }
+        if (!isCluster(url)) {
+            return true;
+        }
+        try {
+            clusterSeeds(url);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code url} names a Redis Cluster ({@code redis-cluster://} or {@code rediss-cluster://}). */
+    public static boolean isCluster(String url) {
+        return url.startsWith(CLUSTER) || url.startsWith(CLUSTER_TLS);
+    }
+
+    /**
+     * The seed nodes of a cluster URL, one {@link RedisURI} each (credentials and options of the
+     * URL apply to every seed).
+     *
+     * @throws IllegalArgumentException when {@code url} is not a cluster URL or names no seed
+     */
+    public static List<RedisURI> clusterSeeds(String url) {
+        if (!isCluster(url)) {
+            throw new IllegalArgumentException("not a redis-cluster:// URL: " + url);
+        }
+        String scheme = url.startsWith(CLUSTER_TLS) ? STANDALONE_TLS : STANDALONE;
+        String rest = url.substring(url.indexOf("://") + 3);
+        List<RedisURI> seeds;
+        try {
+            seeds = RedisClusterURIUtil.toRedisURIs(URI.create(scheme + rest));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("bad Redis Cluster URL " + url + ": " + e.getMessage(), e);
+        }
+        if (seeds.isEmpty() || seeds.stream().anyMatch(s -> s.getHost() == null || s.getHost().isEmpty())) {
+            throw new IllegalArgumentException("a Redis Cluster URL needs host:port[,host:port...], got " + url);
+        }
+        return seeds;
+    }
+}

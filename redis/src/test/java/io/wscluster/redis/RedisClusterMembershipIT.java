@@ -1,0 +1,131 @@
+package io.wscluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.presence.PresenceInfo;
+import io.wscluster.testkit.RedisClusterServers;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Membership and presence on a real three-master Redis Cluster: keys of several slots, sharded events. */
+class RedisClusterMembershipIT {
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+
+    private static RedisClusterServers cluster;
+    private static RedisClusterClient client;
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private String ns;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = RedisClusterServers.start();
+        client = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
+        client.setOptions(RedisBus.clusterClientOptions());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (client != null) {
+            client.shutdown();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void namespace() {
+        ns = "wsc-it-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        while (!resources.isEmpty()) {
+            resources.pop().close();
+        }
+    }
+
+    @Test
+    void membershipsSeeEachOtherAndAnnounceJoinAndLeave() {
+        // The records live in different slots (for all but one namespace in 16384): no MGET could read them.
+        assumeTrue(slotOf(ns + ":node:node-a") != slotOf(ns + ":node:node-b"));
+        List<MembershipEvent> seen = new CopyOnWriteArrayList<>();
+        RedisMembership a = membership("node-a");
+        a.addListener(seen::add);
+        a.start().toCompletableFuture().join();
+        RedisMembership b = membership("node-b");
+        b.start().toCompletableFuture().join();
+
+        for (RedisMembership sut : List.of(a, b)) {
+            assertThat(sut.nodes().toCompletableFuture().join()).extracting(NodeInfo::id).containsExactly("node-a", "node-b");
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(seen).contains(new MembershipEvent(MembershipEvent.Type.JOIN, "node-b")));
+
+        b.close();
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(seen).contains(new MembershipEvent(MembershipEvent.Type.LEAVE, "node-b")));
+        assertThat(a.nodes().toCompletableFuture().join()).extracting(NodeInfo::id).containsExactly("node-a");
+    }
+
+    @Test
+    void presenceMergesNodesOnRoomsOfEveryShard() {
+        List<String> rooms = List.of("r-0", "r-1", "r-2", "r-3", "r-4", "r-5");
+        StatefulRedisClusterConnection<String, String> connection = client.connect();
+        resources.push(connection);
+        RedisPresenceStore a = presence(connection, "node-a");
+        RedisPresenceStore b = presence(connection, "node-b");
+        for (String room : rooms) {
+            a.join(room, "a1", "alice").toCompletableFuture().join();
+            b.join(room, "b1", "bob").toCompletableFuture().join();
+            b.join(room, "b2", "").toCompletableFuture().join();
+        }
+        for (String room : rooms) {
+            assertThat(a.get(room).toCompletableFuture().join()).as(room)
+                    .isEqualTo(new PresenceInfo(List.of("alice", "bob"), 3));
+        }
+        b.close();
+        for (String room : rooms) {
+            assertThat(a.get(room).toCompletableFuture().join()).as(room).isEqualTo(new PresenceInfo(List.of("alice"), 1));
+        }
+    }
+
+    private static int slotOf(String key) {
+        return SlotHash.getSlot(key);
+    }
+
+    private RedisMembership membership(String id) {
+        RedisMembership m = new RedisMembership(client, ns, HEARTBEAT, () -> info(id));
+        resources.push(m);
+        return m;
+    }
+
+    private RedisPresenceStore presence(StatefulRedisClusterConnection<String, String> connection, String nodeId) {
+        RedisPresenceStore s = new RedisPresenceStore(connection.async(), ns, nodeId, HEARTBEAT);
+        resources.push(s);
+        s.start().toCompletableFuture().join();
+        return s;
+    }
+
+    private static NodeInfo info(String id) {
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", NodeState.ACTIVE, 0, 100, 0, 0, 0, 0, 1L);
+    }
+}
