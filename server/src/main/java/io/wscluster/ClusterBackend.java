@@ -64,7 +64,7 @@ final class ClusterBackend implements AutoCloseable {
         }
         RedisClient client = RedisClient.create(o.redisUrl());
         RedisBus bus = connect(o, client, RedisConnectionException.class,
-                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl()));
+                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
@@ -81,7 +81,7 @@ final class ClusterBackend implements AutoCloseable {
         RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
-                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl()));
+                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
         // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
@@ -115,6 +115,10 @@ final class ClusterBackend implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    private static RedisBus.Batching batching(NodeOptions o) {
+        return new RedisBus.Batching(o.busBatchSize(), o.busBatchDelay(), o.busMaxInFlight());
     }
 
     /** Starts membership once the node can describe itself (it is serving). */

@@ -24,6 +24,9 @@ public final class NodeOptions {
     public static final String DEFAULT_CLUSTER = "wsc";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
     public static final boolean DEFAULT_REDIS_RETRY = true;
+    public static final int DEFAULT_BUS_BATCH_SIZE = 100;
+    public static final Duration DEFAULT_BUS_BATCH_DELAY = Duration.ofMillis(1);
+    public static final int DEFAULT_BUS_MAX_IN_FLIGHT = 10_000;
 
     private final String host;
     private final int port;
@@ -46,6 +49,9 @@ public final class NodeOptions {
     private final Duration heartbeat;
     private final boolean redisRetry;
     private final String region;
+    private final int busBatchSize;
+    private final Duration busBatchDelay;
+    private final int busMaxInFlight;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -69,6 +75,9 @@ public final class NodeOptions {
         heartbeat = b.heartbeat;
         redisRetry = b.redisRetry;
         region = b.region;
+        busBatchSize = b.busBatchSize;
+        busBatchDelay = b.busBatchDelay;
+        busMaxInFlight = b.busMaxInFlight;
     }
 
     public static Builder builder() {
@@ -85,7 +94,8 @@ public final class NodeOptions {
                 .allowAnonymous(allowAnonymous).apiKey(apiKey).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).historySize(historySize).historyTtl(historyTtl)
                 .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
-                .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region);
+                .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
+                .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -134,6 +144,12 @@ public final class NodeOptions {
     public boolean redisRetry() { return redisRetry; }
     /** The region this node declares, for routing; null when none. */
     public String region() { return region; }
+    /** Bus commands sent to Redis in one write at most; 1 sends each at once. */
+    public int busBatchSize() { return busBatchSize; }
+    /** Longest a bus command waits for its batch; high and critical messages never wait. */
+    public Duration busBatchDelay() { return busBatchDelay; }
+    /** Unanswered bus commands beyond which low-priority messages are refused (backpressure). */
+    public int busMaxInFlight() { return busMaxInFlight; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -158,6 +174,9 @@ public final class NodeOptions {
         private Duration heartbeat = DEFAULT_HEARTBEAT;
         private boolean redisRetry = DEFAULT_REDIS_RETRY;
         private String region;
+        private int busBatchSize = DEFAULT_BUS_BATCH_SIZE;
+        private Duration busBatchDelay = DEFAULT_BUS_BATCH_DELAY;
+        private int busMaxInFlight = DEFAULT_BUS_MAX_IN_FLIGHT;
 
         private Builder() {
         }
@@ -264,6 +283,24 @@ public final class NodeOptions {
 
         public Builder region(String v) {
             region = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        public Builder busBatchSize(int v) {
+            check(v >= 1, "bus-batch-size", v, "at least 1");
+            busBatchSize = v;
+            return this;
+        }
+
+        public Builder busBatchDelay(Duration v) {
+            check(v != null && !v.isNegative() && v.toMillis() <= 1000, "bus-batch-delay", v, "0ms to 1s");
+            busBatchDelay = v;
+            return this;
+        }
+
+        public Builder busMaxInFlight(int v) {
+            check(v >= 1, "bus-max-in-flight", v, "at least 1");
+            busMaxInFlight = v;
             return this;
         }
 

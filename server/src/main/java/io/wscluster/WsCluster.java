@@ -102,6 +102,8 @@ public final class WsCluster implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        io.micrometer.core.instrument.FunctionCounter.builder("wsc_bus_dropped_low", backend.bus, bus -> bus.droppedLowPriority())
+                .description("Low-priority messages refused because the bus was saturated").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
     }

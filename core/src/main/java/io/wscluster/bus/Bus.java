@@ -45,6 +45,11 @@ public interface Bus extends AutoCloseable {
 
     CompletionStage<Void> unsubscribeUser(String user);
 
+    /** Low-priority messages refused so far because the bus was saturated (0 for a bus that never is). */
+    default long droppedLowPriority() {
+        return 0;
+    }
+
     /** The history this bus writes to. */
     HistoryStore history();
 

@@ -47,6 +47,9 @@ public final class RedisBus implements Bus {
     private final int historySize;
     private final String ttlSeconds;
     private final RedisLinks links;
+    /** Publishes, sends and broadcasts, batched by {@link #batcher}. */
+    private final RedisLinks publisher;
+    private final PublishBatcher batcher;
     private final RedisHistoryStore history;
     private volatile BusListener listener;
 
@@ -57,8 +60,9 @@ public final class RedisBus implements Bus {
      * @param historySize messages kept per room (0: none)
      * @param historyTtl  how long an idle room's history and position are kept
      */
-    public RedisBus(RedisClient client, String namespace, int historySize, Duration historyTtl) {
-        this(open(client), namespace, historySize, historyTtl);
+    public RedisBus(RedisClient client, String namespace, int historySize, Duration historyTtl, Batching batching) {
+        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), namespace, historySize,
+                historyTtl, batching);
     }
 
     /**
@@ -69,12 +73,26 @@ public final class RedisBus implements Bus {
      * @param historySize messages kept per room (0: none)
      * @param historyTtl  how long an idle room's history and position are kept
      */
-    public RedisBus(RedisClusterClient client, String namespace, int historySize, Duration historyTtl) {
-        this(open(client), namespace, historySize, historyTtl);
+    public RedisBus(RedisClusterClient client, String namespace, int historySize, Duration historyTtl, Batching batching) {
+        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), namespace, historySize,
+                historyTtl, batching);
     }
 
-    private RedisBus(RedisLinks links, String namespace, int historySize, Duration historyTtl) {
+    /**
+     * How outgoing bus traffic is batched: up to {@code maxBatch} commands or {@code maxDelay}, and
+     * at most {@code maxInFlight} unanswered before low-priority messages are refused.
+     */
+    public record Batching(int maxBatch, Duration maxDelay, int maxInFlight) {
+        public static final Batching DEFAULT = new Batching(100, Duration.ofMillis(1), 10_000);
+        /** One write per command: what a bus without batching does. */
+        public static final Batching NONE = new Batching(1, Duration.ZERO, Integer.MAX_VALUE);
+    }
+
+    private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
+                     String namespace, int historySize, Duration historyTtl, Batching batching) {
         this.links = links;
+        this.publisher = publisher;
+        this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, batching.maxBatch(), batching.maxDelay(), batching.maxInFlight());
         this.keys = new RedisKeys(namespace);
         this.historySize = historySize;
         this.ttlSeconds = String.valueOf(Math.max(1, historyTtl.toSeconds()));
@@ -142,8 +160,10 @@ public final class RedisBus implements Bus {
     public CompletionStage<Message> publish(Message m) {
         String room = m.room();
         String[] k = {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room)};
-        return Scripts.PUBLISH.run(links.commands(), k, MessageCodec.encode(m), String.valueOf(historySize), ttlSeconds,
-                RedisHistoryStore.newEpoch(), links.publishCommand()).thenApply(out -> placed(m, out));
+        String json = MessageCodec.encode(m);
+        return batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(), batcher::flushNow, k, json,
+                String.valueOf(historySize), ttlSeconds, RedisHistoryStore.newEpoch(), links.publishCommand()))
+                .thenApply(out -> placed(m, out));
     }
 
     private static Message placed(Message m, List<Object> out) {
@@ -152,12 +172,14 @@ public final class RedisBus implements Bus {
 
     @Override
     public CompletionStage<Void> send(Message m) {
-        return links.publish(keys.userChannel(m.user()), MessageCodec.encode(m)).thenApply(n -> null);
+        String json = MessageCodec.encode(m);
+        return batcher.submit(m.priority(), () -> publisher.publish(keys.userChannel(m.user()), json)).thenApply(n -> null);
     }
 
     @Override
     public CompletionStage<Void> broadcast(Message m) {
-        return links.publish(keys.broadcastChannel(), MessageCodec.encode(m)).thenApply(n -> null);
+        String json = MessageCodec.encode(m);
+        return batcher.submit(m.priority(), () -> publisher.publish(keys.broadcastChannel(), json)).thenApply(n -> null);
     }
 
     @Override
@@ -189,5 +211,11 @@ public final class RedisBus implements Bus {
     public void close() {
         links.pubsub().close();
         links.connection().close();
+        publisher.connection().close();
+    }
+
+    @Override
+    public long droppedLowPriority() {
+        return batcher.droppedLow();
     }
 }

@@ -58,6 +58,23 @@ record RedisLinks(StatefulConnection<String, String> connection, RedisClusterAsy
         }
     }
 
+    /**
+     * A command connection whose commands wait for an explicit {@code flushCommands()}, for
+     * {@link PublishBatcher}. Blocks: call at startup.
+     */
+    static RedisLinks batched(RedisClient client) {
+        StatefulRedisConnection<String, String> c = client.connect();
+        c.setAutoFlushCommands(false);
+        return new RedisLinks(c, c.async(), null, false);
+    }
+
+    /** {@link #batched(RedisClient)} on a Redis Cluster. */
+    static RedisLinks batched(RedisClusterClient client) {
+        StatefulRedisClusterConnection<String, String> c = client.connect();
+        c.setAutoFlushCommands(false);
+        return new RedisLinks(c, c.async(), null, true);
+    }
+
     /** Links over a connection the caller owns, without pub/sub. */
     static RedisLinks over(RedisClusterAsyncCommands<String, String> commands) {
         Objects.requireNonNull(commands, "commands");

@@ -42,6 +42,15 @@ final class Scripts {
     }
 
     CompletionStage<List<Object>> run(RedisScriptingAsyncCommands<String, String> redis, String[] keys, String... args) {
+        return run(redis, () -> { }, keys, args);
+    }
+
+    /**
+     * As {@link #run(RedisScriptingAsyncCommands, String[], String...)} on a connection that does not
+     * flush by itself: {@code flush} sends the reloading call.
+     */
+    CompletionStage<List<Object>> run(RedisScriptingAsyncCommands<String, String> redis, Runnable flush, String[] keys,
+                                      String... args) {
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((value, error) -> {
             if (error == null) {
@@ -54,6 +63,7 @@ final class Scripts {
                         result.completeExceptionally(e);
                     }
                 });
+                flush.run();
             } else {
                 result.completeExceptionally(error);
             }

@@ -47,8 +47,8 @@ class RedisBusIT {
         server = RedisServer.start();
         client = RedisClient.create(server.url());
         String ns = "t" + System.nanoTime();
-        a = new RedisBus(client, ns, 50, Duration.ofMinutes(5));
-        b = new RedisBus(client, ns, 50, Duration.ofMinutes(5));
+        a = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
+        b = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
         a.start(onA);
         b.start(onB);
     }

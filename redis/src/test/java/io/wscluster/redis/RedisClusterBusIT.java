@@ -59,8 +59,8 @@ class RedisClusterBusIT {
         ns = "t" + System.nanoTime();
         clientA = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         clientB = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
-        a = new RedisBus(clientA, ns, 50, Duration.ofMinutes(5));
-        b = new RedisBus(clientB, ns, 50, Duration.ofMinutes(5));
+        a = new RedisBus(clientA, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
+        b = new RedisBus(clientB, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
         a.start(onA);
         b.start(onB);
     }

@@ -53,7 +53,13 @@ public final class Settings {
             new Setting("redis-retry", String.valueOf(NodeOptions.DEFAULT_REDIS_RETRY), "Retry with backoff when Redis is unreachable at start (false: stop).",
                     (b, v) -> b.redisRetry(Values.bool(v))),
             new Setting("region", "none", "The region this node declares, for routing.",
-                    (b, v) -> b.region(v)));
+                    (b, v) -> b.region(v)),
+            new Setting("bus-batch-size", String.valueOf(NodeOptions.DEFAULT_BUS_BATCH_SIZE), "Bus commands sent to Redis in one write at most; 1 sends each at once.",
+                    (b, v) -> b.busBatchSize(Values.integer(v))),
+            new Setting("bus-batch-delay", "1ms", "Longest a bus command waits for its batch; high and critical messages never wait.",
+                    (b, v) -> b.busBatchDelay(Values.duration(v))),
+            new Setting("bus-max-in-flight", String.valueOf(NodeOptions.DEFAULT_BUS_MAX_IN_FLIGHT), "Unanswered bus commands beyond which low-priority messages are refused.",
+                    (b, v) -> b.busMaxInFlight(Values.integer(v))));
 
     /** Variables read besides the WSC_ ones, weaker than them: REDIS_URL is what every Redis tool reads. */
     public static final java.util.Map<String, String> ALIASES = java.util.Map.of("REDIS_URL", "redis");
