@@ -54,7 +54,11 @@ final class ClusterBackend implements AutoCloseable {
         this.description = description;
     }
 
-    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self) {
+    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
+        if (o.redisUrl() == null && embedded != null) {
+            return new ClusterBackend(embedded.bus.join(), embedded.presence, null, () -> embedded.members.join(self), null,
+                    "embedded bus shared in this process");
+        }
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
                     null, () -> new LocalMembership(self), null, "embedded bus");

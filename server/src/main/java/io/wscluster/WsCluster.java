@@ -82,7 +82,7 @@ public final class WsCluster implements AutoCloseable {
     private WsCluster(Builder b) {
         this.options = b.options;
         this.nodeId = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        this.backend = ClusterBackend.create(options, nodeId, this::info);
+        this.backend = ClusterBackend.create(options, nodeId, this::info, b.embedded);
         TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
         this.hub = new Hub(HubConfig.builder()
                 .nodeId(nodeId)
@@ -241,6 +241,7 @@ public final class WsCluster implements AutoCloseable {
         private Consumer<Session> onDisconnect = s -> { };
         private BiPredicate<Principal, String> canSubscribe = (p, r) -> true;
         private BiPredicate<Principal, String> canPublish = (p, r) -> true;
+        private EmbeddedCluster embedded;
 
         private Builder() {
         }
@@ -274,6 +275,15 @@ public final class WsCluster implements AutoCloseable {
         /** Decides publish requests; must answer from memory. */
         public Builder authorizePublish(BiPredicate<Principal, String> v) {
             canPublish = Objects.requireNonNull(v, "authorizePublish");
+            return this;
+        }
+
+        /**
+         * Makes this node one of several in this process sharing an embedded cluster (used when no
+         * Redis is configured; with Redis the nodes meet there instead).
+         */
+        public Builder embedded(EmbeddedCluster v) {
+            embedded = v;
             return this;
         }
 

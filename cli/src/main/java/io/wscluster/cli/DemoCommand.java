@@ -1,10 +1,16 @@
 package io.wscluster.cli;
 
+import io.wscluster.EmbeddedCluster;
 import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
 import io.wscluster.config.ConfigException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,11 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wsc demo}: a node with its demo page, for a first look. When port 8080 is taken and no
- * port was asked for, it takes a free one rather than fail a newcomer's first command.
+ * {@code wsc demo}: a cluster of nodes in one process, with the demo page on each. On Redis when
+ * one is configured and reachable, on an embedded bus shared by the nodes otherwise. A port that
+ * is taken is replaced by a free one rather than failing a newcomer's first command.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a node with its demo page and print the page's address.")
+        description = "Start a small cluster in one process (Redis when REDIS_URL is reachable, else an embedded bus) and print its pages.")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,35 +31,71 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "<file>", description = "YAML file of settings.")
     Path config;
 
+    @Option(names = "--nodes", paramLabel = "<n>", defaultValue = "3", description = "Nodes to start. Default: ${DEFAULT-VALUE}.")
+    int nodes;
+
     @Override
     public Integer call() {
-        WsCluster node;
+        List<WsCluster> started = new ArrayList<>();
+        String backend;
         try {
-            NodeOptions options = NodeCommand.options(spec, config, NodeOptions.builder().nodeId("demo-1").build());
-            node = start(options);
+            if (nodes < 1 || nodes > 16) {
+                throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
+            }
+            NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().cluster("demo").build());
+            EmbeddedCluster embedded = null;
+            if (base.redisUrl() != null && !reachable(base.redisUrl())) {
+                System.out.println("Redis at " + base.redisUrl() + " is not reachable: using the embedded bus");
+                base = base.toBuilder().redisUrl(null).build();
+            }
+            if (base.redisUrl() == null) {
+                embedded = new EmbeddedCluster(base.historySize(), base.historyTtl());
+                backend = "an embedded bus shared by the nodes (set REDIS_URL to run them over Redis)";
+            } else {
+                backend = "Redis at " + base.redisUrl();
+            }
+            for (int i = 1; i <= nodes; i++) {
+                started.add(start(base.toBuilder().nodeId("demo-" + i).port(base.port() == 0 ? 0 : base.port() + i - 1).build(),
+                        embedded, i == 1));
+            }
         } catch (ConfigException | StartupException e) {
+            started.forEach(WsCluster::stop);
             System.err.println("wsc demo: " + e.getMessage());
             return 2;
         }
         System.out.println();
-        System.out.println("  wscluster demo is running (embedded bus, node " + node.nodeId() + ")");
-        System.out.println("  open " + node.httpUrl() + "/ in a browser: connect, join a room, publish.");
-        System.out.println("  WebSocket endpoint: " + node.url() + "   metrics: " + node.httpUrl() + "/metrics");
+        System.out.println("  wscluster demo: " + started.size() + " node(s) on " + backend);
+        System.out.println("  open " + started.get(0).httpUrl() + "/ in a browser: connect, join a room, publish.");
+        for (WsCluster n : started.subList(1, started.size())) {
+            System.out.println("  and " + n.httpUrl() + "/ (node " + n.nodeId() + ") to see messages cross nodes");
+        }
+        System.out.println("  metrics: " + started.get(0).httpUrl() + "/metrics   cluster: " + started.get(0).httpUrl() + "/api/cluster");
         System.out.println("  Ctrl-C stops it.");
         System.out.println();
-        return NodeCommand.serveUntilStopped(node);
+        return NodeCommand.serveUntilStopped(started);
     }
 
-    private WsCluster start(NodeOptions options) {
+    private WsCluster start(NodeOptions options, EmbeddedCluster embedded, boolean first) {
         try {
-            return WsCluster.builder().options(options).start();
+            return WsCluster.builder().options(options).embedded(embedded).start();
         } catch (StartupException e) {
             boolean portChosen = spec.findOption("--port").getValue() != null || System.getenv("WSC_PORT") != null;
-            if (portChosen || options.port() == 0) {
+            if ((first && portChosen) || options.port() == 0 || !e.getMessage().startsWith("port:")) {
                 throw e;
             }
-            System.out.println("port " + options.port() + " is in use; taking a free port instead");
-            return WsCluster.builder().options(options.toBuilder().port(0).build()).start();
+            System.out.println("port " + options.port() + " is in use; node " + options.nodeId() + " takes a free port instead");
+            return WsCluster.builder().options(options.toBuilder().port(0).build()).embedded(embedded).start();
+        }
+    }
+
+    /** Whether something listens where the Redis URL points (a quick TCP connect, half a second at most). */
+    private static boolean reachable(String redisUrl) {
+        try (Socket s = new Socket()) {
+            URI uri = URI.create(redisUrl.split(",")[0].replaceFirst("^rediss?(-cluster)?://", "redis://"));
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379), 500);
+            return true;
+        } catch (Exception e) {
+            return false;
         }
     }
 }

@@ -53,11 +53,15 @@ public final class NodeCommand implements Callable<Integer> {
         return ConfigLoader.load(config, System.getenv(), flags, base);
     }
 
-    /** Blocks until the JVM is asked to stop, then stops the node gracefully within its timeout. */
+    /** Blocks until the JVM is asked to stop, then stops the nodes gracefully within their timeout. */
     static int serveUntilStopped(WsCluster node) {
+        return serveUntilStopped(java.util.List.of(node));
+    }
+
+    static int serveUntilStopped(java.util.List<WsCluster> nodes) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.stop();
+            nodes.parallelStream().forEach(WsCluster::stop);
             stopped.countDown();
         }, "wsc-shutdown"));
         try {

@@ -1,0 +1,43 @@
+package io.wscluster.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.EmbeddedCluster;
+import io.wscluster.NodeOptions;
+import io.wscluster.WsCluster;
+import io.wscluster.testkit.TestClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Nodes of one process sharing an embedded cluster behave as nodes sharing Redis. */
+class EmbeddedClusterIT {
+
+    @Test
+    void twoNodesOfOneProcessAreOneService() throws Exception {
+        EmbeddedCluster shared = new EmbeddedCluster(100, Duration.ofMinutes(5));
+        WsCluster a = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId("a").build())
+                .embedded(shared).start();
+        WsCluster b = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId("b").build())
+                .embedded(shared).start();
+        try (TestClient onA = TestClient.connect(a.url()); TestClient onB = TestClient.connect(b.url())) {
+            onA.next("welcome");
+            onB.next("welcome");
+            onB.request(onB.frame("subscribe").put("room", "r"));
+            JsonNode ack = onA.request(onA.frame("publish").put("room", "r").put("data", "across"));
+            assertThat(ack.path("offset").asLong()).isEqualTo(1);
+            assertThat(onB.next("message").path("data").asText()).isEqualTo("across");
+            onA.request(onA.frame("subscribe").put("room", "r"));
+            JsonNode presence = onB.request(onB.frame("presence").put("room", "r"));
+            assertThat(presence.path("connections").asInt()).isEqualTo(2);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.httpUrl() + "/api/cluster")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode cluster = io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body());
+            assertThat(cluster.path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+}
