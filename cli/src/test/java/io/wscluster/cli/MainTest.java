@@ -63,4 +63,18 @@ class MainTest {
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("--prot");
     }
+
+    @Test
+    void statusSaysWhenNoNodeAnswersAndRendersTheClusterAsATable() throws Exception {
+        Run r = run("status", "--url", "http://127.0.0.1:1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("wsc status: cannot reach http://127.0.0.1:1").doesNotContain("\n");
+        var json = io.wscluster.protocol.Encoding.JSON.mapper().readTree("""
+                {"nodes":[{"id":"n1","url":"ws://h:1/ws","state":"active","connections":12,"capacity":100,"cpu":0.25,
+                "memory":0.5,"messages_in_per_sec":3.0,"messages_out_per_sec":300.0}],
+                 "totals":{"nodes":1,"connections":12,"messages_in_per_sec":3.0,"messages_out_per_sec":300.0}}""");
+        String table = StatusCommand.render(json);
+        assertThat(table.lines().toList()).hasSize(3);
+        assertThat(table).contains("NODE", "n1", "active", "ws://h:1/ws", "25%", "50%", "300", "1 nodes");
+    }
 }
