@@ -68,10 +68,13 @@ record RedisLinks(StatefulConnection<String, String> connection, RedisClusterAsy
         return new RedisLinks(c, c.async(), null, false);
     }
 
-    /** {@link #batched(RedisClient)} on a Redis Cluster. */
+    /**
+     * A command connection for publishing on a Redis Cluster. Its commands flush by themselves:
+     * Lettuce opens a shard's connection lazily, and a command queued on one that is still opening
+     * would miss an explicit flush, so on a cluster {@link PublishBatcher}'s flush sends nothing more.
+     */
     static RedisLinks batched(RedisClusterClient client) {
         StatefulRedisClusterConnection<String, String> c = client.connect();
-        c.setAutoFlushCommands(false);
         return new RedisLinks(c, c.async(), null, true);
     }
 
