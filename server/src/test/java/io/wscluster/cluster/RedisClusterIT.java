@@ -167,6 +167,21 @@ class RedisClusterIT {
     }
 
     @Test
+    void aNodeStartedWithRedisDownWaitsForItWithBackoffAndThenServes() throws Exception {
+        redis.kill();
+        java.util.concurrent.CompletableFuture<WsCluster> late = java.util.concurrent.CompletableFuture.supplyAsync(() -> node("late"));
+        Thread.sleep(1500);
+        assertThat(late).isNotDone();
+        redis.restart();
+        WsCluster node = late.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        nodes.add(node);
+        TestClient c = TestClient.connect(node.url());
+        clients.add(c);
+        c.next("welcome");
+        assertThat(c.request(c.frame("publish").put("room", "r").put("data", 1)).path("op").asText()).isEqualTo("ack");
+    }
+
+    @Test
     void publishesAnswerUnavailableWhileRedisIsDownAndLocalDeliveryGoesOn() throws Exception {
         TestClient sub = connect(0, null);
         subscribe(sub, "r");
