@@ -12,6 +12,7 @@ import java.util.Objects;
  * On the wire: {@code {"type":"join"|"leave"|"update","node":"<id>"}}.
  */
 public record MembershipEvent(Type type, String nodeId) {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public enum Type {
         JOIN, LEAVE, UPDATE;
@@ -27,14 +28,14 @@ public record MembershipEvent(Type type, String nodeId) {
     }
 
     String toJson() {
-        return NodeInfoJson.mapper().createObjectNode().put("type", type.wireName()).put("node", nodeId).toString();
+        return JSON.createObjectNode().put("type", type.wireName()).put("node", nodeId).toString();
     }
 
     /** Throws {@link IllegalArgumentException} when {@code json} is not an event. */
     static MembershipEvent fromJson(String json) {
         JsonNode o;
         try {
-            o = NodeInfoJson.mapper().readTree(json);
+            o = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         }

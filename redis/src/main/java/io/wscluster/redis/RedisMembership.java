@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeInfoJson;
 import io.wscluster.cluster.NodeState;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeInfoJson;
 import io.wscluster.protocol.Encoding;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -27,18 +28,7 @@ public final class ClusterView {
         double in = 0;
         double out = 0;
         for (NodeInfo n : nodes) {
-            list.addObject()
-                    .put("id", n.id())
-                    .put("url", n.url())
-                    .put("region", n.region())
-                    .put("state", n.state().wireName())
-                    .put("connections", n.connections())
-                    .put("capacity", n.capacity())
-                    .put("cpu", round(n.cpu()))
-                    .put("memory", round(n.memory()))
-                    .put("messages_in_per_sec", round(n.messagesInPerSec()))
-                    .put("messages_out_per_sec", round(n.messagesOutPerSec()))
-                    .put("started_at", n.startedAtMillis());
+            list.add(NodeInfoJson.toJson(n));
             connections += n.connections();
             in += n.messagesInPerSec();
             out += n.messagesOutPerSec();
@@ -52,6 +42,6 @@ public final class ClusterView {
     }
 
     private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+        return NodeInfoJson.round(v);
     }
 }

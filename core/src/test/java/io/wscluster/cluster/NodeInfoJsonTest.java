@@ -1,10 +1,8 @@
-package io.wscluster.redis;
+package io.wscluster.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wscluster.cluster.NodeInfo;
-import io.wscluster.cluster.NodeState;
 import org.junit.jupiter.api.Test;
 
 class NodeInfoJsonTest {
@@ -24,12 +22,5 @@ class NodeInfoJsonTest {
     void rejectsWhatIsNotANodeRecord() {
         assertThatThrownBy(() -> NodeInfoJson.read("{")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> NodeInfoJson.read("{\"url\":\"x\"}")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void eventsRoundTrip() {
-        MembershipEvent e = new MembershipEvent(MembershipEvent.Type.LEAVE, "n1");
-        assertThat(e.toJson()).isEqualTo("{\"type\":\"leave\",\"node\":\"n1\"}");
-        assertThat(MembershipEvent.fromJson(e.toJson())).isEqualTo(e);
     }
 }

@@ -1,4 +1,4 @@
-package io.wscluster.redis;
+package io.wscluster.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,35 +9,44 @@ import io.wscluster.cluster.NodeState;
 import java.util.Locale;
 
 /**
- * A {@link NodeInfo} as stored in the registry: the same field names as a node of
- * {@code GET /api/cluster} ({@code id, url, region, state, connections, capacity, cpu, memory,
- * messages_in_per_sec, messages_out_per_sec, started_at}), so an operator reading Redis sees what
- * the API shows. Thread-safe.
+ * A {@link NodeInfo} as JSON, one shape everywhere: a node of {@code GET /api/cluster} and a
+ * record in a membership registry have the same fields ({@code id, url, region, state,
+ * connections, capacity, cpu, memory, messages_in_per_sec, messages_out_per_sec, started_at}), so
+ * an operator reading Redis sees what the API shows. Thread-safe.
  */
-final class NodeInfoJson {
+public final class NodeInfoJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private NodeInfoJson() {
     }
 
-    static String write(NodeInfo n) {
-        ObjectNode o = MAPPER.createObjectNode()
+    public static String write(NodeInfo n) {
+        return toJson(n).toString();
+    }
+
+    /** The node as a JSON object; fractions and rates rounded to three decimals. */
+    public static ObjectNode toJson(NodeInfo n) {
+        return MAPPER.createObjectNode()
                 .put("id", n.id())
                 .put("url", n.url())
                 .put("region", n.region())
                 .put("state", n.state().wireName())
                 .put("connections", n.connections())
                 .put("capacity", n.capacity())
-                .put("cpu", n.cpu())
-                .put("memory", n.memory())
-                .put("messages_in_per_sec", n.messagesInPerSec())
-                .put("messages_out_per_sec", n.messagesOutPerSec())
+                .put("cpu", round(n.cpu()))
+                .put("memory", round(n.memory()))
+                .put("messages_in_per_sec", round(n.messagesInPerSec()))
+                .put("messages_out_per_sec", round(n.messagesOutPerSec()))
                 .put("started_at", n.startedAtMillis());
-        return o.toString();
+    }
+
+    /** Three decimals: what a person or a balancer needs of a load figure. */
+    public static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     /** Throws {@link IllegalArgumentException} when {@code json} is not a node record. */
-    static NodeInfo read(String json) {
+    public static NodeInfo read(String json) {
         JsonNode o;
         try {
             o = MAPPER.readTree(json);
@@ -58,9 +67,5 @@ final class NodeInfoJson {
     private static String text(JsonNode o, String field) {
         JsonNode v = o.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    static ObjectMapper mapper() {
-        return MAPPER;
     }
 }
