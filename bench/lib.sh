@@ -6,6 +6,9 @@
 #   start_node n1 -Xmx2g       # node on 127.0.0.1, a free port; sets NODE_PID[n1], NODE_URL[n1], NODE_HTTP[n1]
 #   run_loadtest out.json -- --scenario fanout ...   # generator; its CPU lands in GEN_CPU_S / GEN_WALL_S
 #   stop_node n1
+#   start_redis                # redis-server on a free port; sets REDIS_PID, REDIS_PORT, REDIS_URL
+#   start_node n1 -Xmx1g -- --redis "$REDIS_URL" --cluster c1   # node options after --
+#   stop_redis
 #   median 3 1 2               # -> 2
 #   append_doc "$WORK/report.md"   # appends to docs/benchmarks.md unless NO_APPEND=1
 #
@@ -114,6 +117,40 @@ start_node() {
 
 stop_node() { stop_pid "${NODE_PID[$1]:-}"; NODE_PID[$1]=""; }
 
+# start_redis: a throwaway redis-server on 127.0.0.1 and a free port, no persistence, in the
+# foreground of a background job (PID recorded, stopped on exit like the nodes). Sets REDIS_PID,
+# REDIS_PORT and REDIS_URL (redis://127.0.0.1:<port>, for `start_node ... -- --redis "$REDIS_URL"`).
+# A port taken between free_port and the bind: up to three attempts.
+REDIS_PID="" REDIS_PORT="" REDIS_URL=""
+start_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || die "redis-server and redis-cli are needed"
+  local attempt port pid _ logf
+  for attempt in 1 2 3; do
+    port="$(free_port)" logf="$WORK/redis-$port.log"
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$logf" 2>&1 </dev/null &
+    pid=$!
+    BENCH_PIDS+=("$pid")
+    for _ in $(seq 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null || true)" = PONG ] && break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null && [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null || true)" = PONG ]; then
+      REDIS_PID=$pid REDIS_PORT=$port REDIS_URL="redis://127.0.0.1:$port"
+      log "redis: pid $pid, $REDIS_URL ($(redis-server --version | awk '{ print $3 }'))"
+      return 0
+    fi
+    stop_pid "$pid"
+    log "redis on port $port did not start (attempt $attempt): $(tail -2 "$logf" 2>/dev/null)"
+  done
+  die "redis-server did not start"
+}
+
+stop_redis() { stop_pid "$REDIS_PID"; REDIS_PID=""; }
+
+# redis_stat FIELD: one field of `redis-cli info stats` (e.g. total_commands_processed) of our Redis.
+redis_stat() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info stats 2>/dev/null | tr -d '\r' | awk -F: -v k="$1" '$1 == k { print $2; exit }'; }
+
 # wait_ready HTTP_BASE SECONDS: polls /ready until it answers 200.
 wait_ready() {
   local until=$((SECONDS + $2))
@@ -149,7 +186,7 @@ run_loadtest() {
   w0=$(date +%s.%N)
   # shellcheck disable=SC2086
   timeout --kill-after=10 "$timeout" java ${JAVA_OPTS:-} -jar "$JAR" loadtest --report-json "$report" "$@" >"$out" 2>&1 </dev/null &
-  local pid=$! m0="" m1="" s0="" s1="" i
+  local pid=$! m0="" m1="" s0="" s1="" i psec="" sec
   BENCH_PIDS+=("$pid")
   # `timeout` forks java: the generator is its child, the workers its grandchildren.
   local jpid=""
@@ -164,12 +201,20 @@ run_loadtest() {
     fi
     # Before the summary, the last reading stands in for it (workers exit before the summary).
     if [ -n "$m0" ] && [ -z "$m1" ]; then m1p=$(tree_ticks "$jpid"); s1p=$(date +%s.%N); fi
+    # RL_ON_PROGRESS=<function>: called with the second of each new measured-phase progress line
+    # ("[    3s]"), to sample other processes (e.g. Redis) over the steady part of the run.
+    if [ -n "${RL_ON_PROGRESS:-}" ] && [ -z "$m1" ]; then
+      sec="$(grep -o '^\[ *[0-9]*s\]' "$out" 2>/dev/null | tail -1 | tr -dc 0-9 || true)"
+      if [ -n "$sec" ] && [ "$sec" != "$psec" ]; then psec="$sec"; "$RL_ON_PROGRESS" "$sec"; fi
+    fi
     sleep 0.2
   done
   local rc=0
   wait "$pid" || rc=$?
   t0=$(date +%s.%N)
   [ -n "$m1" ] || { m1="${m1p:-}"; s1="${s1p:-}"; }
+  # A worker that exited but was not yet reaped is in neither reading: never go below the last one.
+  if [ -n "$m1" ] && [ -n "${m1p:-}" ] && [ "$m1" -lt "$m1p" ]; then m1="$m1p"; s1="$s1p"; fi
   if [ -n "$m0" ] && [ -n "$m1" ]; then
     GEN_CPU_PCT=$(awk -v a="$m0" -v b="$m1" -v s="$s0" -v e="$s1" -v hz="$CLK_TCK" 'BEGIN { d = e - s; printf "%.0f", (d > 0 ? (b - a) / hz / d * 100 : 0) }')
   else
@@ -272,4 +317,155 @@ $([ "$runs" = 1 ] && echo "One run only (for time), after a ${warmup}s warmup ru
 $(cat "$WORK/runs.md")
 EOR
   append_doc "$WORK/report.md"
+}
+
+# ---- a cluster of nodes over Redis (bench/cluster-*.sh) ----
+#
+#   start_cluster 3 bench1 -Xmx1g   # redis + nodes n1..n3 with --redis/--cluster; sets CL_URLS (--url ...),
+#                                   # CL_PIDS (--server-pid of every node and of Redis), CL_NODES (names)
+#   RL_ON_PROGRESS=cluster_sample; cluster_reset; run_loadtest ...; unset RL_ON_PROGRESS
+#   cluster_window 10               # CPU of each node and of Redis, Redis commands/s over the steady part
+#   stop_cluster
+declare -a CL_URLS=() CL_PIDS=() CL_NODES=()
+start_cluster() {
+  local k="$1" name="$2"; shift 2
+  local i
+  start_redis
+  CL_URLS=() CL_PIDS=() CL_NODES=()
+  for i in $(seq "$k"); do
+    start_node "n$i" "$@" -- --redis "$REDIS_URL" --cluster "$name"
+    CL_URLS+=(--url "${NODE_URL[n$i]}") CL_PIDS+=(--server-pid "${NODE_PID[n$i]}") CL_NODES+=("n$i")
+  done
+  CL_PIDS+=(--server-pid "$REDIS_PID")
+}
+
+stop_cluster() {
+  local n
+  for n in "${CL_NODES[@]}"; do stop_node "$n"; done
+  stop_redis
+}
+
+# Samples per measured-phase second (RL_ON_PROGRESS hook): wall time, CPU ticks of Redis and of
+# each node, Redis's total_commands_processed.
+declare -A CS_T=() CS_R=() CS_C=() CS_N=() CS_M=()
+cluster_reset() { CS_T=() CS_R=() CS_C=() CS_N=() CS_M=(); }
+# Busy ticks of the whole machine (all CPUs, everything but idle and iowait), from /proc/stat.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+cluster_sample() {
+  local sec="$1" n ticks=""
+  CS_T[$sec]=$(date +%s.%N)
+  CS_M[$sec]=$(machine_ticks)
+  CS_R[$sec]=$(cpu_ticks "$REDIS_PID")
+  for n in "${CL_NODES[@]}"; do ticks+="$(cpu_ticks "${NODE_PID[$n]}") "; done
+  CS_N[$sec]="$ticks"
+  CS_C[$sec]=$(redis_stat total_commands_processed)
+}
+
+# cluster_window DURATION_S: over the samples from the first progress second to the last one still
+# inside the measured phase (<= DURATION_S - 1: publishing, no connecting or closing), sets
+# CW_NODE_PCT ("a/b/c", % of one core per node), CW_NODES_PCT (their sum), CW_REDIS_PCT,
+# CW_CMDS_PER_S (Redis commands per second), CW_MACHINE_PCT (the whole machine's busy CPU, all
+# processes and the kernel's softirq work; 200% = both cores) and CW_SECS; "?" when too few samples.
+cluster_window() {
+  local d="$1" a="" b="" s i dt
+  for s in "${!CS_T[@]}"; do
+    [ "$s" -le $((d - 1)) ] || continue
+    if [ -z "$a" ] || [ "$s" -lt "$a" ]; then a=$s; fi
+    if [ -z "$b" ] || [ "$s" -gt "$b" ]; then b=$s; fi
+  done
+  CW_NODE_PCT="?" CW_NODES_PCT="?" CW_REDIS_PCT="?" CW_CMDS_PER_S="?" CW_SECS="?" CW_MACHINE_PCT="?"
+  if [ -z "$a" ] || [ "$b" -le "$a" ]; then return 0; fi
+  dt=$(awk -v x="${CS_T[$a]}" -v y="${CS_T[$b]}" 'BEGIN { printf "%.3f", y - x }')
+  CW_SECS=$dt
+  local -a n0 n1
+  read -r -a n0 <<<"${CS_N[$a]}"; read -r -a n1 <<<"${CS_N[$b]}"
+  local parts="" sum=0 p
+  for i in "${!n0[@]}"; do
+    p=$(awk -v x="${n0[$i]}" -v y="${n1[$i]}" -v t="$dt" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (y - x) / hz / t * 100 }')
+    parts+="${parts:+/}$p" sum=$((sum + p))
+  done
+  CW_NODE_PCT=$parts CW_NODES_PCT=$sum
+  CW_REDIS_PCT=$(awk -v x="${CS_R[$a]}" -v y="${CS_R[$b]}" -v t="$dt" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (y - x) / hz / t * 100 }')
+  CW_CMDS_PER_S=$(awk -v x="${CS_C[$a]}" -v y="${CS_C[$b]}" -v t="$dt" 'BEGIN { printf "%.0f", (y - x) / t }')
+  CW_MACHINE_PCT=$(awk -v x="${CS_M[$a]}" -v y="${CS_M[$b]}" -v t="$dt" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (y - x) / hz / t * 100 }')
+}
+
+# cluster_steps --runs R --rates "r1 r2 ..." --duration D --warmup W --warm-rate WR --p99-ms M
+#               --warmup-runs N --nodes K --xmx X --name NAME -- LOADTEST OPTIONS (scenario, connections, ...; no --rate/--duration)
+# The body of bench/cluster-*.sh. Per repetition: a fresh Redis and K fresh nodes on it
+# (java -XmxX, --redis, --cluster NAME<run>), N warmup runs (default 2) at WR msg/s for W s each (not
+# counted: after a single one, the first measured run still had each node's C2 compiler busy for
+# ~3.5 s of CPU, recompiling once connections had closed and reconnected), then
+# one fresh `wsc loadtest` per rate, with --server-pid of every node and of Redis, until the first
+# rate with P99 >= M ms or any loss. Per step it records, besides the loadtest's figures, each
+# node's and Redis's CPU and Redis's commands per second over the steady part of the measured
+# phase (cluster_window), and the generator's CPU. Leaves: $WORK/steps.md (table rows),
+# $WORK/r<run>-<rate>.json and .vals (the row's figures, shell assignments), CS_BEST[run] (highest
+# passing rate, 0 if none), CS_FAIL[run] (the first failing rate, "" if all passed).
+declare -a CS_BEST=() CS_FAIL=()
+cluster_steps() {
+  local runs=3 rates="" d=10 w=10 wr="" m=10 k=3 xmx=1g name=bench wn=2 wi
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    case "$1" in
+      --runs) runs="$2" ;; --rates) rates="$2" ;; --duration) d="$2" ;; --warmup) w="$2" ;;
+      --warm-rate) wr="$2" ;; --warmup-runs) wn="$2" ;; --p99-ms) m="$2" ;; --nodes) k="$2" ;; --xmx) xmx="$2" ;; --name) name="$2" ;;
+      *) die "cluster_steps: unknown argument $1" ;;
+    esac
+    shift 2
+  done
+  [ "${1:-}" = -- ] && shift
+  local -a lt=("$@") rs
+  read -r -a rs <<<"$rates"
+  [ -n "$wr" ] || wr="${rs[1]:-${rs[0]}}"
+  local run r f p50 p99 p99s lost dps cpu pass scpu share cpd best fail to
+  to=$((d + 150))
+  : >"$WORK/steps.md"
+  for run in $(seq "$runs"); do
+    start_cluster "$k" "$name$run" "-Xmx$xmx"
+    if [ "$w" -gt 0 ]; then
+      for wi in $(seq "$wn"); do
+        log "run $run/$runs: warmup $wi/$wn at $wr msg/s for ${w}s"
+        run_loadtest "$WORK/warm-$run-$wi.json" --timeout "$to" -- "${CL_URLS[@]}" "${lt[@]}" --rate "$wr" --duration "${w}s" || log "warmup exit status $?"
+      done
+    fi
+    best=0 fail=""
+    for r in "${rs[@]}"; do
+      f="$WORK/r$run-$r.json"
+      cluster_reset
+      RL_ON_PROGRESS=cluster_sample
+      run_loadtest "$f" --timeout "$to" -- "${CL_URLS[@]}" "${CL_PIDS[@]}" "${lt[@]}" --rate "$r" --duration "${d}s" || true
+      RL_ON_PROGRESS=""
+      [ -s "$f" ] || die "loadtest wrote no report: $(tail -5 "$f.out")"
+      cluster_window "$d"
+      p99=$(jf "$f" .message_latency_ms.p99) p50=$(jf "$f" .message_latency_ms.p50) lost=$(jf "$f" .lost)
+      dps=$(jf "$f" .delivered_per_sec) cpu=$(jf "$f" .server_cpu_us_per_delivery)
+      p99s=$(jf "$f" '[.timeline[] | select(.second >= 3) | .p99_ms] | max // "?"')
+      share=$(awk -v r="$CW_REDIS_PCT" -v n="$CW_NODES_PCT" 'BEGIN { if (r + n > 0 && r != "?") printf "%.0f", r / (r + n) * 100; else print "?" }')
+      cpd=$(awk -v c="$CW_CMDS_PER_S" -v d="$dps" 'BEGIN { if (c != "?" && d > 0) printf "%.4f", c / d; else print "?" }')
+      pass=$(awk -v p="$p99" -v l="$lost" -v m="$m" 'BEGIN { print (p < m && l == 0) ? "yes" : "no" }')
+      printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s%% | %s%% | %s%% | %s%% | %s | %s | %s |\n' "$run" "$r" "$dps" "$p50" "$p99" \
+          "$p99s" "$lost" "$cpu" "$CW_NODE_PCT" "$CW_NODES_PCT" "$CW_REDIS_PCT" "$share" "$GEN_CPU_PCT" "$CW_MACHINE_PCT" "$CW_CMDS_PER_S" "$cpd" "$pass" >>"$WORK/steps.md"
+      printf 'P99=%q P50=%q LOST=%q DPS=%q CPU=%q NODE=%q NSUM=%q REDIS=%q SHARE=%q GEN=%q MACH=%q CMDS=%q CPD=%q\n' "$p99" "$p50" "$lost" "$dps" \
+          "$cpu" "$CW_NODE_PCT" "$CW_NODES_PCT" "$CW_REDIS_PCT" "$share" "$GEN_CPU_PCT" "$CW_MACHINE_PCT" "$CW_CMDS_PER_S" "$cpd" >"$f.vals"
+      log "run $run: rate $r msg/s: delivered $dps/s p50 $p50 p99 $p99 ms (worst 1-s p99 after 3 s: $p99s) lost $lost, $cpu us/delivery;" \
+          "CPU nodes $CW_NODE_PCT%, redis $CW_REDIS_PCT%, gen $GEN_CPU_PCT%, machine $CW_MACHINE_PCT% of 200%; redis $CW_CMDS_PER_S cmd/s = $cpd per delivery -> $pass"
+      if [ "$pass" != yes ]; then fail=$r; break; fi
+      best=$r
+    done
+    CS_BEST[$run]=$best CS_FAIL[$run]=$fail
+    stop_cluster
+  done
+}
+
+# cs_median RATE FIELD: median of one recorded figure (see cluster_steps' .vals) at RATE over the
+# repetitions that ran that step.
+cs_median() {
+  local r="$1" fld="$2" v f
+  local -a vs=()
+  for f in "$WORK"/r*-"$r".json.vals; do
+    [ -f "$f" ] || continue
+    v=$(bash -c ". '$f'; echo \"\$$fld\"")
+    [ "$v" = "?" ] || vs+=("$v")
+  done
+  [ ${#vs[@]} -gt 0 ] && median "${vs[@]}" || echo "?"
 }
