@@ -116,4 +116,18 @@ final class Heartbeat {
         }
         return d;
     }
+
+    /**
+     * Waits for {@code closing} (a part's asynchronous close) a bounded time, for the blocking
+     * {@code close()} of the parts that heartbeat; says in the log when it did not finish.
+     */
+    static void awaitClose(java.util.concurrent.CompletionStage<?> closing, java.time.Duration wait, String what) {
+        try {
+            closing.toCompletableFuture().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(Heartbeat.class).warn("closing {} did not finish in {}", what, wait);
+        }
+    }
 }

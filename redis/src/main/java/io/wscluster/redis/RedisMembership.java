@@ -19,9 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -231,13 +228,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
     /** {@link #closeAsync()}, waiting for it a few seconds at most. Not for an event loop. */
     @Override
     public void close() {
-        try {
-            closeAsync().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("closing the membership of node {} did not finish in {}", id, CLOSE_WAIT);
-        }
+        Heartbeat.awaitClose(closeAsync(), CLOSE_WAIT, "the membership of node " + id);
     }
 
     /** For tests: stops heartbeats without leaving, as a crashed node would. */

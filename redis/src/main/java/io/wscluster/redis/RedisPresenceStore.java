@@ -14,9 +14,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,13 +194,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     /** {@link #closeAsync()}, waiting for it a few seconds at most. Not for an event loop. */
     @Override
     public void close() {
-        try {
-            closeAsync().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("closing the presence of node {} did not finish in {}", nodeId, CLOSE_WAIT);
-        }
+        Heartbeat.awaitClose(closeAsync(), CLOSE_WAIT, "the presence of node " + nodeId);
     }
 
     /** For tests: stops refreshing without removing anything, as a crashed node would. */
