@@ -390,7 +390,9 @@ public final class Hub implements BusListener {
         if (error instanceof ProtocolException pe) {
             return pe.withRequestId(id);
         }
-        log.warn("request {} failed: {}", id, error.toString());
+        // Debug, not warn: while the bus is down every request fails, and the outage itself is
+        // logged once by the bus.
+        log.debug("request {} failed: {}", id, error.toString());
         return new ProtocolException(ErrorCode.UNAVAILABLE, "the cluster bus is unavailable; nothing was accepted", id);
     }
 

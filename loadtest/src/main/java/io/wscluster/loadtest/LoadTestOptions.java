@@ -1,6 +1,5 @@
 package io.wscluster.loadtest;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -141,9 +140,5 @@ public record LoadTestOptions(List<String> urls, Scenario scenario, int connecti
                     payloadSize, rooms, roomSize, churnRate, stormShare, encoding, compression, jwtSecret, sourceIps,
                     workers, serverPids, drainMillis, 0, 0);
         }
-    }
-
-    /** The report and output paths are not part of a run's options: they belong to the command. */
-    public record Outputs(Path reportJson, Path reportHtml, String slo) {
     }
 }
