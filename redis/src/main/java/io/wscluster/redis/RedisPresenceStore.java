@@ -1,5 +1,6 @@
 package io.wscluster.redis;
 
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.presence.PresenceInfo;
@@ -19,29 +20,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence on Redis, with a lease per node and room: the entries of one node in one room live in
- * one hash that expires three heartbeats after this node last renewed it, so the entries of a node
- * that crashed vanish within the failure-detection time without anyone removing them.
+ * Presence on Redis, with one lease per node: a node's entries count only while its lease key
+ * lives, and the lease expires three heartbeats after the node last renewed it, so the entries of
+ * a node that crashed vanish within the failure-detection time without anyone removing them.
  *
  * <p>Keys, under the cluster's namespace {@code ns}; the room {@code R} in a hash tag keeps a
  * room's keys in one Redis Cluster slot:
  * <ul>
- *   <li>{@code <ns>:{R}:p:<nodeId>}: hash of this node's entries, connection key to user id
- *       ({@code ""} when anonymous), expiring after 3 × heartbeat;</li>
- *   <li>{@code <ns>:{R}:pn}: set of the ids of nodes with entries in R, expiring likewise.</li>
+ *   <li>{@code <ns>:pl:<nodeId>}: this node's lease, expiring after 3 × heartbeat;</li>
+ *   <li>{@code <ns>:{R}:p:<nodeId>}: hash of this node's entries in R, connection key to user id
+ *       ({@code ""} when anonymous);</li>
+ *   <li>{@code <ns>:{R}:pn}: set of the ids of nodes with entries in R.</li>
  * </ul>
+ * The two room keys expire too, but only after {@value #RETENTION_LEASES} leases: that TTL only
+ * bounds what a dead node leaves behind, and renewing it is spread over
+ * {@value #RENEWAL_SLICES} heartbeats.
  *
- * <p>Implementation notes. This node also keeps its entries in memory. That lets
- * {@link #refresh()} (every heartbeat, once {@link #start() started}) renew only the rooms it has
- * entries in, and write a room's entries again when Redis lost them (a restart, a failover, a
- * lease that lapsed during an outage), so presence heals within one heartbeat. A room's Redis
- * commands are issued inside the in-memory update of that room, so Redis sees one room's joins
- * and leaves in the order this node made them. A reader that finds a node's hash gone removes the
- * node from the room's node set; a node that is alive adds itself back at its next refresh. Every
- * node of one cluster must use the same heartbeat.
+ * <p>Why one lease per node rather than per room: a lease per room costs every node a few
+ * commands per room per heartbeat (~6,000 commands/s for 1,000 rooms on three nodes at a 1-s
+ * heartbeat, more than the messages themselves at low rates); the node lease costs one command
+ * per heartbeat, the room keys' TTLs {@value #RENEWAL_SLICES} times fewer renewals, and a reader
+ * one extra {@code EXISTS} per node of the room.
  *
- * <p>Every command touches one key, and the keys of a room share its slot, so the same code runs
- * on a standalone Redis and on a Redis Cluster (where a room's presence lives on its shard).
+ * <p>Implementation notes. This node also keeps its entries in memory. That lets the
+ * heartbeat renew only the rooms it has entries in, and write its entries again when
+ * Redis lost them (a restart, a failover, a lease that lapsed during an outage, after which
+ * readers dropped this node from the rooms' node sets), so presence heals within one heartbeat.
+ * A room's Redis commands are issued inside the in-memory update of that room, so Redis sees one
+ * room's joins and leaves in the order this node made them. A reader that finds a node's lease or
+ * hash gone removes the node from the room's node set. Every node of one cluster must use the
+ * same heartbeat.
+ *
+ * <p>Every command touches one key, so the same code runs on a standalone Redis and on a Redis
+ * Cluster (where a room's presence lives on its shard, and each node's lease on some shard).
  *
  * <p>Threading: callable from any thread, never blocks (except {@link #close()}, a few seconds at
  * most); results complete on Lettuce's threads. When Redis is down, every method completes
@@ -52,12 +63,19 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     private static final int MISSED_HEARTBEATS = 3;
+    /** Room keys outlive this many leases without a renewal. */
+    static final int RETENTION_LEASES = 20;
+    /** Each heartbeat renews the room keys of one slice of the rooms. */
+    static final int RENEWAL_SLICES = 10;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final String ns;
     private final String nodeId;
     private final long leaseMillis;
+    private final long retentionMillis;
+    private final String leaseKey;
+    private long ticks; // refresh() runs on the heartbeat's thread only
     private final Heartbeat heartbeat;
     /** This node's entries: room to (connection key to user id). Inner maps change only inside compute. */
     private final ConcurrentHashMap<String, Map<String, String>> local = new ConcurrentHashMap<>();
@@ -92,6 +110,8 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         }
         this.nodeId = nodeId;
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
+        this.retentionMillis = RETENTION_LEASES * leaseMillis;
+        this.leaseKey = leaseKey(nodeId);
         this.heartbeat = new Heartbeat("presence of node " + nodeId, heartbeat, this::refresh);
     }
 
@@ -115,16 +135,21 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("presence store is closed"));
         }
-        List<CompletableFuture<?>> sent = new ArrayList<>(4);
+        List<CompletableFuture<?>> sent = new ArrayList<>(5);
         local.compute(room, (r, entries) -> {
             Map<String, String> m = entries == null ? new HashMap<>() : entries;
             m.put(sessionId, user);
             sent.add(redis.hset(key, sessionId, user).toCompletableFuture());
-            sent.add(redis.pexpire(key, leaseMillis).toCompletableFuture());
-            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
-            sent.add(redis.pexpire(nodesKey(room), leaseMillis).toCompletableFuture());
+            if (entries == null) { // the room's first entry here: its keys may be new
+                sent.add(redis.pexpire(key, retentionMillis).toCompletableFuture());
+                sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
+                sent.add(redis.pexpire(nodesKey(room), retentionMillis).toCompletableFuture());
+            }
             return m;
         });
+        if (!started.get()) { // nothing renews the lease yet: these entries count for one lease
+            sent.add(redis.set(leaseKey, "1", SetArgs.Builder.px(leaseMillis)).toCompletableFuture());
+        }
         return allOf(sent);
     }
 
@@ -150,28 +175,37 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         String nodesKey = nodesKey(requireRoom(room));
         return redis.smembers(nodesKey).thenCompose(nodes -> {
             List<String> ids = new ArrayList<>(nodes);
+            List<CompletableFuture<Long>> leases = new ArrayList<>(ids.size());
             List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>(ids.size());
             for (String id : ids) {
+                leases.add(redis.exists(leaseKey(id)).toCompletableFuture());
                 reads.add(redis.hgetall(hashKey(room, id)).toCompletableFuture());
             }
-            return allOf(reads).thenApply(v -> merge(nodesKey, ids, reads));
+            return allOf(reads).thenCombine(allOf(leases), (a, b) -> merge(nodesKey, ids, leases, reads));
         });
     }
 
     /**
-     * Renews the lease of every room this node has entries in, writing a room's entries again
-     * when Redis no longer has them. Called every heartbeat once started; completes
-     * exceptionally when Redis did not answer.
+     * Renews this node's lease and one slice of its rooms' keys, and writes every entry again when
+     * Redis no longer had the lease (it lost it or it lapsed: readers may have dropped this node).
+     * Runs every heartbeat on the heartbeat's thread once started; completes exceptionally when
+     * Redis did not answer.
      */
-    public CompletionStage<Void> refresh() {
-        List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (String room : local.keySet()) {
-            sent.add(redis.pexpire(hashKey(room, nodeId), leaseMillis)
-                    .thenCompose(exists -> exists ? DONE : rewrite(room)).toCompletableFuture());
-            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
-            sent.add(redis.pexpire(nodesKey(room), leaseMillis).toCompletableFuture());
-        }
-        return allOf(sent);
+    private CompletionStage<Void> refresh() {
+        int slice = (int) (ticks++ % RENEWAL_SLICES);
+        return redis.pexpire(leaseKey, leaseMillis).thenCompose(alive -> {
+            if (!alive) {
+                return redis.set(leaseKey, "1", SetArgs.Builder.px(leaseMillis)).thenCompose(ok -> rewriteAll());
+            }
+            List<CompletableFuture<?>> sent = new ArrayList<>();
+            for (String room : local.keySet()) {
+                if (Math.floorMod(room.hashCode(), RENEWAL_SLICES) == slice) {
+                    sent.add(redis.pexpire(hashKey(room, nodeId), retentionMillis)
+                            .thenCompose(exists -> exists ? DONE : rewrite(room)).toCompletableFuture());
+                }
+            }
+            return allOf(sent);
+        });
     }
 
     /**
@@ -202,12 +236,23 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         heartbeat.stop();
     }
 
+    private CompletionStage<Void> rewriteAll() {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (String room : local.keySet()) {
+            sent.add(rewrite(room).toCompletableFuture());
+        }
+        return allOf(sent);
+    }
+
+    /** Writes this node's entries of a room and its place in the room's node set, renewing both keys. */
     private CompletionStage<Void> rewrite(String room) {
-        List<CompletableFuture<?>> sent = new ArrayList<>(2);
+        List<CompletableFuture<?>> sent = new ArrayList<>(4);
         local.computeIfPresent(room, (r, entries) -> {
             String key = hashKey(room, nodeId);
             sent.add(redis.hset(key, new HashMap<>(entries)).toCompletableFuture());
-            sent.add(redis.pexpire(key, leaseMillis).toCompletableFuture());
+            sent.add(redis.pexpire(key, retentionMillis).toCompletableFuture());
+            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
+            sent.add(redis.pexpire(nodesKey(room), retentionMillis).toCompletableFuture());
             return entries;
         });
         return allOf(sent);
@@ -222,17 +267,20 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 return null;
             });
         }
+        sent.add(redis.del(leaseKey).toCompletableFuture());
         return allOf(sent);
     }
 
-    private PresenceInfo merge(String nodesKey, List<String> ids, List<CompletableFuture<Map<String, String>>> reads) {
+    private PresenceInfo merge(String nodesKey, List<String> ids, List<CompletableFuture<Long>> leases,
+                               List<CompletableFuture<Map<String, String>>> reads) {
         TreeSet<String> users = new TreeSet<>();
         int connections = 0;
         List<String> gone = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> entries = reads.get(i).join(); // done: allOf completed
-            if (entries.isEmpty()) {
+            if (leases.get(i).join() == 0 || entries.isEmpty()) {
                 gone.add(ids.get(i)); // its lease lapsed, or it has no entries left
+                continue;
             }
             for (String user : entries.values()) {
                 connections++;
@@ -249,6 +297,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     private String hashKey(String room, String node) {
         return ns + ":{" + room + "}:p:" + node;
+    }
+
+    private String leaseKey(String node) {
+        return ns + ":pl:" + node;
     }
 
     private String nodesKey(String room) {

@@ -111,6 +111,22 @@ class RedisPresenceStoreIT {
     }
 
     @Test
+    void roomKeysOutliveTheLeaseAndHealWhenLost() {
+        RedisPresenceStore a = started(client, "node-a");
+        join(a, "a1", "alice");
+        String hash = ns + ":{" + ROOM + "}:p:node-a";
+        long lease = 3 * HEARTBEAT.toMillis();
+        assertThat(raw().sync().pttl(ns + ":pl:node-a")).isBetween(1L, lease);
+        assertThat(raw().sync().pttl(hash)).isGreaterThan(lease)
+                .isLessThanOrEqualTo(RedisPresenceStore.RETENTION_LEASES * lease);
+
+        raw().sync().del(hash, ns + ":{" + ROOM + "}:pn"); // lost, say by an eviction
+        // Its slice of the rooms comes up within RENEWAL_SLICES heartbeats (1 s) and is written again.
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("alice"), 1)));
+    }
+
+    @Test
     void closeRemovesThisNodesEntries() {
         RedisPresenceStore a = store(client, "node-a");
         RedisPresenceStore b = store(client, "node-b");
