@@ -3,7 +3,7 @@
 #
 #   bench/cluster-fanout.sh [--subscribers 1000] [--rates "10 20 50 100 200 400"] [--duration 10]
 #                           [--warmup 10] [--warmup-runs 2] [--warm-rate 50] [--runs 3] [--p99-ms 10] [--nodes 3]
-#                           [--payload 100] [--connect-rate 2000] [--no-append]
+#                           [--payload 100] [--connect-rate 2000] [--node-opts "--bus-batch-size 1"] [--no-append]
 #
 # Each repetition starts a fresh redis-server (loopback, free port, no persistence) and --nodes
 # fresh nodes on it (java -Xmx1g, --redis, --cluster), warms them with --warmup-runs fanout runs at
@@ -30,12 +30,13 @@ while [ $# -gt 0 ]; do
     --nodes) NODES="$2"; shift 2 ;;
     --payload) PAYLOAD="$2"; shift 2 ;;
     --connect-rate) CRATE="$2"; shift 2 ;;
+    --node-opts) read -r -a CL_NODE_OPTS <<<"$2"; shift 2 ;;
     --no-append) NO_APPEND=1; shift ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "cluster-fanout: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-COMMAND="bench/cluster-fanout.sh --subscribers $SUBS --rates \"$RATES\" --duration $DURATION --warmup $WARMUP --warmup-runs $WARMUP_RUNS --warm-rate $WARM_RATE --runs $RUNS --p99-ms $P99_MS --nodes $NODES --payload $PAYLOAD"
+COMMAND="bench/cluster-fanout.sh --subscribers $SUBS --rates \"$RATES\" --duration $DURATION --warmup $WARMUP --warmup-runs $WARMUP_RUNS --warm-rate $WARM_RATE --runs $RUNS --p99-ms $P99_MS --nodes $NODES --payload $PAYLOAD${CL_NODE_OPTS[*]:+ --node-opts \"${CL_NODE_OPTS[*]}\"}"
 bench_init cluster-fanout
 bench_build
 LT=(--scenario fanout --connections "$SUBS" --connect-rate "$CRATE" --publishers 1 --rooms 1 --payload-size "$PAYLOAD")
@@ -62,7 +63,7 @@ done
 
 cat >"$WORK/report.md" <<EOR
 
-## Cluster fan-out: $SUBS subscribers over $NODES nodes and Redis, P99 < $P99_MS ms, $(date -u +%Y-%m-%d)
+## Cluster fan-out: $SUBS subscribers over $NODES nodes and Redis, P99 < $P99_MS ms${CL_NODE_OPTS[*]:+, nodes with \`${CL_NODE_OPTS[*]}\`}, $(date -u +%Y-%m-%d)
 
 $NODES nodes on one Redis (\`--redis\`, \`--cluster\`), $SUBS WebSocket subscribers of one room spread round robin over
 the nodes, one publisher (on n1), ${PAYLOAD}-byte payload, JSON; every message goes through Redis (one Lua call:
@@ -73,7 +74,7 @@ Target "≥ 400,000 deliveries/s at P99 < 10 ms" (Socket.IO + Redis adapter on t
 - machine: $(machine)
 - command: \`$COMMAND\` (from the repository root)
 - Redis: \`redis-server --port <free> --bind 127.0.0.1 --save "" --appendonly no --daemonize no\` ($(redis-server --version | awk '{ print $3 }')), fresh per repetition
-- nodes: $NODES × \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i> --redis redis://127.0.0.1:<port> --cluster fanout<run>\` (from a copy of the jar), fresh per repetition
+- nodes: $NODES × \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i> --redis redis://127.0.0.1:<port> --cluster fanout<run>${CL_NODE_OPTS[*]:+ ${CL_NODE_OPTS[*]}}\` (from a copy of the jar), fresh per repetition
 - per step: \`java -jar cli/target/wsc.jar loadtest --url <n1> --url <n2> --url <n3> --server-pid <n1> --server-pid <n2> --server-pid <n3> --server-pid <redis> ${LT[*]} --rate <r> --duration ${DURATION}s --report-json <file>\`,
   after $WARMUP_RUNS warmup runs of ${WARMUP}s at $WARM_RATE msg/s on the fresh cluster (after one only, each node's C2 compiler still
   spent ~3.5 s of CPU in the first measured run, recompiling once the warmup's connections had closed and new ones came); each step is a fresh generator JVM (its own JIT warmup is inside the ${DURATION}s)

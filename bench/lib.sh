@@ -326,14 +326,15 @@ EOR
 #   RL_ON_PROGRESS=cluster_sample; cluster_reset; run_loadtest ...; unset RL_ON_PROGRESS
 #   cluster_window 10               # CPU of each node and of Redis, Redis commands/s over the steady part
 #   stop_cluster
-declare -a CL_URLS=() CL_PIDS=() CL_NODES=()
+# CL_NODE_OPTS: more `wsc node` options for every node (bench/cluster-*.sh --node-opts).
+declare -a CL_URLS=() CL_PIDS=() CL_NODES=() CL_NODE_OPTS=()
 start_cluster() {
   local k="$1" name="$2"; shift 2
   local i
   start_redis
   CL_URLS=() CL_PIDS=() CL_NODES=()
   for i in $(seq "$k"); do
-    start_node "n$i" "$@" -- --redis "$REDIS_URL" --cluster "$name"
+    start_node "n$i" "$@" -- --redis "$REDIS_URL" --cluster "$name" "${CL_NODE_OPTS[@]}"
     CL_URLS+=(--url "${NODE_URL[n$i]}") CL_PIDS+=(--server-pid "${NODE_PID[n$i]}") CL_NODES+=("n$i")
   done
   CL_PIDS+=(--server-pid "$REDIS_PID")
