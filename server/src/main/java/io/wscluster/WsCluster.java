@@ -186,7 +186,7 @@ public final class WsCluster implements AutoCloseable {
     NodeInfo info() {
         LoadSampler.Load l = load.load();
         return new NodeInfo(nodeId, url, options.region(), state.get(), metrics.connections(), options.capacity(),
-                l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), startedAt);
+                l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), l.errorRate(), startedAt);
     }
 
     /**

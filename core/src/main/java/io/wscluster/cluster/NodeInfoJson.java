@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * A {@link NodeInfo} as JSON, one shape everywhere: a node of {@code GET /api/cluster} and a
  * record in a membership registry have the same fields ({@code id, url, region, state,
- * connections, capacity, cpu, memory, messages_in_per_sec, messages_out_per_sec, started_at}), so
+ * connections, capacity, cpu, memory, messages_in_per_sec, messages_out_per_sec, error_rate,
+ * started_at}), so
  * an operator reading Redis sees what the API shows. Thread-safe.
  */
 public final class NodeInfoJson {
@@ -37,6 +38,7 @@ public final class NodeInfoJson {
                 .put("memory", round(n.memory()))
                 .put("messages_in_per_sec", round(n.messagesInPerSec()))
                 .put("messages_out_per_sec", round(n.messagesOutPerSec()))
+                .put("error_rate", round(n.errorRate()))
                 .put("started_at", n.startedAtMillis());
     }
 
@@ -61,7 +63,7 @@ public final class NodeInfoJson {
                 o.path("connections").asInt(), o.path("capacity").asInt(),
                 o.path("cpu").asDouble(), o.path("memory").asDouble(),
                 o.path("messages_in_per_sec").asDouble(), o.path("messages_out_per_sec").asDouble(),
-                o.path("started_at").asLong());
+                o.path("error_rate").asDouble(), o.path("started_at").asLong());
     }
 
     private static String text(JsonNode o, String field) {

@@ -15,10 +15,14 @@ public final class LoadSampler {
     private long lastNanos = System.nanoTime();
     private long lastIn;
     private long lastOut;
-    private volatile Load load = new Load(0, 0, 0, 0);
+    private long lastErrors;
+    private volatile Load load = new Load(0, 0, 0, 0, 0);
 
-    /** One sample's figures; fractions from 0 to 1, rates per second. */
-    public record Load(double cpu, double memory, double messagesInPerSec, double messagesOutPerSec) {
+    /**
+     * One sample's figures; fractions from 0 to 1, rates per second; {@code errorRate}: errors
+     * answered per message received over the interval, at most 1.
+     */
+    public record Load(double cpu, double memory, double messagesInPerSec, double messagesOutPerSec, double errorRate) {
     }
 
     public LoadSampler(NodeMetrics metrics) {
@@ -29,14 +33,17 @@ public final class LoadSampler {
         long now = System.nanoTime();
         long in = metrics.messagesInTotal();
         long out = metrics.messagesOutTotal();
+        long errors = metrics.errorsTotal();
         double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
         double cpu = Math.max(0, os.getProcessCpuLoad());
         var heap = memory.getHeapMemoryUsage();
         double mem = heap.getMax() > 0 ? (double) heap.getUsed() / heap.getMax() : 0;
-        load = new Load(cpu, mem, (in - lastIn) / seconds, (out - lastOut) / seconds);
+        double errorRate = Math.min(1, (double) (errors - lastErrors) / Math.max(1, in - lastIn));
+        load = new Load(cpu, mem, (in - lastIn) / seconds, (out - lastOut) / seconds, errorRate);
         lastNanos = now;
         lastIn = in;
         lastOut = out;
+        lastErrors = errors;
     }
 
     public Load load() {

@@ -100,6 +100,15 @@ public final class NodeMetrics {
         return messagesIn.sum();
     }
 
+    /** Error frames sent so far, every code together. */
+    public long errorsTotal() {
+        long sum = 0;
+        for (LongAdder a : errors.values()) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
     public long messagesOutTotal() {
         return messagesOut.sum();
     }

@@ -9,12 +9,12 @@ class NodeInfoJsonTest {
 
     @Test
     void writesTheFieldNamesOfTheClusterApiAndReadsThemBack() {
-        NodeInfo n = new NodeInfo("n1", "ws://h:8080/ws", null, NodeState.DRAINING, 12, 500, 0.5, 0.25, 3.5, 7.0, 42L);
+        NodeInfo n = new NodeInfo("n1", "ws://h:8080/ws", null, NodeState.DRAINING, 12, 500, 0.5, 0.25, 3.5, 7.0, 0.125, 42L);
 
         String json = NodeInfoJson.write(n);
 
         assertThat(json).contains("\"state\":\"draining\"", "\"messages_in_per_sec\":3.5",
-                "\"messages_out_per_sec\":7.0", "\"started_at\":42", "\"region\":null");
+                "\"messages_out_per_sec\":7.0", "\"error_rate\":0.125", "\"started_at\":42", "\"region\":null");
         assertThat(NodeInfoJson.read(json)).isEqualTo(n);
     }
 

@@ -126,6 +126,6 @@ class RedisClusterMembershipIT {
     }
 
     private static NodeInfo info(String id) {
-        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", NodeState.ACTIVE, 0, 100, 0, 0, 0, 0, 1L);
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", NodeState.ACTIVE, 0, 100, 0, 0, 0, 0, 0, 1L);
     }
 }

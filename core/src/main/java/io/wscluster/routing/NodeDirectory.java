@@ -1,0 +1,137 @@
+package io.wscluster.routing;
+
+import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.NodeInfo;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's nodes as last read from membership, re-read every period (a heartbeat) and at
+ * once on {@link #refreshNow()} (call it on a membership event). Readers get the last snapshot
+ * without waiting; listeners hear which nodes appeared and which vanished. When membership cannot
+ * be read (Redis down), the last snapshot stays: an outage of the registry is not a death of the
+ * nodes. Thread-safe.
+ */
+public final class NodeDirectory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
+
+    /** One refresh's outcome: the nodes now, and the ids that appeared and vanished since the last. */
+    public record Change(List<NodeInfo> nodes, Set<String> added, Set<String> removed) {
+    }
+
+    private final Membership membership;
+    private final Duration period;
+    private final ScheduledExecutorService scheduler;
+    private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile List<NodeInfo> nodes = List.of();
+    private volatile boolean failing;
+
+    public NodeDirectory(Membership membership, Duration period) {
+        this.membership = Objects.requireNonNull(membership, "membership");
+        this.period = Objects.requireNonNull(period, "period");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wsc-node-directory");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Reads membership now and then every period; completes after the first read (even a failed one). */
+    public CompletionStage<Void> start() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        scheduler.execute(() -> refresh().whenComplete((v, e) -> first.complete(null)));
+        scheduler.scheduleAtFixedRate(this::refreshNow, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return first;
+    }
+
+    /** The nodes as last read, ordered by id. */
+    public List<NodeInfo> nodes() {
+        return nodes;
+    }
+
+    /** Hears every refresh that changed the set of nodes, on the directory's thread or Redis's; keep it quick. */
+    public void addListener(Consumer<Change> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Re-reads membership soon (coalesced with a read in flight). */
+    public void refreshNow() {
+        if (refreshing.get()) {
+            again.set(true);
+            return;
+        }
+        scheduler.execute(this::refresh);
+    }
+
+    private CompletionStage<Void> refresh() {
+        if (!refreshing.compareAndSet(false, true)) {
+            again.set(true);
+            return CompletableFuture.completedFuture(null);
+        }
+        return membership.nodes().handle((now, e) -> {
+            if (e != null) {
+                if (!failing) {
+                    log.warn("cannot read the cluster's nodes, keeping the last {} known: {}", nodes.size(), e.toString());
+                }
+                failing = true;
+            } else {
+                failing = false;
+                apply(now);
+            }
+            refreshing.set(false);
+            if (again.getAndSet(false)) {
+                refreshNow();
+            }
+            return null;
+        });
+    }
+
+    private void apply(List<NodeInfo> now) {
+        Set<String> before = ids(nodes);
+        Set<String> after = ids(now);
+        nodes = List.copyOf(now);
+        Set<String> added = new HashSet<>(after);
+        added.removeAll(before);
+        Set<String> removed = new HashSet<>(before);
+        removed.removeAll(after);
+        if (added.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        Change change = new Change(nodes, Set.copyOf(added), Set.copyOf(removed));
+        for (Consumer<Change> l : listeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException x) {
+                log.warn("node directory listener failed", x);
+            }
+        }
+    }
+
+    private static Set<String> ids(List<NodeInfo> nodes) {
+        Set<String> ids = new HashSet<>();
+        for (NodeInfo n : nodes) {
+            ids.add(n.id());
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
