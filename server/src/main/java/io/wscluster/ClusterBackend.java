@@ -7,6 +7,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
@@ -18,6 +19,9 @@ import io.wscluster.presence.PresenceStore;
 import io.wscluster.redis.RedisBus;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
+import io.wscluster.redis.RedisStickyRegistry;
+import io.wscluster.routing.LocalStickyRegistry;
+import io.wscluster.routing.StickyRegistry;
 import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +41,7 @@ final class ClusterBackend implements AutoCloseable {
 
     final Bus bus;
     final PresenceStore presence;
+    final StickyRegistry sticky;
     private final Supplier<Membership> membershipFactory;
     private final AbstractRedisClient redis;
     /** The connection presence uses (its own), closed after presence; null on the embedded bus. */
@@ -44,10 +49,11 @@ final class ClusterBackend implements AutoCloseable {
     private final String description;
     private Membership membership;
 
-    private ClusterBackend(Bus bus, PresenceStore presence, AutoCloseable presenceConnection, Supplier<Membership> membership,
-                           AbstractRedisClient redis, String description) {
+    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, AutoCloseable presenceConnection,
+                           Supplier<Membership> membership, AbstractRedisClient redis, String description) {
         this.bus = bus;
         this.presence = presence;
+        this.sticky = sticky;
         this.presenceConnection = presenceConnection;
         this.membershipFactory = membership;
         this.redis = redis;
@@ -56,12 +62,12 @@ final class ClusterBackend implements AutoCloseable {
 
     static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
         if (o.redisUrl() == null && embedded != null) {
-            return new ClusterBackend(embedded.bus.join(), embedded.presence, null, () -> embedded.members.join(self), null,
-                    "embedded bus shared in this process");
+            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, null,
+                    () -> embedded.members.join(self), null, "embedded bus shared in this process");
         }
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    null, () -> new LocalMembership(self), null, "embedded bus");
+                    new LocalStickyRegistry(o.routing().stickyTtl()), null, () -> new LocalMembership(self), null, "embedded bus");
         }
         if (RedisUrls.isCluster(o.redisUrl())) {
             return onRedisCluster(o, nodeId, self);
@@ -73,7 +79,7 @@ final class ClusterBackend implements AutoCloseable {
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, presenceConnection, () -> {
+        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()), presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
@@ -90,7 +96,7 @@ final class ClusterBackend implements AutoCloseable {
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, presenceConnection, () -> {
+        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()), presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
@@ -119,6 +125,11 @@ final class ClusterBackend implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** The sticky registry shares presence's connection: both are light, periodic or per-connection traffic. */
+    private static StickyRegistry sticky(NodeOptions o, RedisClusterAsyncCommands<String, String> commands) {
+        return new RedisStickyRegistry(commands, o.cluster(), o.routing().stickyTtl(), RedisStickyRegistry.DEFAULT_CACHE_TTL);
     }
 
     private static RedisBus.Batching batching(NodeOptions o) {

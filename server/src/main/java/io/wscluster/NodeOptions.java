@@ -1,7 +1,9 @@
 package io.wscluster;
 
+import io.wscluster.routing.RoutingOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything a node is configured with. Immutable; build with {@link #builder()}. Each setting has
@@ -52,6 +54,7 @@ public final class NodeOptions {
     private final int busBatchSize;
     private final Duration busBatchDelay;
     private final int busMaxInFlight;
+    private final RoutingOptions routing;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -78,6 +81,7 @@ public final class NodeOptions {
         busBatchSize = b.busBatchSize;
         busBatchDelay = b.busBatchDelay;
         busMaxInFlight = b.busMaxInFlight;
+        routing = b.routing;
     }
 
     public static Builder builder() {
@@ -95,7 +99,8 @@ public final class NodeOptions {
                 .outboundBufferLimit(outboundBufferLimit).historySize(historySize).historyTtl(historyTtl)
                 .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
                 .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
-                .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight);
+                .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight)
+                .routing(r -> routing);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -150,6 +155,8 @@ public final class NodeOptions {
     public Duration busBatchDelay() { return busBatchDelay; }
     /** Unanswered bus commands beyond which low-priority messages are refused (backpressure). */
     public int busMaxInFlight() { return busMaxInFlight; }
+    /** How {@code /api/route} places new connections. */
+    public RoutingOptions routing() { return routing; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -177,6 +184,7 @@ public final class NodeOptions {
         private int busBatchSize = DEFAULT_BUS_BATCH_SIZE;
         private Duration busBatchDelay = DEFAULT_BUS_BATCH_DELAY;
         private int busMaxInFlight = DEFAULT_BUS_MAX_IN_FLIGHT;
+        private RoutingOptions routing = RoutingOptions.DEFAULT;
 
         private Builder() {
         }
@@ -295,6 +303,12 @@ public final class NodeOptions {
         public Builder busBatchDelay(Duration v) {
             check(v != null && !v.isNegative() && v.toMillis() <= 1000, "bus-batch-delay", v, "0ms to 1s");
             busBatchDelay = v;
+            return this;
+        }
+
+        /** Changes the routing options; a rejected value's message is prefixed by the caller with the setting. */
+        public Builder routing(UnaryOperator<RoutingOptions> change) {
+            routing = Objects.requireNonNull(change.apply(routing), "routing");
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wscluster.api.ClusterView;
 import io.wscluster.api.NodeEndpoints;
+import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.hub.Hub;
@@ -23,6 +24,11 @@ import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ReconnectReason;
 import io.wscluster.protocol.ServerFrames;
+import io.wscluster.routing.Imbalance;
+import io.wscluster.routing.NodeDirectory;
+import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.routing.Router;
+import io.wscluster.routing.StickyRegistry;
 import io.wscluster.security.Authorizer;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.Principal;
@@ -74,6 +80,7 @@ public final class WsCluster implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final long startedAt = System.currentTimeMillis();
     private final ClusterBackend backend;
+    private final NodeDirectory directory;
     private final Hub hub;
     private final WsServer server;
     private InetSocketAddress address;
@@ -94,9 +101,12 @@ public final class WsCluster implements AutoCloseable {
                 .ops(b.ops)
                 .metrics(metrics)
                 .build());
-        ClusterView cluster = new ClusterView(() -> backend.membership().nodes());
-        this.server = new WsServer(options, hub, verifier, state::get,
-                new NodeEndpoints(hub, state::get, registry, cluster, options.apiKey()));
+        Membership members = () -> backend.membership().nodes();
+        this.directory = new NodeDirectory(members, options.heartbeat());
+        ClusterView cluster = new ClusterView(members, options.routing().imbalanceThreshold());
+        Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
+        this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
+                new RouteEndpoint(router, options.routing().stickyKey()), options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wsc-node-timer");
             t.setDaemon(true);
@@ -104,6 +114,11 @@ public final class WsCluster implements AutoCloseable {
         });
         io.micrometer.core.instrument.FunctionCounter.builder("wsc_bus_dropped_low", backend.bus, bus -> bus.droppedLowPriority())
                 .description("Low-priority messages refused because the bus was saturated").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("wsc_cluster_imbalance", directory,
+                        d -> Imbalance.of(d.nodes(), options.routing().imbalanceThreshold()).spread())
+                .description("Spread of load over the active nodes: highest minus lowest connections over fair share").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("wsc_sticky_cache_hit_ratio", backend.sticky, StickyRegistry::cacheHitRate)
+                .description("Sticky-session lookups answered from the local cache").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
     }
@@ -128,6 +143,7 @@ public final class WsCluster implements AutoCloseable {
         timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
         state.set(NodeState.ACTIVE);
         backend.membership();
+        directory.start();
         log.info("node {} serving {} ({} transport, {})", nodeId, url, EventLoops.name(), backend.description());
         return this;
     }
@@ -213,6 +229,7 @@ public final class WsCluster implements AutoCloseable {
             log.warn("shutdown timeout reached with {} connections open: cutting them", metrics.connections());
         }
         timer.shutdownNow();
+        directory.close();
         server.stopAccepting();
         server.shutdown();
         backend.close();

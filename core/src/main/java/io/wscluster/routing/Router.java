@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Candidates: the nodes that take connections (active and below capacity), each counted
- *       with the connections this router placed on it since its last heartbeat, so a burst of
- *       connections between two heartbeats spreads instead of piling onto the node that looked
- *       emptiest.</li>
+ *       with the connections this router placed on it since the node list was last refreshed (a
+ *       heartbeat), so a burst of connections between two heartbeats spreads instead of piling
+ *       onto the node that looked emptiest.</li>
  *   <li>Stickiness: {@link Stickiness#REGION} narrows the candidates to the nearest region with
  *       any; {@link Stickiness#KEY} hashes the request's key onto them; {@code USER},
  *       {@code SESSION} and {@code IP} return the node the registry maps the key to while it is a
@@ -41,11 +41,10 @@ public final class Router {
     private final Regions regions;
     private final int retryAfterSeconds;
     private final IpHash keyRing = new IpHash();
-    /** Connections placed per node since the heartbeat that reported {@link Placed#reported}. */
-    private final Map<String, Placed> placed = new ConcurrentHashMap<>();
-
-    private record Placed(int reported, AtomicInteger since) {
-    }
+    /** Connections placed per node since {@link #snapshot} was read. */
+    private final Map<String, AtomicInteger> placed = new ConcurrentHashMap<>();
+    /** The node list the placements count from: a new one (a new heartbeat's figures) starts over. */
+    private volatile List<NodeInfo> snapshot;
 
     /**
      * @param nodes             the cluster's nodes as last seen (e.g. {@link NodeDirectory#nodes()}); quick
@@ -103,29 +102,25 @@ public final class Router {
     }
 
     private List<NodeInfo> candidates(List<NodeInfo> all) {
+        if (all != snapshot) {
+            // Fresh figures: what was placed before them is in them (or never connected: a route
+            // answer is only advice), so counting starts over.
+            snapshot = all;
+            placed.clear();
+        }
         List<NodeInfo> out = new ArrayList<>(all.size());
         for (NodeInfo n : all) {
-            if (!n.accepting()) {
-                continue;
-            }
-            Placed p = placed.compute(n.id(), (id, old) ->
-                    old == null || old.reported() != n.connections() ? new Placed(n.connections(), new AtomicInteger()) : old);
-            NodeInfo counted = n.withConnections(n.connections() + p.since().get());
+            AtomicInteger since = placed.get(n.id());
+            NodeInfo counted = since == null ? n : n.withConnections(n.connections() + since.get());
             if (counted.accepting()) {
                 out.add(counted);
             }
-        }
-        if (placed.size() > all.size() * 2 + 16) {
-            placed.keySet().retainAll(all.stream().map(NodeInfo::id).toList());
         }
         return out;
     }
 
     private NodeInfo count(NodeInfo chosen) {
-        Placed p = placed.get(chosen.id());
-        if (p != null) {
-            p.since().incrementAndGet();
-        }
+        placed.computeIfAbsent(chosen.id(), id -> new AtomicInteger()).incrementAndGet();
         return chosen;
     }
 }

@@ -16,6 +16,7 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.transport.HttpEndpoints;
 import io.wscluster.transport.HttpReply;
 import java.io.IOException;
@@ -38,15 +39,18 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final Supplier<NodeState> state;
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
+    private final RouteEndpoint route;
     private final byte[] apiKey;
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
-    public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster, String apiKey) {
+    public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
+                         RouteEndpoint route, String apiKey) {
         this.hub = hub;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
+        this.route = route;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.demoPage = resource("/io/wscluster/api/demo.html");
         this.routes = routes();
@@ -82,9 +86,19 @@ public final class NodeEndpoints implements HttpEndpoints {
                 "/metrics", new Route(HttpMethod.GET, r -> done(new HttpReply(200, PROMETHEUS_TYPE,
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of()))),
                 "/api/cluster", new Route(HttpMethod.GET, r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString()))),
+                "/api/route", new Route(HttpMethod.GET, this::route),
                 "/api/publish", new Route(HttpMethod.POST, r -> publish(body(r))),
                 "/api/send", new Route(HttpMethod.POST, r -> send(body(r))),
                 "/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r))));
+    }
+
+    /** The client's address is the query's {@code ip}, else the first {@code X-Forwarded-For} hop. */
+    private CompletionStage<HttpReply> route(FullHttpRequest request) {
+        String forwarded = request.headers().get("X-Forwarded-For");
+        String ip = forwarded == null ? null : forwarded.split(",")[0].trim();
+        return route.handle(new QueryStringDecoder(request.uri()).parameters(), ip).thenApply(r ->
+                new HttpReply(r.status(), HttpReply.JSON, r.json().getBytes(StandardCharsets.UTF_8),
+                        r.retryAfterSeconds() > 0 ? Map.of("Retry-After", String.valueOf(r.retryAfterSeconds())) : Map.of()));
     }
 
     private CompletionStage<HttpReply> ready() {

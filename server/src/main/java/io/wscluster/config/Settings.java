@@ -1,6 +1,10 @@
 package io.wscluster.config;
 
 import io.wscluster.NodeOptions;
+import io.wscluster.routing.AdaptiveWeights;
+import io.wscluster.routing.Algorithm;
+import io.wscluster.routing.RoutingOptions;
+import io.wscluster.routing.Stickiness;
 import java.util.List;
 import java.util.Optional;
 
@@ -59,7 +63,22 @@ public final class Settings {
             new Setting("bus-batch-delay", "1ms", "Longest a bus command waits for its batch; high and critical messages never wait.",
                     (b, v) -> b.busBatchDelay(Values.duration(v))),
             new Setting("bus-max-in-flight", String.valueOf(NodeOptions.DEFAULT_BUS_MAX_IN_FLIGHT), "Unanswered bus commands beyond which low-priority messages are refused.",
-                    (b, v) -> b.busMaxInFlight(Values.integer(v))));
+                    (b, v) -> b.busMaxInFlight(Values.integer(v))),
+            new Setting("algorithm", RoutingOptions.DEFAULT.algorithm().wireName(), "How /api/route and the gateway place new connections: "
+                    + Algorithm.names() + ".",
+                    (b, v) -> b.routing(r -> r.withAlgorithm(Algorithm.parse(v)))),
+            new Setting("adaptive-weights", RoutingOptions.DEFAULT.weights().toString(), "Weights of the adaptive score: free capacity, CPU, memory, errors, throughput headroom.",
+                    (b, v) -> b.routing(r -> r.withWeights(AdaptiveWeights.parse(v)))),
+            new Setting("sticky", RoutingOptions.DEFAULT.stickiness().wireName(), "Keep returning clients on their node by: none, user, session, ip, key or region.",
+                    (b, v) -> b.routing(r -> r.withStickiness(Stickiness.parse(v)))),
+            new Setting("sticky-ttl", "1h", "How long an unused sticky mapping is kept.",
+                    (b, v) -> b.routing(r -> r.withStickyTtl(Values.duration(v)))),
+            new Setting("sticky-key", RoutingOptions.DEFAULT.stickyKey(), "Query parameter whose value is hashed onto the nodes with sticky=key.",
+                    (b, v) -> b.routing(r -> r.withStickyKey(v))),
+            new Setting("region-neighbors", "none", "Nearest regions first, for sticky=region: 'eu-west:eu-central,us-east;us-east:eu-west'.",
+                    (b, v) -> b.routing(r -> r.withRegionNeighbors(v))),
+            new Setting("imbalance-threshold", String.valueOf(RoutingOptions.DEFAULT.imbalanceThreshold()), "Spread of load across nodes above which the cluster is imbalanced (1 = one fair share).",
+                    (b, v) -> b.routing(r -> r.withImbalanceThreshold(Values.decimal(v)))));
 
     /** Variables read besides the WSC_ ones, weaker than them: REDIS_URL is what every Redis tool reads. */
     public static final java.util.Map<String, String> ALIASES = java.util.Map.of("REDIS_URL", "redis");

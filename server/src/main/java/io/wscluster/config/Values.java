@@ -21,6 +21,14 @@ public final class Values {
         }
     }
 
+    public static double decimal(String v) {
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+        }
+    }
+
     public static boolean bool(String v) {
         switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": case "1":

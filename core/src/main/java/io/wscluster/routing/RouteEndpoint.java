@@ -1,0 +1,63 @@
+package io.wscluster.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wscluster.cluster.NodeInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code GET /api/route?user=&ip=&region=&session=&<sticky-key>=}: where a new connection should
+ * go, as JSON, for the nodes and the gateway alike. {@code 200 {"node","url"}}, or {@code 503}
+ * with {@code Retry-After} when no node takes connections.
+ */
+public final class RouteEndpoint {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The answer: HTTP status, JSON body, and the {@code Retry-After} seconds (0: none). */
+    public record Reply(int status, String json, int retryAfterSeconds) {
+    }
+
+    private final Router router;
+    private final String stickyKey;
+
+    public RouteEndpoint(Router router, String stickyKey) {
+        this.router = router;
+        this.stickyKey = stickyKey;
+    }
+
+    /**
+     * @param params     the query parameters
+     * @param fallbackIp the caller's address, used when the query names no {@code ip}
+     */
+    public CompletionStage<Reply> handle(Map<String, List<String>> params, String fallbackIp) {
+        String ip = first(params, "ip");
+        RouteRequest request = new RouteRequest(ip != null ? ip : fallbackIp, first(params, "user"), first(params, "region"),
+                first(params, "session"), first(params, stickyKey));
+        return router.select(request).handle((node, e) -> {
+            if (e == null) {
+                return new Reply(200, body(node), 0);
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof NoNodeAvailableException none) {
+                ObjectNode err = JSON.createObjectNode();
+                err.putObject("error").put("code", "unavailable").put("message", none.getMessage());
+                return new Reply(503, err.toString(), none.retryAfterSeconds());
+            }
+            ObjectNode err = JSON.createObjectNode();
+            err.putObject("error").put("code", "internal").put("message", "routing failed: " + cause);
+            return new Reply(500, err.toString(), 0);
+        });
+    }
+
+    private static String body(NodeInfo n) {
+        return JSON.createObjectNode().put("node", n.id()).put("url", n.url()).toString();
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+}
