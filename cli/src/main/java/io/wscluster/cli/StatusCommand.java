@@ -1,33 +1,83 @@
 package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.wscluster.NodeOptions;
+import io.wscluster.api.ClusterView;
+import io.wscluster.cluster.NodeInfo;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.redis.RedisMembership;
+import io.wscluster.redis.RedisUrls;
+import io.wscluster.routing.RoutingOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code wsc status}: the cluster as a table, as any of its nodes sees it. */
+/**
+ * {@code wsc status}: the cluster as a table, read from Redis's membership registry
+ * ({@code --redis}, what the design's command line names) or from any node's
+ * {@code /api/cluster} ({@code --url}).
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Print the cluster as a table: nodes, states, connections, load, and totals.")
+        description = "Print the cluster as a table: nodes, states, connections, load, totals, and rebalancing moves.")
 public final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--url", paramLabel = "<http-url>", defaultValue = "http://127.0.0.1:8080",
-            description = "Any node of the cluster. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--redis", paramLabel = "<url>", description = "Read the cluster from this Redis (also REDIS_URL when"
+            + " --url is not given): redis://host:port or redis-cluster://host:port,...")
+    String redis;
+
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = NodeOptions.DEFAULT_CLUSTER,
+            description = "The cluster's name (its Redis namespace), with --redis. Default: ${DEFAULT-VALUE}.")
+    String cluster;
+
+    @Option(names = "--url", paramLabel = "<http-url>",
+            description = "Ask this node's /api/cluster instead of Redis. Default without --redis and REDIS_URL: http://127.0.0.1:8080.")
     String url;
 
-    @Option(names = "--api-key", paramLabel = "<key>", description = "The nodes' API key, when they require one.")
+    @Option(names = "--api-key", paramLabel = "<key>", description = "The nodes' API key, when they require one (with --url).")
     String apiKey;
 
     @Override
     public Integer call() {
-        JsonNode cluster;
+        String redisUrl = redis != null ? redis : url == null ? System.getenv("REDIS_URL") : null;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceFirst("/$", "") + "/api/cluster"))
+            JsonNode view = redisUrl != null ? fromRedis(redisUrl) : fromNode(url != null ? url : "http://127.0.0.1:8080");
+            System.out.print(render(view));
+            return 0;
+        } catch (Failure f) {
+            System.err.println("wsc status: " + f.getMessage());
+            return 2;
+        }
+    }
+
+    private JsonNode fromRedis(String redisUrl) {
+        if (!RedisUrls.isValid(redisUrl)) {
+            throw new Failure("redis: '" + redisUrl + "' is not a redis://, rediss://, redis-cluster:// or rediss-cluster:// URL");
+        }
+        AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
+                : RedisClient.create(redisUrl);
+        try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
+            List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            return ClusterView.render(nodes, RoutingOptions.DEFAULT.imbalanceThreshold());
+        } catch (Exception e) {
+            throw new Failure("cannot read the cluster '" + cluster + "' from " + redisUrl + " (" + describe(e) + ")");
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private JsonNode fromNode(String node) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.replaceFirst("/$", "") + "/api/cluster"))
                     .timeout(Duration.ofSeconds(5));
             if (apiKey != null) {
                 request.header("Authorization", "Bearer " + apiKey);
@@ -35,17 +85,14 @@ public final class StatusCommand implements Callable<Integer> {
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                System.err.println("wsc status: " + url + " answered HTTP " + r.statusCode() + ": " + r.body());
-                return 2;
+                throw new Failure(node + " answered HTTP " + r.statusCode() + ": " + r.body());
             }
-            cluster = Encoding.JSON.mapper().readTree(r.body());
+            return Encoding.JSON.mapper().readTree(r.body());
+        } catch (Failure f) {
+            throw f;
         } catch (Exception e) {
-            System.err.println("wsc status: cannot reach " + url + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-            return 2;
+            throw new Failure("cannot reach " + node + " (" + describe(e) + ")");
         }
-        System.out.print(render(cluster));
-        return 0;
     }
 
     static String render(JsonNode cluster) {
@@ -62,7 +109,24 @@ public final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, format, "total", t.path("nodes").asLong() + " nodes", "",
                 t.path("connections").asLong(), "", "", "", rate(t.path("messages_in_per_sec").asDouble()),
                 rate(t.path("messages_out_per_sec").asDouble())));
+        JsonNode i = cluster.path("imbalance");
+        if (i.path("imbalanced").asBoolean()) {
+            out.append(String.format(Locale.ROOT, "%nimbalanced: spread %.2f > %.2f; to even it out:%n",
+                    i.path("spread").asDouble(), i.path("threshold").asDouble()));
+            for (JsonNode m : i.path("moves")) {
+                out.append(String.format(Locale.ROOT, "  move %d connections from %s to %s%n", m.path("connections").asInt(),
+                        m.path("from").asText(), m.path("to").asText()));
+            }
+        }
         return out.toString();
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     private static String percent(double fraction) {
@@ -71,5 +135,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     private static String rate(double perSec) {
         return String.format(Locale.ROOT, "%.0f", perSec);
+    }
+
+    /** A reason to stop, said in one line. */
+    private static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -57,6 +57,8 @@ class ClusterProcessIT {
             assertThat(c.request(c.frame("subscribe").put("room", "lobby")).path("op").asText()).isEqualTo("subscribed");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(users(third)).containsExactly("dora", "sam"));
+        // wsc status reads the same cluster from Redis.
+        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n1 ").containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ").contains("3 nodes");
 
         // Cross-process delivery: published on the third node, received on the other two.
         third.request(third.frame("publish").put("room", "lobby").put("data", "hello"));
@@ -70,6 +72,23 @@ class ClusterProcessIT {
             assertThat(users(third)).containsExactly("sam");
             assertThat(nodeIds(urls.get(1))).containsExactly("n2", "n3");
         });
+        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ").contains("2 nodes").doesNotContainPattern("(?m)^n1 ");
+    }
+
+    /** What `wsc status ARGS` prints, run in this JVM. */
+    private static String status(String... args) {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            String[] all = new String[args.length + 1];
+            all[0] = "status";
+            System.arraycopy(args, 0, all, 1, args.length);
+            assertThat(Main.commandLine().execute(all)).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     private String start(String id, String cluster) throws Exception {

@@ -1,5 +1,6 @@
 package io.wscluster.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
@@ -134,20 +135,36 @@ public final class RedisMembership implements Membership, AutoCloseable {
         this(open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
     }
 
+    /** {@code self} null: an observer, which lists nodes and hears events but never registers. */
+    /**
+     * A membership that only watches: {@link #nodes()} and events, without registering a node of
+     * its own (a gateway, {@code wsc status}). Opens connections now (this blocks) and closes them
+     * on {@link #close()}; {@link #start()} subscribes to events.
+     *
+     * @param heartbeat the cluster's heartbeat, which the nodes' leases derive from
+     * @throws io.lettuce.core.RedisException when Redis cannot be reached
+     */
+    public static RedisMembership observer(AbstractRedisClient client, String namespace, Duration heartbeat) {
+        requireNamespace(namespace);
+        Heartbeat.requirePositive(heartbeat, "heartbeat");
+        RedisLinks links = client instanceof RedisClusterClient c ? RedisLinks.open(c) : RedisLinks.open((RedisClient) client);
+        return new RedisMembership(links, true, namespace, heartbeat, null);
+    }
+
     private RedisMembership(RedisLinks links, boolean ownsConnections, String namespace, Duration heartbeat,
                             Supplier<NodeInfo> self) {
         this.links = links;
         this.ownsConnections = ownsConnections;
         this.redis = links.commands();
-        this.self = Objects.requireNonNull(self, "self");
-        this.id = requireId(self.get());
+        this.self = self;
+        this.id = self == null ? null : requireId(self.get());
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
         String ns = requireNamespace(namespace);
         this.nodePrefix = ns + ":node:";
         this.nodeKey = nodePrefix + id;
         this.nodesKey = ns + ":nodes";
         this.eventsChannel = ns + ":events";
-        this.heartbeat = new Heartbeat("membership of node " + id, heartbeat, this::beat);
+        this.heartbeat = self == null ? null : new Heartbeat("membership of node " + id, heartbeat, this::beat);
         if (links.pubsub() != null) {
             links.onMessage(this::onMessage);
         }
@@ -163,6 +180,9 @@ public final class RedisMembership implements Membership, AutoCloseable {
     public CompletionStage<Void> start() {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("membership of node " + id + " was already started or closed");
+        }
+        if (heartbeat == null) {
+            return subscribe();
         }
         return CompletableFuture.allOf(subscribe().toCompletableFuture(), heartbeat.start().toCompletableFuture());
     }
@@ -212,8 +232,8 @@ public final class RedisMembership implements Membership, AutoCloseable {
      */
     public CompletionStage<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
-            heartbeat.stop()
-                    .thenCompose(v -> started.get() ? deregister() : CompletableFuture.<Void>completedFuture(null))
+            (heartbeat == null ? CompletableFuture.<Void>completedFuture(null) : heartbeat.stop())
+                    .thenCompose(v -> started.get() && heartbeat != null ? deregister() : CompletableFuture.<Void>completedFuture(null))
                     .exceptionally(e -> {
                         log.warn("node {} could not deregister; its record expires within {} ms: {}", id, leaseMillis,
                                 e.toString());
@@ -228,7 +248,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
     /** {@link #closeAsync()}, waiting for it a few seconds at most. Not for an event loop. */
     @Override
     public void close() {
-        Heartbeat.awaitClose(closeAsync(), CLOSE_WAIT, "the membership of node " + id);
+        Heartbeat.awaitClose(closeAsync(), CLOSE_WAIT, id == null ? "a membership observer" : "the membership of node " + id);
     }
 
     /** For tests: stops heartbeats without leaving, as a crashed node would. */

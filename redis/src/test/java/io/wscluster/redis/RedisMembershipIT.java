@@ -73,6 +73,22 @@ class RedisMembershipIT {
     }
 
     @Test
+    void anObserverListsNodesAndHearsEventsWithoutRegistering() {
+        RedisMembership observer = RedisMembership.observer(client, ns, HEARTBEAT);
+        resources.push(observer);
+        List<MembershipEvent> seen = new CopyOnWriteArrayList<>();
+        observer.addListener(seen::add);
+        observer.start().toCompletableFuture().join();
+
+        started(client, "node-a", new AtomicReference<>(NodeState.ACTIVE));
+
+        await().untilAsserted(() -> assertThat(seen).contains(join("node-a")));
+        assertThat(ids(observer)).containsExactly("node-a");
+        observer.close();
+        assertThat(ids(started(client, "node-b", new AtomicReference<>(NodeState.ACTIVE)))).containsExactly("node-a", "node-b");
+    }
+
+    @Test
     void aNodeThatStopsHeartbeatingIsGoneAfterThreeHeartbeats() {
         RedisMembership a = started(client, "node-a", new AtomicReference<>(NodeState.ACTIVE));
         RedisMembership b = started(client, "node-b", new AtomicReference<>(NodeState.ACTIVE));

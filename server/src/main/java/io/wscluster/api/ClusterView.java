@@ -27,7 +27,7 @@ public final class ClusterView {
         return membership.nodes().thenApply(nodes -> render(nodes, imbalanceThreshold));
     }
 
-    static ObjectNode render(List<NodeInfo> nodes, double imbalanceThreshold) {
+    public static ObjectNode render(List<NodeInfo> nodes, double imbalanceThreshold) {
         ObjectNode root = Encoding.JSON.mapper().createObjectNode();
         ArrayNode list = root.putArray("nodes");
         long connections = 0;
