@@ -2,10 +2,12 @@ package io.wscluster;
 
 import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
+import io.wscluster.cluster.Membership;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.RoutingOptions;
+import io.wscluster.routing.StickyRegistry;
 import java.time.Duration;
 
 /**
@@ -22,5 +24,15 @@ public final class EmbeddedCluster {
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {
         this.bus = new LocalBus.Group(new LocalHistory(historySize, historyTtl));
+    }
+
+    /** The nodes of this cluster, for an in-process gateway; lists without joining. */
+    public Membership membership() {
+        return members.observer();
+    }
+
+    /** The sticky registry the nodes share, for an in-process gateway. */
+    public StickyRegistry sticky() {
+        return sticky;
     }
 }

@@ -41,5 +41,10 @@ public final class LocalMembership implements Membership {
             nodes.add(self);
             return new LocalMembership(this);
         }
+
+        /** Lists the registry's nodes without adding one (an in-process gateway). */
+        public Membership observer() {
+            return new LocalMembership(this);
+        }
     }
 }

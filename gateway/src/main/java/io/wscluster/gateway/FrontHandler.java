@@ -1,0 +1,244 @@
+package io.wscluster.gateway;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.routing.NoNodeAvailableException;
+import io.wscluster.routing.RouteRequest;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's connection until it is relayed: answers the gateway's HTTP endpoints, and for a
+ * WebSocket upgrade picks a node, connects to it, forwards the upgrade with
+ * {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}, passes the
+ * node's answer back, and on {@code 101} turns both channels into a byte relay. The client's
+ * channel stops reading until then, so nothing it sends early is lost or reordered.
+ */
+final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(FrontHandler.class);
+    static final String CODEC = "http";
+    static final String AGGREGATOR = "aggregator";
+
+    private final GatewayCore core;
+
+    FrontHandler(GatewayCore core) {
+        this.core = core;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (isUpgrade(request)) {
+            upgrade(ctx, request);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        core.endpoints().handle(uri, request.method(), clientIp(ctx, request)).whenComplete((reply, e) ->
+                ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
+    }
+
+    private static boolean isUpgrade(FullHttpRequest r) {
+        return r.method().equals(HttpMethod.GET) && r.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ctx.channel().config().setAutoRead(false);
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        Map<String, List<String>> q = uri.parameters();
+        String ip = clientIp(ctx, request);
+        RouteRequest route = new RouteRequest(ip, userOf(request, q), first(q, "region"), first(q, "session"),
+                first(q, core.options().routing().stickyKey()));
+        FullHttpRequest forward = forwardedRequest(ctx, request);
+        core.router().select(route).whenComplete((node, e) -> ctx.executor().execute(() -> {
+            if (e != null) {
+                forward.release();
+                refuse(ctx, e);
+            } else {
+                connect(ctx, node, forward, route, true);
+            }
+        }));
+    }
+
+    /** Connects to {@code node}; when it refuses, marks it suspect and tries once more elsewhere. */
+    private void connect(ChannelHandlerContext ctx, NodeInfo node, FullHttpRequest forward, RouteRequest route, boolean mayRetry) {
+        URI target;
+        try {
+            target = URI.create(node.url());
+        } catch (IllegalArgumentException e) {
+            forward.release();
+            reply(ctx, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " advertises an unusable URL: " + node.url(), 0);
+            return;
+        }
+        Channel client = ctx.channel();
+        BackHandler back = new BackHandler(core, client, node.id());
+        Bootstrap b = new Bootstrap().group(client.eventLoop()).channel(Loops.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) core.options().connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(CODEC, new HttpClientCodec())
+                                .addLast(AGGREGATOR, new HttpObjectAggregator(64 * 1024))
+                                .addLast(back);
+                    }
+                });
+        int port = target.getPort() > 0 ? target.getPort() : 80;
+        b.connect(target.getHost(), port).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                if (!client.isActive()) {
+                    forward.release();
+                    f.channel().close();
+                    return;
+                }
+                forward.setUri(target.getRawPath() + (forward.uri().contains("?") ? forward.uri().substring(forward.uri().indexOf('?')) : ""));
+                forward.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
+                f.channel().writeAndFlush(forward);
+                return;
+            }
+            core.suspect(node.id());
+            if (mayRetry && client.isActive()) {
+                core.router().select(route).whenComplete((other, e) -> client.eventLoop().execute(() -> {
+                    if (e != null || other.id().equals(node.id())) {
+                        forward.release();
+                        reply(ctx, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
+                    } else {
+                        connect(ctx, other, forward, route, false);
+                    }
+                }));
+            } else {
+                forward.release();
+                reply(ctx, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
+            }
+        });
+    }
+
+    /** The upgrade as the node should see it: same method, path, query and headers, plus the forwarding headers. */
+    private static FullHttpRequest forwardedRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+        FullHttpRequest f = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), Unpooled.EMPTY_BUFFER);
+        f.headers().set(request.headers());
+        String remote = remoteIp(ctx);
+        String prior = request.headers().get("X-Forwarded-For");
+        f.headers().set("X-Forwarded-For", prior == null ? remote : prior + ", " + remote);
+        if (!request.headers().contains("X-Forwarded-Proto")) {
+            f.headers().set("X-Forwarded-Proto", "http");
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !request.headers().contains("X-Forwarded-Host")) {
+            f.headers().set("X-Forwarded-Host", host);
+        }
+        return f;
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof NoNodeAvailableException none) {
+            core.metrics().refused();
+            reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, none.getMessage(), none.retryAfterSeconds());
+        } else {
+            log.warn("routing failed", cause);
+            reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "routing failed: " + cause, 0);
+        }
+    }
+
+    /** A JSON error ({@code unavailable} for 502 and 503, as protocol.md), then the connection closes. */
+    static void reply(ChannelHandlerContext ctx, HttpResponseStatus status, String message, int retryAfterSeconds) {
+        String body = GatewayEndpoints.error(status.code() == 500 ? "internal" : "unavailable", message);
+        GatewayEndpoints.Reply r = new GatewayEndpoints.Reply(status.code(), "application/json", body.getBytes(StandardCharsets.UTF_8),
+                retryAfterSeconds);
+        respond(ctx, r, false);
+    }
+
+    static void respond(ChannelHandlerContext ctx, GatewayEndpoints.Reply reply, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+                Unpooled.wrappedBuffer(reply.body()));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        if (reply.retryAfterSeconds() > 0) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, reply.retryAfterSeconds());
+        }
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The first {@code X-Forwarded-For} hop when the gateway is itself behind a proxy, else the peer. */
+    private static String clientIp(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String forwarded = request.headers().get("X-Forwarded-For");
+        return forwarded != null ? forwarded.split(",")[0].trim() : remoteIp(ctx);
+    }
+
+    private static String remoteIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    /**
+     * The token's user id, for stickiness only: read without checking the signature, which is the
+     * node's job; a forged token only changes where its bearer lands, and the node refuses it.
+     */
+    private static String userOf(FullHttpRequest request, Map<String, List<String>> q) {
+        String token = first(q, "token");
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (token == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = auth.substring(7).trim();
+        }
+        if (token == null) {
+            return null;
+        }
+        try {
+            return JWT.decode(token).getSubject();
+        } catch (JWTDecodeException e) {
+            return null;
+        }
+    }
+
+    private static String first(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection failed", cause);
+        ctx.close();
+    }
+
+    /** Installs the client side of the relay in place of the HTTP handlers; bytes the codec still holds follow. */
+    static void startRelay(Channel client, Relay toNode) {
+        client.pipeline().remove(AGGREGATOR);
+        client.pipeline().replace(FrontHandler.class, "relay", toNode);
+        client.pipeline().remove(CODEC);
+    }
+}

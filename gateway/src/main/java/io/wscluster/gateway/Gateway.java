@@ -1,0 +1,179 @@
+package io.wscluster.gateway;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.wscluster.cluster.Membership;
+import io.wscluster.redis.RedisMembership;
+import io.wscluster.redis.RedisStickyRegistry;
+import io.wscluster.redis.RedisUrls;
+import io.wscluster.routing.NodeDirectory;
+import io.wscluster.routing.StickyRegistry;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway:
+ *
+ * <pre>{@code
+ * Gateway g = Gateway.start(new GatewayOptions("0.0.0.0", 8000, "redis://127.0.0.1:6379", "wsc",
+ *         Duration.ofSeconds(1), RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ADAPTIVE), 0, Duration.ofSeconds(2)));
+ * // clients connect to ws://<gateway>:8000/ws as they would to a node
+ * g.close();
+ * }</pre>
+ *
+ * <p>It is stateless but for Redis: several gateways can run side by side behind DNS or an L4
+ * balancer, sharing the sticky registry. It learns the nodes from membership (no static list),
+ * re-reading it every heartbeat and at once on a membership event.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final EventLoopGroup group;
+    private final Channel listener;
+    private final NodeDirectory directory;
+    private final GatewayCore core;
+    private final List<AutoCloseable> owned;
+    private final String url;
+
+    private Gateway(GatewayOptions options, Membership membership, StickyRegistry sticky, List<AutoCloseable> owned)
+            throws InterruptedException {
+        this.owned = owned;
+        this.directory = new NodeDirectory(membership, options.heartbeat());
+        this.core = new GatewayCore(options, directory, sticky);
+        directory.addListener(change -> change.removed().forEach(core::nodeGone));
+        this.group = Loops.group(options.ioThreads());
+        try {
+            directory.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            this.listener = new ServerBootstrap().group(group).channel(Loops.serverChannel())
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(FrontHandler.CODEC, new HttpServerCodec())
+                                    .addLast(FrontHandler.AGGREGATOR, new HttpObjectAggregator(64 * 1024))
+                                    .addLast(new FrontHandler(core));
+                        }
+                    })
+                    .bind(options.host(), options.port()).sync().channel();
+        } catch (Exception e) {
+            shutdown();
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("port: " + options.port() + " on " + options.host() + " cannot be bound ("
+                    + e.getMessage() + ")", e);
+        }
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
+        this.url = "ws://" + host + ":" + port + "/ws";
+        log.info("gateway listening on {} ({} nodes known, algorithm {}, sticky {})", url, directory.nodes().size(),
+                options.routing().algorithm().wireName(), options.routing().stickiness().wireName());
+    }
+
+    /**
+     * A gateway in front of the cluster on {@code options.redisUrl()}: membership and the sticky
+     * registry come from Redis. Blocks while it connects.
+     *
+     * @throws IllegalStateException with a one-line reason when Redis cannot be reached or the port bound
+     */
+    public static Gateway start(GatewayOptions options) throws InterruptedException {
+        String redisUrl = options.redisUrl();
+        if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
+            throw new IllegalStateException("redis: '" + redisUrl + "' is not a redis://, rediss://, redis-cluster:// or"
+                    + " rediss-cluster:// URL; the gateway learns the nodes from the cluster's Redis");
+        }
+        boolean cluster = RedisUrls.isCluster(redisUrl);
+        AbstractRedisClient client = cluster ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl)) : RedisClient.create(redisUrl);
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            RedisMembership membership = RedisMembership.observer(client, options.cluster(), options.heartbeat());
+            owned.add(membership);
+            RedisClusterAsyncCommands<String, String> commands;
+            if (cluster) {
+                StatefulRedisClusterConnection<String, String> c = ((RedisClusterClient) client).connect();
+                owned.add(c);
+                commands = c.async();
+            } else {
+                StatefulRedisConnection<String, String> c = ((RedisClient) client).connect();
+                owned.add(c);
+                commands = c.async();
+            }
+            owned.add(() -> client.shutdown());
+            StickyRegistry sticky = new RedisStickyRegistry(commands, options.cluster(), options.routing().stickyTtl(),
+                    RedisStickyRegistry.DEFAULT_CACHE_TTL);
+            Gateway g = new Gateway(options, membership, sticky, owned);
+            membership.addListener(event -> g.directory.refreshNow());
+            membership.start();
+            return g;
+        } catch (RedisException e) {
+            closeAll(owned);
+            client.shutdown();
+            throw new IllegalStateException("redis: cannot reach " + redisUrl + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A gateway over membership and a sticky registry the caller provides and closes (in-process clusters, tests). */
+    public static Gateway start(GatewayOptions options, Membership membership, StickyRegistry sticky) throws InterruptedException {
+        return new Gateway(options, membership, sticky, List.of());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The WebSocket URL clients use, e.g. {@code ws://127.0.0.1:8000/ws}. */
+    public String url() {
+        return url;
+    }
+
+    /** The gateway's base HTTP URL, for {@code /health}, {@code /ready}, {@code /metrics}, {@code /api/route}. */
+    public String httpUrl() {
+        return url.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return core.metrics().registry();
+    }
+
+    /** Stops listening and cuts every relayed connection; clients reconnect through another gateway. */
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        directory.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        closeAll(owned);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.debug("closing {} failed", resources.get(i), e);
+            }
+        }
+    }
+}

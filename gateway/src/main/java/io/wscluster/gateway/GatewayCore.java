@@ -1,0 +1,94 @@
+package io.wscluster.gateway;
+
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.routing.NodeDirectory;
+import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.routing.Router;
+import io.wscluster.routing.StickyRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the gateway's handlers share: options, router, endpoints, meters, the relayed connections,
+ * and the nodes it suspects. A node is suspect for one failure-detection time (three heartbeats)
+ * after it refused a connection or dropped one without a close frame: the router skips it, so
+ * clients sent away from a dead node do not come straight back to it while membership has not
+ * yet noticed. Thread-safe.
+ */
+final class GatewayCore {
+    private final GatewayOptions options;
+    private final NodeDirectory directory;
+    private final Router router;
+    private final GatewayEndpoints endpoints;
+    private final GatewayMetrics metrics;
+    private final Links links = new Links();
+    private final Map<String, Long> suspects = new ConcurrentHashMap<>();
+    private final long suspectNanos;
+    /** The last directory snapshot and its filtered copy, so the router sees a new list only when either changes. */
+    private volatile List<NodeInfo> seen;
+    private volatile List<NodeInfo> usable = List.of();
+    private volatile int suspectsVersion;
+    private int usableVersion = -1;
+
+    GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky) {
+        this.options = options;
+        this.directory = directory;
+        this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
+        this.metrics = new GatewayMetrics(links, sticky);
+        this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
+        this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey()), metrics);
+    }
+
+    GatewayOptions options() {
+        return options;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    GatewayEndpoints endpoints() {
+        return endpoints;
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    Links links() {
+        return links;
+    }
+
+    void suspect(String nodeId) {
+        suspects.put(nodeId, System.nanoTime() + suspectNanos);
+        suspectsVersion++;
+    }
+
+    /** Membership no longer lists the node: its clients reconnect elsewhere. */
+    void nodeGone(String nodeId) {
+        suspects.remove(nodeId);
+        metrics.failedOver(links.failNode(nodeId));
+    }
+
+    /** The directory's nodes without the suspects; the same list object until something changes. */
+    private synchronized List<NodeInfo> usableNodes() {
+        List<NodeInfo> all = directory.nodes();
+        long now = System.nanoTime();
+        boolean expired = suspects.values().removeIf(until -> until - now <= 0);
+        if (all == seen && usableVersion == suspectsVersion && !expired) {
+            return usable;
+        }
+        List<NodeInfo> out = new ArrayList<>(all.size());
+        for (NodeInfo n : all) {
+            if (!suspects.containsKey(n.id())) {
+                out.add(n);
+            }
+        }
+        seen = all;
+        usableVersion = suspectsVersion;
+        usable = out;
+        return out;
+    }
+}

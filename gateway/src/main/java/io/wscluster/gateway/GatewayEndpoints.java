@@ -1,0 +1,71 @@
+package io.wscluster.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.routing.RouteEndpoint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's own HTTP endpoints: {@code /health}, {@code /ready} (200 while some node takes
+ * connections), {@code /metrics} and {@code /api/route}.
+ */
+final class GatewayEndpoints {
+    /** An answer: status, content type, body, and {@code Retry-After} seconds (0: none). */
+    record Reply(int status, String contentType, byte[] body, int retryAfterSeconds) {
+        static Reply json(int status, String json) {
+            return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8), 0);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Supplier<List<NodeInfo>> nodes;
+    private final RouteEndpoint route;
+    private final GatewayMetrics metrics;
+
+    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics) {
+        this.nodes = nodes;
+        this.route = route;
+        this.metrics = metrics;
+    }
+
+    CompletionStage<Reply> handle(QueryStringDecoder uri, HttpMethod method, String clientIp) {
+        if (!method.equals(HttpMethod.GET)) {
+            return done(Reply.json(405, error("bad_request", "use GET")));
+        }
+        switch (uri.path()) {
+            case "/health":
+                return done(Reply.json(200, "{\"status\":\"ok\"}"));
+            case "/ready":
+                long accepting = nodes.get().stream().filter(NodeInfo::accepting).count();
+                return done(Reply.json(accepting > 0 ? 200 : 503, "{\"nodes_accepting\":" + accepting + "}"));
+            case "/metrics":
+                return done(new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.registry().scrape().getBytes(StandardCharsets.UTF_8), 0));
+            case "/api/route":
+                return route.handle(uri.parameters(), clientIp).thenApply(r ->
+                        new Reply(r.status(), "application/json", r.json().getBytes(StandardCharsets.UTF_8), r.retryAfterSeconds()));
+            default:
+                return done(Reply.json(404, error("not_found", "no endpoint " + uri.path()
+                        + " on the gateway; WebSocket clients upgrade on any path, the gateway forwards it")));
+        }
+    }
+
+    /** {@code {"error":{"code","message"}}}, the error shape of protocol.md. */
+    static String error(String code, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putObject("error").put("code", code).put("message", message);
+        return root.toString();
+    }
+
+    private static CompletionStage<Reply> done(Reply r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

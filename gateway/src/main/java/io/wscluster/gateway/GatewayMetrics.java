@@ -1,0 +1,64 @@
+package io.wscluster.gateway;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wscluster.routing.StickyRegistry;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The gateway's meters, exposed at its {@code /metrics}. Thread-safe. */
+final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter relayed;
+    private final Counter refused;
+    private final Counter nodeRefused;
+    private final Counter failedOver;
+    private final LongAdder bytesToNodes = new LongAdder();
+    private final LongAdder bytesToClients = new LongAdder();
+
+    GatewayMetrics(Links links, StickyRegistry sticky) {
+        relayed = Counter.builder("wsc_gateway_connections_relayed").description("Upgrades placed on a node and relayed")
+                .register(registry);
+        refused = Counter.builder("wsc_gateway_connections_refused")
+                .description("Upgrades refused with 503 because no node took connections").register(registry);
+        nodeRefused = Counter.builder("wsc_gateway_node_refusals")
+                .description("Upgrades a node answered with something other than 101 (passed on to the client)").register(registry);
+        failedOver = Counter.builder("wsc_gateway_failover_closes")
+                .description("Client connections closed with 1012 because their node was lost").register(registry);
+        Gauge.builder("wsc_gateway_connections", links, Links::count).description("Connections relayed now").register(registry);
+        FunctionCounter.builder("wsc_gateway_bytes_to_nodes", bytesToNodes, LongAdder::sum).baseUnit("bytes").register(registry);
+        FunctionCounter.builder("wsc_gateway_bytes_to_clients", bytesToClients, LongAdder::sum).baseUnit("bytes").register(registry);
+        Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)
+                .description("Sticky-session lookups answered from the local cache").register(registry);
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    void relayed() {
+        relayed.increment();
+    }
+
+    void refused() {
+        refused.increment();
+    }
+
+    void nodeRefused() {
+        nodeRefused.increment();
+    }
+
+    void failedOver(int n) {
+        failedOver.increment(n);
+    }
+
+    LongAdder bytesToNodes() {
+        return bytesToNodes;
+    }
+
+    LongAdder bytesToClients() {
+        return bytesToClients;
+    }
+}

@@ -1,0 +1,171 @@
+package io.wscluster.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.EmbeddedCluster;
+import io.wscluster.NodeOptions;
+import io.wscluster.WsCluster;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.routing.Algorithm;
+import io.wscluster.routing.RoutingOptions;
+import io.wscluster.routing.Stickiness;
+import io.wscluster.testkit.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway in front of nodes of one embedded cluster, all in this JVM, with real WebSocket clients. */
+class GatewayIT {
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+
+    private final EmbeddedCluster cluster = new EmbeddedCluster(100, Duration.ofMinutes(5));
+    private final List<WsCluster> nodes = new ArrayList<>();
+    private final List<TestClient> clients = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Gateway gateway;
+
+    @AfterEach
+    void stop() {
+        clients.forEach(TestClient::close);
+        if (gateway != null) {
+            gateway.close();
+        }
+        nodes.forEach(WsCluster::stop);
+    }
+
+    @Test
+    void threeHundredConnectionsLandRoundRobinAndANewNodeJoinsWithoutARestart() throws Exception {
+        startNodes("a", "b", "c");
+        gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
+
+        Map<String, Integer> landed = connect(300);
+        assertThat(landed).containsEntry("a", 100).containsEntry("b", 100).containsEntry("c", 100);
+
+        startNodes("d");
+        await().atMost(Duration.ofSeconds(5)).until(() -> connect(4).containsKey("d"));
+        assertThat(connect(40)).containsOnlyKeys("a", "b", "c", "d").containsEntry("d", 10);
+    }
+
+    @Test
+    void leastConnectionsFillsTheEmptiestNodeAndUsersStayOnTheirNode() throws Exception {
+        startNodes("a", "b");
+        gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.LEAST_CONNECTIONS).withStickiness(Stickiness.SESSION));
+        for (int i = 0; i < 20; i++) {
+            clients.add(open(nodes.get(0).url())); // straight to a: a is fuller
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> json(get("/api/route")).path("node").asText().equals("b"));
+        assertThat(connect(20)).containsEntry("b", 20);
+
+        TestClient first = open(gateway.url() + "?session=s-42");
+        String node = first.next("welcome").path("node").asText();
+        for (int i = 0; i < 5; i++) { // reconnects with its session land on its node
+            try (TestClient again = TestClient.connect(gateway.url() + "?session=s-42")) {
+                assertThat(again.next("welcome").path("node").asText()).isEqualTo(node);
+            }
+        }
+        first.close();
+    }
+
+    @Test
+    void messagesCrossTheGatewayBothWaysAndItsEndpointsAnswer() throws Exception {
+        startNodes("a", "b");
+        gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN));
+        TestClient one = open(gateway.url());
+        TestClient two = open(gateway.url());
+        JsonNode w1 = one.next("welcome");
+        JsonNode w2 = two.next("welcome");
+        assertThat(w1.path("node").asText()).isNotEqualTo(w2.path("node").asText());
+        two.request(two.frame("subscribe").put("room", "lobby"));
+        // A payload over 64 KiB/2 spans several reads and frames of the relay.
+        String big = "x".repeat(40_000);
+        one.request(one.frame("publish").put("room", "lobby").put("data", big));
+        assertThat(two.next("message").path("data").asText()).isEqualTo(big);
+
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+        assertThat(json(get("/api/route")).path("node").asText()).isIn("a", "b");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("wsc_gateway_connections 2.0", "wsc_gateway_connections_relayed_total 2.0",
+                "wsc_gateway_bytes_to_clients_bytes_total");
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void withNoNodeToGoToAnUpgradeIs503WithRetryAfter() throws Exception {
+        gateway = gateway(RoutingOptions.DEFAULT);
+        TestClient.Refused refused = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
+                () -> TestClient.connect(gateway.url()));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body()).contains("\"code\":\"unavailable\"", "no node is known");
+        HttpResponse<String> ready = get("/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        HttpResponse<String> route = get("/api/route");
+        assertThat(route.statusCode()).isEqualTo(503);
+        assertThat(route.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void aNodeThatLeavesMembershipHasItsClientsClosedWith1012() throws Exception {
+        startNodes("a", "b");
+        gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
+        TestClient onA = null;
+        while (onA == null) {
+            TestClient c = open(gateway.url());
+            if (c.next("welcome").path("node").asText().equals("a")) {
+                onA = c;
+            }
+        }
+        // The node's own goodbye (reconnect + 1001) is relayed as it is when the node stops in good order.
+        nodes.get(0).stop();
+        JsonNode reconnect = onA.next("reconnect");
+        assertThat(reconnect.path("reason").asText()).isEqualTo("shutdown");
+        assertThat(onA.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1001);
+        TestClient after = open(gateway.url());
+        assertThat(after.next("welcome").path("node").asText()).isEqualTo("b");
+    }
+
+    private Gateway gateway(RoutingOptions routing) throws InterruptedException {
+        return Gateway.start(GatewayOptions.local(routing, HEARTBEAT), cluster.membership(), cluster.sticky());
+    }
+
+    private void startNodes(String... ids) {
+        for (String id : ids) {
+            nodes.add(WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
+                    .heartbeat(HEARTBEAT).build()).embedded(cluster).start());
+        }
+    }
+
+    /** Opens {@code n} connections through the gateway (kept open) and counts where they landed. */
+    private Map<String, Integer> connect(int n) throws Exception {
+        Map<String, Integer> landed = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            TestClient c = open(gateway.url());
+            landed.merge(c.next("welcome").path("node").asText(), 1, Integer::sum);
+        }
+        return landed;
+    }
+
+    private TestClient open(String url) throws Exception {
+        TestClient c = TestClient.connect(url);
+        clients.add(c);
+        return c;
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Encoding.JSON.mapper().readTree(r.body());
+    }
+}
