@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client's connection until it is relayed: answers the gateway's HTTP endpoints, and for a
- * WebSocket upgrade picks a node, connects to it, forwards the upgrade with
+ * A client's connection until it is relayed: answers the gateway's HTTP endpoints, forwards other
+ * HTTP requests to a node ({@link HttpForward}), and for a WebSocket upgrade picks a node, connects to it, forwards the upgrade with
  * {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}, passes the
  * node's answer back, and on {@code 101} turns both channels into a byte relay. The client's
  * channel stops reading until then, so nothing it sends early is lost or reordered.
@@ -62,8 +62,21 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        core.endpoints().handle(uri, request.method(), clientIp(ctx, request)).whenComplete((reply, e) ->
-                ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
+        if (GatewayEndpoints.owns(uri.path())) {
+            core.endpoints().handle(uri, request.method(), clientIp(ctx, request)).whenComplete((reply, e) ->
+                    ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
+            return;
+        }
+        NodeInfo node;
+        try {
+            node = core.anyNode();
+        } catch (NoNodeAvailableException e) {
+            refuse(ctx, e);
+            return;
+        }
+        FullHttpRequest forward = forwardedRequest(ctx, request);
+        forward.content().writeBytes(request.content());
+        HttpForward.forward(core, ctx, node, forward, keepAlive);
     }
 
     private static boolean isUpgrade(FullHttpRequest r) {
@@ -143,7 +156,8 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** The upgrade as the node should see it: same method, path, query and headers, plus the forwarding headers. */
     private static FullHttpRequest forwardedRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
-        FullHttpRequest f = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), Unpooled.EMPTY_BUFFER);
+        FullHttpRequest f = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                Unpooled.buffer(request.content().readableBytes()));
         f.headers().set(request.headers());
         String remote = remoteIp(ctx);
         String prior = request.headers().get("X-Forwarded-For");

@@ -152,13 +152,28 @@ public final class Gateway implements AutoCloseable {
         return core.metrics().registry();
     }
 
-    /** Stops listening and cuts every relayed connection; clients reconnect through another gateway. */
+    /**
+     * Stops listening and closes every relayed connection, the clients with 1001 ("going away"),
+     * so that they reconnect through another gateway.
+     */
     @Override
     public void close() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        core.links().closeAll(NodeLink.CLOSE_GOING_AWAY, "gateway shutting down");
+        for (int i = 0; i < 50 && core.links().count() > 0; i++) {
+            sleep(10); // the close frames leave on the event loops
+        }
         shutdown();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void shutdown() {

@@ -1,6 +1,7 @@
 package io.wscluster.gateway;
 
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the gateway's handlers share: options, router, endpoints, meters, the relayed connections,
@@ -24,6 +26,7 @@ final class GatewayCore {
     private final GatewayEndpoints endpoints;
     private final GatewayMetrics metrics;
     private final Links links = new Links();
+    private final AtomicLong httpTurn = new AtomicLong();
     private final Map<String, Long> suspects = new ConcurrentHashMap<>();
     private final long suspectNanos;
     /** The last directory snapshot and its filtered copy, so the router sees a new list only when either changes. */
@@ -59,6 +62,18 @@ final class GatewayCore {
 
     Links links() {
         return links;
+    }
+
+    /**
+     * A node for a plain HTTP request: any that takes connections, in turn. Not the router: a
+     * request is not a connection, and must not count as one placed on the node.
+     */
+    NodeInfo anyNode() {
+        List<NodeInfo> ok = usableNodes().stream().filter(NodeInfo::accepting).toList();
+        if (ok.isEmpty()) {
+            throw new NoNodeAvailableException("no node takes requests now", (int) Math.max(1, options.heartbeat().toSeconds() * 2));
+        }
+        return ok.get((int) Math.floorMod(httpTurn.getAndIncrement(), (long) ok.size()));
     }
 
     void suspect(String nodeId) {

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's own HTTP endpoints: {@code /health}, {@code /ready} (200 while some node takes
- * connections), {@code /metrics} and {@code /api/route}.
+ * connections), {@code /metrics} and {@code /api/route}. Other paths are forwarded to a node.
  */
 final class GatewayEndpoints {
     /** An answer: status, content type, body, and {@code Retry-After} seconds (0: none). */
@@ -36,6 +36,14 @@ final class GatewayEndpoints {
         this.metrics = metrics;
     }
 
+    /** Whether the gateway answers {@code path} itself; other requests go to a node. */
+    static boolean owns(String path) {
+        return switch (path) {
+            case "/health", "/ready", "/metrics", "/api/route" -> true;
+            default -> false;
+        };
+    }
+
     CompletionStage<Reply> handle(QueryStringDecoder uri, HttpMethod method, String clientIp) {
         if (!method.equals(HttpMethod.GET)) {
             return done(Reply.json(405, error("bad_request", "use GET")));
@@ -53,8 +61,7 @@ final class GatewayEndpoints {
                 return route.handle(uri.parameters(), clientIp).thenApply(r ->
                         new Reply(r.status(), "application/json", r.json().getBytes(StandardCharsets.UTF_8), r.retryAfterSeconds()));
             default:
-                return done(Reply.json(404, error("not_found", "no endpoint " + uri.path()
-                        + " on the gateway; WebSocket clients upgrade on any path, the gateway forwards it")));
+                throw new IllegalArgumentException("not a gateway endpoint: " + uri.path());
         }
     }
 

@@ -29,6 +29,11 @@ final class Links {
         return links.size();
     }
 
+    /** Closes every relayed connection, the clients with {@code code} (the gateway is stopping). */
+    void closeAll(int code, String reason) {
+        byNode.values().forEach(links -> links.forEach(l -> l.closeBoth(code, reason)));
+    }
+
     int count() {
         int n = 0;
         for (Set<NodeLink> links : byNode.values()) {

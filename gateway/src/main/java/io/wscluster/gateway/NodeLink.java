@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  */
 final class NodeLink extends Relay {
     static final int CLOSE_SERVICE_RESTART = 1012;
+    static final int CLOSE_GOING_AWAY = 1001;
 
     private final String nodeId;
     private final Channel client;
@@ -24,6 +25,7 @@ final class NodeLink extends Relay {
     private final Consumer<String> onLost;
     private final Links links;
     private Channel upstream;
+    private boolean clientClosing;
 
     /**
      * @param onLost called with the node id when the node's connection dropped without a close frame
@@ -54,8 +56,13 @@ final class NodeLink extends Relay {
 
     /** Membership lost the node (crashed, frozen, cut off): drop the link and send its client away, on the event loop. */
     void nodeFailed() {
+        closeBoth(CLOSE_SERVICE_RESTART, "node " + nodeId + " failed");
+    }
+
+    /** Closes the client with {@code code} and the node's side with it, on the event loop. */
+    void closeBoth(int code, String reason) {
         upstream.eventLoop().execute(() -> {
-            closeClient("node " + nodeId + " failed");
+            closeClient(code, reason);
             upstream.close();
         });
     }
@@ -67,6 +74,9 @@ final class NodeLink extends Relay {
 
     @Override
     void peerLost(ChannelHandlerContext ctx) {
+        if (clientClosing) {
+            return;
+        }
         if (frames.closeSeen() || !client.isActive()) {
             // The node closed on purpose (its close frame is on its way), or the client left first
             // and the gateway closed this side after it.
@@ -74,19 +84,21 @@ final class NodeLink extends Relay {
             return;
         }
         onLost.accept(nodeId);
-        closeClient("node " + nodeId + " was lost");
+        closeClient(CLOSE_SERVICE_RESTART, "node " + nodeId + " was lost");
     }
 
     /**
-     * Closes the client with 1012 when the stream is between frames (else without a close frame:
-     * one cannot be added inside a frame), after whatever was already relayed. On the event loop.
+     * Closes the client with {@code code} when the stream is between frames (else without a close
+     * frame: one cannot be added inside a frame), after whatever was already relayed; once. On the
+     * event loop.
      */
-    void closeClient(String reason) {
-        if (!client.isActive()) {
+    private void closeClient(int code, String reason) {
+        if (clientClosing || !client.isActive()) {
             return;
         }
+        clientClosing = true;
         if (frames.atBoundary() && !frames.closeSeen()) {
-            client.writeAndFlush(closeFrame(CLOSE_SERVICE_RESTART, reason)).addListener(ChannelFutureListener.CLOSE);
+            client.writeAndFlush(closeFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

@@ -97,6 +97,9 @@ class GatewayIT {
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("wsc_gateway_connections 2.0", "wsc_gateway_connections_relayed_total 2.0",
                 "wsc_gateway_bytes_to_clients_bytes_total");
+        // Other HTTP requests go to a node: the cluster's API and pages work through the gateway.
+        assertThat(json(get("/api/cluster")).path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
+        assertThat(get("/").body()).contains("wscluster demo");
         assertThat(get("/nope").statusCode()).isEqualTo(404);
     }
 

@@ -1,0 +1,76 @@
+package io.wscluster.gateway;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wscluster.cluster.NodeInfo;
+import java.net.URI;
+
+/**
+ * Plain HTTP requests that are not the gateway's own (the demo page, {@code /api/cluster},
+ * {@code /api/publish}, ...) go to one node, on a connection of their own, and its answer comes
+ * back as it is. Any node serves them: they are cluster-wide.
+ */
+final class HttpForward {
+    private HttpForward() {
+    }
+
+    /** Sends {@code request} (retained by the caller for this call) to {@code node} and answers the client with its response. */
+    static void forward(GatewayCore core, ChannelHandlerContext client, NodeInfo node, FullHttpRequest request, boolean keepAlive) {
+        URI target = URI.create(node.url());
+        int port = target.getPort() > 0 ? target.getPort() : 80;
+        request.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        new Bootstrap().group(client.channel().eventLoop()).channel(Loops.clientChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) core.options().connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024 * 1024),
+                                new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+                                        FullHttpResponse copy = new DefaultFullHttpResponse(r.protocolVersion(), r.status(),
+                                                r.content().retain(), r.headers(), r.trailingHeaders());
+                                        copy.headers().set(HttpHeaderNames.CONNECTION,
+                                                keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+                                        ChannelFuture sent = client.writeAndFlush(copy);
+                                        if (!keepAlive) {
+                                            sent.addListener(ChannelFutureListener.CLOSE);
+                                        }
+                                        ctx.close();
+                                    }
+
+                                    @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        ctx.close();
+                                        FrontHandler.reply(client, HttpResponseStatus.BAD_GATEWAY,
+                                                "node " + node.id() + " failed to answer: " + cause.getMessage(), 1);
+                                    }
+                                });
+                    }
+                })
+                .connect(target.getHost(), port).addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        f.channel().writeAndFlush(request);
+                    } else {
+                        request.release();
+                        core.suspect(node.id());
+                        FrontHandler.reply(client, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
+                    }
+                });
+    }
+}
