@@ -5,10 +5,13 @@ import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
 import io.wscluster.config.ConfigException;
+import io.wscluster.gateway.Gateway;
+import io.wscluster.gateway.GatewayOptions;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wsc demo}: a cluster of nodes in one process, with the demo page on each. On Redis when
+ * {@code wsc demo}: a cluster of nodes in one process behind a gateway, with the demo page on each
+ * (and through the gateway). On Redis when
  * one is configured and reachable, on an embedded bus shared by the nodes otherwise. A port that
  * is taken is replaced by a free one rather than failing a newcomer's first command.
  */
@@ -34,10 +38,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "<n>", defaultValue = "3", description = "Nodes to start. Default: ${DEFAULT-VALUE}.")
     int nodes;
 
+    @Option(names = "--gateway-port", paramLabel = "<port>", defaultValue = "" + GatewayOptions.DEFAULT_PORT,
+            description = "Port of the gateway in front of the nodes (a free one when taken). Default: ${DEFAULT-VALUE}.")
+    int gatewayPort;
+
     @Override
     public Integer call() {
         List<WsCluster> started = new ArrayList<>();
         String backend;
+        Gateway gateway;
         try {
             if (nodes < 1 || nodes > 16) {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
@@ -58,21 +67,51 @@ public final class DemoCommand implements Callable<Integer> {
                 started.add(start(base.toBuilder().nodeId("demo-" + i).port(base.port() == 0 ? 0 : base.port() + i - 1).build(),
                         embedded, i == 1));
             }
-        } catch (ConfigException | StartupException e) {
+            gateway = gateway(base, embedded);
+        } catch (ConfigException | StartupException | IllegalStateException e) {
             started.forEach(WsCluster::stop);
             System.err.println("wsc demo: " + e.getMessage());
             return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.forEach(WsCluster::stop);
+            return 2;
         }
         System.out.println();
-        System.out.println("  wscluster demo: " + started.size() + " node(s) on " + backend);
-        System.out.println("  open " + started.get(0).httpUrl() + "/ in a browser: connect, join a room, publish.");
-        for (WsCluster n : started.subList(1, started.size())) {
-            System.out.println("  and " + n.httpUrl() + "/ (node " + n.nodeId() + ") to see messages cross nodes");
+        System.out.println("  wscluster demo: " + started.size() + " node(s) on " + backend + ", and a gateway");
+        System.out.println("  open " + gateway.httpUrl() + "/ in a browser (the gateway places each page on a node);"
+                + " connect, join a room, publish.");
+        for (WsCluster n : started) {
+            System.out.println("  or " + n.httpUrl() + "/ (node " + n.nodeId() + ") directly, to see messages cross nodes");
         }
-        System.out.println("  metrics: " + started.get(0).httpUrl() + "/metrics   cluster: " + started.get(0).httpUrl() + "/api/cluster");
+        System.out.println("  metrics: " + started.get(0).httpUrl() + "/metrics   cluster: " + started.get(0).httpUrl() + "/api/cluster"
+                + "   gateway: " + gateway.httpUrl() + "/metrics");
         System.out.println("  Ctrl-C stops it.");
         System.out.println();
-        return NodeCommand.serveUntilStopped(started);
+        return NodeCommand.serveUntilStopped(() -> {
+            gateway.close();
+            started.parallelStream().forEach(WsCluster::stop);
+        });
+    }
+
+    /** The gateway in front of the demo's nodes, on --gateway-port or, when that is taken, a free port. */
+    private Gateway gateway(NodeOptions base, EmbeddedCluster embedded) throws InterruptedException {
+        try {
+            return startGateway(base, embedded, gatewayPort);
+        } catch (IllegalStateException e) {
+            boolean chosen = spec.findOption("--gateway-port").getValue() != null && gatewayPort != GatewayOptions.DEFAULT_PORT;
+            if (chosen || !e.getMessage().startsWith("port:")) {
+                throw e;
+            }
+            System.out.println("port " + gatewayPort + " is in use; the gateway takes a free port instead");
+            return startGateway(base, embedded, 0);
+        }
+    }
+
+    private static Gateway startGateway(NodeOptions base, EmbeddedCluster embedded, int port) throws InterruptedException {
+        GatewayOptions o = new GatewayOptions(base.host(), port, base.redisUrl(), base.cluster(), base.heartbeat(), base.routing(),
+                0, Duration.ofSeconds(2));
+        return embedded == null ? Gateway.start(o) : Gateway.start(o, embedded.membership(), embedded.sticky());
     }
 
     private WsCluster start(NodeOptions options, EmbeddedCluster embedded, boolean first) {

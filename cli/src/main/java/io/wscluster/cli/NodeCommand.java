@@ -59,9 +59,14 @@ public final class NodeCommand implements Callable<Integer> {
     }
 
     static int serveUntilStopped(java.util.List<WsCluster> nodes) {
+        return serveUntilStopped(() -> nodes.parallelStream().forEach(WsCluster::stop));
+    }
+
+    /** Blocks until the JVM is asked to stop, then runs {@code stop} (which must return once all is stopped). */
+    static int serveUntilStopped(Runnable stop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            nodes.parallelStream().forEach(WsCluster::stop);
+            stop.run();
             stopped.countDown();
         }, "wsc-shutdown"));
         try {

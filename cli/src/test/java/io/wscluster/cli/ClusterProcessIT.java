@@ -8,9 +8,6 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.testkit.RedisServer;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,23 +17,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Three `wsc node` processes on one redis-server; one of them dies by SIGKILL. */
 class ClusterProcessIT {
-    private static final Pattern LISTENING = Pattern.compile("listening on (ws://\\S+)");
     private static final String SECRET = "proc-secret";
-    private final List<Process> processes = new ArrayList<>();
+    private final NodeProcesses processes = new NodeProcesses();
     private final List<TestClient> clients = new ArrayList<>();
     private RedisServer redis;
 
     @AfterEach
     void stop() {
         clients.forEach(TestClient::close);
-        processes.forEach(Process::destroyForcibly);
+        processes.close();
         if (redis != null) {
             redis.stop();
         }
@@ -92,30 +86,7 @@ class ClusterProcessIT {
     }
 
     private String start(String id, String cluster) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classpath, Main.class.getName(), "node",
-                "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--redis", redis.url(), "--cluster", cluster,
-                "--heartbeat", "200ms", "--jwt-secret", SECRET))
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "node-output-" + id);
-                drain.setDaemon(true);
-                drain.start();
-                return m.group(1);
-            }
-        }
-        throw new AssertionError("node " + id + " did not start:\n" + seen);
+        return processes.start(id, "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms", "--jwt-secret", SECRET);
     }
 
     private TestClient connect(String url, String user) throws Exception {

@@ -1,0 +1,122 @@
+package io.wscluster.cli;
+
+import io.wscluster.NodeOptions;
+import io.wscluster.config.Values;
+import io.wscluster.gateway.Gateway;
+import io.wscluster.gateway.GatewayOptions;
+import io.wscluster.routing.AdaptiveWeights;
+import io.wscluster.routing.Algorithm;
+import io.wscluster.routing.RoutingOptions;
+import io.wscluster.routing.Stickiness;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wsc gateway}: a WebSocket-aware reverse proxy in front of the nodes of a cluster on Redis. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run a gateway: it places each new WebSocket connection on a node (algorithm and stickiness),"
+                + " relays it, learns the nodes from the cluster's Redis, and sends a lost node's clients elsewhere.")
+public final class GatewayCommand implements Callable<Integer> {
+    @Option(names = "--host", paramLabel = "<host>", defaultValue = "0.0.0.0", description = "Interface to listen on. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "<port>", defaultValue = "" + GatewayOptions.DEFAULT_PORT,
+            description = "Port for clients (WebSocket and HTTP). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL): redis://host:port or redis-cluster://host:port,...")
+    String redis;
+
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = NodeOptions.DEFAULT_CLUSTER,
+            description = "The cluster's name, as the nodes were given. Default: ${DEFAULT-VALUE}.")
+    String cluster;
+
+    @Option(names = "--heartbeat", paramLabel = "<duration>", defaultValue = "1s",
+            description = "The nodes' heartbeat: how often membership is re-read. Default: ${DEFAULT-VALUE}.")
+    String heartbeat;
+
+    @Option(names = "--algorithm", paramLabel = "<name>", description = "round-robin, least-connections, weighted, ip-hash,"
+            + " random or adaptive. Default: least-connections.")
+    String algorithm;
+
+    @Option(names = "--adaptive-weights", paramLabel = "<w,w,w,w,w>", description = "Weights of the adaptive score. Default: 0.4,0.2,0.2,0.1,0.1.")
+    String adaptiveWeights;
+
+    @Option(names = "--sticky", paramLabel = "<strategy>", description = "none, user, session, ip, key or region. Default: user.")
+    String sticky;
+
+    @Option(names = "--sticky-ttl", paramLabel = "<duration>", description = "How long an unused sticky mapping is kept. Default: 1h.")
+    String stickyTtl;
+
+    @Option(names = "--sticky-key", paramLabel = "<param>", description = "Query parameter hashed onto the nodes with --sticky key. Default: key.")
+    String stickyKey;
+
+    @Option(names = "--region-neighbors", paramLabel = "<map>", description = "Nearest regions first, for --sticky region:"
+            + " 'eu-west:eu-central,us-east;us-east:eu-west'.")
+    String regionNeighbors;
+
+    @Option(names = "--io-threads", paramLabel = "<n>", defaultValue = "0", description = "Event loops; 0 is one per core. Default: ${DEFAULT-VALUE}.")
+    int ioThreads;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GatewayOptions options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException e) {
+            System.err.println("wsc gateway: " + e.getMessage());
+            return 2;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(options);
+        } catch (IllegalStateException e) {
+            System.err.println("wsc gateway: " + e.getMessage());
+            return 2;
+        }
+        System.out.println("gateway listening on " + gateway.url() + " (health, ready, metrics and /api/route at "
+                + gateway.httpUrl() + ")");
+        return NodeCommand.serveUntilStopped(gateway::close);
+    }
+
+    GatewayOptions options() {
+        String redisUrl = redis != null ? redis : System.getenv("REDIS_URL");
+        if (redisUrl == null) {
+            throw new IllegalArgumentException("redis: the gateway learns the nodes from the cluster's Redis: give --redis URL"
+                    + " (or REDIS_URL); for a single process, ./wsc demo runs a gateway in front of its nodes");
+        }
+        RoutingOptions r = RoutingOptions.DEFAULT;
+        r = set(r, "algorithm", algorithm, v -> r0 -> r0.withAlgorithm(Algorithm.parse(v)));
+        r = set(r, "adaptive-weights", adaptiveWeights, v -> r0 -> r0.withWeights(AdaptiveWeights.parse(v)));
+        r = set(r, "sticky", sticky, v -> r0 -> r0.withStickiness(Stickiness.parse(v)));
+        r = set(r, "sticky-ttl", stickyTtl, v -> r0 -> r0.withStickyTtl(Values.duration(v)));
+        r = set(r, "sticky-key", stickyKey, v -> r0 -> r0.withStickyKey(v));
+        r = set(r, "region-neighbors", regionNeighbors, v -> r0 -> r0.withRegionNeighbors(v));
+        Duration beat = parse("heartbeat", heartbeat, Values::duration);
+        return new GatewayOptions(host, port, redisUrl, cluster, beat, r, ioThreads, Duration.ofSeconds(2));
+    }
+
+    /** Applies one flag when given, naming it in the error when its value is refused. */
+    private static RoutingOptions set(RoutingOptions r, String flag, String value,
+                                      Function<String, UnaryOperator<RoutingOptions>> change) {
+        if (value == null) {
+            return r;
+        }
+        try {
+            return change.apply(value).apply(r);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' is not valid: " + e.getMessage());
+        }
+    }
+
+    private static <T> T parse(String flag, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": '" + value + "' is not valid: " + e.getMessage());
+        }
+    }
+}
