@@ -14,16 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Batches outgoing bus commands on a connection whose commands are not flushed one by one, only
- * while Redis is busy with earlier ones ("smart batching"): a command that finds nothing awaiting
- * Redis's answer goes at once, so a lightly loaded bus adds no delay; commands that arrive while
- * others are in flight wait, and their batch goes in one write as soon as an answer comes back,
- * {@code maxBatch} commands wait, or {@code maxDelay} has passed since the first, whichever comes
- * first. Batches thus grow with the load, and the write and its system call are shared by more
- * commands exactly when that saves the most. {@code high} and {@code critical} messages flush at
- * once (with whatever waits before them, so order is kept). When more than {@code maxInFlight}
- * commands await Redis's answer, {@code low} messages are refused and counted: under
- * backpressure they go first.
+ * Batches outgoing bus commands on a connection whose commands are not flushed one by one: a batch
+ * goes out in one write when {@code maxBatch} commands wait or {@code maxDelay} has passed since the
+ * first, whichever comes first. {@code high} and {@code critical} messages flush at once (with
+ * whatever waits before them, so order is kept). When more than {@code maxInFlight} commands await
+ * Redis's answer, {@code low} messages are refused and counted: under backpressure they go first.
  *
  * <p>Implementation note: Lettuce buffers commands on a connection with auto-flush off until
  * {@code flushCommands()}; this class only decides when to call it. Thread-safe.
@@ -61,27 +56,20 @@ final class PublishBatcher {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
                     "the cluster bus is saturated: low-priority message dropped"));
         }
-        boolean idle = inFlight.getAndIncrement() == 0;
+        inFlight.incrementAndGet();
         CompletionStage<T> result = command.get();
-        result.whenComplete((v, e) -> {
-            inFlight.decrementAndGet();
-            flushWaiting(); // an answer came back: what queued behind it goes now
-        });
+        result.whenComplete((v, e) -> inFlight.decrementAndGet());
         int n = waiting.incrementAndGet();
-        if (idle || maxBatch <= 1 || maxDelayNanos == 0 || priority.compareTo(Priority.HIGH) >= 0 || n >= maxBatch) {
+        if (maxBatch <= 1 || maxDelayNanos == 0 || priority.compareTo(Priority.HIGH) >= 0 || n >= maxBatch) {
             flushNow();
         } else if (flushScheduled.compareAndSet(false, true)) {
-            timer.schedule(this::onTimer, maxDelayNanos, TimeUnit.NANOSECONDS);
+            timer.schedule(this::flushWaiting, maxDelayNanos, TimeUnit.NANOSECONDS);
         }
         return result;
     }
 
-    private void onTimer() {
-        flushScheduled.set(false);
-        flushWaiting();
-    }
-
     private void flushWaiting() {
+        flushScheduled.set(false);
         if (waiting.getAndSet(0) > 0) {
             flush.run();
         }
