@@ -154,7 +154,7 @@ Idle connections held through the gateway ($IDLE per run): **$(median "${HEAP_B[
 
 - machine: $(machine)
 - command: \`$COMMAND\` (from the repository root)
-- node: \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n1 --redis <redis> --cluster gw<run>\`;
+- node (from a copy of the jar): \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n1 --redis <redis> --cluster gw<run>\`;
   gateway: \`java -Xmx1g -jar cli/target/wsc.jar gateway --host 127.0.0.1 --port <free> --redis <redis> --cluster gw<run>\`; fresh per repetition
 - load: \`wsc loadtest --url <node or gateway> --scenario fanout --connections $SUBS --connect-rate 2000 --publishers 1 --rooms 1 --payload-size $PAYLOAD --rate <r> --duration ${DURATION}s\`
 - CPU: from \`/proc/<pid>/stat\` over seconds 0 to $((DURATION - 1)) of the measured phase, % of one core; a relayed message is a
@@ -166,5 +166,4 @@ Idle connections held through the gateway ($IDLE per run): **$(median "${HEAP_B[
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 $rows
 EOR
-cat "$WORK/report.md"
 append_doc "$WORK/report.md"
