@@ -90,6 +90,27 @@ class GatewayProcessIT {
         nodes.signal(1, "CONT");
     }
 
+    @Test
+    void twoGatewaysSideBySideShareTheStickyRegistry() throws Exception {
+        RoutingOptions bySession = RoutingOptions.DEFAULT.withAlgorithm(Algorithm.RANDOM).withStickiness(Stickiness.SESSION);
+        try (Gateway one = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT, bySession, 1,
+                Duration.ofSeconds(2)));
+             Gateway two = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT, bySession, 1,
+                     Duration.ofSeconds(2)))) {
+            for (int s = 0; s < 10; s++) {
+                String node;
+                try (TestClient first = TestClient.connect(one.url() + "?session=shared-" + s)) {
+                    node = first.next("welcome").path("node").asText();
+                }
+                for (Gateway g : List.of(two, one, two)) { // random placement, yet every reconnect lands on its node
+                    try (TestClient again = TestClient.connect(g.url() + "?session=shared-" + s)) {
+                        assertThat(again.next("welcome").path("node").asText()).isEqualTo(node);
+                    }
+                }
+            }
+        }
+    }
+
     private void assertClosedWith1012AndLandElsewhere(List<TestClient> lost, String deadNode) throws Exception {
         for (TestClient c : lost) {
             // Failure detection: three heartbeats of 200 ms, re-read every heartbeat; slack for a busy machine.
