@@ -13,12 +13,15 @@ import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.failover.LocalSessionStore;
+import io.wscluster.failover.SessionStore;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.redis.RedisBus;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
+import io.wscluster.redis.RedisSessionStore;
 import io.wscluster.redis.RedisStickyRegistry;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.StickyRegistry;
@@ -38,10 +41,13 @@ import org.slf4j.LoggerFactory;
 final class ClusterBackend implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** The description of the embedded bus of several nodes of one process, whose shared parts outlive each node. */
+    private static final String SHARED = "embedded bus shared in this process";
 
     final Bus bus;
     final PresenceStore presence;
     final StickyRegistry sticky;
+    final SessionStore sessions;
     private final Supplier<Membership> membershipFactory;
     private final AbstractRedisClient redis;
     /** The connection presence uses (its own), closed after presence; null on the embedded bus. */
@@ -49,11 +55,13 @@ final class ClusterBackend implements AutoCloseable {
     private final String description;
     private Membership membership;
 
-    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, AutoCloseable presenceConnection,
-                           Supplier<Membership> membership, AbstractRedisClient redis, String description) {
+    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, SessionStore sessions,
+                           AutoCloseable presenceConnection, Supplier<Membership> membership, AbstractRedisClient redis,
+                           String description) {
         this.bus = bus;
         this.presence = presence;
         this.sticky = sticky;
+        this.sessions = sessions;
         this.presenceConnection = presenceConnection;
         this.membershipFactory = membership;
         this.redis = redis;
@@ -62,12 +70,13 @@ final class ClusterBackend implements AutoCloseable {
 
     static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
         if (o.redisUrl() == null && embedded != null) {
-            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, null,
-                    () -> embedded.members.join(self), null, "embedded bus shared in this process");
+            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions, null,
+                    () -> embedded.members.join(self), null, SHARED);
         }
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    new LocalStickyRegistry(o.routing().stickyTtl()), null, () -> new LocalMembership(self), null, "embedded bus");
+                    new LocalStickyRegistry(o.routing().stickyTtl()), new LocalSessionStore(o.sessionTtl(), o.heartbeat()), null,
+                    () -> new LocalMembership(self), null, "embedded bus");
         }
         if (RedisUrls.isCluster(o.redisUrl())) {
             return onRedisCluster(o, nodeId, self);
@@ -79,7 +88,8 @@ final class ClusterBackend implements AutoCloseable {
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()), presenceConnection, () -> {
+        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
+                sessions(o, nodeId, presenceConnection.async()), presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
@@ -96,7 +106,8 @@ final class ClusterBackend implements AutoCloseable {
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()), presenceConnection, () -> {
+        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
+                sessions(o, nodeId, presenceConnection.async()), presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
@@ -132,6 +143,13 @@ final class ClusterBackend implements AutoCloseable {
         return new RedisStickyRegistry(commands, o.cluster(), o.routing().stickyTtl(), RedisStickyRegistry.DEFAULT_CACHE_TTL);
     }
 
+    /** Session records share presence's connection too: a write per subscribe, a few per heartbeat. */
+    private static SessionStore sessions(NodeOptions o, String nodeId, RedisClusterAsyncCommands<String, String> commands) {
+        RedisSessionStore s = new RedisSessionStore(commands, o.cluster(), nodeId, o.sessionTtl(), o.heartbeat());
+        s.start();
+        return s;
+    }
+
     private static RedisBus.Batching batching(NodeOptions o) {
         return new RedisBus.Batching(o.busBatchSize(), o.busBatchDelay(), o.busMaxInFlight());
     }
@@ -155,6 +173,9 @@ final class ClusterBackend implements AutoCloseable {
         }
         if (presence instanceof AutoCloseable c) {
             closeQuietly(c);
+        }
+        if (sessions instanceof AutoCloseable c && !SHARED.equals(description)) {
+            closeQuietly(c); // a shared store outlives its nodes
         }
         if (presenceConnection != null) {
             closeQuietly(presenceConnection);

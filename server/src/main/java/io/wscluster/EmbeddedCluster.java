@@ -4,6 +4,7 @@ import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.history.LocalHistory;
+import io.wscluster.failover.LocalSessionStore;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.RoutingOptions;
@@ -21,6 +22,7 @@ public final class EmbeddedCluster {
     final LocalPresenceStore presence = new LocalPresenceStore();
     final LocalMembership.Registry members = new LocalMembership.Registry();
     final LocalStickyRegistry sticky = new LocalStickyRegistry(RoutingOptions.DEFAULT.stickyTtl());
+    final LocalSessionStore sessions = new LocalSessionStore(NodeOptions.DEFAULT_SESSION_TTL, NodeOptions.DEFAULT_HEARTBEAT);
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {
         this.bus = new LocalBus.Group(new LocalHistory(historySize, historyTtl));

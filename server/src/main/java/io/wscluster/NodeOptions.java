@@ -29,6 +29,7 @@ public final class NodeOptions {
     public static final int DEFAULT_BUS_BATCH_SIZE = 100;
     public static final Duration DEFAULT_BUS_BATCH_DELAY = Duration.ofMillis(1);
     public static final int DEFAULT_BUS_MAX_IN_FLIGHT = 10_000;
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(5);
 
     private final String host;
     private final int port;
@@ -55,6 +56,7 @@ public final class NodeOptions {
     private final Duration busBatchDelay;
     private final int busMaxInFlight;
     private final RoutingOptions routing;
+    private final Duration sessionTtl;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -82,6 +84,7 @@ public final class NodeOptions {
         busBatchDelay = b.busBatchDelay;
         busMaxInFlight = b.busMaxInFlight;
         routing = b.routing;
+        sessionTtl = b.sessionTtl;
     }
 
     public static Builder builder() {
@@ -100,7 +103,7 @@ public final class NodeOptions {
                 .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
                 .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
                 .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight)
-                .routing(r -> routing);
+                .routing(r -> routing).sessionTtl(sessionTtl);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -157,6 +160,8 @@ public final class NodeOptions {
     public int busMaxInFlight() { return busMaxInFlight; }
     /** How {@code /api/route} places new connections. */
     public RoutingOptions routing() { return routing; }
+    /** How long a session's record (its rooms and positions) outlives its connection, for a resume. */
+    public Duration sessionTtl() { return sessionTtl; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -185,6 +190,7 @@ public final class NodeOptions {
         private Duration busBatchDelay = DEFAULT_BUS_BATCH_DELAY;
         private int busMaxInFlight = DEFAULT_BUS_MAX_IN_FLIGHT;
         private RoutingOptions routing = RoutingOptions.DEFAULT;
+        private Duration sessionTtl = DEFAULT_SESSION_TTL;
 
         private Builder() {
         }
@@ -309,6 +315,12 @@ public final class NodeOptions {
         /** Changes the routing options; a rejected value's message is prefixed by the caller with the setting. */
         public Builder routing(UnaryOperator<RoutingOptions> change) {
             routing = Objects.requireNonNull(change.apply(routing), "routing");
+            return this;
+        }
+
+        public Builder sessionTtl(Duration v) {
+            check(v != null && v.toMillis() >= 1000, "session-ttl", v, "at least 1s");
+            sessionTtl = v;
             return this;
         }
 

@@ -96,6 +96,7 @@ public final class WsCluster implements AutoCloseable {
                 .pingInterval(options.pingInterval())
                 .bus(backend.bus)
                 .presence(backend.presence)
+                .sessions(backend.sessions)
                 .authorizer(b.authorizer())
                 .hooks(b.hooks())
                 .ops(b.ops)

@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.wscluster.bus.Bus;
+import io.wscluster.failover.SessionStore;
 import io.wscluster.bus.BusListener;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
@@ -40,6 +41,7 @@ public final class Hub implements BusListener {
     private final long pingMillis;
     private final Bus bus;
     private final PresenceStore presence;
+    private final SessionStore sessions;
     private final Authorizer authorizer;
     private final HubHooks hooks;
     private final Map<String, OpHandler> ops;
@@ -56,6 +58,7 @@ public final class Hub implements BusListener {
         this.pingMillis = config.pingMillis();
         this.bus = config.bus();
         this.presence = config.presence();
+        this.sessions = config.sessions();
         this.authorizer = config.authorizer();
         this.hooks = config.hooks();
         this.ops = Map.copyOf(config.ops());
@@ -89,6 +92,17 @@ public final class Hub implements BusListener {
 
     /** Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}. */
     public void open(Session s, HubShard shard) {
+        open(s, shard, false);
+    }
+
+    /**
+     * Registers a new session; with {@code resume} (the client asked for this session id) the
+     * session's record is looked up first, and when it belongs to the same user the welcome says
+     * {@code "resumed": true} and every recorded room is subscribed again from its recorded
+     * position: the client gets {@code subscribed} frames and every message it missed, without
+     * asking room by room.
+     */
+    public void open(Session s, HubShard shard, boolean resume) {
         s.serial = connectionSerial.incrementAndGet();
         shard.add(s);
         metrics.connectionOpened();
@@ -102,7 +116,33 @@ public final class Hub implements BusListener {
         if (s.userId() != null && shard.addUserSession(s)) {
             acquire(users, s.userId(), shard, bus::subscribeUser);
         }
-        s.send(ServerFrames.welcome(s.id(), nodeId, s.userId(), pingMillis));
+        if (!resume) {
+            s.send(ServerFrames.welcome(s.id(), nodeId, s.userId(), pingMillis, false));
+            return;
+        }
+        onLoop(s, sessions.load(s.id()), (saved, error) -> {
+            if (s.closed) {
+                return;
+            }
+            if (error != null) {
+                log.debug("session {} could not be loaded, starting afresh: {}", s.id(), error.toString());
+            }
+            boolean resumed = saved != null && java.util.Objects.equals(saved.userId(), s.userId());
+            s.send(ServerFrames.welcome(s.id(), nodeId, s.userId(), pingMillis, resumed));
+            if (resumed) {
+                resubscribe(s, saved);
+            }
+        });
+    }
+
+    private void resubscribe(Session s, SessionStore.Saved saved) {
+        saved.rooms().forEach((room, since) -> {
+            try {
+                new SubscribeFlow(this, s, new ClientFrame.Subscribe(0, room, since)).start();
+            } catch (ProtocolException e) {
+                fail(s, e); // e.g. no subscribe permission any more
+            }
+        });
     }
 
     /** Forgets a closed session: its subscriptions, presence entries and user registration. */
@@ -121,6 +161,7 @@ public final class Hub implements BusListener {
         if (s.userId() != null && shard.removeUserSession(s)) {
             release(users, s.userId(), shard, bus::unsubscribeUser);
         }
+        sessions.closed(s.id());
         shard.remove(s);
         metrics.connectionClosed();
         try {
@@ -219,6 +260,7 @@ public final class Hub implements BusListener {
         Interest interest = rooms.get(message.room());
         if (interest != null) {
             fanOut(message, interest);
+            sessions.delivered(message);
         }
     }
 
@@ -273,6 +315,7 @@ public final class Hub implements BusListener {
         Subscription sub = s.subscriptions == null ? null : s.subscriptions.remove(f.room());
         if (sub != null) {
             leaveRoom(sub);
+            sessions.unsubscribed(s.id(), f.room());
         }
         s.send(ServerFrames.unsubscribed(f.id(), f.room()));
     }
@@ -305,6 +348,10 @@ public final class Hub implements BusListener {
      */
     String presenceKey(Session s) {
         return nodeId + "/" + s.serial;
+    }
+
+    SessionStore sessions() {
+        return sessions;
     }
 
     PresenceStore presence() {

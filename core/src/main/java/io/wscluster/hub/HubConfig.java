@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wscluster.bus.Bus;
+import io.wscluster.failover.SessionStore;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.security.Authorizer;
@@ -11,14 +12,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
-public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, Authorizer authorizer,
-                        HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc) {
+public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionStore sessions,
+                        Authorizer authorizer, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
+                        ByteBufAllocator alloc) {
 
     public HubConfig {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(metrics, "metrics");
+        sessions = sessions == null ? SessionStore.NONE : sessions;
         authorizer = authorizer == null ? Authorizer.ALLOW_ALL : authorizer;
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
@@ -34,6 +37,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private Duration ping = Duration.ofSeconds(25);
         private Bus bus;
         private PresenceStore presence;
+        private SessionStore sessions;
         private Authorizer authorizer;
         private HubHooks hooks;
         private Map<String, OpHandler> ops;
@@ -44,6 +48,8 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder pingInterval(Duration v) { ping = v; return this; }
         public Builder bus(Bus v) { bus = v; return this; }
         public Builder presence(PresenceStore v) { presence = v; return this; }
+        /** Where sessions are recorded so that they can be resumed on any node; none by default. */
+        public Builder sessions(SessionStore v) { sessions = v; return this; }
         public Builder authorizer(Authorizer v) { authorizer = v; return this; }
         public Builder hooks(HubHooks v) { hooks = v; return this; }
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
@@ -51,7 +57,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder alloc(ByteBufAllocator v) { alloc = v; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, authorizer, hooks, ops, metrics, alloc);
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, sessions, authorizer, hooks, ops, metrics, alloc);
         }
     }
 }

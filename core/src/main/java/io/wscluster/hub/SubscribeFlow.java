@@ -76,6 +76,7 @@ final class SubscribeFlow {
         }
         sub.live = true;
         hub.metrics().messagesOut(delivered);
+        hub.sessions().subscribed(session.id(), session.userId(), request.room(), recovered ? request.since() : latest);
         hub.presence().join(request.room(), hub.presenceKey(session), session.userId());
     }
 }

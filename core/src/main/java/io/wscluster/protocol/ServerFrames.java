@@ -11,7 +11,8 @@ public final class ServerFrames {
     private ServerFrames() {
     }
 
-    public static OutboundFrame welcome(String session, String node, String user, long pingMillis) {
+    /** {@code resumed}: the session's rooms are being subscribed again from its record (the client asked with {@code ?session=}). */
+    public static OutboundFrame welcome(String session, String node, String user, long pingMillis, boolean resumed) {
         return g -> {
             g.writeStartObject();
             g.writeStringField("op", "welcome");
@@ -19,6 +20,7 @@ public final class ServerFrames {
             g.writeStringField("node", node);
             g.writeStringField("user", user);
             g.writeNumberField("ping_ms", pingMillis);
+            g.writeBooleanField("resumed", resumed);
             g.writeEndObject();
         };
     }

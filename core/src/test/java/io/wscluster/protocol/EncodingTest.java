@@ -37,8 +37,8 @@ class EncodingTest {
     static Stream<OutboundFrame> everyFrame() {
         Message room = ServerFramesTest.roomMessage();
         return Stream.of(
-                ServerFrames.welcome("7f3c9a", "node-1", "alice", 25000),
-                ServerFrames.welcome("7f3c9a", "node-1", null, 25000),
+                ServerFrames.welcome("7f3c9a", "node-1", "alice", 25000, false),
+                ServerFrames.welcome("7f3c9a", "node-1", null, 25000, true),
                 ServerFrames.subscribed(1, "prices", new StreamPosition("e1", 58), true),
                 ServerFrames.unsubscribed(2, "prices"),
                 ServerFrames.ack(3, 58),

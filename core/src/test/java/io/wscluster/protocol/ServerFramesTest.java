@@ -20,15 +20,17 @@ class ServerFramesTest {
 
     @Test
     void welcome() {
-        assertThat(json(ServerFrames.welcome("7f3c9a", "node-1", "alice", 25000)))
-                .isEqualTo("{\"op\":\"welcome\",\"session\":\"7f3c9a\",\"node\":\"node-1\",\"user\":\"alice\",\"ping_ms\":25000}");
+        assertThat(json(ServerFrames.welcome("7f3c9a", "node-1", "alice", 25000, false)))
+                .isEqualTo("{\"op\":\"welcome\",\"session\":\"7f3c9a\",\"node\":\"node-1\",\"user\":\"alice\",\"ping_ms\":25000,"
+                        + "\"resumed\":false}");
     }
 
     @Test
     void welcomeOfAnAnonymousUserCarriesANullUser() {
         // protocol.md does not say; the field stays present (null) so clients can test for anonymity.
-        assertThat(json(ServerFrames.welcome("s1", "node-1", null, 25000)))
-                .isEqualTo("{\"op\":\"welcome\",\"session\":\"s1\",\"node\":\"node-1\",\"user\":null,\"ping_ms\":25000}");
+        assertThat(json(ServerFrames.welcome("s1", "node-1", null, 25000, true)))
+                .isEqualTo("{\"op\":\"welcome\",\"session\":\"s1\",\"node\":\"node-1\",\"user\":null,\"ping_ms\":25000,"
+                        + "\"resumed\":true}");
     }
 
     @Test

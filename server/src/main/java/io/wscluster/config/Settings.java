@@ -64,6 +64,8 @@ public final class Settings {
                     (b, v) -> b.busBatchDelay(Values.duration(v))),
             new Setting("bus-max-in-flight", String.valueOf(NodeOptions.DEFAULT_BUS_MAX_IN_FLIGHT), "Unanswered bus commands beyond which low-priority messages are refused.",
                     (b, v) -> b.busMaxInFlight(Values.integer(v))),
+            new Setting("session-ttl", "5m", "How long a session's rooms and positions are kept after its connection ends, for a resume with ?session=.",
+                    (b, v) -> b.sessionTtl(Values.duration(v))),
             new Setting("algorithm", RoutingOptions.DEFAULT.algorithm().wireName(), "How /api/route and the gateway place new connections: "
                     + Algorithm.names() + ".",
                     (b, v) -> b.routing(r -> r.withAlgorithm(Algorithm.parse(v)))),

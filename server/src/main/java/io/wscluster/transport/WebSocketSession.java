@@ -71,8 +71,9 @@ final class WebSocketSession extends Session {
         this.maxMessageSize = maxMessageSize;
     }
 
-    void open() {
-        hub.open(this, shard);
+    /** @param resume the client asked for this session id: resume its recorded rooms when there are any */
+    void open(boolean resume) {
+        hub.open(this, shard, resume);
     }
 
     @Override

@@ -81,10 +81,11 @@ final class WebSocketUpgrade {
             return;
         }
         String asked = first(query, "session");
-        String sessionId = asked != null && Names.isValidSessionId(asked) ? asked : SessionIds.next();
+        boolean resume = asked != null && Names.isValidSessionId(asked);
+        String sessionId = resume ? asked : SessionIds.next();
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
-                install(ctx, handshaker, principal, sessionId);
+                install(ctx, handshaker, principal, sessionId, resume);
             } else {
                 ctx.close();
             }
@@ -109,7 +110,8 @@ final class WebSocketUpgrade {
         return Principal.ANONYMOUS;
     }
 
-    private void install(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, Principal principal, String sessionId) {
+    private void install(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, Principal principal, String sessionId,
+                         boolean resume) {
         Encoding encoding = Encoding.forSubprotocol(handshaker.selectedSubprotocol());
         if (encoding == null) {
             encoding = Encoding.JSON;
@@ -122,7 +124,7 @@ final class WebSocketUpgrade {
         p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
         p.replace(HttpRouter.NAME, "ws-session", session.handler);
-        session.open();
+        session.open(resume);
     }
 
     private static String first(QueryStringDecoder query, String name) {

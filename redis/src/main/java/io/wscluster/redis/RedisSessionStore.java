@@ -1,0 +1,152 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wscluster.failover.RoomPositions;
+import io.wscluster.failover.SessionStore;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.StreamPosition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Session records on Redis, readable by every node, so that a session outlives a node that crashed.
+ *
+ * <p>Keys, under the cluster's namespace {@code ns}, all expiring after the session TTL:
+ * <ul>
+ *   <li>{@code <ns>:sess:<sessionId>}: hash of {@code u} (user, {@code ""} when anonymous),
+ *       {@code n} (the node it was last on) and one field {@code r:<room>} per room, valued
+ *       {@code <offset>:<epoch>}, the position the session subscribed at;</li>
+ *   <li>{@code <ns>:pos:<nodeId>}: hash of room to {@code <offset>:<epoch>}: where that node's
+ *       sessions may resume each room (its positions one period behind, {@link RoomPositions}).</li>
+ * </ul>
+ * A resumed room starts from the later of the two positions.
+ *
+ * <p>Cost: a session's record is written when it subscribes or unsubscribes; per message, one map
+ * write in memory; per period (the heartbeat), one {@code HSET} of the rooms whose position moved,
+ * and {@code PEXPIRE}s that renew a slice of the live sessions' records, so each is renewed about
+ * three times per TTL. Every command touches one key (works on a Redis Cluster). Thread-safe.
+ */
+public final class RedisSessionStore implements SessionStore, AutoCloseable {
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final String prefix;
+    private final String nodeId;
+    private final String positionsKey;
+    private final long ttlMillis;
+    private final int slices;
+    private final RoomPositions positions = new RoomPositions();
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private final Heartbeat heartbeat;
+    private long ticks; // on the heartbeat's thread only
+
+    public RedisSessionStore(RedisClusterAsyncCommands<String, String> commands, String namespace, String nodeId, Duration ttl,
+                             Duration period) {
+        this.redis = Objects.requireNonNull(commands, "commands");
+        String ns = RedisMembership.requireNamespace(namespace);
+        this.prefix = ns + ":sess:";
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.positionsKey = ns + ":pos:" + nodeId;
+        this.ttlMillis = Heartbeat.requirePositive(ttl, "ttl").toMillis();
+        long periodMillis = Heartbeat.requirePositive(period, "period").toMillis();
+        this.slices = (int) Math.max(1, ttlMillis / (3 * periodMillis));
+        this.heartbeat = new Heartbeat("sessions of node " + nodeId, period, this::tick);
+    }
+
+    /** Starts recording positions and renewing records every period. */
+    public CompletionStage<Void> start() {
+        return heartbeat.start();
+    }
+
+    @Override
+    public CompletionStage<Saved> load(String sessionId) {
+        return redis.hgetall(prefix + sessionId).thenCompose(fields -> {
+            if (fields.isEmpty()) {
+                return CompletableFuture.<Saved>completedFuture(null);
+            }
+            String user = fields.getOrDefault("u", "");
+            String node = fields.get("n");
+            Map<String, StreamPosition> at = new HashMap<>();
+            fields.forEach((k, v) -> {
+                if (k.startsWith("r:")) {
+                    at.put(k.substring(2), parse(v));
+                }
+            });
+            if (node == null || at.isEmpty()) {
+                return CompletableFuture.completedFuture(new Saved(user.isEmpty() ? null : user, at));
+            }
+            List<String> rooms = new ArrayList<>(at.keySet());
+            return redis.hmget(prefix.replace(":sess:", ":pos:") + node, rooms.toArray(String[]::new)).thenApply(values -> {
+                Map<String, StreamPosition> resume = new HashMap<>();
+                for (int i = 0; i < rooms.size(); i++) {
+                    String room = rooms.get(i);
+                    StreamPosition there = values.get(i).hasValue() ? parse(values.get(i).getValue()) : null;
+                    resume.put(room, RoomPositions.later(at.get(room), there));
+                }
+                return new Saved(user.isEmpty() ? null : user, resume);
+            });
+        });
+    }
+
+    @Override
+    public void subscribed(String sessionId, String userId, String room, StreamPosition at) {
+        live.add(sessionId);
+        String key = prefix + sessionId;
+        redis.hset(key, Map.of("u", userId == null ? "" : userId, "n", nodeId, "r:" + room, format(at)));
+        redis.pexpire(key, ttlMillis);
+    }
+
+    @Override
+    public void unsubscribed(String sessionId, String room) {
+        redis.hdel(prefix + sessionId, "r:" + room);
+    }
+
+    @Override
+    public void closed(String sessionId) {
+        live.remove(sessionId); // the record keeps its TTL: the client has that long to resume
+    }
+
+    @Override
+    public void delivered(Message m) {
+        positions.delivered(m);
+    }
+
+    private CompletionStage<Void> tick() {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        Map<String, StreamPosition> changed = positions.tick();
+        if (!changed.isEmpty()) {
+            Map<String, String> fields = new HashMap<>(changed.size());
+            changed.forEach((room, p) -> fields.put(room, format(p)));
+            sent.add(redis.hset(positionsKey, fields).toCompletableFuture());
+        }
+        sent.add(redis.pexpire(positionsKey, ttlMillis).toCompletableFuture());
+        int slice = (int) (ticks++ % slices);
+        for (String id : live) {
+            if (Math.floorMod(id.hashCode(), slices) == slice) {
+                sent.add(redis.pexpire(prefix + id, ttlMillis).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    private static String format(StreamPosition p) {
+        return p.offset() + ":" + p.epoch();
+    }
+
+    private static StreamPosition parse(String v) {
+        int colon = v.indexOf(':');
+        return new StreamPosition(v.substring(colon + 1), Long.parseLong(v.substring(0, colon)));
+    }
+
+    /** Stops the periodic work; records expire by themselves. */
+    @Override
+    public void close() {
+        Heartbeat.awaitClose(heartbeat.stop(), Duration.ofSeconds(5), "the sessions of node " + nodeId);
+    }
+}
