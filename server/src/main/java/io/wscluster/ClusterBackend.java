@@ -13,6 +13,7 @@ import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.failover.Backoff;
 import io.wscluster.failover.LocalSessionStore;
 import io.wscluster.failover.SessionStore;
 import io.wscluster.history.LocalHistory;
@@ -27,7 +28,6 @@ import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.StickyRegistry;
 import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterBackend implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Backoff STARTUP_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10), 2);
     /** The description of the embedded bus of several nodes of one process, whose shared parts outlive each node. */
     private static final String SHARED = "embedded bus shared in this process";
 
@@ -117,8 +117,7 @@ final class ClusterBackend implements AutoCloseable {
     /** Connects to Redis, retrying with exponential backoff and jitter unless told to stop instead. */
     private static RedisBus connect(NodeOptions o, AbstractRedisClient client, Class<? extends RedisException> unreachable,
                                     Supplier<RedisBus> bus) {
-        Duration backoff = Duration.ofMillis(500);
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             try {
                 return bus.get();
             } catch (RedisException e) {
@@ -130,10 +129,9 @@ final class ClusterBackend implements AutoCloseable {
                     client.shutdown();
                     throw new StartupException(why);
                 }
-                long wait = backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+                long wait = STARTUP_BACKOFF.delay(attempt).toMillis();
                 log.warn("{}; retrying in {} ms", why, wait);
                 sleep(wait);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
