@@ -30,6 +30,9 @@ public final class NodeOptions {
     public static final Duration DEFAULT_BUS_BATCH_DELAY = Duration.ofMillis(1);
     public static final int DEFAULT_BUS_MAX_IN_FLIGHT = 10_000;
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofMinutes(5);
+    public static final int DEFAULT_DRAIN_BATCH = 100;
+    public static final Duration DEFAULT_DRAIN_PACE = Duration.ofMillis(100);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final String host;
     private final int port;
@@ -57,6 +60,9 @@ public final class NodeOptions {
     private final int busMaxInFlight;
     private final RoutingOptions routing;
     private final Duration sessionTtl;
+    private final int drainBatch;
+    private final Duration drainPace;
+    private final Duration drainTimeout;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -85,6 +91,9 @@ public final class NodeOptions {
         busMaxInFlight = b.busMaxInFlight;
         routing = b.routing;
         sessionTtl = b.sessionTtl;
+        drainBatch = b.drainBatch;
+        drainPace = b.drainPace;
+        drainTimeout = b.drainTimeout;
     }
 
     public static Builder builder() {
@@ -103,7 +112,8 @@ public final class NodeOptions {
                 .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
                 .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
                 .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight)
-                .routing(r -> routing).sessionTtl(sessionTtl);
+                .routing(r -> routing).sessionTtl(sessionTtl)
+                .drainBatch(drainBatch).drainPace(drainPace).drainTimeout(drainTimeout);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -162,6 +172,12 @@ public final class NodeOptions {
     public RoutingOptions routing() { return routing; }
     /** How long a session's record (its rooms and positions) outlives its connection, for a resume. */
     public Duration sessionTtl() { return sessionTtl; }
+    /** Connections per event loop sent away per drain step. */
+    public int drainBatch() { return drainBatch; }
+    /** Time between two drain steps. */
+    public Duration drainPace() { return drainPace; }
+    /** Longest a drain lasts before the node stops anyway. */
+    public Duration drainTimeout() { return drainTimeout; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -191,6 +207,9 @@ public final class NodeOptions {
         private int busMaxInFlight = DEFAULT_BUS_MAX_IN_FLIGHT;
         private RoutingOptions routing = RoutingOptions.DEFAULT;
         private Duration sessionTtl = DEFAULT_SESSION_TTL;
+        private int drainBatch = DEFAULT_DRAIN_BATCH;
+        private Duration drainPace = DEFAULT_DRAIN_PACE;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
         private Builder() {
         }
@@ -321,6 +340,24 @@ public final class NodeOptions {
         public Builder sessionTtl(Duration v) {
             check(v != null && v.toMillis() >= 1000, "session-ttl", v, "at least 1s");
             sessionTtl = v;
+            return this;
+        }
+
+        public Builder drainBatch(int v) {
+            check(v >= 1, "drain-batch", v, "at least 1");
+            drainBatch = v;
+            return this;
+        }
+
+        public Builder drainPace(Duration v) {
+            check(v != null && v.toMillis() >= 1, "drain-pace", v, "at least 1ms");
+            drainPace = v;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration v) {
+            check(v != null && !v.isNegative(), "drain-timeout", v, "0s or more");
+            drainTimeout = v;
             return this;
         }
 

@@ -28,6 +28,7 @@ import io.wscluster.routing.Imbalance;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
+import io.wscluster.routing.Stickiness;
 import io.wscluster.routing.StickyRegistry;
 import io.wscluster.security.Authorizer;
 import io.wscluster.security.JwtTokenVerifier;
@@ -40,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +83,10 @@ public final class WsCluster implements AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     private final ClusterBackend backend;
     private final NodeDirectory directory;
+    private final Router drainRouter;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private CompletionStage<Void> draining;
+    private boolean stopping; // guarded by this
     private final Hub hub;
     private final WsServer server;
     private InetSocketAddress address;
@@ -106,8 +112,11 @@ public final class WsCluster implements AutoCloseable {
         this.directory = new NodeDirectory(members, options.heartbeat());
         ClusterView cluster = new ClusterView(members, options.routing().imbalanceThreshold());
         Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
+        // A drain sends clients where the algorithm says, without waiting on the sticky registry.
+        this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(directory::nodes, backend.sticky,
+                options.heartbeat());
         this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
-                new RouteEndpoint(router, options.routing().stickyKey()), options.apiKey()));
+                new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wsc-node-timer");
             t.setDaemon(true);
@@ -213,11 +222,11 @@ public final class WsCluster implements AutoCloseable {
      * the listener. Idempotent; returns when the node is offline.
      */
     public synchronized void stop() {
-        NodeState before = state.getAndSet(NodeState.DRAINING);
-        if (before == NodeState.DRAINING || before == NodeState.OFFLINE) {
-            state.set(before);
+        if (stopping) {
             return;
         }
+        stopping = true;
+        state.set(NodeState.DRAINING);
         long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
         // Spread the reconnects so a restarting fleet is not hit by every client at once.
         long spread = Math.min(1000, options.shutdownTimeout().toMillis() / 4);
@@ -236,11 +245,37 @@ public final class WsCluster implements AutoCloseable {
         backend.close();
         state.set(NodeState.OFFLINE);
         log.info("node {} stopped", nodeId);
+        stopped.complete(null);
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Drains the node for a deploy: {@code /ready} turns 503 and new upgrades are refused at once,
+     * then the clients are sent to other nodes in paced batches ({@code drain-batch} per event loop
+     * every {@code drain-pace}), each with a {@code reconnect} frame naming its new node; when none
+     * is left, or at {@code drain-timeout}, the node stops. Idempotent; completes when stopped.
+     */
+    public synchronized CompletionStage<Void> drain() {
+        if (draining == null) {
+            if (!state.compareAndSet(NodeState.ACTIVE, NodeState.DRAINING)) {
+                return stopped;
+            }
+            log.info("node {} draining {} connection(s)", nodeId, metrics.connections());
+            directory.refreshNow();
+            draining = new NodeDrain(server, drainRouter, metrics::connections, timer)
+                    .start(options.drainBatch(), options.drainPace(), options.drainTimeout())
+                    .thenRunAsync(this::stop);
+        }
+        return draining;
+    }
+
+    /** Completes once the node has stopped (after {@link #stop()} or a drain). */
+    public CompletionStage<Void> stopped() {
+        return stopped;
     }
 
     private static void sleep(long millis) {

@@ -38,6 +38,8 @@ public final class NodeCommand implements Callable<Integer> {
             return 2;
         }
         System.out.println("wscluster node " + node.nodeId() + " listening on " + node.url());
+        // A drain ends with the node stopped: the process exits then (async: stop() holds the node's lock).
+        node.stopped().thenRunAsync(() -> System.exit(0));
         return serveUntilStopped(node);
     }
 

@@ -124,6 +124,11 @@ public abstract class Session {
     /** Closes the connection with a WebSocket close code and reason, after what is queued. */
     public abstract void close(CloseCode code, String reason);
 
+    /** Whether the connection is closed or closing (a drain skips those). On the session's loop. */
+    public boolean isClosing() {
+        return closed;
+    }
+
     /** The client's address as text, for logs and hooks. */
     public abstract String remoteAddress();
 }

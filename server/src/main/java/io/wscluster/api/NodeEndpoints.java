@@ -40,17 +40,19 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
     private final RouteEndpoint route;
+    private final Runnable drain;
     private final byte[] apiKey;
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
     public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
-                         RouteEndpoint route, String apiKey) {
+                         RouteEndpoint route, Runnable drain, String apiKey) {
         this.hub = hub;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
         this.route = route;
+        this.drain = drain;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.demoPage = resource("/io/wscluster/api/demo.html");
         this.routes = routes();
@@ -78,18 +80,23 @@ public final class NodeEndpoints implements HttpEndpoints {
 
     private Map<String, Route> routes() {
         Route page = new Route(HttpMethod.GET, r -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
-        return Map.of(
-                "/", page,
-                "/index.html", page,
-                "/health", new Route(HttpMethod.GET, r -> done(HttpReply.json(200, "{\"status\":\"ok\"}"))),
-                "/ready", new Route(HttpMethod.GET, r -> ready()),
-                "/metrics", new Route(HttpMethod.GET, r -> done(new HttpReply(200, PROMETHEUS_TYPE,
-                        prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of()))),
-                "/api/cluster", new Route(HttpMethod.GET, r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString()))),
-                "/api/route", new Route(HttpMethod.GET, this::route),
-                "/api/publish", new Route(HttpMethod.POST, r -> publish(body(r))),
-                "/api/send", new Route(HttpMethod.POST, r -> send(body(r))),
-                "/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r))));
+        return Map.ofEntries(
+                Map.entry("/", page),
+                Map.entry("/index.html", page),
+                Map.entry("/health", new Route(HttpMethod.GET, r -> done(HttpReply.json(200, "{\"status\":\"ok\"}")))),
+                Map.entry("/ready", new Route(HttpMethod.GET, r -> ready())),
+                Map.entry("/metrics", new Route(HttpMethod.GET, r -> done(new HttpReply(200, PROMETHEUS_TYPE,
+                        prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())))),
+                Map.entry("/api/cluster", new Route(HttpMethod.GET,
+                        r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString())))),
+                Map.entry("/api/route", new Route(HttpMethod.GET, this::route)),
+                Map.entry("/admin/drain", new Route(HttpMethod.POST, r -> {
+                    drain.run();
+                    return done(HttpReply.json(202, "{\"state\":\"" + state.get().wireName() + "\"}"));
+                })),
+                Map.entry("/api/publish", new Route(HttpMethod.POST, r -> publish(body(r)))),
+                Map.entry("/api/send", new Route(HttpMethod.POST, r -> send(body(r)))),
+                Map.entry("/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r)))));
     }
 
     /** The client's address is the query's {@code ip}, else the first {@code X-Forwarded-For} hop. */

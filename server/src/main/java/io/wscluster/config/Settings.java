@@ -66,6 +66,12 @@ public final class Settings {
                     (b, v) -> b.busMaxInFlight(Values.integer(v))),
             new Setting("session-ttl", "5m", "How long a session's rooms and positions are kept after its connection ends, for a resume with ?session=.",
                     (b, v) -> b.sessionTtl(Values.duration(v))),
+            new Setting("drain-batch", String.valueOf(NodeOptions.DEFAULT_DRAIN_BATCH), "Connections per event loop a drain sends away per step.",
+                    (b, v) -> b.drainBatch(Values.integer(v))),
+            new Setting("drain-pace", "100ms", "Time between two drain steps.",
+                    (b, v) -> b.drainPace(Values.duration(v))),
+            new Setting("drain-timeout", "60s", "Longest a drain lasts; then the node stops, cutting what is left.",
+                    (b, v) -> b.drainTimeout(Values.duration(v))),
             new Setting("algorithm", RoutingOptions.DEFAULT.algorithm().wireName(), "How /api/route and the gateway place new connections: "
                     + Algorithm.names() + ".",
                     (b, v) -> b.routing(r -> r.withAlgorithm(Algorithm.parse(v)))),

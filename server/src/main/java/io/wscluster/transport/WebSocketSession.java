@@ -142,6 +142,11 @@ final class WebSocketSession extends Session {
      * closes once it is written, and a client that never reads is cut after a grace period.
      */
     @Override
+    public boolean isClosing() {
+        return closing || super.isClosing();
+    }
+
+    @Override
     public void close(CloseCode code, String reason) {
         if (closing) {
             return;

@@ -11,15 +11,21 @@ import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
+import io.wscluster.hub.Session;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.OutboundFrame;
 import io.wscluster.security.TokenVerifier;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +113,36 @@ public final class WsServer {
                 s.close(code, reason);
             }));
         }
+    }
+
+    /**
+     * Sends up to {@code perLoop} connections of each event loop away: each gets the frame
+     * {@code farewell} gives for it (null: leave that one for now) and is closed with {@code code}.
+     * Completes with how many were sent away.
+     */
+    public CompletionStage<Integer> sendAway(int perLoop, Function<Session, OutboundFrame> farewell, CloseCode code, String reason) {
+        List<CompletableFuture<Integer>> counts = new ArrayList<>();
+        for (Map.Entry<EventLoop, HubShard> e : shards.entrySet()) {
+            HubShard shard = e.getValue();
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            counts.add(count);
+            e.getKey().execute(() -> {
+                int[] moved = {0};
+                shard.forEachSession(s -> {
+                    if (moved[0] < perLoop && !s.isClosing()) {
+                        OutboundFrame f = farewell.apply(s);
+                        if (f != null) {
+                            s.send(f);
+                            s.close(code, reason);
+                            moved[0]++;
+                        }
+                    }
+                });
+                count.complete(moved[0]);
+            });
+        }
+        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> counts.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     /** Stops the event loops, cutting whatever connections remain. */

@@ -1,0 +1,91 @@
+package io.wscluster.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.EmbeddedCluster;
+import io.wscluster.NodeOptions;
+import io.wscluster.WsCluster;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.testkit.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** POST /admin/drain: no new connections, clients sent to another node in paced batches, then the node stops. */
+class DrainIT {
+    private final EmbeddedCluster cluster = new EmbeddedCluster(1000, Duration.ofMinutes(5));
+    private final List<WsCluster> nodes = new ArrayList<>();
+    private final List<TestClient> clients = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(TestClient::close);
+        nodes.forEach(WsCluster::stop);
+    }
+
+    @Test
+    void aDrainedNodeSendsItsClientsToAnotherNodeInBatchesAndStops() throws Exception {
+        WsCluster a = node("a");
+        WsCluster b = node("b");
+        for (int i = 0; i < 40; i++) {
+            TestClient c = TestClient.connect(a.url() + "?session=d-" + i);
+            c.next("welcome");
+            c.request(c.frame("subscribe").put("room", "news"));
+            clients.add(c);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> routedTo(a).equals("b")); // a knows b
+
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.httpUrl() + "/admin/drain"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(r.body()).contains("draining");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(a.httpUrl() + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+
+        // Every client is told where to go (b, the only other node) and closed with 1012; then a stops.
+        for (TestClient c : clients) {
+            JsonNode reconnect = c.next("reconnect");
+            assertThat(reconnect.path("reason").asText()).isEqualTo("drain");
+            assertThat(reconnect.path("url").asText()).isEqualTo(b.url());
+            assertThat(c.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1012);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.state() == NodeState.OFFLINE);
+
+        // A client that follows its reconnect frame with its session gets its room back on b.
+        TestClient publisher = TestClient.connect(b.url());
+        clients.add(publisher);
+        publisher.next("welcome");
+        publisher.request(publisher.frame("publish").put("room", "news").put("data", "after"));
+        TestClient back = TestClient.connect(b.url() + "?session=d-7");
+        clients.add(back);
+        assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
+        TreeSet<Long> offsets = new TreeSet<>();
+        assertThat(back.next("subscribed").path("room").asText()).isEqualTo("news");
+        offsets.add(back.next("message").path("offset").asLong());
+        assertThat(offsets).containsExactly(1L);
+    }
+
+    private String routedTo(WsCluster via) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.httpUrl() + "/api/route")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body()).path("node").asText();
+    }
+
+    private WsCluster node(String id) {
+        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
+                .heartbeat(Duration.ofMillis(100)).drainBatch(10).drainPace(Duration.ofMillis(50)).build())
+                .embedded(cluster).start();
+        nodes.add(n);
+        return n;
+    }
+}
