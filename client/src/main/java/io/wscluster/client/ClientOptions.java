@@ -1,0 +1,37 @@
+package io.wscluster.client;
+
+import io.wscluster.failover.Backoff;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link WscClient} connects.
+ *
+ * @param urls           WebSocket URLs to try in turn (nodes, or one gateway), e.g. {@code ws://host:8000/ws}
+ * @param token          a JWT sent as {@code Authorization: Bearer}, or null for an anonymous connection
+ * @param backoff        waits between reconnect attempts (exponential with jitter)
+ * @param requestTimeout how long a request (publish, presence, ...) waits for its reply
+ */
+public record ClientOptions(List<String> urls, String token, Backoff backoff, Duration requestTimeout) {
+    public ClientOptions {
+        urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("at least one URL is needed");
+        }
+        Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    public static ClientOptions of(String... urls) {
+        return new ClientOptions(List.of(urls), null, Backoff.DEFAULT, Duration.ofSeconds(10));
+    }
+
+    public ClientOptions withToken(String t) {
+        return new ClientOptions(urls, t, backoff, requestTimeout);
+    }
+
+    public ClientOptions withBackoff(Backoff b) {
+        return new ClientOptions(urls, token, b, requestTimeout);
+    }
+}

@@ -1,0 +1,149 @@
+package io.wscluster.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+import java.util.function.Consumer;
+
+/**
+ * One WebSocket connection of a {@link WscClient}, JSON subprotocol. Reports text frames, the close
+ * code and the end of the connection to its owner, on the client's event loop.
+ */
+final class Connection extends SimpleChannelInboundHandler<Object> {
+    interface Listener {
+        void onOpen(Connection c);
+
+        void onText(Connection c, String text);
+
+        /** The connection ended; {@code code} is the server's close code, or 1006 when it just dropped. */
+        void onEnd(Connection c, int code, String reason, Throwable cause);
+    }
+
+    private final WebSocketClientHandshaker handshaker;
+    private final Listener listener;
+    private Channel channel;
+    private int closeCode = 1006;
+    private String closeReason = "";
+    private boolean ended;
+
+    private Connection(URI uri, String token, Listener listener) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        if (token != null) {
+            headers.set("Authorization", "Bearer " + token);
+        }
+        this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, "wsc.v1.json", true,
+                headers, 16 * 1024 * 1024);
+        this.listener = listener;
+    }
+
+    static Connection open(EventLoopGroup loop, URI uri, String token, Listener listener) {
+        Connection c = new Connection(uri, token, listener);
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), c);
+                    }
+                })
+                .connect(uri.getHost(), port).addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        c.end(f.cause());
+                    }
+                });
+        return c;
+    }
+
+    void send(String text) {
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(new TextWebSocketFrame(text));
+        }
+    }
+
+    void close() {
+        if (channel != null && channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye")).addListener(f -> channel.close());
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        handshaker.handshake(channel);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (!handshaker.isHandshakeComplete()) {
+            if (msg instanceof FullHttpResponse response) {
+                try {
+                    handshaker.finishHandshake(ctx.channel(), response);
+                    ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(16 * 1024 * 1024));
+                    listener.onOpen(this);
+                } catch (RuntimeException e) {
+                    closeReason = "HTTP " + response.status().code() + " " + response.content().toString(java.nio.charset.StandardCharsets.UTF_8);
+                    ctx.close();
+                }
+            }
+            return;
+        }
+        if (!(msg instanceof WebSocketFrame frame)) {
+            return;
+        }
+        if (frame instanceof TextWebSocketFrame text) {
+            listener.onText(this, text.text());
+        } else if (frame instanceof PingWebSocketFrame ping) {
+            ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame close) {
+            closeCode = close.statusCode();
+            closeReason = close.reasonText();
+            ctx.writeAndFlush(new CloseWebSocketFrame(closeCode, "")).addListener(f -> ctx.close());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end(null);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void end(Throwable cause) {
+        if (!ended) {
+            ended = true;
+            listener.onEnd(this, closeCode, closeReason, cause);
+        }
+    }
+
+    /** For {@link Consumer}-style use in tests and logs. */
+    @Override
+    public String toString() {
+        return "connection to " + handshaker.uri();
+    }
+}

@@ -1,0 +1,394 @@
+package io.wscluster.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A connection to a wscluster that keeps itself alive:
+ *
+ * <pre>{@code
+ * WscClient client = WscClient.connect(ClientOptions.of("ws://127.0.0.1:8000/ws").withToken(jwt));
+ * client.subscribe("prices", m -> System.out.println(m.offset() + " " + m.data()));
+ * long offset = client.publish("prices", Map.of("EURUSD", 1.08)).toCompletableFuture().join();
+ * client.onEvent(e -> log.info("{}", e));
+ * client.close();
+ * }</pre>
+ *
+ * <p>What it does for the application: when the connection ends it reconnects, after the delay of
+ * a {@code reconnect} frame (and to the URL it names) or with exponential backoff and jitter
+ * through its URLs; it asks for its earlier session ({@code ?session=}), so the server resubscribes
+ * its rooms with every message it missed, and where the server had no record it resubscribes each
+ * room itself with {@code since} its last offset; and it drops every room message at or below the
+ * last offset it handed to a handler, so handlers see each message once, in order. Requests in
+ * flight when a connection ends fail with {@link WscException} code {@code connection_lost} (the
+ * server may or may not have accepted them). When the history no longer reaches back, listeners get
+ * {@link ClientEvent.Type#GAP}.
+ *
+ * <p>Threading: every handler and listener runs on the client's own thread; keep them short.
+ * Methods are callable from any thread.
+ */
+public final class WscClient implements AutoCloseable, Connection.Listener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where a subscription is: its handler and the last message handed to it. */
+    private static final class Room {
+        final Consumer<RoomMessage> handler;
+        String epoch;
+        long offset = -1;
+
+        Room(Consumer<RoomMessage> handler) {
+            this.handler = handler;
+        }
+    }
+
+    private final ClientOptions options;
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wsc-client", true),
+            NioIoHandler.newFactory());
+    private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
+    private final Map<String, Room> rooms = new LinkedHashMap<>();
+    private final Map<Long, CompletableFuture<JsonNode>> pending = new HashMap<>();
+    private final CopyOnWriteArrayList<Consumer<ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Consumer<JsonNode> direct = m -> { };
+    private volatile ClientState state = ClientState.CONNECTING;
+    private Connection connection;
+    private boolean welcomed;
+    private String sessionId;
+    private String node;
+    private long nextId = 1;
+    private int attempt;
+    private int urlIndex;
+    private String movedTo;
+    private long moveAfterMillis = -1;
+    private long duplicatesDropped;
+
+    private WscClient(ClientOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Connects (and keeps reconnecting); the stage completes at the first welcome. */
+    public static WscClient connect(ClientOptions options) {
+        WscClient c = new WscClient(options);
+        c.loop.execute(() -> c.open(options.urls().get(0)));
+        return c;
+    }
+
+    /** Completes once the client was first welcomed by a node. */
+    public CompletionStage<Void> connected() {
+        return firstWelcome;
+    }
+
+    public ClientState state() {
+        return state;
+    }
+
+    /** The node this client is connected to, or was last. */
+    public String node() {
+        return node;
+    }
+
+    /** The session id the server gave; the client asks for it again on every reconnect. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** Room messages dropped as duplicates (at or below the last offset handed to a handler). */
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
+    public void onEvent(Consumer<ClientEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Messages sent to this user ({@code send}) or to everyone ({@code broadcast}), as the server's frames. */
+    public void onDirect(Consumer<JsonNode> handler) {
+        direct = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Subscribes to {@code room}; {@code handler} gets every message from now on, once each, also
+     * across reconnects. Completes with the server's {@code subscribed} frame.
+     */
+    public CompletionStage<JsonNode> subscribe(String room, Consumer<RoomMessage> handler) {
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            rooms.put(room, new Room(handler));
+            request(frame("subscribe").put("room", room)).whenComplete((r, e) -> complete(done, r, e));
+        });
+        return done;
+    }
+
+    public CompletionStage<JsonNode> unsubscribe(String room) {
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            rooms.remove(room);
+            request(frame("unsubscribe").put("room", room)).whenComplete((r, e) -> complete(done, r, e));
+        });
+        return done;
+    }
+
+    /** Publishes {@code data} (any Jackson-serializable value); completes with its offset once the cluster accepted it. */
+    public CompletionStage<Long> publish(String room, Object data) {
+        return call(frame("publish").put("room", room).set("data", JSON.valueToTree(data)))
+                .thenApply(ack -> ack.path("offset").asLong());
+    }
+
+    /** Sends {@code data} to every connection of {@code user}. */
+    public CompletionStage<Void> send(String user, Object data) {
+        return call(frame("send").put("user", user).set("data", JSON.valueToTree(data))).thenApply(ack -> null);
+    }
+
+    /** The room's presence frame: {@code users} and {@code connections}, cluster-wide. */
+    public CompletionStage<JsonNode> presence(String room) {
+        return call(frame("presence").put("room", room));
+    }
+
+    /** The room's {@code limit} newest stored messages (0: all kept), as the server's {@code history} frame. */
+    public CompletionStage<JsonNode> history(String room, int limit) {
+        ObjectNode f = frame("history").put("room", room);
+        if (limit > 0) {
+            f.put("limit", limit);
+        }
+        return call(f);
+    }
+
+    private CompletionStage<JsonNode> call(ObjectNode f) {
+        CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        loop.execute(() -> request(f).whenComplete((r, e) -> complete(done, r, e)));
+        return done;
+    }
+
+    private static <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
+        if (error != null) {
+            f.completeExceptionally(error);
+        } else {
+            f.complete(value);
+        }
+    }
+
+    /** On the loop: sends a request with an id and returns the future of its reply. */
+    private CompletableFuture<JsonNode> request(ObjectNode f) {
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        if (state == ClientState.CLOSED) {
+            reply.completeExceptionally(new WscException("closed", "the client is closed"));
+            return reply;
+        }
+        if (!welcomed) {
+            // Subscriptions are made at the next welcome; other requests need a connection now.
+            if (f.path("op").asText().equals("subscribe") || f.path("op").asText().equals("unsubscribe")) {
+                reply.complete(null);
+            } else {
+                reply.completeExceptionally(new WscException("connection_lost", "not connected; retry once reconnected"));
+            }
+            return reply;
+        }
+        long id = nextId++;
+        f.put("id", id);
+        pending.put(id, reply);
+        connection.send(f.toString());
+        loop.schedule(() -> {
+            CompletableFuture<JsonNode> late = pending.remove(id);
+            if (late != null) {
+                late.completeExceptionally(new WscException("timeout", "no reply within " + options.requestTimeout()));
+            }
+        }, options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return reply;
+    }
+
+    private static ObjectNode frame(String op) {
+        return JSON.createObjectNode().put("op", op);
+    }
+
+    // ---- the connection's life, on the loop ----
+
+    private void open(String url) {
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        String target = sessionId == null ? url
+                : url + (url.contains("?") ? "&" : "?") + "session=" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8);
+        connection = Connection.open(loop, URI.create(target), options.token(), this);
+    }
+
+    @Override
+    public void onOpen(Connection c) {
+        // the welcome frame follows
+    }
+
+    @Override
+    public void onText(Connection c, String text) {
+        if (c != connection) {
+            return;
+        }
+        JsonNode f;
+        try {
+            f = JSON.readTree(text);
+        } catch (Exception e) {
+            return;
+        }
+        switch (f.path("op").asText()) {
+            case "welcome" -> welcome(f);
+            case "message" -> message(f);
+            case "subscribed" -> {
+                subscribed(f);
+                reply(f);
+            }
+            case "reconnect" -> {
+                movedTo = f.hasNonNull("url") ? f.get("url").asText() : null;
+                moveAfterMillis = f.path("after_ms").asLong(0);
+                emit(ClientEvent.Type.MOVE_REQUESTED, f.path("reason").asText() + (movedTo == null ? "" : " to " + movedTo));
+            }
+            case "error" -> {
+                CompletableFuture<JsonNode> r = f.has("id") ? pending.remove(f.get("id").asLong()) : null;
+                if (r != null) {
+                    r.completeExceptionally(new WscException(f.path("code").asText(), f.path("message").asText()));
+                }
+            }
+            default -> reply(f);
+        }
+    }
+
+    private void welcome(JsonNode f) {
+        sessionId = f.path("session").asText();
+        node = f.path("node").asText();
+        boolean resumed = f.path("resumed").asBoolean(false);
+        welcomed = true;
+        attempt = 0;
+        state = ClientState.CONNECTED;
+        if (!resumed) {
+            // No record on the server: subscribe each room again, from where this client is.
+            for (Map.Entry<String, Room> e : rooms.entrySet()) {
+                ObjectNode s = frame("subscribe").put("room", e.getKey());
+                Room r = e.getValue();
+                if (r.epoch != null) {
+                    s.putObject("since").put("epoch", r.epoch).put("offset", r.offset);
+                }
+                request(s);
+            }
+        }
+        emit(ClientEvent.Type.CONNECTED, resumed ? "resumed" : "new session");
+        firstWelcome.complete(null);
+    }
+
+    private void subscribed(JsonNode f) {
+        Room r = rooms.get(f.path("room").asText());
+        if (r == null) {
+            return;
+        }
+        String epoch = f.path("epoch").asText();
+        boolean recovered = f.path("recovered").asBoolean(false);
+        if (r.epoch == null || !recovered) {
+            if (r.epoch != null && !recovered) {
+                emit(ClientEvent.Type.GAP, f.path("room").asText());
+            }
+            // A fresh start: messages after the room's latest offset follow.
+            r.epoch = epoch;
+            r.offset = f.path("offset").asLong();
+        }
+    }
+
+    private void message(JsonNode f) {
+        if (!f.has("room")) {
+            direct.accept(f);
+            return;
+        }
+        Room r = rooms.get(f.get("room").asText());
+        if (r == null) {
+            return;
+        }
+        String epoch = f.path("epoch").asText();
+        long offset = f.path("offset").asLong();
+        if (epoch.equals(r.epoch) && offset <= r.offset) {
+            duplicatesDropped++;
+            return;
+        }
+        r.epoch = epoch;
+        r.offset = offset;
+        r.handler.accept(new RoomMessage(f.get("room").asText(), epoch, offset, f.get("data"), f.path("from").asText(null),
+                f.path("ts").asLong()));
+    }
+
+    private void reply(JsonNode f) {
+        if (f.has("id")) {
+            CompletableFuture<JsonNode> r = pending.remove(f.get("id").asLong());
+            if (r != null) {
+                r.complete(f);
+            }
+        }
+    }
+
+    @Override
+    public void onEnd(Connection c, int code, String reason, Throwable cause) {
+        if (c != connection) {
+            return;
+        }
+        welcomed = false;
+        pending.values().forEach(r -> r.completeExceptionally(new WscException("connection_lost",
+                "the connection ended before the reply (" + code + "); the request may or may not have been accepted")));
+        pending.clear();
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        state = ClientState.RECONNECTING;
+        emit(ClientEvent.Type.DISCONNECTED, code + (reason == null || reason.isEmpty() ? "" : " " + reason)
+                + (cause == null ? "" : " " + cause.getMessage()));
+        String next;
+        long wait;
+        if (movedTo != null || moveAfterMillis >= 0) {
+            next = movedTo != null ? movedTo : nextUrl();
+            wait = Math.max(0, moveAfterMillis);
+        } else {
+            next = nextUrl();
+            wait = options.backoff().delay(attempt++).toMillis();
+        }
+        movedTo = null;
+        moveAfterMillis = -1;
+        loop.schedule(() -> open(next), wait, TimeUnit.MILLISECONDS);
+    }
+
+    private String nextUrl() {
+        urlIndex = (urlIndex + 1) % options.urls().size();
+        return options.urls().get(urlIndex);
+    }
+
+    private void emit(ClientEvent.Type type, String detail) {
+        ClientEvent e = new ClientEvent(type, node, detail);
+        for (Consumer<ClientEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (RuntimeException x) {
+                // a listener's failure is its own
+            }
+        }
+    }
+
+    /** Closes the connection for good. */
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            state = ClientState.CLOSED;
+            if (connection != null) {
+                connection.close();
+            }
+            emit(ClientEvent.Type.CLOSED, null);
+        });
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

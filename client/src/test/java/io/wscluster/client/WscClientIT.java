@@ -1,0 +1,118 @@
+package io.wscluster.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.wscluster.EmbeddedCluster;
+import io.wscluster.NodeOptions;
+import io.wscluster.WsCluster;
+import io.wscluster.failover.Backoff;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The SDK against real nodes of one embedded cluster: acks, and every message once, in order, across moves. */
+class WscClientIT {
+    private final EmbeddedCluster cluster = new EmbeddedCluster(1000, Duration.ofMinutes(5));
+    private final List<WsCluster> nodes = new ArrayList<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        nodes.forEach(WsCluster::stop);
+    }
+
+    @Test
+    void publishesWithAcksAndHandlesMessagesOnceInOrder() {
+        WsCluster a = node("a");
+        WscClient client = client(a.url());
+        List<Long> got = new CopyOnWriteArrayList<>();
+        client.connected().toCompletableFuture().join();
+        client.subscribe("room", m -> got.add(m.offset())).toCompletableFuture().join();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(client.publish("room", "m" + i).toCompletableFuture().join()).isEqualTo(i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 5);
+        assertThat(got).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(client.presence("room").toCompletableFuture().join().path("connections").asInt()).isEqualTo(1);
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @Test
+    void aDrainOrAStopMovesTheClientWithoutLosingOrRepeatingAMessage() throws Exception {
+        WsCluster a = node("a");
+        WsCluster b = node("b");
+        WsCluster c = node("c");
+        WscClient client = client(a.url(), b.url(), c.url());
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        client.onEvent(events::add);
+        List<Long> got = new CopyOnWriteArrayList<>();
+        client.connected().toCompletableFuture().join();
+        assertThat(client.node()).isEqualTo("a");
+        client.subscribe("feed", m -> got.add(m.offset())).toCompletableFuture().join();
+
+        AtomicBoolean publishing = new AtomicBoolean(true);
+        List<Long> accepted = new CopyOnWriteArrayList<>();
+        Thread publisher = new Thread(() -> {
+            while (publishing.get()) {
+                accepted.add(c.publish("feed", "x").toCompletableFuture().join().offset());
+                sleep(5);
+            }
+        });
+        publisher.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() > 50);
+        a.drain().toCompletableFuture().get(); // a sends its client on (reconnect frame naming b or c) and stops
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ClientState.CONNECTED && !"a".equals(client.node()));
+        String second = client.node();
+        int before = got.size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() > before + 50);
+        (second.equals("b") ? b : c).stop(); // a stop, not a drain: reconnect frame without a URL, close 1001
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.state() == ClientState.CONNECTED && !second.equals(client.node()));
+        int after = got.size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() > after + 50);
+        publishing.set(false);
+        publisher.join(10_000);
+        long last = accepted.get(accepted.size() - 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !got.isEmpty() && got.get(got.size() - 1) == last);
+
+        // Each offset exactly once and in order, from the first seen to the last published.
+        long first = got.get(0);
+        List<Long> expected = new ArrayList<>();
+        for (long o = first; o <= last; o++) {
+            expected.add(o);
+        }
+        assertThat(got).containsExactlyElementsOf(expected);
+        assertThat(events).extracting(ClientEvent::type).contains(ClientEvent.Type.MOVE_REQUESTED, ClientEvent.Type.DISCONNECTED);
+        assertThat(events).filteredOn(e -> e.type() == ClientEvent.Type.CONNECTED).extracting(ClientEvent::detail)
+                .containsExactly("new session", "resumed", "resumed");
+    }
+
+    private WscClient client(String... urls) {
+        WscClient c = WscClient.connect(ClientOptions.of(urls).withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), 2)));
+        clients.add(c);
+        return c;
+    }
+
+    private WsCluster node(String id) {
+        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
+                .heartbeat(Duration.ofMillis(100)).drainPace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2)).build())
+                .embedded(cluster).start();
+        nodes.add(n);
+        return n;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
