@@ -1,10 +1,9 @@
 package io.wscluster.cli;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,24 +23,30 @@ final class NodeProcesses implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, Main.class.getName(), "node",
                 "--host", "127.0.0.1", "--port", "0", "--node-id", id));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        // The node's output goes to target/nodes/<id>-<pid>.log, kept for reading after a failure.
+        Path dir = Path.of("target", "nodes");
+        Files.createDirectories(dir);
+        Path log = Files.createTempFile(dir, id + "-", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        StringBuilder seen = new StringBuilder();
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Matcher m = LISTENING.matcher(Files.readString(log));
             if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "node-output-" + id);
-                drain.setDaemon(true);
-                drain.start();
                 return m.group(1);
             }
+            sleep(50);
         }
-        throw new AssertionError("node " + id + " did not start:\n" + seen);
+        throw new AssertionError("node " + id + " did not start:\n" + Files.readString(log));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The i-th started process (0-based). */

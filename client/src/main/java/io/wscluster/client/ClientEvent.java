@@ -17,6 +17,8 @@ public record ClientEvent(Type type, String node, String detail) {
         MOVE_REQUESTED,
         /** A room's history no longer reached back to the client's position: the application should reload that room. */
         GAP,
+        /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */
+        ERROR,
         /** The client was closed by the application. */
         CLOSED
     }

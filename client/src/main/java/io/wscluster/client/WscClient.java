@@ -33,9 +33,9 @@ import java.util.function.Consumer;
  *
  * <p>What it does for the application: when the connection ends it reconnects, after the delay of
  * a {@code reconnect} frame (and to the URL it names) or with exponential backoff and jitter
- * through its URLs; it asks for its earlier session ({@code ?session=}), so the server resubscribes
- * its rooms with every message it missed, and where the server had no record it resubscribes each
- * room itself with {@code since} its last offset; and it drops every room message at or below the
+ * through its URLs; it keeps its session id ({@code ?session=}, for sticky routing) and resubscribes
+ * each room with {@code since} the last offset it handed to a handler, so the server replays exactly
+ * what it missed; and it drops every room message at or below the
  * last offset it handed to a handler, so handlers see each message once, in order. Requests in
  * flight when a connection ends fail with {@link WscException} code {@code connection_lost} (the
  * server may or may not have accepted them). When the history no longer reaches back, listeners get
@@ -222,8 +222,11 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         if (state == ClientState.CLOSED) {
             return;
         }
+        // The session id keeps sticky routing; resume=false because this client knows its exact
+        // positions and resubscribes with since, which the server's record (a period behind) may not.
         String target = sessionId == null ? url
-                : url + (url.contains("?") ? "&" : "?") + "session=" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8);
+                : url + (url.contains("?") ? "&" : "?") + "session=" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)
+                        + "&resume=false";
         connection = Connection.open(loop, URI.create(target), options.token(), this);
     }
 
@@ -274,17 +277,31 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         state = ClientState.CONNECTED;
         if (!resumed) {
             // No record on the server: subscribe each room again, from where this client is.
-            for (Map.Entry<String, Room> e : rooms.entrySet()) {
-                ObjectNode s = frame("subscribe").put("room", e.getKey());
-                Room r = e.getValue();
-                if (r.epoch != null) {
-                    s.putObject("since").put("epoch", r.epoch).put("offset", r.offset);
-                }
-                request(s);
+            for (String room : rooms.keySet()) {
+                resubscribe(room, connection, 0);
             }
         }
         emit(ClientEvent.Type.CONNECTED, resumed ? "resumed" : "new session");
         firstWelcome.complete(null);
+    }
+
+    /** Subscribes {@code room} again with {@code since} its last offset, retrying with backoff while on this connection. */
+    private void resubscribe(String room, Connection on, int failures) {
+        Room r = rooms.get(room);
+        if (r == null || on != connection || !welcomed) {
+            return;
+        }
+        ObjectNode s = frame("subscribe").put("room", room);
+        if (r.epoch != null) {
+            s.putObject("since").put("epoch", r.epoch).put("offset", r.offset);
+        }
+        request(s).whenComplete((reply, error) -> {
+            if (error != null && on == connection) {
+                emit(ClientEvent.Type.ERROR, "resubscribing " + room + " failed: " + error.getMessage() + "; retrying");
+                loop.schedule(() -> resubscribe(room, on, failures + 1), options.backoff().delay(failures).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     private void subscribed(JsonNode f) {

@@ -81,8 +81,11 @@ final class WebSocketUpgrade {
             return;
         }
         String asked = first(query, "session");
-        boolean resume = asked != null && Names.isValidSessionId(asked);
-        String sessionId = resume ? asked : SessionIds.next();
+        boolean keep = asked != null && Names.isValidSessionId(asked);
+        String sessionId = keep ? asked : SessionIds.next();
+        // ?resume=false keeps the id (for sticky routing) without resubscribing: a client that
+        // knows its own positions resubscribes with since, which is exact where the record may lag.
+        boolean resume = keep && !"false".equals(first(query, "resume"));
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
                 install(ctx, handshaker, principal, sessionId, resume);
