@@ -1,12 +1,7 @@
 package io.wscluster.cli;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeInfo;
-import io.wscluster.redis.RedisMembership;
-import io.wscluster.redis.RedisUrls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,26 +34,18 @@ public final class DrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String redisUrl = redis != null ? redis : System.getenv("REDIS_URL");
-        if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
-            System.err.println("wsc drain: redis: give the cluster's Redis with --redis URL (or REDIS_URL)");
-            return 2;
-        }
         NodeInfo node;
-        AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
-                : RedisClient.create(redisUrl);
-        try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
-            List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        try {
+            List<NodeInfo> nodes = ClusterNodes.read(redisUrl, cluster);
             node = nodes.stream().filter(n -> n.id().equals(nodeId)).findFirst().orElse(null);
             if (node == null) {
                 System.err.println("wsc drain: no node '" + nodeId + "' in cluster '" + cluster + "' (nodes: "
                         + String.join(", ", nodes.stream().map(NodeInfo::id).toList()) + ")");
                 return 2;
             }
-        } catch (Exception e) {
-            System.err.println("wsc drain: cannot read the cluster '" + cluster + "' from " + redisUrl + " (" + e.getMessage() + ")");
+        } catch (IllegalStateException e) {
+            System.err.println("wsc drain: " + e.getMessage());
             return 2;
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         String http = node.url().replaceFirst("^ws", "http").replaceFirst("/ws$", "");
         try {

@@ -1,25 +1,17 @@
 package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.NodeOptions;
 import io.wscluster.api.ClusterView;
-import io.wscluster.cluster.NodeInfo;
 import io.wscluster.protocol.Encoding;
-import io.wscluster.redis.RedisMembership;
-import io.wscluster.redis.RedisUrls;
 import io.wscluster.routing.RoutingOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,18 +52,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private JsonNode fromRedis(String redisUrl) {
-        if (!RedisUrls.isValid(redisUrl)) {
-            throw new Failure("redis: '" + redisUrl + "' is not a redis://, rediss://, redis-cluster:// or rediss-cluster:// URL");
-        }
-        AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
-                : RedisClient.create(redisUrl);
-        try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
-            List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            return ClusterView.render(nodes, RoutingOptions.DEFAULT.imbalanceThreshold());
-        } catch (Exception e) {
-            throw new Failure("cannot read the cluster '" + cluster + "' from " + redisUrl + " (" + describe(e) + ")");
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        try {
+            return ClusterView.render(ClusterNodes.read(redisUrl, cluster), RoutingOptions.DEFAULT.imbalanceThreshold());
+        } catch (IllegalStateException e) {
+            throw new Failure(e.getMessage());
         }
     }
 

@@ -138,7 +138,7 @@ public final class Hub implements BusListener {
     private void resubscribe(Session s, SessionStore.Saved saved) {
         saved.rooms().forEach((room, since) -> {
             try {
-                new SubscribeFlow(this, s, new ClientFrame.Subscribe(0, room, since)).start();
+                new SubscribeFlow(this, s, new ClientFrame.Subscribe(0, room, since), true).start();
             } catch (ProtocolException e) {
                 fail(s, e); // e.g. no subscribe permission any more
             }

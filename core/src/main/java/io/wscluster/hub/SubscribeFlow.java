@@ -21,21 +21,36 @@ final class SubscribeFlow {
     private final Hub hub;
     private final Session session;
     private final ClientFrame.Subscribe request;
+    private final boolean resume;
     private Subscription sub;
 
     SubscribeFlow(Hub hub, Session session, ClientFrame.Subscribe request) {
+        this(hub, session, request, false);
+    }
+
+    /** @param resume made by a session resume: a later subscribe of the client replaces it */
+    SubscribeFlow(Hub hub, Session session, ClientFrame.Subscribe request, boolean resume) {
         this.hub = hub;
         this.session = session;
         this.request = request;
+        this.resume = resume;
     }
 
     void start() {
         String room = request.room();
-        if (session.subscriptions != null && session.subscriptions.containsKey(room)) {
-            throw ProtocolException.badRequest("already subscribed to room '" + room + "'");
+        Subscription existing = session.subscriptions == null ? null : session.subscriptions.get(room);
+        if (existing != null) {
+            if (!existing.fromResume || resume) {
+                throw ProtocolException.badRequest("already subscribed to room '" + room + "'");
+            }
+            // The client resubscribes on its own (with its since) a room the resume already
+            // subscribed: its request wins; what was already sent again, it drops by offset.
+            session.subscriptions.remove(room);
+            hub.leaveRoom(existing);
         }
         hub.requireSubscribe(session, room);
         sub = new Subscription(session, room);
+        sub.fromResume = resume;
         var history = hub.bus().history();
         var read = hub.joinRoom(sub).thenCompose(ready -> request.since() != null
                 ? history.read(room, request.since(), 0)

@@ -17,6 +17,8 @@ final class Subscription {
     String epoch;
     long lastOffset;
     boolean live;
+    /** Made by a session resume, not asked for on this connection: the client's own subscribe replaces it. */
+    boolean fromResume;
     private List<Message> buffered;
 
     Subscription(Session session, String room) {

@@ -124,9 +124,9 @@ class HubTest {
             RecordingSession alice = h.open("alice");
             RecordingSession anonymous = h.open(1, null, Encoding.MSGPACK);
             assertThat(alice.frames()).containsExactly(
-                    tree("{'op':'welcome','session':'" + alice.id() + "','node':'node-1','user':'alice','ping_ms':25000}"));
+                    tree("{'op':'welcome','session':'" + alice.id() + "','node':'node-1','user':'alice','ping_ms':25000,'resumed':false}"));
             assertThat(anonymous.frames()).containsExactly(
-                    tree("{'op':'welcome','session':'" + anonymous.id() + "','node':'node-1','user':null,'ping_ms':25000}"));
+                    tree("{'op':'welcome','session':'" + anonymous.id() + "','node':'node-1','user':null,'ping_ms':25000,'resumed':false}"));
             assertThat(h.metrics.connections()).isEqualTo(2);
             assertThat(h.loop(0).shard.sessionCount()).isEqualTo(1);
             assertThat(h.loop(1).shard.sessionCount()).isEqualTo(1);

@@ -84,6 +84,10 @@ class SessionResumeIT {
         // Same id, anonymous too: resumed. The record's user must match; a token user would not.
         try (TestClient again = TestClient.connect(a.url() + "?session=sess-2")) {
             assertThat(again.next("welcome").path("resumed").asBoolean()).isTrue();
+            assertThat(again.next("subscribed").path("room").asText()).isEqualTo("private");
+            // A client that resubscribes on its own as well (with since) is answered, not refused.
+            JsonNode reply = again.request(again.frame("subscribe").put("room", "private"));
+            assertThat(reply.path("op").asText()).isEqualTo("subscribed");
         }
         try (TestClient fresh = TestClient.connect(a.url() + "?session=never-seen")) {
             assertThat(fresh.next("welcome").path("resumed").asBoolean()).isFalse();

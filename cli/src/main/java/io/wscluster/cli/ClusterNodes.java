@@ -1,0 +1,43 @@
+package io.wscluster.cli;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.wscluster.NodeOptions;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.redis.RedisMembership;
+import io.wscluster.redis.RedisUrls;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The nodes of a cluster as its Redis lists them, read once, for the commands that look at a cluster from outside. */
+final class ClusterNodes {
+    private ClusterNodes() {
+    }
+
+    /** @throws IllegalStateException with a one-line reason when the URL is not a Redis URL or Redis cannot be read */
+    static List<NodeInfo> read(String redisUrl, String cluster) {
+        if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
+            throw new IllegalStateException("redis: give the cluster's Redis with --redis URL (or REDIS_URL): redis://,"
+                    + " rediss://, redis-cluster:// or rediss-cluster://");
+        }
+        AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
+                : RedisClient.create(redisUrl);
+        try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
+            return members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the cluster '" + cluster + "' from " + redisUrl + " (" + root(e) + ")", e);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static String root(Throwable e) {
+        Throwable r = e;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+    }
+}
