@@ -14,12 +14,15 @@ import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.failover.Backoff;
+import io.wscluster.failover.FailoverLog;
+import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;
 import io.wscluster.failover.SessionStore;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.redis.RedisBus;
+import io.wscluster.redis.RedisFailoverLog;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
 import io.wscluster.redis.RedisSessionStore;
@@ -48,6 +51,7 @@ final class ClusterBackend implements AutoCloseable {
     final PresenceStore presence;
     final StickyRegistry sticky;
     final SessionStore sessions;
+    final FailoverLog failovers;
     private final Supplier<Membership> membershipFactory;
     private final AbstractRedisClient redis;
     /** The connection presence uses (its own), closed after presence; null on the embedded bus. */
@@ -55,13 +59,14 @@ final class ClusterBackend implements AutoCloseable {
     private final String description;
     private Membership membership;
 
-    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, SessionStore sessions,
+    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, SessionStore sessions, FailoverLog failovers,
                            AutoCloseable presenceConnection, Supplier<Membership> membership, AbstractRedisClient redis,
                            String description) {
         this.bus = bus;
         this.presence = presence;
         this.sticky = sticky;
         this.sessions = sessions;
+        this.failovers = failovers;
         this.presenceConnection = presenceConnection;
         this.membershipFactory = membership;
         this.redis = redis;
@@ -70,12 +75,12 @@ final class ClusterBackend implements AutoCloseable {
 
     static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
         if (o.redisUrl() == null && embedded != null) {
-            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions, null,
+            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions, embedded.failovers, null,
                     () -> embedded.members.join(self), null, SHARED);
         }
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    new LocalStickyRegistry(o.routing().stickyTtl()), new LocalSessionStore(o.sessionTtl(), o.heartbeat()), null,
+                    new LocalStickyRegistry(o.routing().stickyTtl()), new LocalSessionStore(o.sessionTtl(), o.heartbeat()), new LocalFailoverLog(), null,
                     () -> new LocalMembership(self), null, "embedded bus");
         }
         if (RedisUrls.isCluster(o.redisUrl())) {
@@ -89,7 +94,8 @@ final class ClusterBackend implements AutoCloseable {
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
         presence.start();
         return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
-                sessions(o, nodeId, presenceConnection.async()), presenceConnection, () -> {
+                sessions(o, nodeId, presenceConnection.async()), new RedisFailoverLog(presenceConnection.async(), o.cluster()),
+                presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;
@@ -107,7 +113,8 @@ final class ClusterBackend implements AutoCloseable {
         RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
         presence.start();
         return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
-                sessions(o, nodeId, presenceConnection.async()), presenceConnection, () -> {
+                sessions(o, nodeId, presenceConnection.async()), new RedisFailoverLog(presenceConnection.async(), o.cluster()),
+                presenceConnection, () -> {
             RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
             m.start();
             return m;

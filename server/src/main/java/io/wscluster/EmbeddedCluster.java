@@ -4,6 +4,7 @@ import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.history.LocalHistory;
+import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.routing.LocalStickyRegistry;
@@ -22,6 +23,7 @@ public final class EmbeddedCluster {
     final LocalPresenceStore presence = new LocalPresenceStore();
     final LocalMembership.Registry members = new LocalMembership.Registry();
     final LocalStickyRegistry sticky = new LocalStickyRegistry(RoutingOptions.DEFAULT.stickyTtl());
+    final LocalFailoverLog failovers = new LocalFailoverLog();
     final LocalSessionStore sessions = new LocalSessionStore(NodeOptions.DEFAULT_SESSION_TTL, NodeOptions.DEFAULT_HEARTBEAT);
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {

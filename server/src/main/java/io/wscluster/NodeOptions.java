@@ -1,5 +1,6 @@
 package io.wscluster;
 
+import io.wscluster.failover.FailoverOptions;
 import io.wscluster.routing.RoutingOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -63,6 +64,7 @@ public final class NodeOptions {
     private final int drainBatch;
     private final Duration drainPace;
     private final Duration drainTimeout;
+    private final FailoverOptions failover;
 
     private NodeOptions(Builder b) {
         host = b.host;
@@ -94,6 +96,7 @@ public final class NodeOptions {
         drainBatch = b.drainBatch;
         drainPace = b.drainPace;
         drainTimeout = b.drainTimeout;
+        failover = b.failover;
     }
 
     public static Builder builder() {
@@ -113,7 +116,8 @@ public final class NodeOptions {
                 .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
                 .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight)
                 .routing(r -> routing).sessionTtl(sessionTtl)
-                .drainBatch(drainBatch).drainPace(drainPace).drainTimeout(drainTimeout);
+                .drainBatch(drainBatch).drainPace(drainPace).drainTimeout(drainTimeout)
+                .failover(f -> failover);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -178,6 +182,8 @@ public final class NodeOptions {
     public Duration drainPace() { return drainPace; }
     /** Longest a drain lasts before the node stops anyway. */
     public Duration drainTimeout() { return drainTimeout; }
+    /** How failovers of other nodes are run when this node coordinates one. */
+    public FailoverOptions failover() { return failover; }
 
     /** Builder with every default set; setters check their argument and name it in the error. */
     public static final class Builder {
@@ -210,6 +216,7 @@ public final class NodeOptions {
         private int drainBatch = DEFAULT_DRAIN_BATCH;
         private Duration drainPace = DEFAULT_DRAIN_PACE;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private FailoverOptions failover = FailoverOptions.DEFAULT;
 
         private Builder() {
         }
@@ -340,6 +347,12 @@ public final class NodeOptions {
         public Builder sessionTtl(Duration v) {
             check(v != null && v.toMillis() >= 1000, "session-ttl", v, "at least 1s");
             sessionTtl = v;
+            return this;
+        }
+
+        /** Changes the failover options; a rejected value's message is prefixed by the caller with the setting. */
+        public Builder failover(UnaryOperator<FailoverOptions> change) {
+            failover = Objects.requireNonNull(change.apply(failover), "failover");
             return this;
         }
 

@@ -24,6 +24,9 @@ import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ReconnectReason;
 import io.wscluster.protocol.ServerFrames;
+import io.wscluster.failover.FailoverCoordinator;
+import io.wscluster.redis.MembershipEvent;
+import io.wscluster.redis.RedisMembership;
 import io.wscluster.routing.Imbalance;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
@@ -84,6 +87,7 @@ public final class WsCluster implements AutoCloseable {
     private final ClusterBackend backend;
     private final NodeDirectory directory;
     private final Router drainRouter;
+    private final FailoverCoordinator failover;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private CompletionStage<Void> draining;
     private boolean stopping; // guarded by this
@@ -116,12 +120,14 @@ public final class WsCluster implements AutoCloseable {
         this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(directory::nodes, backend.sticky,
                 options.heartbeat());
         this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
-                new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), options.apiKey()));
+                new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), backend.failovers, options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wsc-node-timer");
             t.setDaemon(true);
             return t;
         });
+        this.failover = new FailoverCoordinator(nodeId, options.failover(), directory::nodes, backend.sticky, drainRouter,
+                backend.failovers, timer, options.heartbeat(), registry);
         io.micrometer.core.instrument.FunctionCounter.builder("wsc_bus_dropped_low", backend.bus, bus -> bus.droppedLowPriority())
                 .description("Low-priority messages refused because the bus was saturated").register(registry);
         io.micrometer.core.instrument.Gauge.builder("wsc_cluster_imbalance", directory,
@@ -152,7 +158,14 @@ public final class WsCluster implements AutoCloseable {
         url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + address.getPort() + "/ws";
         timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
         state.set(NodeState.ACTIVE);
-        backend.membership();
+        if (backend.membership() instanceof RedisMembership m) {
+            m.addListener(e -> {
+                if (e.type() == MembershipEvent.Type.LEAVE) {
+                    failover.leftInGoodOrder(e.nodeId());
+                }
+            });
+            m.onRegistrationLost(this::rejoinAsNew);
+        }
         directory.start();
         log.info("node {} serving {} ({} transport, {})", nodeId, url, EventLoops.name(), backend.description());
         return this;
@@ -271,6 +284,19 @@ public final class WsCluster implements AutoCloseable {
                     .thenRunAsync(this::stop);
         }
         return draining;
+    }
+
+    /**
+     * This node's membership record was gone at a heartbeat (a freeze or a network cut longer than
+     * the failure-detection time): the cluster declared it failed and moved its sessions. It drops
+     * its clients (reconnect, reason failover, close 1012) so that they follow their new mappings
+     * and resume their sessions, rather than carrying on with stale state.
+     */
+    private void rejoinAsNew() {
+        log.warn("node {} was declared failed while it was away: sending its {} client(s) to reconnect", nodeId,
+                metrics.connections());
+        server.closeAll(ServerFrames.reconnect(ReconnectReason.FAILOVER, null, ThreadLocalRandom.current().nextLong(500)),
+                CloseCode.SERVICE_RESTART, "failover");
     }
 
     /** Completes once the node has stopped (after {@link #stop()} or a drain). */

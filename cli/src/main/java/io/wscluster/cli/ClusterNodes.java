@@ -5,6 +5,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.failover.FailoverRecord;
+import io.wscluster.redis.RedisFailoverLog;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
@@ -16,8 +18,16 @@ final class ClusterNodes {
     private ClusterNodes() {
     }
 
-    /** @throws IllegalStateException with a one-line reason when the URL is not a Redis URL or Redis cannot be read */
+    /** The cluster's nodes and its recent failovers, as Redis has them. */
+    record Snapshot(List<NodeInfo> nodes, List<FailoverRecord> failovers) {
+    }
+
     static List<NodeInfo> read(String redisUrl, String cluster) {
+        return snapshot(redisUrl, cluster).nodes();
+    }
+
+    /** @throws IllegalStateException with a one-line reason when the URL is not a Redis URL or Redis cannot be read */
+    static Snapshot snapshot(String redisUrl, String cluster) {
         if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
             throw new IllegalStateException("redis: give the cluster's Redis with --redis URL (or REDIS_URL): redis://,"
                     + " rediss://, redis-cluster:// or rediss-cluster://");
@@ -25,7 +35,18 @@ final class ClusterNodes {
         AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
                 : RedisClient.create(redisUrl);
         try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
-            return members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            List<FailoverRecord> failovers;
+            if (client instanceof RedisClusterClient c) {
+                try (var connection = c.connect()) {
+                    failovers = new RedisFailoverLog(connection.async(), cluster).recent(5).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                }
+            } else {
+                try (var connection = ((RedisClient) client).connect()) {
+                    failovers = new RedisFailoverLog(connection.async(), cluster).recent(5).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                }
+            }
+            return new Snapshot(nodes, failovers);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the cluster '" + cluster + "' from " + redisUrl + " (" + root(e) + ")", e);
         } finally {

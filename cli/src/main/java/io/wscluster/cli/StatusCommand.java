@@ -1,8 +1,10 @@
 package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.NodeOptions;
 import io.wscluster.api.ClusterView;
+import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.RoutingOptions;
 import java.net.URI;
@@ -53,7 +55,11 @@ public final class StatusCommand implements Callable<Integer> {
 
     private JsonNode fromRedis(String redisUrl) {
         try {
-            return ClusterView.render(ClusterNodes.read(redisUrl, cluster), RoutingOptions.DEFAULT.imbalanceThreshold());
+            ClusterNodes.Snapshot s = ClusterNodes.snapshot(redisUrl, cluster);
+            ObjectNode view = ClusterView.render(s.nodes(), RoutingOptions.DEFAULT.imbalanceThreshold());
+            var failovers = view.putArray("failovers");
+            s.failovers().forEach(f -> failovers.add(FailoverRecordJson.toJson(f)));
+            return view;
         } catch (IllegalStateException e) {
             throw new Failure(e.getMessage());
         }
@@ -61,22 +67,31 @@ public final class StatusCommand implements Callable<Integer> {
 
     private JsonNode fromNode(String node) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.replaceFirst("/$", "") + "/api/cluster"))
-                    .timeout(Duration.ofSeconds(5));
-            if (apiKey != null) {
-                request.header("Authorization", "Bearer " + apiKey);
-            }
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> r = http.send(get(node, "/api/cluster"), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new Failure(node + " answered HTTP " + r.statusCode() + ": " + r.body());
             }
-            return Encoding.JSON.mapper().readTree(r.body());
+            ObjectNode view = (ObjectNode) Encoding.JSON.mapper().readTree(r.body());
+            HttpResponse<String> f = http.send(get(node, "/api/failovers"), HttpResponse.BodyHandlers.ofString());
+            if (f.statusCode() == 200) {
+                view.set("failovers", Encoding.JSON.mapper().readTree(f.body()).path("failovers"));
+            }
+            return view;
         } catch (Failure f) {
             throw f;
         } catch (Exception e) {
             throw new Failure("cannot reach " + node + " (" + describe(e) + ")");
         }
+    }
+
+    private HttpRequest get(String node, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.replaceFirst("/$", "") + path))
+                .timeout(Duration.ofSeconds(5));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request.build();
     }
 
     static String render(JsonNode cluster) {
@@ -93,6 +108,16 @@ public final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, format, "total", t.path("nodes").asLong() + " nodes", "",
                 t.path("connections").asLong(), "", "", "", rate(t.path("messages_in_per_sec").asDouble()),
                 rate(t.path("messages_out_per_sec").asDouble())));
+        JsonNode failovers = cluster.path("failovers");
+        if (failovers.size() > 0) {
+            out.append(String.format(Locale.ROOT, "%nrecent failovers:%n"));
+            for (JsonNode f : failovers) {
+                out.append(String.format(Locale.ROOT, "  %s: node %s, %s by %s, %d session(s) moved %s, %s%n",
+                        java.time.Instant.ofEpochMilli(f.path("started_at").asLong()), f.path("failed_node").asText(),
+                        f.path("strategy").asText(), f.path("coordinator").asText(), f.path("sessions_moved").asInt(),
+                        f.path("targets"), f.path("outcome").asText()));
+            }
+        }
         JsonNode i = cluster.path("imbalance");
         if (i.path("imbalanced").asBoolean()) {
             out.append(String.format(Locale.ROOT, "%nimbalanced: spread %.2f > %.2f; to even it out:%n",

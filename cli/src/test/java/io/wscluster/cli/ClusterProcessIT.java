@@ -66,7 +66,16 @@ class ClusterProcessIT {
             assertThat(users(third)).containsExactly("sam");
             assertThat(nodeIds(urls.get(1))).containsExactly("n2", "n3");
         });
-        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ").contains("2 nodes").doesNotContainPattern("(?m)^n1 ");
+        // The two survivors noticed; one coordinated the failover, recorded once.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode failovers = getJson(urls.get(1), "/api/failovers").path("failovers");
+            assertThat(failovers).hasSize(1);
+            assertThat(failovers.get(0).path("failed_node").asText()).isEqualTo("n1");
+            assertThat(failovers.get(0).path("outcome").asText()).isEqualTo("done");
+            assertThat(failovers.get(0).path("coordinator").asText()).isIn("n2", "n3");
+        });
+        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ")
+                .contains("2 nodes").doesNotContainPattern("(?m)^n1 ").contains("recent failovers:", "node n1, immediate by n");
     }
 
     /** What `wsc status ARGS` prints, run in this JVM. */
@@ -102,6 +111,13 @@ class ClusterProcessIT {
         List<String> users = new ArrayList<>();
         p.path("users").forEach(u -> users.add(u.asText()));
         return users;
+    }
+
+    private static JsonNode getJson(String wsUrl, String path) throws Exception {
+        String http = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Encoding.JSON.mapper().readTree(r.body());
     }
 
     private static List<String> nodeIds(String wsUrl) throws Exception {

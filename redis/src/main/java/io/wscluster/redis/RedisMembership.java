@@ -91,6 +91,8 @@ public final class RedisMembership implements Membership, AutoCloseable {
     private volatile boolean subscribed;
     /** The state last announced; null while a join is still to be announced. */
     private volatile NodeState announced;
+    private volatile boolean registered;
+    private volatile Runnable onRegistrationLost = () -> { };
 
     /**
      * A membership over a connection the caller owns and closes. It announces events but cannot
@@ -275,11 +277,24 @@ public final class RedisMembership implements Membership, AutoCloseable {
         });
     }
 
+    /**
+     * Calls {@code action} (on a Lettuce thread) when a heartbeat finds this node's record gone
+     * after it had been registered: the cluster took this node for dead meanwhile.
+     */
+    public void onRegistrationLost(Runnable action) {
+        onRegistrationLost = Objects.requireNonNull(action, "action");
+    }
+
     /** Announces join when the record was missing or not yet announced, update on a state change. */
     private CompletionStage<Void> announce(String previousRecord, NodeState state) {
         if (previousRecord == null) {
             announced = null;
+            if (registered) {
+                log.warn("node {}: its membership record was gone (away longer than {} ms): joining again as new", id, leaseMillis);
+                onRegistrationLost.run();
+            }
         }
+        registered = true;
         NodeState before = announced;
         if (before == state) {
             return CompletableFuture.completedFuture(null);

@@ -15,6 +15,8 @@ import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
+import io.wscluster.failover.FailoverLog;
+import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.transport.HttpEndpoints;
@@ -41,18 +43,20 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final ClusterView cluster;
     private final RouteEndpoint route;
     private final Runnable drain;
+    private final FailoverLog failovers;
     private final byte[] apiKey;
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
     public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
-                         RouteEndpoint route, Runnable drain, String apiKey) {
+                         RouteEndpoint route, Runnable drain, FailoverLog failovers, String apiKey) {
         this.hub = hub;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
         this.route = route;
         this.drain = drain;
+        this.failovers = failovers;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.demoPage = resource("/io/wscluster/api/demo.html");
         this.routes = routes();
@@ -90,6 +94,12 @@ public final class NodeEndpoints implements HttpEndpoints {
                 Map.entry("/api/cluster", new Route(HttpMethod.GET,
                         r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString())))),
                 Map.entry("/api/route", new Route(HttpMethod.GET, this::route)),
+                Map.entry("/api/failovers", new Route(HttpMethod.GET, r -> failovers.recent(50).thenApply(list -> {
+                    ObjectNode out = JSON.createObjectNode();
+                    var array = out.putArray("failovers");
+                    list.forEach(f -> array.add(FailoverRecordJson.toJson(f)));
+                    return HttpReply.json(200, out.toString());
+                }))),
                 Map.entry("/admin/drain", new Route(HttpMethod.POST, r -> {
                     drain.run();
                     return done(HttpReply.json(202, "{\"state\":\"" + state.get().wireName() + "\"}"));

@@ -1,6 +1,7 @@
 package io.wscluster.config;
 
 import io.wscluster.NodeOptions;
+import io.wscluster.failover.FailoverStrategy;
 import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
@@ -72,6 +73,14 @@ public final class Settings {
                     (b, v) -> b.drainPace(Values.duration(v))),
             new Setting("drain-timeout", "60s", "Longest a drain lasts; then the node stops, cutting what is left.",
                     (b, v) -> b.drainTimeout(Values.duration(v))),
+            new Setting("failover-strategy", "immediate", "How a failed node's sessions are moved: immediate, graceful (paced) or delayed (after failover-grace).",
+                    (b, v) -> b.failover(f -> f.withStrategy(FailoverStrategy.parse(v)))),
+            new Setting("failover-grace", "10s", "With failover-strategy delayed: how long to wait for a failed node to come back.",
+                    (b, v) -> b.failover(f -> f.withGrace(Values.duration(v)))),
+            new Setting("failover-batch", "500", "With failover-strategy graceful: sessions moved per step.",
+                    (b, v) -> b.failover(f -> f.withBatch(Values.integer(v)))),
+            new Setting("failover-pace", "100ms", "With failover-strategy graceful: time between two steps.",
+                    (b, v) -> b.failover(f -> f.withPace(Values.duration(v)))),
             new Setting("algorithm", RoutingOptions.DEFAULT.algorithm().wireName(), "How /api/route and the gateway place new connections: "
                     + Algorithm.names() + ".",
                     (b, v) -> b.routing(r -> r.withAlgorithm(Algorithm.parse(v)))),

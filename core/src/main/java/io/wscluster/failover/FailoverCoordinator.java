@@ -1,0 +1,186 @@
+package io.wscluster.failover;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.routing.NoNodeAvailableException;
+import io.wscluster.routing.RouteRequest;
+import io.wscluster.routing.Router;
+import io.wscluster.routing.StickyRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on every node and notices when another node fails: it was active at the last look and is
+ * gone from membership now (three missed heartbeats), without having announced that it left. The
+ * node that takes the lease on the failed node ({@link FailoverLog#claim}) handles it alone, even
+ * when every survivor notices at once: it records the failover, takes the failed node's sticky
+ * mappings, chooses a target for each with the router (no stickiness, so they spread as the
+ * algorithm says), moves them, and records the outcome. Clients, which reconnect by themselves
+ * (the gateway closes them with 1012; the SDK retries), are then placed on those targets and
+ * resume their sessions there.
+ *
+ * <p>Strategies: see {@link FailoverStrategy}. Metrics: {@code wsc_failover_duration} (histogram),
+ * {@code wsc_failover_sessions_migrated}, {@code wsc_failover_failures}. Thread-safe.
+ */
+public final class FailoverCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(FailoverCoordinator.class);
+
+    private final String nodeId;
+    private final FailoverOptions options;
+    private final Supplier<List<NodeInfo>> nodes;
+    private final StickyRegistry sticky;
+    private final Router targets;
+    private final FailoverLog failovers;
+    private final ScheduledExecutorService timer;
+    private final Timer duration;
+    private final Counter migrated;
+    private final Counter failures;
+    private final Set<String> leftInGoodOrder = ConcurrentHashMap.newKeySet();
+    private Map<String, NodeInfo> lastSeen = Map.of(); // on the timer's thread only
+
+    /**
+     * @param nodes   the cluster as last read (e.g. a node directory), looked at every {@code period}
+     * @param targets a router without stickiness, to spread the moved sessions
+     */
+    public FailoverCoordinator(String nodeId, FailoverOptions options, Supplier<List<NodeInfo>> nodes, StickyRegistry sticky,
+                               Router targets, FailoverLog failovers, ScheduledExecutorService timer, Duration period,
+                               MeterRegistry registry) {
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.options = Objects.requireNonNull(options, "options");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.sticky = Objects.requireNonNull(sticky, "sticky");
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.failovers = Objects.requireNonNull(failovers, "failovers");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.duration = Timer.builder("wsc_failover_duration").description("Failovers this node coordinated, from detection to the last session moved")
+                .publishPercentileHistogram().register(registry);
+        this.migrated = Counter.builder("wsc_failover_sessions_migrated").description("Sessions moved off failed nodes by this node")
+                .register(registry);
+        this.failures = Counter.builder("wsc_failover_failures").description("Failovers this node could not complete").register(registry);
+        timer.scheduleAtFixedRate(this::look, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code id} announced that it left (drained or stopped): its disappearance is no failure. */
+    public void leftInGoodOrder(String id) {
+        leftInGoodOrder.add(id);
+    }
+
+    private void look() {
+        try {
+            Map<String, NodeInfo> now = new HashMap<>();
+            for (NodeInfo n : nodes.get()) {
+                now.put(n.id(), n);
+            }
+            for (NodeInfo before : lastSeen.values()) {
+                if (!now.containsKey(before.id()) && !before.id().equals(nodeId)) {
+                    boolean failed = before.state() == NodeState.ACTIVE && !leftInGoodOrder.remove(before.id());
+                    if (failed) {
+                        onFailed(before.id());
+                    }
+                }
+            }
+            lastSeen = now;
+        } catch (RuntimeException e) {
+            log.warn("failure detection step failed", e);
+        }
+    }
+
+    private void onFailed(String failed) {
+        failovers.claim(failed, nodeId, options.leaseTtl()).whenComplete((mine, e) -> {
+            if (e != null) {
+                log.warn("cannot claim the failover of node {} (another node will, or nobody: {})", failed, e.toString());
+            } else if (mine) {
+                run(failed);
+            }
+        });
+    }
+
+    private void run(String failed) {
+        long started = System.nanoTime();
+        FailoverRecord r = new FailoverRecord(UUID.randomUUID().toString(), failed, nodeId, options.strategy().wireName(), 0,
+                Map.of(), System.currentTimeMillis(), 0, "running");
+        log.warn("node {} failed: this node coordinates its failover ({}, strategy {})", failed, r.id(), r.strategy());
+        failovers.record(r);
+        CompletionStage<String> wait = options.strategy() == FailoverStrategy.DELAYED ? after(options.grace()) : done("");
+        wait.thenCompose(v -> {
+            if (options.strategy() == FailoverStrategy.DELAYED && nodes.get().stream().anyMatch(n -> n.id().equals(failed))) {
+                return CompletableFuture.completedFuture(new Moved(0, Map.of(), "returned"));
+            }
+            return sticky.keysOf(failed).thenCompose(keys -> move(failed, keys));
+        }).whenComplete((moved, e) -> {
+            FailoverRecord end = e == null ? r.ended(moved.count, moved.targets, moved.outcome)
+                    : r.ended(0, Map.of(), "failed: " + e);
+            if (e != null) {
+                failures.increment();
+                log.warn("failover {} of node {} failed", r.id(), failed, e);
+            } else {
+                migrated.increment(moved.count);
+                log.info("failover {} of node {}: {} session(s) moved {}", r.id(), failed, moved.count, moved.targets);
+            }
+            duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            failovers.record(end);
+        });
+    }
+
+    private record Moved(int count, Map<String, Integer> targets, String outcome) {
+    }
+
+    /** Moves {@code keys} (all at once, or in paced batches for graceful) and counts where they went. */
+    private CompletionStage<Moved> move(String failed, List<String> keys) {
+        Map<String, Integer> to = new ConcurrentHashMap<>();
+        int step = options.strategy() == FailoverStrategy.GRACEFUL ? options.batch() : Math.max(1, keys.size());
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < keys.size(); from += step) {
+            List<String> slice = keys.subList(from, Math.min(keys.size(), from + step));
+            boolean first = from == 0;
+            chain = chain.thenCompose(v -> first ? done(null) : after(options.pace()))
+                    .thenCompose(v -> moveAll(slice, to));
+        }
+        return chain.thenApply(v -> new Moved(to.values().stream().mapToInt(Integer::intValue).sum(), Map.copyOf(to), "done"));
+    }
+
+    private CompletionStage<Void> moveAll(List<String> keys, Map<String, Integer> to) {
+        List<CompletableFuture<?>> sent = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            NodeInfo target;
+            try {
+                target = targets.select(RouteRequest.of(null, null, null)).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof NoNodeAvailableException) {
+                    continue; // nowhere to go: the mapping expires, the client is placed when it comes
+                }
+                throw e;
+            }
+            to.merge(target.id(), 1, Integer::sum);
+            sent.add(sticky.assign(key, target.id()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<String> after(Duration d) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        timer.schedule(() -> f.complete(""), d.toMillis(), TimeUnit.MILLISECONDS);
+        return f;
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+}

@@ -1,0 +1,147 @@
+package io.wscluster.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.routing.Algorithm;
+import io.wscluster.routing.AdaptiveWeights;
+import io.wscluster.routing.LocalStickyRegistry;
+import io.wscluster.routing.Regions;
+import io.wscluster.routing.Router;
+import io.wscluster.routing.Stickiness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Three survivors watch one cluster: detection, the lease, the three strategies, and a node that leaves in good order. */
+class FailoverCoordinatorTest {
+    private static final Duration PERIOD = Duration.ofMillis(20);
+
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(3);
+    private final AtomicReference<List<NodeInfo>> cluster = new AtomicReference<>();
+    private final LocalStickyRegistry sticky = new LocalStickyRegistry(Duration.ofMinutes(5));
+    private final LocalFailoverLog log = new LocalFailoverLog();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+    }
+
+    @Test
+    void threeSurvivorsNoticeAtOnceAndOneMovesTheFailedNodesSessions() {
+        cluster.set(nodes("a", "b", "c", "x"));
+        for (int i = 0; i < 10; i++) {
+            sticky.assign("u:" + i, "x");
+        }
+        sticky.assign("u:other", "a");
+        coordinators(FailoverOptions.DEFAULT);
+        settle();
+
+        cluster.set(nodes("a", "b", "c")); // x misses its heartbeats: gone without leaving
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().size() == 1);
+        settle();
+        assertThat(recent()).hasSize(1); // three noticed, one handled it
+        FailoverRecord r = done().get(0);
+        assertThat(r.failedNode()).isEqualTo("x");
+        assertThat(r.strategy()).isEqualTo("immediate");
+        assertThat(r.sessionsMoved()).isEqualTo(10);
+        assertThat(r.targets().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+        assertThat(r.targets()).containsOnlyKeys("a", "b", "c"); // round robin spreads them
+        assertThat(sticky.keysOf("x").toCompletableFuture().join()).isEmpty();
+        assertThat(sticky.lookup("u:other").toCompletableFuture().join()).isEqualTo("a"); // untouched
+        assertThat(meters.counter("wsc_failover_sessions_migrated").count()).isEqualTo(10);
+    }
+
+    @Test
+    void gracefulMovesInPacedBatches() {
+        cluster.set(nodes("a", "x"));
+        for (int i = 0; i < 9; i++) {
+            sticky.assign("u:" + i, "x");
+        }
+        coordinators(FailoverOptions.DEFAULT.withStrategy(FailoverStrategy.GRACEFUL).withBatch(2).withPace(Duration.ofMillis(50)));
+        settle();
+        long start = System.nanoTime();
+        cluster.set(nodes("a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().size() == 1);
+        assertThat(done().get(0).sessionsMoved()).isEqualTo(9);
+        // Five batches, four pauses of 50 ms between them.
+        assertThat(done().get(0).endedAtMillis() - done().get(0).startedAtMillis()).isGreaterThanOrEqualTo(200);
+        assertThat(System.nanoTime() - start).isGreaterThan(Duration.ofMillis(200).toNanos());
+    }
+
+    @Test
+    void delayedMovesNothingWhenTheNodeComesBackInTime() {
+        cluster.set(nodes("a", "x"));
+        sticky.assign("u:1", "x");
+        coordinators(FailoverOptions.DEFAULT.withStrategy(FailoverStrategy.DELAYED).withGrace(Duration.ofMillis(300)));
+        settle();
+        cluster.set(nodes("a"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> !recent().isEmpty());
+        cluster.set(nodes("a", "x")); // a blip: back within the grace period
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().size() == 1);
+        assertThat(done().get(0).outcome()).isEqualTo("returned");
+        assertThat(done().get(0).sessionsMoved()).isZero();
+        assertThat(sticky.lookup("u:1").toCompletableFuture().join()).isEqualTo("x");
+    }
+
+    @Test
+    void aNodeThatDrainsOrLeavesIsNoFailure() throws Exception {
+        cluster.set(nodes("a", "x"));
+        coordinators(FailoverOptions.DEFAULT);
+        settle();
+        List<NodeInfo> draining = new ArrayList<>(nodes("a"));
+        draining.add(node("x", NodeState.DRAINING));
+        cluster.set(draining);
+        settle();
+        cluster.set(nodes("a"));
+        settle();
+        Thread.sleep(200);
+        assertThat(recent()).isEmpty();
+    }
+
+    private void coordinators(FailoverOptions options) {
+        Router spread = new Router(cluster::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.NONE, sticky,
+                Regions.NONE, 1);
+        for (String id : List.of("a", "b", "c")) {
+            new FailoverCoordinator(id, options, cluster::get, sticky, spread, log, timer, PERIOD, meters);
+        }
+    }
+
+    private void settle() {
+        try {
+            Thread.sleep(5 * PERIOD.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<FailoverRecord> recent() {
+        return log.recent(10).toCompletableFuture().join();
+    }
+
+    private List<FailoverRecord> done() {
+        return recent().stream().filter(r -> r.endedAtMillis() != 0).toList();
+    }
+
+    private static List<NodeInfo> nodes(String... ids) {
+        List<NodeInfo> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(node(id, NodeState.ACTIVE));
+        }
+        return out;
+    }
+
+    private static NodeInfo node(String id, NodeState state) {
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, null, state, 0, 1000, 0, 0, 0, 0, 0, 1L);
+    }
+}

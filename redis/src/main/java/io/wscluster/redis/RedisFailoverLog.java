@@ -1,0 +1,79 @@
+package io.wscluster.redis;
+
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.wscluster.failover.FailoverLog;
+import io.wscluster.failover.FailoverRecord;
+import io.wscluster.failover.FailoverRecordJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The failover log on Redis. Keys, under the cluster's namespace {@code ns}:
+ * <ul>
+ *   <li>{@code <ns>:failover-lease:<node>}: who handles that node's failover, {@code SET NX PX}: one
+ *       winner however many nodes ask at once, and a coordinator that dies lets the lease lapse;</li>
+ *   <li>{@code <ns>:failovers}: hash of record id to record JSON, and {@code <ns>:failover-order}:
+ *       sorted set of ids by start time; the newest 100 are kept, both keys expire a week after the
+ *       last failover.</li>
+ * </ul>
+ * Every command touches one key (works on a Redis Cluster). Thread-safe; never blocks.
+ */
+public final class RedisFailoverLog implements FailoverLog {
+    private static final int KEEP = 100;
+    private static final long KEEP_MILLIS = Duration.ofDays(7).toMillis();
+
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final String leasePrefix;
+    private final String recordsKey;
+    private final String orderKey;
+
+    public RedisFailoverLog(RedisClusterAsyncCommands<String, String> commands, String namespace) {
+        this.redis = Objects.requireNonNull(commands, "commands");
+        String ns = RedisMembership.requireNamespace(namespace);
+        this.leasePrefix = ns + ":failover-lease:";
+        this.recordsKey = ns + ":failovers";
+        this.orderKey = ns + ":failover-order";
+    }
+
+    @Override
+    public CompletionStage<Boolean> claim(String failedNode, String owner, Duration ttl) {
+        return redis.set(leasePrefix + failedNode, owner, SetArgs.Builder.nx().px(ttl.toMillis())).thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletionStage<Void> record(FailoverRecord r) {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        sent.add(redis.hset(recordsKey, r.id(), FailoverRecordJson.toJson(r).toString()).toCompletableFuture());
+        sent.add(redis.zadd(orderKey, (double) r.startedAtMillis(), r.id()).toCompletableFuture());
+        sent.add(redis.pexpire(recordsKey, KEEP_MILLIS).toCompletableFuture());
+        sent.add(redis.pexpire(orderKey, KEEP_MILLIS).toCompletableFuture());
+        // Beyond the newest KEEP: drop from the order (the hash entries go with the next trim below).
+        sent.add(redis.zrange(orderKey, 0, -(KEEP + 1)).thenCompose(old -> old.isEmpty() ? CompletableFuture.completedFuture(0L)
+                : redis.zrem(orderKey, old.toArray(String[]::new)).thenCompose(n -> redis.hdel(recordsKey, old.toArray(String[]::new))))
+                .toCompletableFuture());
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public CompletionStage<List<FailoverRecord>> recent(int n) {
+        return redis.zrevrange(orderKey, 0, n - 1).thenCompose(ids -> {
+            if (ids.isEmpty()) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            return redis.hmget(recordsKey, ids.toArray(String[]::new)).thenApply(values -> {
+                List<FailoverRecord> out = new ArrayList<>();
+                values.forEach(kv -> {
+                    if (kv.hasValue()) {
+                        out.add(FailoverRecordJson.read(kv.getValue()));
+                    }
+                });
+                return out;
+            });
+        });
+    }
+}
