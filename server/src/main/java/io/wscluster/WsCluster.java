@@ -116,9 +116,10 @@ public final class WsCluster implements AutoCloseable {
         this.directory = new NodeDirectory(members, options.heartbeat());
         ClusterView cluster = new ClusterView(members, options.routing().imbalanceThreshold());
         Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
-        // A drain sends clients where the algorithm says, without waiting on the sticky registry.
-        this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(directory::nodes, backend.sticky,
-                options.heartbeat());
+        // A drain sends clients where the algorithm says, without waiting on the sticky registry, and
+        // never back to this node (the directory may not have seen it turn draining yet).
+        this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, nodeId),
+                backend.sticky, options.heartbeat());
         this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
                 new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), backend.failovers, options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -3,6 +3,7 @@ package io.wscluster.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -41,8 +42,9 @@ import java.util.function.Consumer;
  * server may or may not have accepted them). When the history no longer reaches back, listeners get
  * {@link ClientEvent.Type#GAP}.
  *
- * <p>Threading: every handler and listener runs on the client's own thread; keep them short.
- * Methods are callable from any thread.
+ * <p>Threading: every handler and listener of one client runs on the one event-loop thread that
+ * client is on (clients share a few loops); keep them short and never block in them. Methods are
+ * callable from any thread.
  */
 public final class WscClient implements AutoCloseable, Connection.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,9 +60,15 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         }
     }
 
-    private final ClientOptions options;
-    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wsc-client", true),
+    /**
+     * The event loops all clients of this JVM share (one thread per core, daemon): thousands of
+     * clients cost no thread each. Each client stays on one loop, which keeps its state single-threaded.
+     */
+    private static final EventLoopGroup SHARED = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("wsc-client", true),
             NioIoHandler.newFactory());
+
+    private final ClientOptions options;
+    private final EventLoop loop = SHARED.next();
     private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
     private final Map<String, Room> rooms = new LinkedHashMap<>();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new HashMap<>();
@@ -75,6 +83,9 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     private int attempt;
     private int urlIndex;
     private String movedTo;
+    /** The URL of the connection being opened, and the URLs beyond the configured ones that welcomed this client. */
+    private String opening;
+    private final java.util.List<String> learned = new java.util.ArrayList<>();
     private long moveAfterMillis = -1;
     private long duplicatesDropped;
 
@@ -227,6 +238,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         String target = sessionId == null ? url
                 : url + (url.contains("?") ? "&" : "?") + "session=" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)
                         + "&resume=false";
+        opening = url;
         connection = Connection.open(loop, URI.create(target), options.token(), this);
     }
 
@@ -271,6 +283,12 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     private void welcome(JsonNode f) {
         sessionId = f.path("session").asText();
         node = f.path("node").asText();
+        if (!options.urls().contains(opening) && !learned.contains(opening)) {
+            learned.add(opening); // a node a move sent it to: worth trying again when the configured ones fail
+            if (learned.size() > 8) {
+                learned.remove(0);
+            }
+        }
         boolean resumed = f.path("resumed").asBoolean(false);
         welcomed = true;
         attempt = 0;
@@ -380,9 +398,12 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         loop.schedule(() -> open(next), wait, TimeUnit.MILLISECONDS);
     }
 
+    /** The next URL to try: the configured ones in turn, then the nodes moves sent it to, newest first. */
     private String nextUrl() {
-        urlIndex = (urlIndex + 1) % options.urls().size();
-        return options.urls().get(urlIndex);
+        int all = options.urls().size() + learned.size();
+        urlIndex = (urlIndex + 1) % all;
+        return urlIndex < options.urls().size() ? options.urls().get(urlIndex)
+                : learned.get(learned.size() - 1 - (urlIndex - options.urls().size()));
     }
 
     private void emit(ClientEvent.Type type, String detail) {
@@ -406,6 +427,5 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
             }
             emit(ClientEvent.Type.CLOSED, null);
         });
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
