@@ -17,30 +17,48 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a draining node's clients away in paced batches: every {@code pace}, up to {@code batch}
- * connections per event loop get a {@code reconnect} frame (reason {@code drain}) naming the node
- * the router picks for them (the draining node is no candidate: it is not active) and are closed
- * with 1012. Their session records stay, so a client that reconnects with {@code ?session=} gets
- * its rooms back. A client no node can take yet stays until a later batch. Completes when no
- * connection is left or at the deadline.
+ * Moves a node's clients away in paced batches: every {@code pace}, up to {@code batch}
+ * connections per event loop get a {@code reconnect} frame naming the node chosen for them and are
+ * closed with 1012; their session records stay, so a client that reconnects with {@code ?session=}
+ * gets its rooms back. A drain moves every client (to the node the router picks; the draining node
+ * is never one) and completes when none is left or at the deadline; a rebalance moves at most
+ * {@code limit} of them to one given node. A client no node can take yet stays for a later batch.
  */
 final class NodeDrain {
     private static final Logger log = LoggerFactory.getLogger(NodeDrain.class);
 
     private final WsServer server;
-    private final Router router;
+    private final Function<Session, NodeInfo> target;
+    private final ReconnectReason reason;
+    private final int limit;
+    private final AtomicInteger moved = new AtomicInteger();
     private final IntSupplier connections;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    NodeDrain(WsServer server, Router router, IntSupplier connections, ScheduledExecutorService timer) {
+    /** A drain: every client, each to the node {@code router} picks. */
+    static NodeDrain drain(WsServer server, Router router, IntSupplier connections, ScheduledExecutorService timer) {
+        return new NodeDrain(server, s -> pick(router, s), ReconnectReason.DRAIN, Integer.MAX_VALUE, connections, timer);
+    }
+
+    /** A rebalance: {@code count} clients to {@code to}. */
+    static NodeDrain shed(WsServer server, NodeInfo to, int count, IntSupplier connections, ScheduledExecutorService timer) {
+        return new NodeDrain(server, s -> to, ReconnectReason.REBALANCE, count, connections, timer);
+    }
+
+    private NodeDrain(WsServer server, Function<Session, NodeInfo> target, ReconnectReason reason, int limit,
+                      IntSupplier connections, ScheduledExecutorService timer) {
         this.server = server;
-        this.router = router;
+        this.target = target;
+        this.reason = reason;
+        this.limit = limit;
         this.connections = connections;
         this.timer = timer;
     }
@@ -52,34 +70,40 @@ final class NodeDrain {
     }
 
     private void step(int batch, Duration pace, long until) {
-        if (connections.getAsInt() == 0 || System.nanoTime() - until >= 0) {
-            log.info("drain done: {} connection(s) left", connections.getAsInt());
+        if (connections.getAsInt() == 0 || moved.get() >= limit || System.nanoTime() - until >= 0) {
+            log.info("{} done: {} client(s) moved, {} connection(s) left", reason.wireName(), moved.get(), connections.getAsInt());
             done.complete(null);
             return;
         }
-        server.sendAway(batch, this::farewell, CloseCode.SERVICE_RESTART, "drain").whenComplete((moved, e) -> {
+        server.sendAway(batch, this::farewell, CloseCode.SERVICE_RESTART, reason.wireName()).whenComplete((n, e) -> {
             if (e != null) {
-                log.warn("drain step failed", e);
+                log.warn("{} step failed", reason.wireName(), e);
             }
             timer.schedule(() -> step(batch, pace, until), pace.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
-    /** The reconnect frame for one session, or null when no node can take it now. */
+    /** The reconnect frame for one session, or null when it stays (limit reached, or no node can take it now). */
     private OutboundFrame farewell(Session s) {
-        NodeInfo target;
+        if (moved.get() >= limit) {
+            return null;
+        }
+        NodeInfo to = target.apply(s);
+        if (to == null || moved.incrementAndGet() > limit) {
+            return null;
+        }
+        // A little jitter so that a batch does not reconnect in the same millisecond.
+        return ServerFrames.reconnect(reason, to.url(), ThreadLocalRandom.current().nextLong(50));
+    }
+
+    private static NodeInfo pick(Router router, Session s) {
         try {
-            target = router.select(new RouteRequest(null, s.userId(), null, s.id(), null)).toCompletableFuture().getNow(null);
+            return router.select(new RouteRequest(null, s.userId(), null, s.id(), null)).toCompletableFuture().getNow(null);
         } catch (CompletionException e) {
             if (e.getCause() instanceof NoNodeAvailableException) {
                 return null;
             }
             throw e;
         }
-        if (target == null) {
-            return null; // the sticky registry did not answer at once: this one goes in a later batch
-        }
-        // A little jitter so that a batch does not reconnect in the same millisecond.
-        return ServerFrames.reconnect(ReconnectReason.DRAIN, target.url(), ThreadLocalRandom.current().nextLong(50));
     }
 }

@@ -121,7 +121,8 @@ public final class WsCluster implements AutoCloseable {
         this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, nodeId),
                 backend.sticky, options.heartbeat());
         this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
-                new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), backend.failovers, options.apiKey()));
+                new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), (count, to) -> shed(count, to), backend.failovers,
+                options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wsc-node-timer");
             t.setDaemon(true);
@@ -280,7 +281,7 @@ public final class WsCluster implements AutoCloseable {
             }
             log.info("node {} draining {} connection(s)", nodeId, metrics.connections());
             directory.refreshNow();
-            draining = new NodeDrain(server, drainRouter, metrics::connections, timer)
+            draining = NodeDrain.drain(server, drainRouter, metrics::connections, timer)
                     .start(options.drainBatch(), options.drainPace(), options.drainTimeout())
                     .thenRunAsync(this::stop);
         }
@@ -288,16 +289,39 @@ public final class WsCluster implements AutoCloseable {
     }
 
     /**
-     * This node's membership record was gone at a heartbeat (a freeze or a network cut longer than
-     * the failure-detection time): the cluster declared it failed and moved its sessions. It drops
-     * its clients (reconnect, reason failover, close 1012) so that they follow their new mappings
-     * and resume their sessions, rather than carrying on with stale state.
+     * This node's membership record was gone at a heartbeat (a freeze, a long pause or a network
+     * cut longer than the failure-detection time). When another node took over its failover, the
+     * cluster has moved its sessions: it drops its clients (reconnect, reason failover, close 1012)
+     * so that they follow their new mappings and resume their sessions, rather than carrying on
+     * with stale state. When nobody did (a late heartbeat nobody acted on), it keeps them.
      */
     private void rejoinAsNew() {
-        log.warn("node {} was declared failed while it was away: sending its {} client(s) to reconnect", nodeId,
-                metrics.connections());
-        server.closeAll(ServerFrames.reconnect(ReconnectReason.FAILOVER, null, ThreadLocalRandom.current().nextLong(500)),
-                CloseCode.SERVICE_RESTART, "failover");
+        backend.failovers.claimed(nodeId).whenComplete((taken, e) -> {
+            if (e != null || !taken) {
+                log.warn("node {} was away longer than the failure-detection time, but no failover of it is under way:"
+                        + " keeping its {} client(s)", nodeId, metrics.connections());
+                return;
+            }
+            log.warn("node {} was declared failed while it was away: sending its {} client(s) to reconnect", nodeId,
+                    metrics.connections());
+            server.closeAll(ServerFrames.reconnect(ReconnectReason.FAILOVER, null, ThreadLocalRandom.current().nextLong(500)),
+                    CloseCode.SERVICE_RESTART, "failover");
+        });
+    }
+
+    /**
+     * Rebalances: sends {@code count} of this node's clients to node {@code to} (the moves of
+     * {@code /api/cluster}'s imbalance report), paced as a drain, each with a {@code reconnect} frame
+     * (reason {@code rebalance}) naming it. The node stays active.
+     *
+     * @throws IllegalArgumentException when {@code to} is not a node that takes connections
+     */
+    public CompletionStage<Void> shed(int count, String to) {
+        NodeInfo target = directory.nodes().stream().filter(n -> n.id().equals(to) && n.accepting() && !n.id().equals(nodeId))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + to + "' is not another node that takes connections"));
+        log.info("node {} rebalancing: {} client(s) to {}", nodeId, count, to);
+        return NodeDrain.shed(server, target, count, metrics::connections, timer)
+                .start(options.drainBatch(), options.drainPace(), options.drainTimeout());
     }
 
     /** Completes once the node has stopped (after {@link #stop()} or a drain). */

@@ -16,6 +16,9 @@ public interface FailoverLog {
      */
     CompletionStage<Boolean> claim(String failedNode, String owner, Duration ttl);
 
+    /** Whether some node holds the lease on handling {@code node}'s failover now. */
+    CompletionStage<Boolean> claimed(String node);
+
     /** Stores {@code r}, replacing an earlier version of the same id. */
     CompletionStage<Void> record(FailoverRecord r);
 

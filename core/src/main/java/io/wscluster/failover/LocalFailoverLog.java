@@ -27,6 +27,12 @@ public final class LocalFailoverLog implements FailoverLog {
     }
 
     @Override
+    public synchronized CompletionStage<Boolean> claimed(String node) {
+        Long until = leases.get(node);
+        return CompletableFuture.completedFuture(until != null && until - System.nanoTime() > 0);
+    }
+
+    @Override
     public synchronized CompletionStage<Void> record(FailoverRecord r) {
         records.remove(r.id());
         records.put(r.id(), r);

@@ -46,6 +46,11 @@ public final class RedisFailoverLog implements FailoverLog {
     }
 
     @Override
+    public CompletionStage<Boolean> claimed(String node) {
+        return redis.exists(leasePrefix + node).thenApply(n -> n > 0);
+    }
+
+    @Override
     public CompletionStage<Void> record(FailoverRecord r) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
         sent.add(redis.hset(recordsKey, r.id(), FailoverRecordJson.toJson(r).toString()).toCompletableFuture());

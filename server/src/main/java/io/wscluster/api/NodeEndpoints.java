@@ -26,10 +26,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /** The HTTP endpoints of protocol.md for one node. */
@@ -43,19 +45,22 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final ClusterView cluster;
     private final RouteEndpoint route;
     private final Runnable drain;
+    private final BiConsumer<Integer, String> shed;
     private final FailoverLog failovers;
     private final byte[] apiKey;
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
     public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
-                         RouteEndpoint route, Runnable drain, FailoverLog failovers, String apiKey) {
+                         RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
+                         String apiKey) {
         this.hub = hub;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
         this.route = route;
         this.drain = drain;
+        this.shed = shed;
         this.failovers = failovers;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.demoPage = resource("/io/wscluster/api/demo.html");
@@ -94,6 +99,7 @@ public final class NodeEndpoints implements HttpEndpoints {
                 Map.entry("/api/cluster", new Route(HttpMethod.GET,
                         r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString())))),
                 Map.entry("/api/route", new Route(HttpMethod.GET, this::route)),
+                Map.entry("/admin/shed", new Route(HttpMethod.POST, this::shed)),
                 Map.entry("/api/failovers", new Route(HttpMethod.GET, r -> failovers.recent(50).thenApply(list -> {
                     ObjectNode out = JSON.createObjectNode();
                     var array = out.putArray("failovers");
@@ -107,6 +113,27 @@ public final class NodeEndpoints implements HttpEndpoints {
                 Map.entry("/api/publish", new Route(HttpMethod.POST, r -> publish(body(r)))),
                 Map.entry("/api/send", new Route(HttpMethod.POST, r -> send(body(r)))),
                 Map.entry("/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r)))));
+    }
+
+    /** {@code POST /admin/shed?count=N&to=NODE}: a rebalancing move, as {@code wsc rebalance} makes them. */
+    private CompletionStage<HttpReply> shed(FullHttpRequest request) {
+        Map<String, List<String>> q = new QueryStringDecoder(request.uri()).parameters();
+        String to = q.getOrDefault("to", List.of("")).get(0);
+        int count;
+        try {
+            count = Integer.parseInt(q.getOrDefault("count", List.of("")).get(0));
+        } catch (NumberFormatException e) {
+            throw ProtocolException.badRequest("count must be a whole number of connections");
+        }
+        if (count < 1 || to.isEmpty()) {
+            throw ProtocolException.badRequest("give count (at least 1) and to (a node id)");
+        }
+        try {
+            shed.accept(count, to);
+        } catch (IllegalArgumentException e) {
+            throw ProtocolException.badRequest(e.getMessage());
+        }
+        return done(HttpReply.json(202, "{\"moving\":" + count + ",\"to\":" + JSON.valueToTree(to) + "}"));
     }
 
     /** The client's address is the query's {@code ip}, else the first {@code X-Forwarded-For} hop. */

@@ -1,0 +1,85 @@
+package io.wscluster.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.EmbeddedCluster;
+import io.wscluster.NodeOptions;
+import io.wscluster.WsCluster;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.protocol.Encoding;
+import io.wscluster.testkit.TestClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** After a scale-out, POST /admin/shed applies an imbalance move: clients are sent to the new node, the node stays active. */
+class RebalanceIT {
+    private final EmbeddedCluster cluster = new EmbeddedCluster(100, Duration.ofMinutes(5));
+    private final List<WsCluster> nodes = new ArrayList<>();
+    private final List<TestClient> clients = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(TestClient::close);
+        nodes.forEach(WsCluster::stop);
+    }
+
+    @Test
+    void theImbalanceMoveSendsHalfOfTheClientsToTheNewNode() throws Exception {
+        WsCluster a = node("a");
+        for (int i = 0; i < 40; i++) {
+            TestClient c = TestClient.connect(a.url());
+            c.next("welcome");
+            clients.add(c);
+        }
+        WsCluster b = node("b"); // the scale-out
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(json(get(a, "/api/cluster")).path("imbalance")
+                .path("moves").toString()).isEqualTo("[{\"from\":\"a\",\"to\":\"b\",\"connections\":20}]"));
+
+        assertThat(post(a, "/admin/shed?count=20&to=b").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().filter(c -> !c.isOpen()).count() == 20);
+        int told = 0;
+        for (TestClient c : clients) {
+            if (!c.isOpen()) {
+                JsonNode f = c.next("reconnect");
+                assertThat(f.path("reason").asText()).isEqualTo("rebalance");
+                assertThat(f.path("url").asText()).isEqualTo(b.url());
+                told++;
+            }
+        }
+        assertThat(told).isEqualTo(20);
+        assertThat(a.state()).isEqualTo(NodeState.ACTIVE);
+        assertThat(post(a, "/admin/shed?count=5&to=a").statusCode()).isEqualTo(400); // not another node
+        assertThat(post(a, "/admin/shed?count=x&to=b").statusCode()).isEqualTo(400);
+    }
+
+    private WsCluster node(String id) {
+        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
+                .heartbeat(Duration.ofMillis(100)).drainBatch(5).drainPace(Duration.ofMillis(20)).build()).embedded(cluster).start();
+        nodes.add(n);
+        return n;
+    }
+
+    private HttpResponse<String> get(WsCluster n, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(n.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(WsCluster n, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(n.httpUrl() + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Encoding.JSON.mapper().readTree(r.body());
+    }
+}
