@@ -54,6 +54,25 @@ class FailoverProcessIT {
 
     @Test
     void killingANodeUnder300ClientsLosesNoMessage() throws Exception {
+        scenario(CLIENTS, Duration.ofSeconds(5), "SIGKILL", () -> {
+            nodes.get(0).destroyForcibly(); // SIGKILL: a third of the clients lose their node
+            nodes.get(0).waitFor(10, TimeUnit.SECONDS);
+        });
+    }
+
+    @Test
+    void freezingANodeUnderClientsLosesNoMessage() throws Exception {
+        // SIGSTOP: the node's sockets stay open; its clients hear nothing and take it for hung after
+        // twice their keep-alive, then move. SIGCONT at the end: it finds itself declared failed.
+        scenario(60, Duration.ofMillis(500), "SIGSTOP", () -> nodes.signal(0, "STOP"));
+        nodes.signal(0, "CONT");
+    }
+
+    interface Disruption {
+        void run() throws Exception;
+    }
+
+    private void scenario(int clientCount, Duration keepAlive, String what, Disruption disrupt) throws Exception {
         redis = RedisServer.start();
         String cluster = "f" + System.nanoTime();
         List<String> urls = new ArrayList<>();
@@ -64,10 +83,10 @@ class FailoverProcessIT {
             urls.add(nodes.start("n" + i, "--redis", redis.url(), "--cluster", cluster, "--history-size", "5000"));
         }
         List<Seen> seen = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
+        for (int i = 0; i < clientCount; i++) {
             List<String> order = List.of(urls.get(i % 3), urls.get((i + 1) % 3), urls.get((i + 2) % 3));
             WscClient c = WscClient.connect(new ClientOptions(order, null, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2),
-                    Duration.ofSeconds(10)));
+                    Duration.ofSeconds(10), keepAlive));
             Seen s = new Seen();
             c.onEvent(e -> {
                 s.events.add(e);
@@ -105,8 +124,7 @@ class FailoverProcessIT {
 
         Thread.sleep(4000);
         long killedAt = System.nanoTime();
-        nodes.get(0).destroyForcibly(); // SIGKILL: a third of the clients lose their node
-        nodes.get(0).waitFor(10, TimeUnit.SECONDS);
+        disrupt.run();
         Thread.sleep(5000);
         publishing.cancel(false);
         Thread.sleep(200);
@@ -140,11 +158,11 @@ class FailoverProcessIT {
                 worst = Math.max(worst, s.backAt - killedAt);
             }
         }
-        assertThat(moved).isEqualTo(CLIENTS / 3);
+        assertThat(moved).isEqualTo(clientCount / 3);
         assertThat(failed.get()).isZero();
         seen.stream().flatMap(s -> s.events.stream()).filter(e -> e.type() == ClientEvent.Type.ERROR)
                 .map(e -> e.detail().replaceAll("[0-9]+", "N")).distinct().limit(5).forEach(d -> System.out.println("client error: " + d));
-        System.out.printf("failover: %d clients moved; from SIGKILL to the last of them receiving again: %d ms; %d messages%n",
-                moved, TimeUnit.NANOSECONDS.toMillis(worst), last);
+        System.out.printf("failover: %d clients moved; from %s to the last of them receiving again: %d ms; %d messages%n",
+                moved, what, TimeUnit.NANOSECONDS.toMillis(worst), last);
     }
 }

@@ -88,9 +88,29 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     private final java.util.List<String> learned = new java.util.ArrayList<>();
     private long moveAfterMillis = -1;
     private long duplicatesDropped;
+    private long lastHeardNanos;
+    private final java.util.concurrent.ScheduledFuture<?> watchdog;
 
     private WscClient(ClientOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        long period = Math.max(5, options.keepAlive().toMillis() / 2);
+        this.watchdog = loop.scheduleAtFixedRate(this::watch, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Pings a quiet connection; gives up on one silent for twice the keep-alive (a hung node). */
+    private void watch() {
+        if (!welcomed || state == ClientState.CLOSED) {
+            return;
+        }
+        long silent = System.nanoTime() - lastHeardNanos;
+        if (silent > 2 * options.keepAlive().toNanos()) {
+            emit(ClientEvent.Type.ERROR, "no frame for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms: taking the node for hung");
+            Connection dead = connection;
+            onEnd(dead, 1006, "silent", null);
+            dead.close();
+        } else if (silent > options.keepAlive().toNanos()) {
+            connection.send("{\"op\":\"ping\"}");
+        }
     }
 
     /** Connects (and keeps reconnecting); the stage completes at the first welcome. */
@@ -252,6 +272,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         if (c != connection) {
             return;
         }
+        lastHeardNanos = System.nanoTime();
         JsonNode f;
         try {
             f = JSON.readTree(text);
@@ -374,6 +395,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         if (c != connection) {
             return;
         }
+        connection = null; // a late end of this connection (after a give-up) is ignored
         welcomed = false;
         pending.values().forEach(r -> r.completeExceptionally(new WscException("connection_lost",
                 "the connection ended before the reply (" + code + "); the request may or may not have been accepted")));
@@ -425,6 +447,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
             if (connection != null) {
                 connection.close();
             }
+            watchdog.cancel(false);
             emit(ClientEvent.Type.CLOSED, null);
         });
     }
