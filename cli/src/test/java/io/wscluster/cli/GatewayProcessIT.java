@@ -3,6 +3,10 @@ package io.wscluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.wscluster.client.ClientOptions;
+import io.wscluster.client.ClientState;
+import io.wscluster.client.WscClient;
+import io.wscluster.failover.Backoff;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
 import io.wscluster.routing.Algorithm;
@@ -19,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +112,59 @@ class GatewayProcessIT {
                         assertThat(again.next("welcome").path("node").asText()).isEqualTo(node);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void sdkClientsBehindTwoGatewaysLoseNothingWhenANodeDies() throws Exception {
+        try (Gateway second = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT,
+                RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE), 1, Duration.ofSeconds(2)))) {
+            Thread.sleep(2 * HEARTBEAT.toMillis());
+            List<WscClient> sdk = new ArrayList<>();
+            List<List<Long>> seen = new ArrayList<>();
+            try {
+                for (int i = 0; i < 60; i++) {
+                    List<String> order = i % 2 == 0 ? List.of(gateway.url(), second.url()) : List.of(second.url(), gateway.url());
+                    WscClient c = WscClient.connect(ClientOptions.of(order.toArray(String[]::new))
+                            .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2)));
+                    List<Long> offsets = new CopyOnWriteArrayList<>();
+                    c.subscribe("stream", m -> offsets.add(m.offset()));
+                    sdk.add(c);
+                    seen.add(offsets);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> sdk.stream().allMatch(c -> c.state() == ClientState.CONNECTED));
+                Thread.sleep(500);
+                assertThat(sdk.stream().map(WscClient::node).distinct()).containsExactlyInAnyOrder("n1", "n2", "n3");
+                WscClient publisher = WscClient.connect(ClientOptions.of(gateway.url(), second.url()));
+                sdk.add(publisher);
+                publisher.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                java.util.Set<Long> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                for (int m = 0; m < 300; m++) {
+                    if (m == 100) {
+                        nodes.get(0).destroyForcibly(); // the gateways close n1's clients with 1012; they come back through them
+                    }
+                    publisher.publish("stream", m).whenComplete((o, e) -> {
+                        if (e == null) {
+                            acked.add(o);
+                        }
+                    });
+                    Thread.sleep(5);
+                }
+                Thread.sleep(300);
+                long last = acked.stream().mapToLong(Long::longValue).max().orElseThrow();
+                await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().allMatch(s -> !s.isEmpty() && s.get(s.size() - 1) >= last));
+                for (List<Long> s : seen) {
+                    List<Long> expected = new ArrayList<>();
+                    for (long o = s.get(0); o <= s.get(s.size() - 1); o++) {
+                        expected.add(o);
+                    }
+                    assertThat(s).as("every offset once, in order").containsExactlyElementsOf(expected);
+                    assertThat(s.get(0)).isEqualTo(1L);
+                }
+                assertThat(sdk.stream().map(WscClient::node)).doesNotContain("n1");
+            } finally {
+                sdk.forEach(WscClient::close);
             }
         }
     }
