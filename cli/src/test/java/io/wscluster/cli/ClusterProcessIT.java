@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Three `wsc node` processes on one redis-server; one of them dies by SIGKILL. */
+/** Four `wsc node` processes on one redis-server; one of them dies by SIGKILL and the three others contend for its failover. */
 class ClusterProcessIT {
     private static final String SECRET = "proc-secret";
     private final NodeProcesses processes = new NodeProcesses();
@@ -41,7 +41,7 @@ class ClusterProcessIT {
         redis = RedisServer.start();
         String cluster = "p" + System.nanoTime();
         List<String> urls = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 4; i++) {
             urls.add(start("n" + i, cluster));
         }
         TestClient doomed = connect(urls.get(0), "dora");
@@ -52,7 +52,7 @@ class ClusterProcessIT {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(users(third)).containsExactly("dora", "sam"));
         // wsc status reads the same cluster from Redis.
-        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n1 ").containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ").contains("3 nodes");
+        assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n1 ").containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ").containsPattern("(?m)^n4 ").contains("4 nodes");
 
         // Cross-process delivery: published on the third node, received on the other two.
         third.request(third.frame("publish").put("room", "lobby").put("data", "hello"));
@@ -64,18 +64,18 @@ class ClusterProcessIT {
         // Heartbeat 200 ms: failed after three missed ones; allow generous slack on a busy machine.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(users(third)).containsExactly("sam");
-            assertThat(nodeIds(urls.get(1))).containsExactly("n2", "n3");
+            assertThat(nodeIds(urls.get(1))).containsExactly("n2", "n3", "n4");
         });
-        // The two survivors noticed; one coordinated the failover, recorded once.
+        // The three survivors noticed at once; one coordinated the failover, recorded once.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode failovers = getJson(urls.get(1), "/api/failovers").path("failovers");
             assertThat(failovers).hasSize(1);
             assertThat(failovers.get(0).path("failed_node").asText()).isEqualTo("n1");
             assertThat(failovers.get(0).path("outcome").asText()).isEqualTo("done");
-            assertThat(failovers.get(0).path("coordinator").asText()).isIn("n2", "n3");
+            assertThat(failovers.get(0).path("coordinator").asText()).isIn("n2", "n3", "n4");
         });
         assertThat(status("--redis", redis.url(), "--cluster", cluster)).containsPattern("(?m)^n2 ").containsPattern("(?m)^n3 ")
-                .contains("2 nodes").doesNotContainPattern("(?m)^n1 ").contains("recent failovers:", "node n1, immediate by n");
+                .contains("3 nodes").doesNotContainPattern("(?m)^n1 ").contains("recent failovers:", "node n1, immediate by n");
     }
 
     /** What `wsc status ARGS` prints, run in this JVM. */
