@@ -447,7 +447,9 @@ final class Engine {
         long periodNanos = 1_000_000_000L / o.rate();
         long remainderNanos = 1_000_000_000L % o.rate();
         long start = System.nanoTime();
-        long startMicros = MicroClock.nowMicros();
+        // From the same reading: a second clock read could come a descheduled while later, and
+        // stamp every message later than it was due (a latency below zero, which is not counted).
+        long startMicros = MicroClock.micros(start);
         long k = 0;
         int rooms = roomCount();
         Map<VirtualUser, List<long[]>> batch = new HashMap<>();

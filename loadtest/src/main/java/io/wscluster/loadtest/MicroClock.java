@@ -14,7 +14,12 @@ final class MicroClock {
     }
 
     static long nowMicros() {
-        return System.nanoTime() / 1000 + OFFSET_MICROS;
+        return micros(System.nanoTime());
+    }
+
+    /** The wall-clock microseconds of an earlier {@link System#nanoTime()} reading. */
+    static long micros(long nanoTime) {
+        return nanoTime / 1000 + OFFSET_MICROS;
     }
 
     /** The smallest of a few anchor samples: the one least delayed between the two reads. */
