@@ -155,7 +155,8 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /**
      * Subscribes to {@code room}; {@code handler} gets every message from now on, once each, also
-     * across reconnects. Completes with the server's {@code subscribed} frame.
+     * across reconnects. Completes with the server's {@code subscribed} frame, or with null when
+     * the client is between connections (the subscription is then made at the next welcome).
      */
     public CompletionStage<JsonNode> subscribe(String room, Consumer<RoomMessage> handler) {
         CompletableFuture<JsonNode> done = new CompletableFuture<>();
