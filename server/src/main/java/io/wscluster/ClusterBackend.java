@@ -91,15 +91,9 @@ final class ClusterBackend implements AutoCloseable {
                 () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
-        RedisPresenceStore presence = new RedisPresenceStore(presenceConnection, o.cluster(), nodeId, o.heartbeat());
-        presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
-                sessions(o, nodeId, presenceConnection.async()), new RedisFailoverLog(presenceConnection.async(), o.cluster()),
-                presenceConnection, () -> {
-            RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
-            m.start();
-            return m;
-        }, client, "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+        return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
+                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self), client,
+                "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
     }
 
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
@@ -110,15 +104,26 @@ final class ClusterBackend implements AutoCloseable {
                 () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
         // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
-        RedisPresenceStore presence = new RedisPresenceStore(presenceConnection.async(), o.cluster(), nodeId, o.heartbeat());
+        return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
+                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self), client,
+                "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+    }
+
+    /**
+     * The parts beside the bus, the same on a standalone Redis and a Redis Cluster: presence, sticky
+     * registry, session records and failover log share {@code commands}, the presence connection.
+     */
+    private static ClusterBackend overRedis(NodeOptions o, String nodeId, RedisBus bus, AutoCloseable presenceConnection,
+                                            RedisClusterAsyncCommands<String, String> commands, Supplier<RedisMembership> membership,
+                                            AbstractRedisClient client, String description) {
+        RedisPresenceStore presence = new RedisPresenceStore(commands, o.cluster(), nodeId, o.heartbeat());
         presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, presenceConnection.async()),
-                sessions(o, nodeId, presenceConnection.async()), new RedisFailoverLog(presenceConnection.async(), o.cluster()),
-                presenceConnection, () -> {
-            RedisMembership m = new RedisMembership(client, o.cluster(), o.heartbeat(), self);
+        return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands),
+                new RedisFailoverLog(commands, o.cluster()), presenceConnection, () -> {
+            RedisMembership m = membership.get();
             m.start();
             return m;
-        }, client, "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+        }, client, description);
     }
 
     /** Connects to Redis, retrying with exponential backoff and jitter unless told to stop instead. */

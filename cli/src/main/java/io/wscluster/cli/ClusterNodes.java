@@ -54,7 +54,8 @@ final class ClusterNodes {
         }
     }
 
-    private static String root(Throwable e) {
+    /** The innermost cause of {@code e}, as "Class: message", for one-line errors. */
+    static String root(Throwable e) {
         Throwable r = e;
         while (r.getCause() != null && r.getCause() != r) {
             r = r.getCause();

@@ -81,7 +81,7 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (Failure f) {
             throw f;
         } catch (Exception e) {
-            throw new Failure("cannot reach " + node + " (" + describe(e) + ")");
+            throw new Failure("cannot reach " + node + " (" + ClusterNodes.root(e) + ")");
         }
     }
 
@@ -128,14 +128,6 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         return out.toString();
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     private static String percent(double fraction) {

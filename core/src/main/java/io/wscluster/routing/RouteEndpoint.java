@@ -42,14 +42,16 @@ public final class RouteEndpoint {
             }
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof NoNodeAvailableException none) {
-                ObjectNode err = JSON.createObjectNode();
-                err.putObject("error").put("code", "unavailable").put("message", none.getMessage());
-                return new Reply(503, err.toString(), none.retryAfterSeconds());
+                return new Reply(503, error("unavailable", none.getMessage()), none.retryAfterSeconds());
             }
-            ObjectNode err = JSON.createObjectNode();
-            err.putObject("error").put("code", "internal").put("message", "routing failed: " + cause);
-            return new Reply(500, err.toString(), 0);
+            return new Reply(500, error("internal", "routing failed: " + cause), 0);
         });
+    }
+
+    private static String error(String code, String message) {
+        ObjectNode err = JSON.createObjectNode();
+        err.putObject("error").put("code", code).put("message", message);
+        return err.toString();
     }
 
     private static String body(NodeInfo n) {
