@@ -15,6 +15,11 @@ public record ClientEvent(Type type, String node, String detail) {
         DISCONNECTED,
         /** The server asked the client to move (drain, rebalance, failover, shutdown); detail is the reason and URL. */
         MOVE_REQUESTED,
+        /**
+         * A room was subscribed again on a new connection and the server replays what the client
+         * missed from there; detail is the room. (When it cannot, {@link #GAP} comes instead.)
+         */
+        RESUBSCRIBED,
         /** A room's history no longer reached back to the client's position: the application should reload that room. */
         GAP,
         /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */

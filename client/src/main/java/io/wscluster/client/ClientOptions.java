@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How a {@link WscClient} connects.
  *
- * @param urls           WebSocket URLs to try in turn (nodes, or one gateway), e.g. {@code ws://host:8000/ws}
+ * @param urls           WebSocket URLs (nodes, or one gateway), e.g. {@code ws://host:8000/ws}: the first is tried
+ *                       first, after a lost connection another one at random
  * @param token          a JWT sent as {@code Authorization: Bearer}, or null for an anonymous connection
  * @param backoff        waits between reconnect attempts (exponential with jitter)
  * @param requestTimeout how long a request (publish, presence, ...) waits for its reply

@@ -81,7 +81,6 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     private String node;
     private long nextId = 1;
     private int attempt;
-    private int urlIndex;
     private String movedTo;
     /** The URL of the connection being opened, and the URLs beyond the configured ones that welcomed this client. */
     private String opening;
@@ -351,10 +350,10 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         }
         String epoch = f.path("epoch").asText();
         boolean recovered = f.path("recovered").asBoolean(false);
+        if (r.epoch != null) {
+            emit(recovered ? ClientEvent.Type.RESUBSCRIBED : ClientEvent.Type.GAP, f.path("room").asText());
+        }
         if (r.epoch == null || !recovered) {
-            if (r.epoch != null && !recovered) {
-                emit(ClientEvent.Type.GAP, f.path("room").asText());
-            }
             // A fresh start: messages after the room's latest offset follow.
             r.epoch = epoch;
             r.offset = f.path("offset").asLong();
@@ -421,12 +420,24 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         loop.schedule(() -> open(next), wait, TimeUnit.MILLISECONDS);
     }
 
-    /** The next URL to try: the configured ones in turn, then the nodes moves sent it to, newest first. */
+    /**
+     * The next URL to try: another one than the last, at random among the configured ones and the
+     * nodes moves sent it to. Random, not in turn: the clients of a node that died all lose it at
+     * once, and in turn they would all land on the same next node.
+     */
     private String nextUrl() {
-        int all = options.urls().size() + learned.size();
-        urlIndex = (urlIndex + 1) % all;
-        return urlIndex < options.urls().size() ? options.urls().get(urlIndex)
-                : learned.get(learned.size() - 1 - (urlIndex - options.urls().size()));
+        java.util.List<String> others = new java.util.ArrayList<>(options.urls().size() + learned.size());
+        for (String u : options.urls()) {
+            if (!u.equals(opening)) {
+                others.add(u);
+            }
+        }
+        for (String u : learned) {
+            if (!u.equals(opening) && !others.contains(u)) {
+                others.add(u);
+            }
+        }
+        return others.isEmpty() ? opening : others.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(others.size()));
     }
 
     private void emit(ClientEvent.Type type, String detail) {
