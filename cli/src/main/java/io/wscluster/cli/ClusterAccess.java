@@ -33,7 +33,12 @@ final class ClusterAccess {
      * POSTs to {@code path} of {@code node}'s HTTP API; returns null on {@code 202}, else a one-line reason.
      */
     String adminPost(NodeInfo node, String path) {
-        String base = node.url().replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        return adminPost(node.id(), node.url(), path);
+    }
+
+    /** The same for a node known by its id and WebSocket URL. */
+    String adminPost(String nodeId, String wsUrl, String path) {
+        String base = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
         try {
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.noBody());
@@ -41,9 +46,9 @@ final class ClusterAccess {
                 r.header("Authorization", "Bearer " + apiKey);
             }
             HttpResponse<String> answer = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 202 ? null : node.id() + " answered HTTP " + answer.statusCode() + ": " + answer.body();
+            return answer.statusCode() == 202 ? null : nodeId + " answered HTTP " + answer.statusCode() + ": " + answer.body();
         } catch (Exception e) {
-            return "cannot reach node " + node.id() + " at " + base + " (" + e.getMessage() + ")";
+            return "cannot reach node " + nodeId + " at " + base + " (" + e.getMessage() + ")";
         }
     }
 }
