@@ -1,76 +1,105 @@
 #!/usr/bin/env bash
-# bench/failover.sh: how long the clients of a node that dies take to receive again, and what they lose.
+# bench/failover.sh: how long the clients of a node that dies take to be back, and what they lose.
 #
-#   bench/failover.sh [--clients "1000 10000"] [--deliveries 50000] [--duration 20] [--kill-after 8] [--runs 1] [--no-append]
+#   bench/failover.sh [--clients "1000 10000"] [--bystanders 2000] [--deliveries 50000] [--duration 20]
+#                     [--kill-after 8] [--warmup-moves 0] [--runs 3] [--no-append]
 #
 # Per client count and repetition: a fresh redis-server and three nodes on it (java -Xmx1g, 1-s
-# heartbeat, --history-size 20000), then `wsc failover-probe`: that many SDK clients (WscClient)
-# spread over the three nodes on one room, and a publisher on n2 at --deliveries / clients msg/s
-# (so the load is the same whatever the count) for --duration seconds. --kill-after seconds into
-# publishing the script sends SIGKILL to n1; its clients reconnect to n2 and n3 and resubscribe with
-# since. The probe reports, for those clients, the time from losing the connection to the first
-# message after (P50, P99, max), and, for all, messages lost and repeated. Appends to
-# docs/benchmarks.md unless --no-append.
+# heartbeat, --history-size 20000), then `wsc failover-probe`: --clients SDK clients (WscClient) on
+# n1, the node that will die, with n2 and n3 as their fallbacks, and --bystanders more spread over
+# n2 and n3 (the survivors' own clients), all on one room published over HTTP on n2 at
+# --deliveries / (clients + bystanders) msg/s. With --warmup-moves, n1 first sends that many
+# clients to each survivor and they send them back (POST /admin/shed), so the survivors have run
+# their reconnect path before, as nodes that have run a while have. --kill-after seconds into the
+# measured publishing, n1 gets SIGKILL; its clients reconnect to n2 or n3 (the SDK picks one at
+# random) and resubscribe with since. The probe reports, for those clients, the time from the kill
+# (the first lost connection) to their welcome on a survivor, their resubscription and their first
+# message (P50, P99, max), the reconnects per second the survivors absorbed, and, over every client,
+# messages lost and repeated. Medians over --runs. Appends to docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-COUNTS="1000 10000" DELIVERIES=50000 DURATION=20 KILL_AFTER=8 RUNS=1
+COUNTS="1000 10000" BYSTANDERS=2000 DELIVERIES=50000 DURATION=20 KILL_AFTER=8 WARMUP=0 RUNS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) COUNTS="$2"; shift 2 ;;
+    --bystanders) BYSTANDERS="$2"; shift 2 ;;
     --deliveries) DELIVERIES="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --kill-after) KILL_AFTER="$2"; shift 2 ;;
+    --warmup-moves) WARMUP="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "failover: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-COMMAND="bench/failover.sh --clients \"$COUNTS\" --deliveries $DELIVERIES --duration $DURATION --kill-after $KILL_AFTER --runs $RUNS"
+COMMAND="bench/failover.sh --clients \"$COUNTS\" --bystanders $BYSTANDERS --deliveries $DELIVERIES --duration $DURATION --kill-after $KILL_AFTER --warmup-moves $WARMUP --runs $RUNS"
 bench_init failover
 bench_build
 
-rows=""
+# Fields of the probe's report, in table order; the per-run table and the medians use them all.
+FIELDS=(clients_moved welcome_ms_p50 welcome_ms_p99 resubscribed_ms_p50 resubscribed_ms_p99 recovery_ms_p50 recovery_ms_p99
+        recovery_ms_max reconnects_per_s clients_retried lost repeated)
+runs_table="" medians_table=""
 for n in $COUNTS; do
-  rate=$(( DELIVERIES / n )); [ "$rate" -ge 1 ] || rate=1
+  rate=$(( DELIVERIES / (n + BYSTANDERS) )); [ "$rate" -ge 1 ] || rate=1
   for run in $(seq "$RUNS"); do
     CL_NODE_OPTS=(--history-size 20000)
     start_cluster 3 "fo$n$run" -Xmx1g
     out="$WORK/probe-$n-$run"
-    java -Xmx3g -jar "$JAR" failover-probe "${CL_URLS[@]}" --publish-url "${NODE_URL[n2]}" --clients "$n" --rate "$rate" \
-        --duration "${DURATION}s" --report-json "$out.json" >"$out.log" 2>&1 </dev/null &
+    java -Xmx3g -jar "$JAR" failover-probe "${CL_URLS[@]}" --clients "$n" --bystanders "$BYSTANDERS" --rate "$rate" \
+        --warmup-moves "$WARMUP" --duration "${DURATION}s" --report-json "$out.json" --trace-csv "$out.csv" >"$out.log" 2>&1 </dev/null &
     probe=$!
     BENCH_PIDS+=("$probe")
-    for _ in $(seq 1800); do grep -q 'publishing' "$out.log" 2>/dev/null && break; kill -0 "$probe" 2>/dev/null || break; sleep 0.1; done
-    grep -q 'publishing' "$out.log" || die "probe did not start publishing: $(tail -5 "$out.log")"
+    for _ in $(seq 3000); do grep -q 'measuring' "$out.log" 2>/dev/null && break; kill -0 "$probe" 2>/dev/null || break; sleep 0.1; done
+    grep -q 'measuring' "$out.log" || die "probe did not start measuring: $(tail -5 "$out.log")"
     sleep "$KILL_AFTER"
     log "clients $n run $run: SIGKILL to n1 (pid ${NODE_PID[n1]})"
     kill -KILL "${NODE_PID[n1]}"
     timeout 300 tail --pid="$probe" -f /dev/null || true
     wait "$probe" || true
     [ -s "$out.json" ] || die "probe wrote no report: $(tail -5 "$out.log")"
-    rows+="| $n | $rate | $((n * rate)) | $(jf "$out.json" .clients_moved) | $(jf "$out.json" .recovery_ms_p50) | $(jf "$out.json" .recovery_ms_p99) | $(jf "$out.json" .recovery_ms_max) | $(jf "$out.json" .messages) | $(jf "$out.json" .lost) | $(jf "$out.json" .repeated) |"$'\n'
+    row="| $n | $run | $rate"
+    for f in "${FIELDS[@]}"; do row+=" | $(jf "$out.json" ".$f")"; done
+    runs_table+="$row |"$'\n'
     log "clients $n run $run: $(cat "$out.json")"
     stop_cluster
   done
+  row="| $n | $rate"
+  for f in "${FIELDS[@]}"; do
+    vals=()
+    for run in $(seq "$RUNS"); do vals+=("$(jf "$WORK/probe-$n-$run.json" ".$f")"); done
+    row+=" | $(median "${vals[@]}")"
+  done
+  medians_table+="$row |"$'\n'
 done
 
+HEAD="| welcome P50 (ms) | welcome P99 (ms) | resubscribed P50 (ms) | resubscribed P99 (ms) | first message P50 (ms) | first message P99 (ms) | first message max (ms) | reconnects/s absorbed | clients that retried | lost | repeated |"
+RULE="| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 cat >"$WORK/report.md" <<EOR
 
-## Failover time: SIGKILL of one of three nodes under 1,000 and 10,000 SDK clients, $(date -u +%Y-%m-%d)
+## Failover time: SIGKILL of a node holding 1,000 or 10,000 SDK clients, $(date -u +%Y-%m-%d)
 
-Three nodes on one Redis, loopback; \`wsc failover-probe\` holds the clients (\`WscClient\`, SDK backoff from 50 ms)
-on one room, spread over the nodes, and a publisher on n2; the publish rate is $DELIVERIES deliveries/s divided by the
-client count. --kill-after s into publishing, n1 gets SIGKILL. "recovery" is, per client of n1, the time from losing
-its connection to its first message after; lost and repeated count, over all clients, accepted messages not handed to
-the application or handed twice. Target: P99 under 1 s, never over 2 s; nothing lost.
+Three nodes on one Redis, loopback; \`wsc failover-probe\` holds the clients (\`WscClient\`, SDK backoff from 50 ms):
+N on n1, $BYSTANDERS bystanders spread over n2 and n3, all on one room published over HTTP on n2 at
+$DELIVERIES deliveries/s divided by the client count. $( [ "$WARMUP" -gt 0 ] && echo "Warm-up: n1 first sent $WARMUP clients to each survivor and they sent them back (POST /admin/shed)." || echo "No warm-up: the survivors run their reconnect path for the first time (cold JIT).")
+$KILL_AFTER s into the measured phase, n1 gets SIGKILL. Times run from the kill (the first lost connection the probe saw)
+to each of n1's clients being welcomed by a survivor, resubscribed with since (the server replays what it missed),
+and handed its first message; reconnects/s is n1's clients over the time until the last was welcomed; lost and
+repeated count, over all clients, accepted messages not handed to the application or handed twice.
+Target: P99 under 1 s, never over 2 s; nothing lost. Medians of $RUNS runs:
 
-| clients | msg/s | deliveries/s | clients moved | recovery P50 (ms) | recovery P99 (ms) | recovery max (ms) | messages | lost | repeated |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-$rows
+| clients on n1 | msg/s | clients moved $HEAD
+| --- | --- | --- $RULE
+$medians_table
+Each run:
+
+| clients on n1 | run | msg/s | clients moved $HEAD
+| --- | --- | --- | --- $RULE
+$runs_table
 - machine: $(machine)
 - command: \`$COMMAND\` (from the repository root)
 - nodes: 3 × \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i> --redis <redis> --cluster fo<n><run> --history-size 20000\` (from a copy of the jar), fresh per run
-- probe: \`java -Xmx3g -jar cli/target/wsc.jar failover-probe --url <n1> --url <n2> --url <n3> --publish-url <n2> --clients <n> --rate <msg/s> --duration ${DURATION}s --report-json <file>\`
+- probe: \`java -Xmx3g -jar cli/target/wsc.jar failover-probe --url <n1> --url <n2> --url <n3> --clients <n> --bystanders $BYSTANDERS --rate <msg/s> --warmup-moves $WARMUP --duration ${DURATION}s --report-json <file> --trace-csv <file>\`
 EOR
 append_doc "$WORK/report.md"

@@ -25,6 +25,7 @@ import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ReconnectReason;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.failover.FailoverCoordinator;
+import io.wscluster.failover.FailoverLog;
 import io.wscluster.redis.MembershipEvent;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.routing.Imbalance;
@@ -42,6 +43,7 @@ import io.wscluster.transport.WsServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -257,6 +259,7 @@ public final class WsCluster implements AutoCloseable {
         directory.close();
         server.stopAccepting();
         server.shutdown();
+        settleOwnLease();
         backend.close();
         state.set(NodeState.OFFLINE);
         log.info("node {} stopped", nodeId);
@@ -289,15 +292,32 @@ public final class WsCluster implements AutoCloseable {
     }
 
     /**
+     * Tells the survivors that this node leaves in good order, before it vanishes from membership:
+     * its failover lease is settled, so none of them takes it for failed (the membership's leave
+     * announcement says the same, but a survivor may miss it; the embedded cluster has none).
+     */
+    private void settleOwnLease() {
+        try {
+            backend.failovers.settle(FailoverLog.incarnation(info()), "left", FailoverCoordinator.SETTLED_TTL)
+                    .toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("could not mark node {} as leaving in good order: {}", nodeId, e.toString());
+        }
+    }
+
+    /**
      * This node's membership record was gone at a heartbeat (a freeze, a long pause or a network
      * cut longer than the failure-detection time). When another node took over its failover, the
      * cluster has moved its sessions: it drops its clients (reconnect, reason failover, close 1012)
      * so that they follow their new mappings and resume their sessions, rather than carrying on
-     * with stale state. When nobody did (a late heartbeat nobody acted on), it keeps them.
+     * with stale state. When nobody did (a late heartbeat nobody acted on), or a delayed failover
+     * saw it return within its grace period, it keeps them.
      */
     private void rejoinAsNew() {
-        backend.failovers.claimed(nodeId).whenComplete((taken, e) -> {
-            if (e != null || !taken) {
+        backend.failovers.lease(FailoverLog.incarnation(info())).whenComplete((lease, e) -> {
+            boolean taken = e == null && (lease.state() == FailoverLog.Lease.State.HELD
+                    || lease.state() == FailoverLog.Lease.State.SETTLED && List.of("done", "failed").contains(lease.detail()));
+            if (!taken) {
                 log.warn("node {} was away longer than the failure-detection time, but no failover of it is under way:"
                         + " keeping its {} client(s)", nodeId, metrics.connections());
                 return;

@@ -63,10 +63,13 @@ public final class FailoverProbeCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--warmup-moves", defaultValue = "0", paramLabel = "<n>",
-            description = "Before measuring, the first node sends this many clients to each other node and each sends them back"
-                    + " (POST /admin/shed), so the nodes have run their reconnect path as a node that has run a while has."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Before measuring, each other node sends this many of its bystanders to the next other node"
+                    + " (POST /admin/shed), --warmup-rounds times, so the survivors have run their reconnect path as nodes that"
+                    + " have run a while have; the first node's clients are not touched. Default: ${DEFAULT-VALUE}.")
     int warmupMoves;
+
+    @Option(names = "--warmup-rounds", defaultValue = "3", paramLabel = "<n>", description = "Default: ${DEFAULT-VALUE}.")
+    int warmupRounds;
 
     @Option(names = "--report-json", required = true, paramLabel = "<file>")
     Path report;
@@ -134,6 +137,10 @@ public final class FailoverProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (urls.size() < 2) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--url: give at least two nodes");
+        }
+        if (warmupMoves > 0 && urls.size() < 3) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--warmup-moves: the survivors swap clients, so give at least three nodes");
         }
         Duration d = io.wscluster.config.Values.duration(duration);
         List<Track> tracks = new ArrayList<>();
@@ -245,24 +252,22 @@ public final class FailoverProbeCommand implements Callable<Integer> {
     }
 
     /**
-     * Moves {@link #warmupMoves} clients from the first node to each other node, then as many from
-     * each back (POST /admin/shed), waiting after each round until they have resubscribed.
+     * Each other node sends {@link #warmupMoves} of its clients (bystanders: the first node's are
+     * left alone) to the next other node (POST /admin/shed), then waits until they have
+     * resubscribed; {@link #warmupRounds} times.
      */
     private void warmUp(List<WscClient> all) throws InterruptedException {
         ClusterAccess admin = new ClusterAccess();
-        String first = all.get(0).node();
         List<String> ids = new ArrayList<>();
         for (int k = 1; k < urls.size(); k++) {
             ids.add(nodeAt(all, urls.get(k)));
         }
-        for (String to : ids) {
-            shed(admin, first, urls.get(0), to);
+        for (int round = 0; round < warmupRounds; round++) {
+            for (int k = 0; k < ids.size(); k++) {
+                shed(admin, ids.get(k), urls.get(k + 1), ids.get((k + 1) % ids.size()));
+            }
+            awaitResubscribed(all);
         }
-        awaitResubscribed(all);
-        for (int k = 1; k < urls.size(); k++) {
-            shed(admin, ids.get(k - 1), urls.get(k), first);
-        }
-        awaitResubscribed(all);
     }
 
     /** The node id behind {@code url}, from a client that started there. */

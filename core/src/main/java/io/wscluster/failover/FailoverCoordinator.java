@@ -36,11 +36,21 @@ import org.slf4j.LoggerFactory;
  * (the gateway closes them with 1012; the SDK retries), are then placed on those targets and
  * resume their sessions there.
  *
+ * <p>Detection is level-triggered: a failed node stays pending on every survivor until its lease is
+ * settled (the failover is over, or the node had left in good order) or the node is back. The
+ * coordinator renews its lease while the failover runs; if it dies midway, the lease lapses, the
+ * next survivor to ask takes it, runs the failover again and marks the dead coordinator's record
+ * {@code abandoned}.
+ *
  * <p>Strategies: see {@link FailoverStrategy}. Metrics: {@code wsc_failover_duration} (histogram),
  * {@code wsc_failover_sessions_migrated}, {@code wsc_failover_failures}. Thread-safe.
  */
 public final class FailoverCoordinator {
     private static final Logger log = LoggerFactory.getLogger(FailoverCoordinator.class);
+    /** How long a settled lease keeps anyone from handling that node again: longer than any survivor keeps it pending. */
+    public static final Duration SETTLED_TTL = Duration.ofMinutes(10);
+    /** How long a survivor keeps asking for the lease of a failed node that nobody settles. */
+    static final Duration PENDING_LIMIT = Duration.ofMinutes(5);
 
     private final String nodeId;
     private final FailoverOptions options;
@@ -53,7 +63,20 @@ public final class FailoverCoordinator {
     private final Counter migrated;
     private final Counter failures;
     private final Set<String> leftInGoodOrder = ConcurrentHashMap.newKeySet();
+    /** Failed nodes not yet settled, by incarnation. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private Map<String, NodeInfo> lastSeen = Map.of(); // on the timer's thread only
+
+    /** A failed node this survivor keeps asking about; one question at a time. */
+    private static final class Pending {
+        final NodeInfo node;
+        final long since = System.nanoTime();
+        final java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Pending(NodeInfo node) {
+            this.node = node;
+        }
+    }
 
     /**
      * @param nodes   the cluster as last read (e.g. a node directory), looked at every {@code period}
@@ -92,32 +115,63 @@ public final class FailoverCoordinator {
                 if (!now.containsKey(before.id()) && !before.id().equals(nodeId)) {
                     boolean failed = before.state() == NodeState.ACTIVE && !leftInGoodOrder.remove(before.id());
                     if (failed) {
-                        onFailed(before.id());
+                        pending.putIfAbsent(FailoverLog.incarnation(before), new Pending(before));
                     }
                 }
             }
             lastSeen = now;
+            pending.forEach((incarnation, p) -> {
+                NodeInfo back = now.get(p.node.id());
+                if (back != null && back.startedAtMillis() == p.node.startedAtMillis()) {
+                    pending.remove(incarnation); // it came back before anyone took it (a late heartbeat)
+                } else if (System.nanoTime() - p.since > PENDING_LIMIT.toNanos()) {
+                    pending.remove(incarnation);
+                    log.warn("node {} failed {} ago and nobody settled its failover; no longer watching it", p.node.id(), PENDING_LIMIT);
+                } else if (p.asking.compareAndSet(false, true)) {
+                    ask(incarnation, p);
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("failure detection step failed", e);
         }
     }
 
-    private void onFailed(String failed) {
-        failovers.claim(failed, nodeId, options.leaseTtl()).whenComplete((mine, e) -> {
-            if (e != null) {
-                log.warn("cannot claim the failover of node {} (another node will, or nobody: {})", failed, e.toString());
-            } else if (mine) {
-                run(failed);
+    /** Takes the lease if it is free and runs the failover; forgets the node once its lease is settled. */
+    private void ask(String incarnation, Pending p) {
+        failovers.claim(incarnation, nodeId, options.leaseTtl()).thenCompose(mine -> {
+            if (mine) {
+                pending.remove(incarnation);
+                run(incarnation, p.node.id());
+                return done(null);
             }
+            return failovers.lease(incarnation).thenApply(lease -> {
+                if (lease.state() == FailoverLog.Lease.State.SETTLED) {
+                    pending.remove(incarnation);
+                }
+                return null;
+            });
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("cannot ask for the failover lease of node {} (asking again next period): {}", p.node.id(), e.toString());
+            }
+            p.asking.set(false);
         });
     }
 
-    private void run(String failed) {
+    private void run(String incarnation, String failed) {
         long started = System.nanoTime();
         FailoverRecord r = new FailoverRecord(UUID.randomUUID().toString(), failed, nodeId, options.strategy().wireName(), 0,
                 Map.of(), System.currentTimeMillis(), 0, "running");
         log.warn("node {} failed: this node coordinates its failover ({}, strategy {})", failed, r.id(), r.strategy());
+        abandonEarlierRuns(failed);
         failovers.record(r);
+        long every = Math.max(1, options.leaseTtl().toMillis() / 3);
+        var renewing = timer.scheduleAtFixedRate(() -> failovers.renew(incarnation, nodeId, options.leaseTtl()).whenComplete((kept, e) -> {
+            if (e == null && !kept) {
+                log.warn("failover {}: the lease on node {} lapsed (this node was too slow to renew it); another node may run it too",
+                        r.id(), failed);
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
         CompletionStage<String> wait = options.strategy() == FailoverStrategy.DELAYED ? after(options.grace()) : done("");
         wait.thenCompose(v -> {
             if (options.strategy() == FailoverStrategy.DELAYED && nodes.get().stream().anyMatch(n -> n.id().equals(failed))) {
@@ -125,6 +179,7 @@ public final class FailoverCoordinator {
             }
             return sticky.keysOf(failed).thenCompose(keys -> move(failed, keys));
         }).whenComplete((moved, e) -> {
+            renewing.cancel(false);
             FailoverRecord end = e == null ? r.ended(moved.count, moved.targets, moved.outcome)
                     : r.ended(0, Map.of(), "failed: " + e);
             if (e != null) {
@@ -136,7 +191,16 @@ public final class FailoverCoordinator {
             }
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             failovers.record(end);
+            failovers.settle(incarnation, e == null ? moved.outcome : "failed", SETTLED_TTL);
         });
+    }
+
+    /** A record of {@code failed} still running under another coordinator: that coordinator lost the lease, most likely by dying. */
+    private void abandonEarlierRuns(String failed) {
+        failovers.recent(50).thenAccept(list -> list.stream()
+                .filter(old -> old.failedNode().equals(failed) && old.endedAtMillis() == 0 && !old.coordinator().equals(nodeId))
+                .forEach(old -> failovers.record(old.ended(old.sessionsMoved(), old.targets(),
+                        "abandoned: coordinator " + old.coordinator() + " stopped renewing its lease"))));
     }
 
     private record Moved(int count, Map<String, Integer> targets, String outcome) {

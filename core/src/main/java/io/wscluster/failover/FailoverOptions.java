@@ -9,17 +9,22 @@ import java.util.Objects;
  * @param grace    for {@link FailoverStrategy#DELAYED}: how long to wait for the node to come back
  * @param batch    for {@link FailoverStrategy#GRACEFUL}: sessions moved per step
  * @param pace     for {@link FailoverStrategy#GRACEFUL}: time between two steps
- * @param leaseTtl how long one node holds the right to handle a failed node
+ * @param leaseTtl how long the right to handle a failed node lasts unless renewed: the coordinator
+ *                 renews it every third of it while the failover runs, and a coordinator that
+ *                 dies loses it to another node after at most this long
  */
 public record FailoverOptions(FailoverStrategy strategy, Duration grace, int batch, Duration pace, Duration leaseTtl) {
     public static final FailoverOptions DEFAULT = new FailoverOptions(FailoverStrategy.IMMEDIATE, Duration.ofSeconds(10), 500,
-            Duration.ofMillis(100), Duration.ofSeconds(60));
+            Duration.ofMillis(100), Duration.ofSeconds(10));
 
     public FailoverOptions {
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(grace, "grace");
         Objects.requireNonNull(pace, "pace");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
+        if (leaseTtl.toMillis() < 10) {
+            throw new IllegalArgumentException("leaseTtl must be at least 10 ms, got " + leaseTtl);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
@@ -39,5 +44,9 @@ public record FailoverOptions(FailoverStrategy strategy, Duration grace, int bat
 
     public FailoverOptions withPace(Duration p) {
         return new FailoverOptions(strategy, grace, batch, p, leaseTtl);
+    }
+
+    public FailoverOptions withLeaseTtl(Duration t) {
+        return new FailoverOptions(strategy, grace, batch, pace, t);
     }
 }

@@ -2,6 +2,7 @@ package io.wscluster.failover;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,24 +13,45 @@ import java.util.concurrent.CompletionStage;
 public final class LocalFailoverLog implements FailoverLog {
     private static final int KEEP = 100;
 
-    private final Map<String, Long> leases = new LinkedHashMap<>();
+    private record Held(Lease lease, long untilNanos) {
+        boolean live() {
+            return untilNanos - System.nanoTime() > 0;
+        }
+    }
+
+    private final Map<String, Held> leases = new HashMap<>();
     private final LinkedHashMap<String, FailoverRecord> records = new LinkedHashMap<>();
 
     @Override
-    public synchronized CompletionStage<Boolean> claim(String failedNode, String owner, Duration ttl) {
-        long now = System.nanoTime();
-        Long until = leases.get(failedNode);
-        if (until != null && until - now > 0) {
-            return CompletableFuture.completedFuture(false);
+    public synchronized CompletionStage<Boolean> claim(String incarnation, String owner, Duration ttl) {
+        Held h = leases.get(incarnation);
+        if (h != null && h.live()) {
+            return done(false);
         }
-        leases.put(failedNode, now + ttl.toNanos());
-        return CompletableFuture.completedFuture(true);
+        put(incarnation, new Held(new Lease(Lease.State.HELD, owner), until(ttl)));
+        return done(true);
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> claimed(String node) {
-        Long until = leases.get(node);
-        return CompletableFuture.completedFuture(until != null && until - System.nanoTime() > 0);
+    public synchronized CompletionStage<Boolean> renew(String incarnation, String owner, Duration ttl) {
+        Held h = leases.get(incarnation);
+        if (h == null || !h.live() || h.lease().state() != Lease.State.HELD || !h.lease().detail().equals(owner)) {
+            return done(false);
+        }
+        put(incarnation, new Held(h.lease(), until(ttl)));
+        return done(true);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> settle(String incarnation, String why, Duration ttl) {
+        put(incarnation, new Held(new Lease(Lease.State.SETTLED, why), until(ttl)));
+        return done(null);
+    }
+
+    @Override
+    public synchronized CompletionStage<Lease> lease(String incarnation) {
+        Held h = leases.get(incarnation);
+        return done(h == null || !h.live() ? Lease.FREE : h.lease());
     }
 
     @Override
@@ -39,7 +61,7 @@ public final class LocalFailoverLog implements FailoverLog {
         while (records.size() > KEEP) {
             records.remove(records.keySet().iterator().next());
         }
-        return CompletableFuture.completedFuture(null);
+        return done(null);
     }
 
     @Override
@@ -49,6 +71,22 @@ public final class LocalFailoverLog implements FailoverLog {
         for (int i = all.size() - 1; i >= 0 && newest.size() < n; i--) {
             newest.add(all.get(i));
         }
-        return CompletableFuture.completedFuture(newest);
+        return done(newest);
+    }
+
+    /** Keeps the map to live leases (a long-running process sees many incarnations come and go). */
+    private void put(String incarnation, Held h) {
+        if (leases.size() >= 256) {
+            leases.values().removeIf(old -> !old.live());
+        }
+        leases.put(incarnation, h);
+    }
+
+    private static long until(Duration ttl) {
+        return System.nanoTime() + ttl.toNanos();
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
     }
 }

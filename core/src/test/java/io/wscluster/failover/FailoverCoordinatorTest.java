@@ -109,6 +109,62 @@ class FailoverCoordinatorTest {
         assertThat(recent()).isEmpty();
     }
 
+    @Test
+    void aCoordinatorThatDiesMidwayIsReplacedOnceItsLeaseLapses() {
+        cluster.set(nodes("a", "b", "c", "x"));
+        for (int i = 0; i < 4; i++) {
+            sticky.assign("u:" + i, "x");
+        }
+        coordinators(FailoverOptions.DEFAULT);
+        settle();
+        // A fourth node took the lease and recorded its run, then died: it renews nothing.
+        String x = FailoverLog.incarnation(node("x", NodeState.ACTIVE));
+        assertThat(log.claim(x, "ghost", Duration.ofMillis(300)).toCompletableFuture().join()).isTrue();
+        log.record(new FailoverRecord("ghost-run", "x", "ghost", "immediate", 0, java.util.Map.of(), System.currentTimeMillis(), 0,
+                "running"));
+
+        cluster.set(nodes("a", "b", "c"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().stream().anyMatch(r -> r.outcome().equals("done")));
+        settle();
+        List<FailoverRecord> all = recent();
+        assertThat(all).hasSize(2);
+        FailoverRecord taken = all.stream().filter(r -> !r.coordinator().equals("ghost")).findFirst().orElseThrow();
+        assertThat(taken.sessionsMoved()).isEqualTo(4);
+        assertThat(all.stream().filter(r -> r.coordinator().equals("ghost")).findFirst().orElseThrow().outcome())
+                .startsWith("abandoned");
+        assertThat(log.lease(x).toCompletableFuture().join().state()).isEqualTo(FailoverLog.Lease.State.SETTLED);
+    }
+
+    @Test
+    void aNodeThatSettlesItsOwnLeaseBeforeVanishingIsNoFailure() throws Exception {
+        cluster.set(nodes("a", "x"));
+        coordinators(FailoverOptions.DEFAULT);
+        settle();
+        log.settle(FailoverLog.incarnation(node("x", NodeState.ACTIVE)), "left", Duration.ofMinutes(1)); // as WsCluster.stop does
+        cluster.set(nodes("a")); // gone while its last state was active, without a leave event
+        settle();
+        Thread.sleep(200);
+        assertThat(recent()).isEmpty();
+    }
+
+    @Test
+    void aRestartedNodeIsANewIncarnation() {
+        cluster.set(nodes("a", "x"));
+        coordinators(FailoverOptions.DEFAULT);
+        settle();
+        log.settle(FailoverLog.incarnation(node("x", NodeState.ACTIVE)), "left", Duration.ofMinutes(1));
+        cluster.set(nodes("a"));
+        settle();
+        // x starts again under the same id, then crashes: the earlier run's settled lease does not cover it.
+        NodeInfo again = new NodeInfo("x", "ws://127.0.0.1:1/x", null, NodeState.ACTIVE, 0, 1000, 0, 0, 0, 0, 0, 2L);
+        cluster.set(List.of(node("a", NodeState.ACTIVE), again));
+        settle();
+        cluster.set(nodes("a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().size() == 1);
+        assertThat(done().get(0).failedNode()).isEqualTo("x");
+    }
+
     private void coordinators(FailoverOptions options) {
         Router spread = new Router(cluster::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.NONE, sticky,
                 Regions.NONE, 1);

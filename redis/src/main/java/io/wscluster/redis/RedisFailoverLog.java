@@ -15,8 +15,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The failover log on Redis. Keys, under the cluster's namespace {@code ns}:
  * <ul>
- *   <li>{@code <ns>:failover-lease:<node>}: who handles that node's failover, {@code SET NX PX}: one
- *       winner however many nodes ask at once, and a coordinator that dies lets the lease lapse;</li>
+ *   <li>{@code <ns>:failover-lease:<incarnation>}: {@code held:<owner>}, who handles that node's
+ *       failover ({@code SET NX PX}: one winner however many nodes ask at once; renewed while it
+ *       runs, so a coordinator that dies lets it lapse), or {@code settled:<why>} once none is needed;</li>
  *   <li>{@code <ns>:failovers}: hash of record id to record JSON, and {@code <ns>:failover-order}:
  *       sorted set of ids by start time; the newest 100 are kept, both keys expire a week after the
  *       last failover.</li>
@@ -25,6 +26,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RedisFailoverLog implements FailoverLog {
     private static final int KEEP = 100;
+    private static final String HELD = "held:";
+    private static final String SETTLED = "settled:";
     private static final long KEEP_MILLIS = Duration.ofDays(7).toMillis();
 
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -41,13 +44,30 @@ public final class RedisFailoverLog implements FailoverLog {
     }
 
     @Override
-    public CompletionStage<Boolean> claim(String failedNode, String owner, Duration ttl) {
-        return redis.set(leasePrefix + failedNode, owner, SetArgs.Builder.nx().px(ttl.toMillis())).thenApply("OK"::equals);
+    public CompletionStage<Boolean> claim(String incarnation, String owner, Duration ttl) {
+        return redis.set(leasePrefix + incarnation, HELD + owner, SetArgs.Builder.nx().px(ttl.toMillis())).thenApply("OK"::equals);
     }
 
     @Override
-    public CompletionStage<Boolean> claimed(String node) {
-        return redis.exists(leasePrefix + node).thenApply(n -> n > 0);
+    public CompletionStage<Boolean> renew(String incarnation, String owner, Duration ttl) {
+        return Scripts.RENEW_LEASE.run(redis, new String[] {leasePrefix + incarnation}, HELD + owner, String.valueOf(ttl.toMillis()))
+                .thenApply(out -> Long.valueOf(1).equals(out.get(0)));
+    }
+
+    @Override
+    public CompletionStage<Void> settle(String incarnation, String why, Duration ttl) {
+        return redis.set(leasePrefix + incarnation, SETTLED + why, SetArgs.Builder.px(ttl.toMillis())).thenApply(ok -> null);
+    }
+
+    @Override
+    public CompletionStage<Lease> lease(String incarnation) {
+        return redis.get(leasePrefix + incarnation).thenApply(v -> {
+            if (v == null) {
+                return Lease.FREE;
+            }
+            return v.startsWith(SETTLED) ? new Lease(Lease.State.SETTLED, v.substring(SETTLED.length()))
+                    : new Lease(Lease.State.HELD, v.startsWith(HELD) ? v.substring(HELD.length()) : v);
+        });
     }
 
     @Override

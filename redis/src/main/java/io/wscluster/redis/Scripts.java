@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 final class Scripts {
     static final Scripts PUBLISH = new Scripts("publish.lua");
     static final Scripts READ = new Scripts("read.lua");
+    static final Scripts RENEW_LEASE = new Scripts("renew-lease.lua");
 
     private final String text;
     private final String sha;

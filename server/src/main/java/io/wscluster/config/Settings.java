@@ -81,6 +81,9 @@ public final class Settings {
                     (b, v) -> b.failover(f -> f.withBatch(Values.integer(v)))),
             new Setting("failover-pace", "100ms", "With failover-strategy graceful: time between two steps.",
                     (b, v) -> b.failover(f -> f.withPace(Values.duration(v)))),
+            new Setting("failover-lease", "10s", "How long the node running a failover holds it without renewing (every third of it):"
+                    + " a coordinator that dies is replaced after at most this long.",
+                    (b, v) -> b.failover(f -> f.withLeaseTtl(Values.duration(v)))),
             new Setting("algorithm", RoutingOptions.DEFAULT.algorithm().wireName(), "How /api/route and the gateway place new connections: "
                     + Algorithm.names() + ".",
                     (b, v) -> b.routing(r -> r.withAlgorithm(Algorithm.parse(v)))),
