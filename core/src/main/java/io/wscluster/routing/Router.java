@@ -85,20 +85,32 @@ public final class Router {
             return CompletableFuture.completedFuture(count(balancer.pick(candidates, request)));
         }
         List<NodeInfo> among = candidates;
-        return registry.lookup(key).handle((nodeId, e) -> {
-            if (e != null) {
-                log.debug("sticky registry unavailable, placing {} by the algorithm: {}", key, e.toString());
-                return CompletableFuture.completedFuture(count(balancer.pick(among, request)));
+        return registry.lookup(key).thenCompose(nodeId -> nodeId == null || find(among, nodeId) != null
+                        ? CompletableFuture.completedFuture(nodeId)
+                        // Mapped to a node that is gone: a failover may have moved the mapping since it was cached.
+                        : registry.lookupFresh(key))
+                .handle((nodeId, e) -> {
+                    if (e != null) {
+                        log.debug("sticky registry unavailable, placing {} by the algorithm: {}", key, e.toString());
+                        return CompletableFuture.completedFuture(count(balancer.pick(among, request)));
+                    }
+                    NodeInfo mapped = nodeId == null ? null : find(among, nodeId);
+                    if (mapped != null) {
+                        registry.assign(key, nodeId); // renews the mapping's TTL; the registry may skip it
+                        return CompletableFuture.completedFuture(count(mapped));
+                    }
+                    NodeInfo chosen = count(balancer.pick(among, request));
+                    return registry.assign(key, chosen.id()).handle((v, x) -> chosen);
+                }).thenCompose(s -> s);
+    }
+
+    private static NodeInfo find(List<NodeInfo> nodes, String id) {
+        for (NodeInfo n : nodes) {
+            if (n.id().equals(id)) {
+                return n;
             }
-            for (NodeInfo n : among) {
-                if (n.id().equals(nodeId)) {
-                    registry.assign(key, nodeId); // renews the mapping's TTL; the registry may skip it
-                    return CompletableFuture.completedFuture(count(n));
-                }
-            }
-            NodeInfo chosen = count(balancer.pick(among, request));
-            return registry.assign(key, chosen.id()).handle((v, x) -> chosen);
-        }).thenCompose(s -> s);
+        }
+        return null;
     }
 
     private List<NodeInfo> candidates(List<NodeInfo> all) {

@@ -15,6 +15,14 @@ public interface StickyRegistry {
     /** The node {@code key} is mapped to, or null. */
     CompletionStage<String> lookup(String key);
 
+    /**
+     * The node {@code key} is mapped to in the shared store now, past any local cache: for a cached
+     * mapping to a node that is gone, which a failover may have moved meanwhile.
+     */
+    default CompletionStage<String> lookupFresh(String key) {
+        return lookup(key);
+    }
+
     /** Maps {@code key} to {@code nodeId} (again), renewing its TTL. */
     CompletionStage<Void> assign(String key, String nodeId);
 

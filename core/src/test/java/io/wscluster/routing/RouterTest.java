@@ -160,6 +160,44 @@ class RouterTest {
         assertThat(pick(r, RouteRequest.of(null, "alice", null))).isEqualTo("a");
     }
 
+    @Test
+    void aCachedMappingToAGoneNodeIsReadAgainBeforeTheUserIsPlacedAnew() {
+        // A registry whose local cache still says "x" while the shared store says "c": a failover moved the user.
+        nodes.set(List.of(node("a", 0, 1000), node("b", 0, 1000), node("c", 0, 1000)));
+        StickyRegistry stale = new StickyRegistry() {
+            @Override
+            public CompletionStage<String> lookup(String key) {
+                return CompletableFuture.completedFuture("x");
+            }
+
+            @Override
+            public CompletionStage<String> lookupFresh(String key) {
+                return registry.lookup(key);
+            }
+
+            @Override
+            public CompletionStage<Void> assign(String key, String nodeId) {
+                return registry.assign(key, nodeId);
+            }
+
+            @Override
+            public CompletionStage<List<String>> keysOf(String nodeId) {
+                return registry.keysOf(nodeId);
+            }
+
+            @Override
+            public double cacheHitRate() {
+                return 1;
+            }
+        };
+        registry.assign("u:alice", "c");
+        Router r = new Router(nodes::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.USER, stale,
+                Regions.NONE, 2);
+        for (int i = 0; i < 5; i++) { // round robin alone would start at a
+            assertThat(pick(r, RouteRequest.of(null, "alice", null))).isEqualTo("c");
+        }
+    }
+
     private Router router(Algorithm a, Stickiness s) {
         return new Router(nodes::get, a.create(AdaptiveWeights.DEFAULT), s, registry, Regions.NONE, 2);
     }

@@ -68,6 +68,16 @@ public final class RedisStickyRegistry implements StickyRegistry {
         if (c != null) {
             return CompletableFuture.completedFuture(c.nodeId());
         }
+        return read(key);
+    }
+
+    @Override
+    public CompletionStage<String> lookupFresh(String key) {
+        cache.invalidate(key);
+        return read(key);
+    }
+
+    private CompletionStage<String> read(String key) {
         return redis.get(prefix + key).thenApply(nodeId -> {
             if (nodeId != null) {
                 // Written long ago as far as we know: the next assign renews it in Redis.

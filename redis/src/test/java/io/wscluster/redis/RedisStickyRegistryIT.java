@@ -88,6 +88,19 @@ class RedisStickyRegistryIT {
         await().atMost(Duration.ofSeconds(3)).until(() -> lookup(b, "s:abc") == null);
     }
 
+    @Test
+    void aFreshLookupSeesAMoveTheLocalCacheHides() {
+        RedisStickyRegistry failover = registry(Duration.ofMinutes(5));
+        RedisStickyRegistry gateway = registry(Duration.ofMinutes(5));
+        failover.assign("u:alice", "n1").toCompletableFuture().join();
+        assertThat(lookup(gateway, "u:alice")).isEqualTo("n1"); // now in the gateway's cache
+        failover.assign("u:alice", "n2").toCompletableFuture().join(); // a failover moves it
+
+        assertThat(lookup(gateway, "u:alice")).isEqualTo("n1");
+        assertThat(gateway.lookupFresh("u:alice").toCompletableFuture().join()).isEqualTo("n2");
+        assertThat(lookup(gateway, "u:alice")).isEqualTo("n2");
+    }
+
     private RedisStickyRegistry registry(Duration ttl) {
         return new RedisStickyRegistry(connection.async(), ns, ttl, RedisStickyRegistry.DEFAULT_CACHE_TTL);
     }
