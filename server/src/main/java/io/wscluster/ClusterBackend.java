@@ -75,12 +75,12 @@ final class ClusterBackend implements AutoCloseable {
 
     static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
         if (o.redisUrl() == null && embedded != null) {
-            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions, embedded.failovers, null,
+            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions.node(nodeId), embedded.failovers, null,
                     () -> embedded.members.join(self), null, SHARED);
         }
         if (o.redisUrl() == null) {
             return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    new LocalStickyRegistry(o.routing().stickyTtl()), new LocalSessionStore(o.sessionTtl(), o.heartbeat()), new LocalFailoverLog(), null,
+                    new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat()), new LocalFailoverLog(), null,
                     () -> new LocalMembership(self), null, "embedded bus");
         }
         if (RedisUrls.isCluster(o.redisUrl())) {

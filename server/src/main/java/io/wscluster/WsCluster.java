@@ -161,6 +161,8 @@ public final class WsCluster implements AutoCloseable {
         String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
         url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + address.getPort() + "/ws";
         timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
+        long period = options.heartbeat().toMillis();
+        timer.scheduleAtFixedRate(hub::recordPositions, period, period, TimeUnit.MILLISECONDS); // where its sessions may resume
         state.set(NodeState.ACTIVE);
         if (backend.membership() instanceof RedisMembership m) {
             m.addListener(e -> {

@@ -1,24 +1,24 @@
 package io.wscluster.failover;
 
-import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The newest message of each room fanned out on this node, and the rooms' positions as they were
- * one period earlier: the positions a session may safely resume from after a crash, since what was
- * fanned out a whole period ago has left the node's socket buffers. {@link #delivered} is the hot
- * path (one map write per message); {@link #tick} runs once per period. Thread-safe.
+ * One node's resume positions: per room, where every live subscriber of the node surely was
+ * (its bytes had left the process; see {@link SessionStore#positions}), as handed over each period,
+ * and the same positions one period later ({@link #lagged}), which are what a session of the node
+ * resumes from after a crash: by then the bytes have also left the kernel's socket buffers, unless
+ * the client stopped reading. {@link #update} and {@link #tick} run once per period. Thread-safe.
  */
 public final class RoomPositions {
-    private final ConcurrentHashMap<String, Message> latest = new ConcurrentHashMap<>();
+    private volatile Map<String, StreamPosition> latest = Map.of();
     private Map<String, StreamPosition> current = Map.of();
     private volatile Map<String, StreamPosition> lagged = Map.of();
 
-    public void delivered(Message m) {
-        latest.put(m.room(), m);
+    /** The node's positions now. */
+    public void update(Map<String, StreamPosition> drained) {
+        latest = Map.copyOf(drained);
     }
 
     /**
@@ -26,8 +26,6 @@ public final class RoomPositions {
      * position changed, with their new positions (what a store must write).
      */
     public synchronized Map<String, StreamPosition> tick() {
-        Map<String, StreamPosition> now = new HashMap<>(latest.size());
-        latest.forEach((room, m) -> now.put(room, new StreamPosition(m.epoch(), m.offset())));
         Map<String, StreamPosition> before = lagged;
         Map<String, StreamPosition> changed = new HashMap<>();
         current.forEach((room, p) -> {
@@ -36,13 +34,21 @@ public final class RoomPositions {
             }
         });
         lagged = current;
-        current = now;
+        current = latest;
         return changed;
     }
 
     /** Where a session of this node may resume {@code room} from, or null when the room has no lagged position yet. */
     public StreamPosition lagged(String room) {
         return lagged.get(room);
+    }
+
+    /** The earlier of two positions of one room, or null when they are of different epochs (neither can be told safe). */
+    public static StreamPosition earlier(StreamPosition a, StreamPosition b) {
+        if (!a.epoch().equals(b.epoch())) {
+            return null;
+        }
+        return b.offset() < a.offset() ? b : a;
     }
 
     /** The later of two positions of one room: {@code b} when it is of the same epoch and further, else {@code a}. */

@@ -1,6 +1,5 @@
 package io.wscluster.failover;
 
-import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -10,12 +9,17 @@ import java.util.concurrent.CompletionStage;
  * position to resume from. A client that reconnects with {@code ?session=<id>} to any node gets its
  * rooms back from here, with every message after the recorded positions.
  *
- * <p>The positions are kept cheaply: a session's record is written when it subscribes or
- * unsubscribes, not per message; per message, a node only notes each room's newest offset
- * ({@link #delivered}, a field write), and records the rooms' positions for all its sessions at
- * once, periodically, one period behind (so that what a crash left in socket buffers is sent
- * again). A resumed position is therefore at or before what the client received: a resume may
- * repeat messages, which clients drop by offset, and never skips one.
+ * <p>The positions are kept cheaply, and never ahead of what the client got. A session's record is
+ * written when it subscribes (its starting position), unsubscribes, and closes (where each room's
+ * bytes had surely left the process: exact for a graceful or slow-consumer close). Nothing is
+ * written per message: once per period the hub hands over, per room, the earliest position the
+ * node's live subscribers are surely at ({@link #positions}), and the store records those for all
+ * the node's sessions at once, one period later, for a crash. A resume from the record may
+ * therefore repeat messages, which clients drop by offset; it skips none that was still queued in
+ * the node (a saturated node, a backlog), and none that had left it a period before a crash. What
+ * a client that had stopped reading left unread in the kernels' socket buffers (a slow consumer,
+ * typically) can be missing after a resume: only a client that resubscribes with {@code since}
+ * (as the SDK does) is exact whatever happened.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -32,11 +36,17 @@ public interface SessionStore {
 
     void unsubscribed(String sessionId, String room);
 
-    /** The connection closed: the record stays, for a reconnect, until its TTL. */
-    void closed(String sessionId);
+    /**
+     * The connection closed; {@code drained} says, per room, where it surely was (a room left out
+     * keeps its earlier position). The record stays, for a reconnect, until its TTL.
+     */
+    void closed(String sessionId, Map<String, StreamPosition> drained);
 
-    /** {@code m}, a room message, was fanned out on this node. Called per message: must be a map write at most. */
-    void delivered(Message m);
+    /**
+     * Per room, the earliest position every live subscriber of this node is surely at; once per
+     * period, from the hub. Rooms left out have no subscriber here now.
+     */
+    void positions(Map<String, StreamPosition> drained);
 
     /** A store that keeps nothing: sessions do not survive their connection. */
     SessionStore NONE = new SessionStore() {
@@ -54,11 +64,11 @@ public interface SessionStore {
         }
 
         @Override
-        public void closed(String sessionId) {
+        public void closed(String sessionId, Map<String, StreamPosition> drained) {
         }
 
         @Override
-        public void delivered(Message m) {
+        public void positions(Map<String, StreamPosition> drained) {
         }
     };
 }

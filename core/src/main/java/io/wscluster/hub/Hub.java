@@ -13,7 +13,9 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.security.Authorizer;
+import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -152,8 +154,12 @@ public final class Hub implements BusListener {
         }
         s.closed = true;
         HubShard shard = s.shard;
+        Map<String, StreamPosition> drained = new HashMap<>();
         if (s.subscriptions != null) {
             for (Subscription sub : s.subscriptions.values()) {
+                if (sub.live) {
+                    drained.put(sub.room, sub.settled()); // one look behind, as the node's positions are
+                }
                 leaveRoom(sub);
             }
             s.subscriptions = null;
@@ -161,7 +167,7 @@ public final class Hub implements BusListener {
         if (s.userId() != null && shard.removeUserSession(s)) {
             release(users, s.userId(), shard, bus::unsubscribeUser);
         }
-        sessions.closed(s.id());
+        sessions.closed(s.id(), drained);
         shard.remove(s);
         metrics.connectionClosed();
         try {
@@ -260,7 +266,6 @@ public final class Hub implements BusListener {
         Interest interest = rooms.get(message.room());
         if (interest != null) {
             fanOut(message, interest);
-            sessions.delivered(message);
         }
     }
 
@@ -299,6 +304,33 @@ public final class Hub implements BusListener {
         for (int i = 0; i < n; i++) {
             targets[i].enqueue(frame);
         }
+    }
+
+    // ---- resume positions ----
+
+    /**
+     * Hands the session store, per room, the earliest position this node's live subscribers are
+     * surely at (their bytes left the process; see {@link HubShard#drainedPositions}): where this
+     * node's sessions may resume after a crash. One pass over the subscriptions on each shard's
+     * loop; call once per period. Completes when handed over.
+     */
+    public CompletionStage<Void> recordPositions() {
+        HubShard[] all = shardArray;
+        List<CompletableFuture<Map<String, StreamPosition>>> parts = new ArrayList<>(all.length);
+        for (HubShard shard : all) {
+            CompletableFuture<Map<String, StreamPosition>> part = new CompletableFuture<>();
+            shard.executor().execute(() -> {
+                Map<String, StreamPosition> found = new HashMap<>();
+                shard.drainedPositions(found);
+                part.complete(found);
+            });
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            Map<String, StreamPosition> merged = new HashMap<>();
+            parts.forEach(p -> p.join().forEach((room, at) -> merged.merge(room, at, io.wscluster.failover.RoomPositions::earlier)));
+            sessions.positions(merged);
+        });
     }
 
     // ---- subscriptions ----

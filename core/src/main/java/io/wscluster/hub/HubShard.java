@@ -1,7 +1,9 @@
 package io.wscluster.hub;
 
 import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.failover.RoomPositions;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -134,6 +136,33 @@ public final class HubShard {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Adds, per room of this shard, the earliest position its live subscribers are surely at (see
+     * {@link Subscription#drained()}), after one look at each ({@link Subscription#look()}). A room
+     * whose subscribers are on different epochs is left out. Only on the shard's executor; one
+     * pass over the subscriptions.
+     */
+    void drainedPositions(Map<String, StreamPosition> into) {
+        rooms.forEach((room, members) -> {
+            StreamPosition earliest = null;
+            for (int i = 0; i < members.size(); i++) {
+                Subscription sub = members.get(i);
+                if (!sub.live) {
+                    continue;
+                }
+                sub.look();
+                StreamPosition p = sub.drained();
+                earliest = earliest == null ? p : RoomPositions.earlier(earliest, p);
+                if (earliest == null) {
+                    return; // mixed epochs
+                }
+            }
+            if (earliest != null) {
+                into.merge(room, earliest, RoomPositions::earlier);
+            }
+        });
     }
 
     /** Queues a shared frame for delivery on this shard; callable from any thread. */

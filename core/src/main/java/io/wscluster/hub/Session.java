@@ -121,6 +121,13 @@ public abstract class Session {
     /** Flushes queued writes to the socket. */
     protected abstract void flush();
 
+    /**
+     * Whether everything written to this session so far has left the process (is in the kernel's
+     * socket buffer, or beyond): false while bytes wait in the transport's queues, and once the
+     * connection is closed. On the session's loop.
+     */
+    protected abstract boolean drained();
+
     /** Closes the connection with a WebSocket close code and reason, after what is queued. */
     public abstract void close(CloseCode code, String reason);
 

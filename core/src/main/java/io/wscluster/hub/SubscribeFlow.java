@@ -76,6 +76,9 @@ final class SubscribeFlow {
         int delivered = 0;
         if (recovered) {
             sub.lastOffset = request.since().offset();
+        }
+        sub.startAt(sub.epoch, sub.lastOffset); // nothing sent yet: a resume would start here
+        if (recovered) {
             for (Message m : read.messages()) {
                 if (sub.accepts(m)) {
                     session.send(m);

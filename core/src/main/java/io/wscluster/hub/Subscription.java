@@ -1,6 +1,7 @@
 package io.wscluster.hub;
 
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,17 @@ final class Subscription {
     boolean live;
     /** Made by a session resume, not asked for on this connection: the client's own subscribe replaces it. */
     boolean fromResume;
+    /**
+     * Where this subscriber surely is: the position of the last message whose bytes had left the
+     * process when the hub last looked ({@link HubShard#drainedPositions}), or where it started;
+     * and the same one look earlier ({@code settled*}), by when those bytes have also left the
+     * kernel's socket buffer unless the client stopped reading. What a resume of this session may
+     * start from.
+     */
+    String drainedEpoch;
+    long drainedOffset;
+    String settledEpoch;
+    long settledOffset;
     private List<Message> buffered;
 
     Subscription(Session session, String room) {
@@ -50,6 +62,30 @@ final class Subscription {
         epoch = m.epoch();
         lastOffset = m.offset();
         return true;
+    }
+
+    /** Where a resume would start when nothing was sent yet. */
+    void startAt(String epoch, long offset) {
+        drainedEpoch = settledEpoch = epoch;
+        drainedOffset = settledOffset = offset;
+    }
+
+    /** One look of the hub: the last look's position settles; what has left the process now becomes the drained one. */
+    void look() {
+        settledEpoch = drainedEpoch;
+        settledOffset = drainedOffset;
+        if (session.drained()) {
+            drainedEpoch = epoch;
+            drainedOffset = lastOffset;
+        }
+    }
+
+    StreamPosition drained() {
+        return new StreamPosition(drainedEpoch, drainedOffset);
+    }
+
+    StreamPosition settled() {
+        return new StreamPosition(settledEpoch, settledOffset);
     }
 
     /** Takes the messages buffered while pending. */

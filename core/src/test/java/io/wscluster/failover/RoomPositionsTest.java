@@ -2,9 +2,6 @@ package io.wscluster.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,15 +10,23 @@ class RoomPositionsTest {
     private final RoomPositions positions = new RoomPositions();
 
     @Test
-    void resumePositionsLagOnePeriodBehindWhatWasFannedOut() {
-        positions.delivered(message("r", 5));
+    void resumePositionsLagOnePeriodBehindWhatWasHandedOver() {
+        positions.update(Map.of("r", new StreamPosition("e1", 5)));
         assertThat(positions.lagged("r")).isNull();
         assertThat(positions.tick()).isEmpty(); // period 1 ends: offset 5 is current, nothing lagged yet
-        positions.delivered(message("r", 9));
+        positions.update(Map.of("r", new StreamPosition("e1", 9)));
         assertThat(positions.tick()).isEqualTo(Map.of("r", new StreamPosition("e1", 5)));
         assertThat(positions.lagged("r")).isEqualTo(new StreamPosition("e1", 5));
         assertThat(positions.tick()).isEqualTo(Map.of("r", new StreamPosition("e1", 9)));
         assertThat(positions.tick()).isEmpty(); // nothing moved
+    }
+
+    @Test
+    void theEarlierOfTwoPositionsIsTheSmallerOneOfTheSameEpochAndNoneAcrossEpochs() {
+        StreamPosition a = new StreamPosition("e1", 4);
+        assertThat(RoomPositions.earlier(a, new StreamPosition("e1", 7))).isEqualTo(a);
+        assertThat(RoomPositions.earlier(a, new StreamPosition("e1", 2))).isEqualTo(new StreamPosition("e1", 2));
+        assertThat(RoomPositions.earlier(a, new StreamPosition("e2", 1))).isNull();
     }
 
     @Test
@@ -32,9 +37,5 @@ class RoomPositionsTest {
         assertThat(RoomPositions.later(a, new StreamPosition("e2", 90))).isEqualTo(a); // history was lost meanwhile
         assertThat(RoomPositions.later(a, null)).isEqualTo(a);
         assertThat(RoomPositions.later(null, a)).isEqualTo(a);
-    }
-
-    private static Message message(String room, long offset) {
-        return Message.toRoom(room, TextNode.valueOf("x"), null, Priority.NORMAL).at("e1", offset);
     }
 }

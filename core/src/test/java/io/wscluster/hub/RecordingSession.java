@@ -23,10 +23,21 @@ final class RecordingSession extends Session {
     private volatile CloseCode closeCode;
     private volatile String closeReason;
     private volatile boolean framed = true;
+    private volatile boolean backlog;
 
     RecordingSession(String id, Principal principal, Encoding encoding, ByteBufAllocator alloc) {
         super(id, principal, encoding);
         this.alloc = alloc;
+    }
+
+    /** As if bytes waited in the transport's queues (the client stopped reading), or not any more. */
+    void backlog(boolean waiting) {
+        backlog = waiting;
+    }
+
+    @Override
+    protected boolean drained() {
+        return !backlog && !closed;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.wscluster.redis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.failover.RoomPositions;
 import io.wscluster.failover.SessionStore;
-import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,18 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@code <ns>:sess:<sessionId>}: hash of {@code u} (user, {@code ""} when anonymous),
  *       {@code n} (the node it was last on) and one field {@code r:<room>} per room, valued
- *       {@code <offset>:<epoch>}, the position the session subscribed at;</li>
+ *       {@code <offset>:<epoch>}, the position the session subscribed at, or, once the connection
+ *       closed, {@code =<offset>:<epoch>}, its own position then;</li>
  *   <li>{@code <ns>:pos:<nodeId>}: hash of room to {@code <offset>:<epoch>}: where that node's
- *       sessions may resume each room (its positions one period behind, {@link RoomPositions}).</li>
+ *       sessions may resume each room after a crash (see {@link RoomPositions}).</li>
  * </ul>
- * A resumed room starts from the later of the two positions.
+ * A room of a closed session resumes from its own position; of a session whose node crashed, from
+ * the later of where it subscribed and its node's position.
  *
- * <p>Cost: a session's record is written when it subscribes or unsubscribes; per message, one map
- * write in memory; per period (the heartbeat), one {@code HSET} of the rooms whose position moved,
- * and {@code PEXPIRE}s that renew a slice of the live sessions' records, so each is renewed about
+ * <p>Cost: a session's record is written when it subscribes, unsubscribes or closes; nothing per
+ * message; per period (the heartbeat), one {@code HSET} of the rooms whose position moved, and
+ * {@code PEXPIRE}s that renew a slice of the live sessions' records, so each is renewed about
  * three times per TTL. Every command touches one key (works on a Redis Cluster). Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
+    /** Marks a room position as the session's own, written when its connection closed. */
+    private static final String OWN = "=";
     private final RedisClusterAsyncCommands<String, String> redis;
     private final String prefix;
     private final String nodeId;
@@ -73,12 +76,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             String user = fields.getOrDefault("u", "");
             String node = fields.get("n");
             Map<String, StreamPosition> at = new HashMap<>();
+            Map<String, StreamPosition> own = new HashMap<>();
             fields.forEach((k, v) -> {
                 if (k.startsWith("r:")) {
-                    at.put(k.substring(2), parse(v));
+                    (v.startsWith(OWN) ? own : at).put(k.substring(2), parse(v.startsWith(OWN) ? v.substring(OWN.length()) : v));
                 }
             });
             if (node == null || at.isEmpty()) {
+                at.putAll(own);
                 return CompletableFuture.completedFuture(new Saved(user.isEmpty() ? null : user, at));
             }
             List<String> rooms = new ArrayList<>(at.keySet());
@@ -89,6 +94,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
                     StreamPosition there = values.get(i).hasValue() ? parse(values.get(i).getValue()) : null;
                     resume.put(room, RoomPositions.later(at.get(room), there));
                 }
+                resume.putAll(own);
                 return new Saved(user.isEmpty() ? null : user, resume);
             });
         });
@@ -108,13 +114,18 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     }
 
     @Override
-    public void closed(String sessionId) {
+    public void closed(String sessionId, Map<String, StreamPosition> drained) {
         live.remove(sessionId); // the record keeps its TTL: the client has that long to resume
+        if (!drained.isEmpty()) {
+            Map<String, String> fields = new HashMap<>(drained.size());
+            drained.forEach((room, p) -> fields.put("r:" + room, OWN + format(p)));
+            redis.hset(prefix + sessionId, fields);
+        }
     }
 
     @Override
-    public void delivered(Message m) {
-        positions.delivered(m);
+    public void positions(Map<String, StreamPosition> drained) {
+        positions.update(drained);
     }
 
     private CompletionStage<Void> tick() {

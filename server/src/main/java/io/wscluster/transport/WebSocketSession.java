@@ -137,6 +137,16 @@ final class WebSocketSession extends Session {
         ctx.flush();
     }
 
+    /** Nothing in the overflow and nothing in Netty's outbound buffer, written or not yet flushed. */
+    @Override
+    protected boolean drained() {
+        if (overflow != null || closing || ctx == null) {
+            return false;
+        }
+        io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return out != null && out.totalPendingWriteBytes() == 0;
+    }
+
     /**
      * Closes after everything already queued: the close frame takes its place in line, the channel
      * closes once it is written, and a client that never reads is cut after a grace period.

@@ -1,0 +1,95 @@
+package io.wscluster.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.wscluster.failover.SessionStore;
+import io.wscluster.protocol.StreamPosition;
+import io.wscluster.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@link RedisSessionStore} on a real redis-server: where a session resumes after its node crashed, or after it closed. */
+class RedisSessionStoreIT {
+    private static final Duration PERIOD = Duration.ofMillis(50);
+    private static RedisServer server;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
+
+    private final String ns = "wsc-it-" + UUID.randomUUID();
+    private final List<RedisSessionStore> stores = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        server = RedisServer.start();
+        client = RedisMembershipIT.client(server);
+        connection = client.connect();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        connection.close();
+        client.shutdown();
+        server.close();
+    }
+
+    @AfterEach
+    void closeStores() {
+        stores.forEach(RedisSessionStore::close);
+    }
+
+    @Test
+    void afterACrashASessionResumesFromTheLaterOfWhereItSubscribedAndItsNodesPosition() {
+        RedisSessionStore n1 = store("n1");
+        n1.subscribed("s1", "alice", "r", at(3));
+        assertThat(load(n1, "s1")).isEqualTo(new SessionStore.Saved("alice", Map.of("r", at(3))));
+
+        n1.positions(Map.of("r", at(10))); // every live subscriber of n1 is surely at 10
+        await().atMost(Duration.ofSeconds(5)).until(() -> load(n1, "s1").rooms().get("r").equals(at(10))); // one period later
+
+        RedisSessionStore n2 = store("n2"); // n1 is gone; another node reads the record
+        assertThat(load(n2, "s1").rooms()).containsEntry("r", at(10));
+    }
+
+    @Test
+    void aClosedSessionResumesFromItsOwnPositionEvenBehindItsNodes() {
+        RedisSessionStore n1 = store("n1");
+        n1.subscribed("s1", null, "r", at(3));
+        n1.subscribed("s1", null, "q", at(1));
+        n1.positions(Map.of("r", at(10), "q", at(5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> load(n1, "s1").rooms().get("r").equals(at(10)));
+
+        n1.closed("s1", Map.of("r", at(7))); // its queues held 8 to 10 when it was closed
+        assertThat(load(n1, "s1")).isEqualTo(new SessionStore.Saved(null, Map.of("r", at(7), "q", at(5))));
+
+        RedisSessionStore n2 = store("n2"); // it resumes on n2 and subscribes r there from 7
+        n2.subscribed("s1", null, "r", at(7));
+        n2.positions(Map.of("r", at(12)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> load(n2, "s1").rooms().get("r").equals(at(12)));
+        assertThat(connection.sync().hget(ns + ":sess:s1", "n")).isEqualTo("n2");
+    }
+
+    private RedisSessionStore store(String node) {
+        RedisSessionStore s = new RedisSessionStore(connection.async(), ns, node, Duration.ofMinutes(5), PERIOD);
+        s.start().toCompletableFuture().join();
+        stores.add(s);
+        return s;
+    }
+
+    private static SessionStore.Saved load(RedisSessionStore s, String id) {
+        return s.load(id).toCompletableFuture().join();
+    }
+
+    private static StreamPosition at(long offset) {
+        return new StreamPosition("e1", offset);
+    }
+}
