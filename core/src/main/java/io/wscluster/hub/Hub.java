@@ -94,17 +94,19 @@ public final class Hub implements BusListener {
 
     /** Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}. */
     public void open(Session s, HubShard shard) {
-        open(s, shard, false);
+        open(s, shard, SessionRecord.NEW);
     }
 
     /**
-     * Registers a new session; with {@code resume} (the client asked for this session id) the
-     * session's record is looked up first, and when it belongs to the same user the welcome says
-     * {@code "resumed": true} and every recorded room is subscribed again from its recorded
+     * Registers a new session; with {@link SessionRecord#RESUME} (the client asked for this session
+     * id) the session's record is looked up first, and when it belongs to the same user the welcome
+     * says {@code "resumed": true} and every recorded room is subscribed again from its recorded
      * position: the client gets {@code subscribed} frames and every message it missed, without
-     * asking room by room.
+     * asking room by room. With {@link SessionRecord#OWN_POSITIONS} the session is not recorded.
      */
-    public void open(Session s, HubShard shard, boolean resume) {
+    public void open(Session s, HubShard shard, SessionRecord record) {
+        s.recorded = record != SessionRecord.OWN_POSITIONS;
+        boolean resume = record == SessionRecord.RESUME;
         s.serial = connectionSerial.incrementAndGet();
         shard.add(s);
         metrics.connectionOpened();
@@ -167,7 +169,9 @@ public final class Hub implements BusListener {
         if (s.userId() != null && shard.removeUserSession(s)) {
             release(users, s.userId(), shard, bus::unsubscribeUser);
         }
-        sessions.closed(s.id(), drained);
+        if (s.recorded) {
+            sessions.closed(s.id(), drained);
+        }
         shard.remove(s);
         metrics.connectionClosed();
         try {
@@ -309,8 +313,8 @@ public final class Hub implements BusListener {
     // ---- resume positions ----
 
     /**
-     * Hands the session store, per room, the earliest position this node's live subscribers are
-     * surely at (their bytes left the process; see {@link HubShard#drainedPositions}): where this
+     * Hands the session store, per room, the earliest position this node's live, recorded
+     * subscribers are surely at (their bytes left the process; see {@link HubShard#drainedPositions}): where this
      * node's sessions may resume after a crash. One pass over the subscriptions on each shard's
      * loop; call once per period. Completes when handed over.
      */
@@ -347,7 +351,9 @@ public final class Hub implements BusListener {
         Subscription sub = s.subscriptions == null ? null : s.subscriptions.remove(f.room());
         if (sub != null) {
             leaveRoom(sub);
-            sessions.unsubscribed(s.id(), f.room());
+            if (s.recorded) {
+                sessions.unsubscribed(s.id(), f.room());
+            }
         }
         s.send(ServerFrames.unsubscribed(f.id(), f.room()));
     }

@@ -149,8 +149,8 @@ public final class HubShard {
             StreamPosition earliest = null;
             for (int i = 0; i < members.size(); i++) {
                 Subscription sub = members.get(i);
-                if (!sub.live) {
-                    continue;
+                if (!sub.live || !sub.session.recorded) {
+                    continue; // not recorded: the client resubscribes with since, its own positions
                 }
                 sub.look();
                 StreamPosition p = sub.drained();

@@ -28,6 +28,8 @@ public abstract class Session {
     /** This connection's number on its node, set by the hub when it opens (see {@link Hub#presenceKey}). */
     long serial;
     Map<String, Subscription> subscriptions;
+    /** Whether the session store keeps this session's record (see {@link SessionRecord}). */
+    boolean recorded = true;
 
     protected Session(String id, Principal principal, Encoding encoding) {
         this.id = Objects.requireNonNull(id, "id");

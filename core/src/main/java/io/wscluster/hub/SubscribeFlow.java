@@ -94,7 +94,9 @@ final class SubscribeFlow {
         }
         sub.live = true;
         hub.metrics().messagesOut(delivered);
-        hub.sessions().subscribed(session.id(), session.userId(), request.room(), recovered ? request.since() : latest);
+        if (session.recorded) {
+            hub.sessions().subscribed(session.id(), session.userId(), request.room(), recovered ? request.since() : latest);
+        }
         hub.presence().join(request.room(), hub.presenceKey(session), session.userId());
     }
 }

@@ -112,13 +112,17 @@ final class HubHarness implements AutoCloseable {
     }
 
     RecordingSession open(int loop, String user, Encoding encoding) {
+        return open(loop, user, encoding, SessionRecord.NEW);
+    }
+
+    RecordingSession open(int loop, String user, Encoding encoding, SessionRecord record) {
         Principal principal = user == null ? Principal.ANONYMOUS : new Principal(user, 0);
         long n = sessionIds.incrementAndGet();
         // Every other session takes pre-framed messages, as an uncompressed connection does.
         RecordingSession s = new RecordingSession("s" + n, principal, encoding, alloc).framed(n % 2 == 0);
         sessions.add(s);
         Loop l = loop(loop);
-        l.run(() -> hub.open(s, l.shard));
+        l.run(() -> hub.open(s, l.shard, record));
         return s;
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class ResumePositionsTest {
     private final AtomicReference<Map<String, StreamPosition>> nodePositions = new AtomicReference<>(Map.of());
     private final Map<String, Map<String, StreamPosition>> closedAt = new ConcurrentHashMap<>();
+    private final Map<String, String> subscribedRooms = new ConcurrentHashMap<>();
     private final HubHarness h = new HubHarness(2, b -> b.sessions(new SessionStore() {
         @Override
         public CompletionStage<Saved> load(String sessionId) {
@@ -28,6 +29,7 @@ class ResumePositionsTest {
 
         @Override
         public void subscribed(String sessionId, String userId, String room, StreamPosition at) {
+            subscribedRooms.put(sessionId, room);
         }
 
         @Override
@@ -96,6 +98,21 @@ class ResumePositionsTest {
         publish("r", 1);
         h.closed(alice);
         assertThat(closedAt.get(alice.id())).isEqualTo(Map.of("r", new StreamPosition(epoch, 4)));
+    }
+
+    @Test
+    void aClientThatTracksItsOwnPositionsIsNotRecordedAndHoldsNothingBack() {
+        RecordingSession thin = h.open("alice");
+        RecordingSession sdk = h.open(1, "bob", io.wscluster.protocol.Encoding.JSON, SessionRecord.OWN_POSITIONS);
+        subscribe(thin, "r");
+        subscribe(sdk, "r");
+        String epoch = h.position("r").epoch();
+        sdk.backlog(true);
+        publish("r", 3);
+        assertThat(look()).containsEntry("r", new StreamPosition(epoch, 3));
+        h.closed(sdk);
+        assertThat(subscribedRooms).containsOnlyKeys(thin.id());
+        assertThat(closedAt).doesNotContainKey(sdk.id());
     }
 
     private void subscribe(RecordingSession s, String room) {

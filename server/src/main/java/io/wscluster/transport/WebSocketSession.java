@@ -20,6 +20,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
+import io.wscluster.hub.SessionRecord;
 import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
@@ -71,9 +72,8 @@ final class WebSocketSession extends Session {
         this.maxMessageSize = maxMessageSize;
     }
 
-    /** @param resume the client asked for this session id: resume its recorded rooms when there are any */
-    void open(boolean resume) {
-        hub.open(this, shard, resume);
+    void open(SessionRecord record) {
+        hub.open(this, shard, record);
     }
 
     @Override

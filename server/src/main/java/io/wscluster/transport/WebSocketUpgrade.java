@@ -16,6 +16,7 @@ import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
+import io.wscluster.hub.SessionRecord;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Names;
@@ -83,12 +84,13 @@ final class WebSocketUpgrade {
         String asked = first(query, "session");
         boolean keep = asked != null && Names.isValidSessionId(asked);
         String sessionId = keep ? asked : SessionIds.next();
-        // ?resume=false keeps the id (for sticky routing) without resubscribing: a client that
-        // knows its own positions resubscribes with since, which is exact where the record may lag.
-        boolean resume = keep && !"false".equals(first(query, "resume"));
+        // ?resume=false keeps the id (for sticky routing) without a record: a client that knows its
+        // own positions resubscribes with since, which is exact where the record may lag.
+        SessionRecord record = !keep ? SessionRecord.NEW
+                : "false".equals(first(query, "resume")) ? SessionRecord.OWN_POSITIONS : SessionRecord.RESUME;
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
-                install(ctx, handshaker, principal, sessionId, resume);
+                install(ctx, handshaker, principal, sessionId, record);
             } else {
                 ctx.close();
             }
@@ -114,7 +116,7 @@ final class WebSocketUpgrade {
     }
 
     private void install(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, Principal principal, String sessionId,
-                         boolean resume) {
+                         SessionRecord record) {
         Encoding encoding = Encoding.forSubprotocol(handshaker.selectedSubprotocol());
         if (encoding == null) {
             encoding = Encoding.JSON;
@@ -127,7 +129,7 @@ final class WebSocketUpgrade {
         p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
         p.replace(HttpRouter.NAME, "ws-session", session.handler);
-        session.open(resume);
+        session.open(record);
     }
 
     private static String first(QueryStringDecoder query, String name) {

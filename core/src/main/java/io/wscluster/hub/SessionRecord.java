@@ -1,0 +1,15 @@
+package io.wscluster.hub;
+
+/** What a new connection asked of its session's record (see {@link io.wscluster.failover.SessionStore}). */
+public enum SessionRecord {
+    /** A new session: recorded as it subscribes, so that it can be resumed later. */
+    NEW,
+    /** The client asked for an earlier session id ({@code ?session=}): resumes its record, then keeps it. */
+    RESUME,
+    /**
+     * The client keeps an earlier id for sticky routing but tracks its own positions and
+     * resubscribes with {@code since} ({@code ?session=<id>&resume=false}, as the SDK does): no
+     * record is read or written for it.
+     */
+    OWN_POSITIONS
+}
