@@ -19,6 +19,7 @@ public final class NodeOptions {
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
     public static final int DEFAULT_OUTBOUND_BUFFER_LIMIT = 1024 * 1024;
     public static final int DEFAULT_HISTORY_SIZE = 100;
+    public static final int DEFAULT_RECOVERY_CACHE = 20_000;
     public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final boolean DEFAULT_COMPRESSION = true;
@@ -46,6 +47,7 @@ public final class NodeOptions {
     private final Duration pingInterval;
     private final int outboundBufferLimit;
     private final int historySize;
+    private final int recoveryCache;
     private final Duration historyTtl;
     private final Duration shutdownTimeout;
     private final boolean compression;
@@ -78,6 +80,7 @@ public final class NodeOptions {
         pingInterval = b.pingInterval;
         outboundBufferLimit = b.outboundBufferLimit;
         historySize = b.historySize;
+        recoveryCache = b.recoveryCache;
         historyTtl = b.historyTtl;
         shutdownTimeout = b.shutdownTimeout;
         compression = b.compression;
@@ -111,7 +114,7 @@ public final class NodeOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).nodeId(nodeId).advertisedUrl(advertisedUrl).jwtSecret(jwtSecret)
                 .allowAnonymous(allowAnonymous).apiKey(apiKey).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
-                .outboundBufferLimit(outboundBufferLimit).historySize(historySize).historyTtl(historyTtl)
+                .outboundBufferLimit(outboundBufferLimit).historySize(historySize).recoveryCache(recoveryCache).historyTtl(historyTtl)
                 .shutdownTimeout(shutdownTimeout).compression(compression).ioThreads(ioThreads).capacity(capacity)
                 .redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry).region(region)
                 .busBatchSize(busBatchSize).busBatchDelay(busBatchDelay).busMaxInFlight(busMaxInFlight)
@@ -142,6 +145,8 @@ public final class NodeOptions {
     public int outboundBufferLimit() { return outboundBufferLimit; }
     /** Messages kept per room for recovery and {@code history}; 0 keeps none. */
     public int historySize() { return historySize; }
+    /** Recent room messages the node keeps, over all rooms, to answer a subscribe with since without a history read. */
+    public int recoveryCache() { return recoveryCache; }
     /** How long an idle room's history is kept. */
     public Duration historyTtl() { return historyTtl; }
     /** Longest a graceful stop may take before connections are cut. */
@@ -198,6 +203,7 @@ public final class NodeOptions {
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private int outboundBufferLimit = DEFAULT_OUTBOUND_BUFFER_LIMIT;
         private int historySize = DEFAULT_HISTORY_SIZE;
+        private int recoveryCache = DEFAULT_RECOVERY_CACHE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private boolean compression = DEFAULT_COMPRESSION;
@@ -270,6 +276,12 @@ public final class NodeOptions {
         public Builder historySize(int v) {
             check(v >= 0, "history-size", v, "0 or more");
             historySize = v;
+            return this;
+        }
+
+        public Builder recoveryCache(int v) {
+            check(v >= 0, "recovery-cache", v, "0 (none) or more");
+            recoveryCache = v;
             return this;
         }
 

@@ -113,6 +113,7 @@ public final class WsCluster implements AutoCloseable {
                 .hooks(b.hooks())
                 .ops(b.ops)
                 .metrics(metrics)
+                .recentFrames(Math.min(options.historySize(), HubConfig.DEFAULT_RECENT_PER_ROOM), options.recoveryCache())
                 .build());
         Membership members = () -> backend.membership().nodes();
         this.directory = new NodeDirectory(members, options.heartbeat());

@@ -16,4 +16,11 @@ public interface BusListener {
 
     /** A message for every connection of the cluster. */
     void onBroadcast(Message message);
+
+    /**
+     * Delivery to this node was interrupted (the bus lost its connection to the backend): messages
+     * may have been missed, so nothing derived from what was delivered before is complete any more.
+     */
+    default void onDeliveryInterrupted() {
+    }
 }

@@ -54,6 +54,10 @@ public final class Hub implements BusListener {
     private final ConcurrentHashMap<String, Interest> users = new ConcurrentHashMap<>();
     private volatile HubShard[] shardArray = new HubShard[0];
     private final java.util.concurrent.atomic.AtomicLong connectionSerial = new java.util.concurrent.atomic.AtomicLong();
+    private final int recentPerRoom;
+    private final long recentBudget;
+    /** Frames kept for recovery over every room ({@link RecentFrames}). */
+    private final java.util.concurrent.atomic.AtomicLong recentFrames = new java.util.concurrent.atomic.AtomicLong();
 
     public Hub(HubConfig config) {
         this.nodeId = config.nodeId();
@@ -66,7 +70,11 @@ public final class Hub implements BusListener {
         this.ops = Map.copyOf(config.ops());
         this.metrics = config.metrics();
         this.alloc = config.alloc();
+        this.recentPerRoom = config.recentPerRoom();
+        this.recentBudget = config.recentBudget();
         metrics.gauge(NodeMetrics.ROOMS, "Rooms with local subscribers", rooms, Map::size);
+        metrics.gauge(NodeMetrics.RECOVERY_CACHE_FRAMES, "Recent room messages kept to answer subscribes with since",
+                recentFrames, java.util.concurrent.atomic.AtomicLong::get);
         bus.start(this);
     }
 
@@ -118,7 +126,7 @@ public final class Hub implements BusListener {
             return;
         }
         if (s.userId() != null && shard.addUserSession(s)) {
-            acquire(users, s.userId(), shard, bus::subscribeUser);
+            acquire(users, s.userId(), shard, bus::subscribeUser, false);
         }
         if (!resume) {
             s.send(ServerFrames.welcome(s.id(), nodeId, s.userId(), pingMillis, false));
@@ -269,7 +277,9 @@ public final class Hub implements BusListener {
     public void onRoomMessage(Message message) {
         Interest interest = rooms.get(message.room());
         if (interest != null) {
-            fanOut(message, interest);
+            // Kept only once the bus delivers the room here: from then on nothing is missed.
+            boolean keep = interest.recent != null && interest.ready.isDone() && !interest.ready.isCompletedExceptionally();
+            fanOut(message, interest, keep ? interest.recent : null);
         }
     }
 
@@ -277,8 +287,17 @@ public final class Hub implements BusListener {
     public void onUserMessage(Message message) {
         Interest interest = users.get(message.user());
         if (interest != null) {
-            fanOut(message, interest);
+            fanOut(message, interest, null);
         }
+    }
+
+    @Override
+    public void onDeliveryInterrupted() {
+        rooms.values().forEach(i -> {
+            if (i.recent != null) {
+                i.recent.clear();
+            }
+        });
     }
 
     @Override
@@ -290,7 +309,8 @@ public final class Hub implements BusListener {
         }
     }
 
-    private void fanOut(Message message, Interest interest) {
+    /** Hands {@code message} to every interested shard, as one shared frame; keeps it in {@code recent} first, if given. */
+    private void fanOut(Message message, Interest interest, RecentFrames recent) {
         HubShard[] all = shardArray;
         // One snapshot of the interested shards decides both the reference count and the targets:
         // counting and choosing in two passes could skip a shard when another joins in between.
@@ -304,10 +324,27 @@ public final class Hub implements BusListener {
         if (n == 0) {
             return;
         }
-        SharedFrame frame = new SharedFrame(message, alloc, n);
+        SharedFrame frame = new SharedFrame(message, alloc, recent == null ? n : n + 1);
+        if (recent != null) {
+            // Before any shard sees it: a subscriber that reads the recent frames and misses this one
+            // has joined its shard already, and gets it live.
+            recent.add(frame);
+        }
         for (int i = 0; i < n; i++) {
             targets[i].enqueue(frame);
         }
+    }
+
+    /**
+     * The room's recent frames after {@code since} (retained: release them), or only its newest
+     * position when {@code since} is null; null when the node does not hold them (then read the
+     * history). Counts hits and misses.
+     */
+    RecentFrames.Hit recent(String room, io.wscluster.protocol.StreamPosition since) {
+        Interest interest = rooms.get(room);
+        RecentFrames.Hit hit = interest == null || interest.recent == null ? null : interest.recent.since(since);
+        metrics.recoveryCache(hit != null);
+        return hit;
     }
 
     // ---- resume positions ----
@@ -344,7 +381,7 @@ public final class Hub implements BusListener {
         HubShard shard = sub.session.shard;
         sub.session.subscriptionsForUpdate().put(sub.room, sub);
         shard.addMember(sub);
-        return acquire(rooms, sub.room, shard, bus::subscribeRoom);
+        return acquire(rooms, sub.room, shard, bus::subscribeRoom, true);
     }
 
     private void unsubscribe(Session s, ClientFrame.Unsubscribe f) {
@@ -401,9 +438,10 @@ public final class Hub implements BusListener {
      * subscribes on the bus. Returns when the bus delivers it here.
      */
     private CompletionStage<Void> acquire(ConcurrentHashMap<String, Interest> map, String key, HubShard shard,
-                                          java.util.function.Function<String, CompletionStage<Void>> subscribe) {
+                                          java.util.function.Function<String, CompletionStage<Void>> subscribe, boolean room) {
         Interest interest = map.compute(key, (k, existing) -> {
-            Interest i = existing == null ? new Interest(shardArray.length) : existing;
+            Interest i = existing != null ? existing : new Interest(shardArray.length,
+                    room && recentPerRoom > 0 && recentBudget > 0 ? new RecentFrames(recentPerRoom, recentBudget, recentFrames) : null);
             if (i.total++ == 0) {
                 i.ready = subscribe.apply(k).toCompletableFuture();
             }
@@ -419,6 +457,9 @@ public final class Hub implements BusListener {
             i.add(shard, -1);
             if (--i.total == 0) {
                 unsubscribe.apply(k);
+                if (i.recent != null) {
+                    i.recent.close();
+                }
                 return null;
             }
             return i;
@@ -484,11 +525,14 @@ public final class Hub implements BusListener {
     /** Local holders of one room or user, per shard, and the bus subscription they wait on. */
     private static final class Interest {
         final java.util.concurrent.atomic.AtomicIntegerArray perShard;
+        /** A room's newest messages, for subscribes with since; null for users, or when kept nowhere. */
+        final RecentFrames recent;
         int total;
         CompletableFuture<Void> ready;
 
-        Interest(int shards) {
+        Interest(int shards, RecentFrames recent) {
             perShard = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(shards, 1));
+            this.recent = recent;
         }
 
         void add(HubShard shard, int delta) {

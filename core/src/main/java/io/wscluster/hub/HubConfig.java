@@ -14,7 +14,10 @@ import java.util.Objects;
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionStore sessions,
                         Authorizer authorizer, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
-                        ByteBufAllocator alloc) {
+                        ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
+    /** Frames a room keeps for recovery ({@link RecentFrames}), and the most the node keeps over all rooms. */
+    public static final int DEFAULT_RECENT_PER_ROOM = 1000;
+    public static final long DEFAULT_RECENT_BUDGET = 20_000;
 
     public HubConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -26,6 +29,10 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
         alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
+        if (recentPerRoom < 0 || recentBudget < 0) {
+            throw new IllegalArgumentException("recent frames must be 0 (none) or more, got " + recentPerRoom + " per room and "
+                    + recentBudget + " in all");
+        }
     }
 
     public static Builder builder() {
@@ -43,6 +50,8 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private Map<String, OpHandler> ops;
         private NodeMetrics metrics;
         private ByteBufAllocator alloc;
+        private int recentPerRoom = DEFAULT_RECENT_PER_ROOM;
+        private long recentBudget = DEFAULT_RECENT_BUDGET;
 
         public Builder nodeId(String v) { nodeId = v; return this; }
         public Builder pingInterval(Duration v) { ping = v; return this; }
@@ -55,9 +64,12 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
         public Builder metrics(NodeMetrics v) { metrics = v; return this; }
         public Builder alloc(ByteBufAllocator v) { alloc = v; return this; }
+        /** How many of a room's newest messages answer a subscribe with since without a history read (0: none), at most {@code budget} over all rooms. */
+        public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, sessions, authorizer, hooks, ops, metrics, alloc);
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, sessions, authorizer, hooks, ops, metrics, alloc,
+                    recentPerRoom, recentBudget);
         }
     }
 }

@@ -56,6 +56,11 @@ final class SharedFrame {
         return b;
     }
 
+    /** One more holder, who must {@link #release} it; only while the caller's own holding keeps it alive. */
+    void retain() {
+        holders.incrementAndGet();
+    }
+
     void release() {
         if (holders.decrementAndGet() == 0) {
             synchronized (this) {

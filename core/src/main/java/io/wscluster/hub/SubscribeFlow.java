@@ -1,12 +1,13 @@
 package io.wscluster.hub;
 
-import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One {@code subscribe} request, from the request to the live stream, with no gap and no duplicate.
@@ -15,7 +16,8 @@ import java.util.List;
  * start to buffer; (2) once the bus delivers the room here, (3) the history is read: every message
  * accepted before the read is in it, every one after reaches the buffer. (4) On the session's loop
  * the reply and the recovered messages are sent, then the buffer minus what was already sent, and
- * the subscription turns live. Offsets decide what is a duplicate.
+ * the subscription turns live. Offsets decide what is a duplicate. Step (3) is answered from the
+ * node's recent frames ({@link RecentFrames}) when they reach back far enough.
  */
 final class SubscribeFlow {
     private final Hub hub;
@@ -51,14 +53,43 @@ final class SubscribeFlow {
         hub.requireSubscribe(session, room);
         sub = new Subscription(session, room);
         sub.fromResume = resume;
-        var history = hub.bus().history();
-        var read = hub.joinRoom(sub).thenCompose(ready -> request.since() != null
-                ? history.read(room, request.since(), 0)
-                : history.position(room).thenApply(p -> new HistoryRead(p, List.of(), false)));
+        var read = hub.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
         hub.onLoop(session, read, this::complete);
     }
 
-    private void complete(HistoryRead read, Throwable error) {
+    /**
+     * What to send: from the node's recent frames when they reach back to {@code since} (no history
+     * read, no encoding per subscriber), else from the history store.
+     */
+    private CompletionStage<Replay> replay(String room, StreamPosition since) {
+        RecentFrames.Hit hit = hub.recent(room, since);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(new Replay(hit.latest(), since != null, List.of(), hit.frames()));
+        }
+        var history = hub.bus().history();
+        return since != null
+                ? history.read(room, since, 0).thenApply(r -> new Replay(r.latest(), r.recovered(), r.messages(), List.of()))
+                : history.position(room).thenApply(p -> new Replay(p, false, List.of(), List.of()));
+    }
+
+    /** The room's position and what follows {@code since}: messages read from history, or retained shared frames. */
+    private record Replay(StreamPosition latest, boolean recovered, List<Message> messages, List<SharedFrame> frames) {
+        void release() {
+            frames.forEach(SharedFrame::release);
+        }
+    }
+
+    private void complete(Replay read, Throwable error) {
+        try {
+            send(read, error);
+        } finally {
+            if (read != null) {
+                read.release();
+            }
+        }
+    }
+
+    private void send(Replay read, Throwable error) {
         if (session.closed || session.subscriptions == null || session.subscriptions.get(request.room()) != sub) {
             return; // unsubscribed or disconnected meanwhile
         }
@@ -82,6 +113,12 @@ final class SubscribeFlow {
             for (Message m : read.messages()) {
                 if (sub.accepts(m)) {
                     session.send(m);
+                    delivered++;
+                }
+            }
+            for (SharedFrame f : read.frames()) {
+                if (sub.accepts(f.message())) {
+                    session.deliver(f);
                     delivered++;
                 }
             }

@@ -22,6 +22,8 @@ public final class NodeMetrics {
     public static final String ERRORS = "wsc_errors";
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
     public static final String ROOMS = "wsc_rooms";
+    public static final String RECOVERY_CACHE = "wsc_recovery_cache";
+    public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
 
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder opened = new LongAdder();
@@ -29,6 +31,8 @@ public final class NodeMetrics {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
+    private final LongAdder recoveryHits = new LongAdder();
+    private final LongAdder recoveryMisses = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
     private final MeterRegistry registry;
 
@@ -41,6 +45,11 @@ public final class NodeMetrics {
         counter(MESSAGES_OUT, "Messages delivered to clients", messagesOut);
         counter(PUBLISHED, "Messages accepted by the bus from this node", published);
         counter(SLOW_CONSUMERS, "Connections closed because their outbound buffer overflowed", slowConsumers);
+        for (boolean hit : new boolean[] {true, false}) {
+            io.micrometer.core.instrument.FunctionCounter.builder(RECOVERY_CACHE, hit ? recoveryHits : recoveryMisses, LongAdder::sum)
+                    .description("Subscribes answered from the node's recent messages (hit) or by a history read (miss)")
+                    .tag("result", hit ? "hit" : "miss").register(registry);
+        }
         for (ErrorCode code : ErrorCode.values()) {
             LongAdder adder = new LongAdder();
             errors.put(code, adder);
@@ -90,6 +99,11 @@ public final class NodeMetrics {
 
     public void slowConsumer() {
         slowConsumers.increment();
+    }
+
+    /** A subscribe was answered from the node's recent messages, or needed a history read. */
+    public void recoveryCache(boolean hit) {
+        (hit ? recoveryHits : recoveryMisses).increment();
     }
 
     public void error(ErrorCode code) {

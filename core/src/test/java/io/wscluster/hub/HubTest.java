@@ -267,6 +267,50 @@ class HubTest {
         }
 
         @Test
+        void aSinceWithinTheRoomsRecentFramesReadsNoHistoryAndEncodesNothingAgain() {
+            harness();
+            RecordingSession watcher = h.open(0, "watcher", Encoding.JSON);
+            subscribe(watcher, 1, "r"); // the node receives the room from here on
+            List<Message> placed = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                placed.add(h.publish("r", i));
+            }
+            HubHarness.waiting().until(() -> watcher.offsets("r").size() == 5);
+            h.settle();
+            int reads = h.bus.historyReads();
+            int allocated = h.alloc.allocated().size();
+            String epoch = placed.get(0).epoch();
+
+            h.open(1, "bystander", Encoding.JSON); // so that the next session takes payloads, as the watcher does
+            RecordingSession back = h.open(1, "alice", Encoding.JSON); // a client of a failed node, resuming
+            assertThat(back.acceptsFramed(0)).isEqualTo(watcher.acceptsFramed(0));
+            assertThat(subscribeSince(back, 1, "r", new StreamPosition(epoch, 2)))
+                    .isEqualTo(subscribed(1, "r", new StreamPosition(epoch, 5), true));
+            HubHarness.waiting().until(() -> back.offsets("r").size() == 3);
+            h.settle();
+            assertThat(back.frames("message")).containsExactly(expected(placed.get(2)), expected(placed.get(3)), expected(placed.get(4)));
+            assertThat(h.bus.historyReads()).as("history reads").isEqualTo(reads);
+            // Two welcomes and the reply; the three messages go out as the frames the watcher got.
+            assertThat(h.alloc.allocated().size() - allocated).as("buffers allocated").isEqualTo(3);
+        }
+
+        @Test
+        void afterTheBusWasInterruptedASinceReadsTheHistoryAgain() {
+            harness();
+            RecordingSession watcher = h.open("watcher");
+            subscribe(watcher, 1, "r");
+            Message first = h.publish("r", 1);
+            h.publish("r", 2);
+            HubHarness.waiting().until(() -> watcher.offsets("r").size() == 2);
+            h.hub.onDeliveryInterrupted(); // what the node got before may not be contiguous with what follows
+            int reads = h.bus.historyReads();
+            RecordingSession back = h.open("alice");
+            assertThat(subscribeSince(back, 1, "r", new StreamPosition(first.epoch(), 1)))
+                    .isEqualTo(subscribed(1, "r", new StreamPosition(first.epoch(), 2), true));
+            assertThat(h.bus.historyReads()).isEqualTo(reads + 1);
+        }
+
+        @Test
         void sinceOfAnotherEpochIsNotRecovered() {
             harness();
             h.publish("r", 1);
@@ -887,6 +931,8 @@ class HubTest {
             h.settle();
             assertThat(h.alloc.allocated().size() - allocatedBefore).as("each message encoded and framed once")
                     .isEqualTo(buffersPerMessage(List.of(onlyOnLoop1)) + buffersPerMessage(List.of(x, y)));
+            h.hub.onDeliveryInterrupted(); // the rooms' recent frames keep them for recovery until dropped
+            h.settle();
             assertThat(h.alloc.unreleased()).isEmpty();
         }
 

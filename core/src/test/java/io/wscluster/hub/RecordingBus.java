@@ -28,6 +28,7 @@ final class RecordingBus implements Bus {
     private volatile boolean failPublishes;
     private volatile Executor completeOn;
     private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger historyReads = new java.util.concurrent.atomic.AtomicInteger();
 
     RecordingBus(LocalBus delegate) {
         this.delegate = delegate;
@@ -55,6 +56,11 @@ final class RecordingBus implements Bus {
             held.poll().run();
         }
         return n;
+    }
+
+    /** Calls of the history store so far (positions and reads). */
+    int historyReads() {
+        return historyReads.get();
     }
 
     /** The subscribe and unsubscribe calls so far, as "subscribeRoom r", "unsubscribeUser u" and so on. */
@@ -120,11 +126,13 @@ final class RecordingBus implements Bus {
         return new HistoryStore() {
             @Override
             public CompletionStage<StreamPosition> position(String room) {
+                historyReads.incrementAndGet();
                 return later(real.position(room));
             }
 
             @Override
             public CompletionStage<HistoryRead> read(String room, StreamPosition since, int limit) {
+                historyReads.incrementAndGet();
                 return later(real.read(room, since, limit));
             }
         };

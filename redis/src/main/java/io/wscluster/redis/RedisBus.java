@@ -139,6 +139,16 @@ public final class RedisBus implements Bus {
     public void start(BusListener l) {
         this.listener = Objects.requireNonNull(l, "listener");
         links.onMessage(this::dispatch);
+        if (links.pubsub() instanceof io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+            // Lettuce reconnects and subscribes again by itself, but what was published meanwhile never arrives here.
+            handler.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+                @Override
+                public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                    log.warn("lost the pub/sub connection to Redis: messages published until it is back are not delivered here");
+                    l.onDeliveryInterrupted();
+                }
+            });
+        }
         links.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
     }
 

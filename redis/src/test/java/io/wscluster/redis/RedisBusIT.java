@@ -36,8 +36,10 @@ class RedisBusIT {
         final List<Message> rooms = new CopyOnWriteArrayList<>();
         final List<Message> users = new CopyOnWriteArrayList<>();
         final List<Message> all = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger interruptions = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override public void onRoomMessage(Message m) { rooms.add(m); }
+        @Override public void onDeliveryInterrupted() { interruptions.incrementAndGet(); }
         @Override public void onUserMessage(Message m) { users.add(m); }
         @Override public void onBroadcast(Message m) { all.add(m); }
     }
@@ -141,6 +143,20 @@ class RedisBusIT {
         assertThat(onB.users.get(0).user()).isEqualTo("alice");
         assertThat(onB.users.get(0).from()).isEqualTo("bob");
         assertThat(onA.users).isEmpty();
+    }
+
+    @Test
+    void aLostPubSubConnectionIsReportedAsAnInterruptionAndDeliveryResumes() throws Exception {
+        b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(onB.interruptions.get()).isZero();
+        try (var admin = client.connect()) {
+            admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()); // every pub/sub connection drops
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> onB.interruptions.get() > 0);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> { // Lettuce reconnects and subscribes again
+            a.publish(room("r", 7)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(onB.rooms).isNotEmpty();
+        });
     }
 
     @Test

@@ -39,6 +39,10 @@ public final class Settings {
                     (b, v) -> b.historySize(Values.integer(v))),
             new Setting("history-ttl", "5m", "How long an idle room's history is kept.",
                     (b, v) -> b.historyTtl(Values.duration(v))),
+            new Setting("recovery-cache", String.valueOf(NodeOptions.DEFAULT_RECOVERY_CACHE),
+                    "Recent room messages a node keeps (over all its rooms, at most history-size or 1000 per room) to answer"
+                            + " a subscribe with since without reading the history; 0 keeps none.",
+                    (b, v) -> b.recoveryCache(Values.integer(v))),
             new Setting("shutdown-timeout", "10s", "Longest a graceful stop waits for clients to leave.",
                     (b, v) -> b.shutdownTimeout(Values.duration(v))),
             new Setting("compression", String.valueOf(NodeOptions.DEFAULT_COMPRESSION), "Offer permessage-deflate to clients that ask for it.",
