@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.wscluster.bus.Bus;
+import io.wscluster.failover.RoomPositions;
 import io.wscluster.failover.SessionStore;
 import io.wscluster.bus.BusListener;
 import io.wscluster.metrics.NodeMetrics;
@@ -12,8 +13,8 @@ import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
-import io.wscluster.security.Authorizer;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.security.Authorizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -340,7 +341,7 @@ public final class Hub implements BusListener {
      * position when {@code since} is null; null when the node does not hold them (then read the
      * history). Counts hits and misses.
      */
-    RecentFrames.Hit recent(String room, io.wscluster.protocol.StreamPosition since) {
+    RecentFrames.Hit recent(String room, StreamPosition since) {
         Interest interest = rooms.get(room);
         RecentFrames.Hit hit = interest == null || interest.recent == null ? null : interest.recent.since(since);
         metrics.recoveryCache(hit != null);
@@ -351,9 +352,9 @@ public final class Hub implements BusListener {
 
     /**
      * Hands the session store, per room, the earliest position this node's live, recorded
-     * subscribers are surely at (their bytes left the process; see {@link HubShard#drainedPositions}): where this
-     * node's sessions may resume after a crash. One pass over the subscriptions on each shard's
-     * loop; call once per period. Completes when handed over.
+     * subscribers are surely at (their bytes left the process; see {@link
+     * HubShard#drainedPositions}): where this node's sessions may resume after a crash. One pass
+     * over the subscriptions on each shard's loop; call once per period. Completes when handed over.
      */
     public CompletionStage<Void> recordPositions() {
         HubShard[] all = shardArray;
@@ -369,7 +370,7 @@ public final class Hub implements BusListener {
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(() -> {
             Map<String, StreamPosition> merged = new HashMap<>();
-            parts.forEach(p -> p.join().forEach((room, at) -> merged.merge(room, at, io.wscluster.failover.RoomPositions::earlier)));
+            parts.forEach(p -> p.join().forEach((room, at) -> merged.merge(room, at, RoomPositions::earlier)));
             sessions.positions(merged);
         });
     }

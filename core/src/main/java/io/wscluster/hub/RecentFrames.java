@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,10 +27,8 @@ final class RecentFrames {
     private final int perRoom;
     private final long budget;
     private final AtomicLong total;
-    /** A ring of {@code count} frames, oldest at {@code head}. */
-    private final SharedFrame[] ring;
-    private int head;
-    private int count;
+    /** Oldest first; grows only as frames come, so a quiet room costs next to nothing. */
+    private final ArrayDeque<SharedFrame> frames = new ArrayDeque<>(4);
     /** Dropped with its room: a late delivery must not be kept by an instance nobody reads. */
     private boolean closed;
 
@@ -38,7 +37,6 @@ final class RecentFrames {
         this.perRoom = perRoom;
         this.budget = budget;
         this.total = total;
-        this.ring = new SharedFrame[Math.max(1, perRoom)];
     }
 
     /** Takes one reference to {@code frame} (the caller counted it among the frame's holders). */
@@ -48,24 +46,21 @@ final class RecentFrames {
             return;
         }
         Message m = frame.message();
-        if (count > 0) {
-            Message last = ring[(head + count - 1) % ring.length].message();
-            if (!last.epoch().equals(m.epoch()) || m.offset() != last.offset() + 1) {
-                clearLocked(); // not contiguous: start the run again from this message
-            }
+        SharedFrame newest = frames.peekLast();
+        if (newest != null && (!newest.message().epoch().equals(m.epoch()) || m.offset() != newest.message().offset() + 1)) {
+            clearLocked(); // not contiguous: start the run again from this message
         }
-        if (count == perRoom) {
+        if (frames.size() == perRoom) {
             dropOldest();
         }
-        while (total.get() >= budget && count > 0) {
+        while (total.get() >= budget && !frames.isEmpty()) {
             dropOldest();
         }
         if (total.get() >= budget) {
             frame.release(); // the node holds its budget in other rooms: none here for now
             return;
         }
-        ring[(head + count) % ring.length] = frame;
-        count++;
+        frames.addLast(frame);
         total.incrementAndGet();
     }
 
@@ -79,11 +74,11 @@ final class RecentFrames {
      * arrived here). {@code since} null asks only for the newest position (null when nothing is held).
      */
     synchronized Hit since(StreamPosition since) {
-        if (count == 0) {
+        if (frames.isEmpty()) {
             return null;
         }
-        Message first = ring[head].message();
-        Message last = ring[(head + count - 1) % ring.length].message();
+        Message first = frames.peekFirst().message();
+        Message last = frames.peekLast().message();
         StreamPosition latest = new StreamPosition(last.epoch(), last.offset());
         if (since == null) {
             return new Hit(latest, List.of());
@@ -91,12 +86,12 @@ final class RecentFrames {
         if (!since.epoch().equals(last.epoch()) || since.offset() < first.offset() - 1 || since.offset() > last.offset()) {
             return null;
         }
-        int skip = (int) (since.offset() - first.offset() + 1);
-        List<SharedFrame> after = new ArrayList<>(count - skip);
-        for (int i = skip; i < count; i++) {
-            SharedFrame f = ring[(head + i) % ring.length];
-            f.retain();
-            after.add(f);
+        List<SharedFrame> after = new ArrayList<>((int) (last.offset() - since.offset()));
+        for (SharedFrame f : frames) {
+            if (f.message().offset() > since.offset()) {
+                f.retain();
+                after.add(f);
+            }
         }
         return new Hit(latest, after);
     }
@@ -113,22 +108,17 @@ final class RecentFrames {
     }
 
     synchronized int size() {
-        return count;
+        return frames.size();
     }
 
     private void clearLocked() {
-        while (count > 0) {
+        while (!frames.isEmpty()) {
             dropOldest();
         }
-        head = 0;
     }
 
     private void dropOldest() {
-        SharedFrame f = ring[head];
-        ring[head] = null;
-        head = (head + 1) % ring.length;
-        count--;
+        frames.pollFirst().release();
         total.decrementAndGet();
-        f.release();
     }
 }
