@@ -3,46 +3,27 @@ package io.wscluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.failover.FailoverLog.Lease;
 import io.wscluster.failover.FailoverRecord;
-import io.wscluster.testkit.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisFailoverLog} on a real redis-server: one lease holder, renewal only by the holder, settling, records. */
 class RedisFailoverLogIT {
-    private static RedisServer server;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
     private final String ns = "wsc-it-" + UUID.randomUUID();
 
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        client = RedisMembershipIT.client(server);
-        connection = client.connect();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        connection.close();
-        client.shutdown();
-        server.close();
-    }
-
     @Test
     void ofManyClaimsAtOnceExactlyOneWins() {
-        RedisFailoverLog sut = new RedisFailoverLog(connection.async(), ns);
+        RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
         List<CompletableFuture<Boolean>> claims = IntStream.range(0, 20)
                 .mapToObj(i -> sut.claim("x@1", "n" + i, Duration.ofSeconds(5)).toCompletableFuture()).toList();
         assertThat(claims.stream().filter(CompletableFuture::join).count()).isEqualTo(1);
@@ -53,7 +34,7 @@ class RedisFailoverLogIT {
 
     @Test
     void onlyTheHolderRenewsAndALapsedLeaseCanBeTakenAgain() {
-        RedisFailoverLog sut = new RedisFailoverLog(connection.async(), ns);
+        RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
         assertThat(sut.claim("x@1", "a", Duration.ofMillis(300)).toCompletableFuture().join()).isTrue();
         assertThat(sut.renew("x@1", "b", Duration.ofSeconds(5)).toCompletableFuture().join()).isFalse();
         assertThat(sut.renew("x@1", "a", Duration.ofMillis(300)).toCompletableFuture().join()).isTrue();
@@ -66,20 +47,20 @@ class RedisFailoverLogIT {
 
     @Test
     void aSettledLeaseIsClaimedByNobodyAndOtherIncarnationsAreFree() {
-        RedisFailoverLog sut = new RedisFailoverLog(connection.async(), ns);
+        RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
         sut.claim("x@1", "a", Duration.ofSeconds(5)).toCompletableFuture().join();
         sut.settle("x@1", "done", Duration.ofMinutes(1)).toCompletableFuture().join();
 
         assertThat(sut.lease("x@1").toCompletableFuture().join()).isEqualTo(new Lease(Lease.State.SETTLED, "done"));
         assertThat(sut.claim("x@1", "b", Duration.ofSeconds(5)).toCompletableFuture().join()).isFalse();
         assertThat(sut.renew("x@1", "a", Duration.ofSeconds(5)).toCompletableFuture().join()).isFalse();
-        assertThat(connection.sync().pttl(ns + ":failover-lease:x@1")).isBetween(1L, Duration.ofMinutes(1).toMillis());
+        assertThat(redis.connection().sync().pttl(ns + ":failover-lease:x@1")).isBetween(1L, Duration.ofMinutes(1).toMillis());
         assertThat(sut.lease("x@2").toCompletableFuture().join()).isEqualTo(Lease.FREE);
     }
 
     @Test
     void recordsAreListedNewestFirstWithTheirLatestVersion() {
-        RedisFailoverLog sut = new RedisFailoverLog(connection.async(), ns);
+        RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
         FailoverRecord first = new FailoverRecord("r1", "x", "a", "immediate", 0, Map.of(), 1000, 0, "running");
         FailoverRecord second = new FailoverRecord("r2", "y", "b", "graceful", 0, Map.of(), 2000, 0, "running");
         sut.record(first).toCompletableFuture().join();

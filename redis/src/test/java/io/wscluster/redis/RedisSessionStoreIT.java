@@ -3,44 +3,25 @@ package io.wscluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.failover.SessionStore;
 import io.wscluster.protocol.StreamPosition;
-import io.wscluster.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisSessionStore} on a real redis-server: where a session resumes after its node crashed, or after it closed. */
 class RedisSessionStoreIT {
     private static final Duration PERIOD = Duration.ofMillis(50);
-    private static RedisServer server;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
     private final String ns = "wsc-it-" + UUID.randomUUID();
     private final List<RedisSessionStore> stores = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        client = RedisMembershipIT.client(server);
-        connection = client.connect();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        connection.close();
-        client.shutdown();
-        server.close();
-    }
 
     @AfterEach
     void closeStores() {
@@ -75,11 +56,11 @@ class RedisSessionStoreIT {
         n2.subscribed("s1", null, "r", at(7));
         n2.positions(Map.of("r", at(12)));
         await().atMost(Duration.ofSeconds(5)).until(() -> load(n2, "s1").rooms().get("r").equals(at(12)));
-        assertThat(connection.sync().hget(ns + ":sess:s1", "n")).isEqualTo("n2");
+        assertThat(redis.connection().sync().hget(ns + ":sess:s1", "n")).isEqualTo("n2");
     }
 
     private RedisSessionStore store(String node) {
-        RedisSessionStore s = new RedisSessionStore(connection.async(), ns, node, Duration.ofMinutes(5), PERIOD);
+        RedisSessionStore s = new RedisSessionStore(redis.connection().async(), ns, node, Duration.ofMinutes(5), PERIOD);
         s.start().toCompletableFuture().join();
         stores.add(s);
         return s;

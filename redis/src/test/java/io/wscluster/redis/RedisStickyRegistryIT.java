@@ -3,36 +3,17 @@ package io.wscluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.wscluster.testkit.RedisServer;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisStickyRegistry} on a real redis-server; two registries stand for two gateways. */
 class RedisStickyRegistryIT {
-    private static RedisServer server;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
     private final String ns = "wsc-it-" + UUID.randomUUID();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        client = RedisMembershipIT.client(server);
-        connection = client.connect();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        connection.close();
-        client.shutdown();
-        server.close();
-    }
 
     @Test
     void aMappingMadeByOneGatewayIsFoundByAnother() {
@@ -42,7 +23,7 @@ class RedisStickyRegistryIT {
 
         assertThat(lookup(b, "u:alice")).isEqualTo("n1");
         assertThat(lookup(b, "u:nobody")).isNull();
-        assertThat(connection.sync().pttl(ns + ":sticky:u:alice")).isBetween(1L, Duration.ofMinutes(5).toMillis());
+        assertThat(redis.connection().sync().pttl(ns + ":sticky:u:alice")).isBetween(1L, Duration.ofMinutes(5).toMillis());
     }
 
     @Test
@@ -102,7 +83,7 @@ class RedisStickyRegistryIT {
     }
 
     private RedisStickyRegistry registry(Duration ttl) {
-        return new RedisStickyRegistry(connection.async(), ns, ttl, RedisStickyRegistry.DEFAULT_CACHE_TTL);
+        return new RedisStickyRegistry(redis.connection().async(), ns, ttl, RedisStickyRegistry.DEFAULT_CACHE_TTL);
     }
 
     private static String lookup(RedisStickyRegistry r, String key) {
@@ -110,7 +91,7 @@ class RedisStickyRegistryIT {
     }
 
     private static long commands() {
-        String info = connection.sync().info("stats");
+        String info = redis.connection().sync().info("stats");
         return info.lines().filter(l -> l.startsWith("total_commands_processed:"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
     }
