@@ -20,7 +20,10 @@ import java.util.concurrent.CompletionStage;
  *       runs, so a coordinator that dies lets it lapse), or {@code settled:<why>} once none is needed;</li>
  *   <li>{@code <ns>:failovers}: hash of record id to record JSON, and {@code <ns>:failover-order}:
  *       sorted set of ids by start time; the newest 100 are kept, both keys expire a week after the
- *       last failover.</li>
+ *       last failover;</li>
+ *   <li>{@code <ns>:failover-events}: channel on which every version of a record is published as
+ *       it is written (when the failover starts, {@code running}, and when it ends), for gateways,
+ *       dashboards and operators ({@code redis-cli subscribe <ns>:failover-events}).</li>
  * </ul>
  * Every command touches one key (works on a Redis Cluster). Thread-safe; never blocks.
  */
@@ -34,6 +37,7 @@ public final class RedisFailoverLog implements FailoverLog {
     private final String leasePrefix;
     private final String recordsKey;
     private final String orderKey;
+    private final String eventsChannel;
 
     public RedisFailoverLog(RedisClusterAsyncCommands<String, String> commands, String namespace) {
         this.redis = Objects.requireNonNull(commands, "commands");
@@ -41,6 +45,7 @@ public final class RedisFailoverLog implements FailoverLog {
         this.leasePrefix = ns + ":failover-lease:";
         this.recordsKey = ns + ":failovers";
         this.orderKey = ns + ":failover-order";
+        this.eventsChannel = ns + ":failover-events";
     }
 
     @Override
@@ -73,7 +78,9 @@ public final class RedisFailoverLog implements FailoverLog {
     @Override
     public CompletionStage<Void> record(FailoverRecord r) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        sent.add(redis.hset(recordsKey, r.id(), FailoverRecordJson.toJson(r).toString()).toCompletableFuture());
+        String json = FailoverRecordJson.toJson(r).toString();
+        sent.add(redis.hset(recordsKey, r.id(), json).toCompletableFuture());
+        sent.add(redis.publish(eventsChannel, json).toCompletableFuture());
         sent.add(redis.zadd(orderKey, (double) r.startedAtMillis(), r.id()).toCompletableFuture());
         sent.add(redis.pexpire(recordsKey, KEEP_MILLIS).toCompletableFuture());
         sent.add(redis.pexpire(orderKey, KEEP_MILLIS).toCompletableFuture());

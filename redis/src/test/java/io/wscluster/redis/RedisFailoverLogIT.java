@@ -59,6 +59,27 @@ class RedisFailoverLogIT {
     }
 
     @Test
+    void everyVersionOfARecordIsPublishedAsAFailoverEvent() throws Exception {
+        RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (var sub = redis.client().connectPubSub()) {
+            sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    events.add(message);
+                }
+            });
+            sub.sync().subscribe(ns + ":failover-events");
+            sut.record(new FailoverRecord("r1", "x", "a", "immediate", 0, Map.of(), 1000, 0, "running")).toCompletableFuture().join();
+            sut.record(new FailoverRecord("r1", "x", "a", "immediate", 2, Map.of("b", 2), 1000, 1200, "done")).toCompletableFuture().join();
+            assertThat(io.wscluster.failover.FailoverRecordJson.read(events.poll(5, java.util.concurrent.TimeUnit.SECONDS)).outcome())
+                    .isEqualTo("running");
+            assertThat(io.wscluster.failover.FailoverRecordJson.read(events.poll(5, java.util.concurrent.TimeUnit.SECONDS)).outcome())
+                    .isEqualTo("done");
+        }
+    }
+
+    @Test
     void recordsAreListedNewestFirstWithTheirLatestVersion() {
         RedisFailoverLog sut = new RedisFailoverLog(redis.connection().async(), ns);
         FailoverRecord first = new FailoverRecord("r1", "x", "a", "immediate", 0, Map.of(), 1000, 0, "running");
