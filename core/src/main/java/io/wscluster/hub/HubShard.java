@@ -147,6 +147,7 @@ public final class HubShard {
     void drainedPositions(Map<String, StreamPosition> into) {
         rooms.forEach((room, members) -> {
             StreamPosition earliest = null;
+            boolean mixed = false;
             for (int i = 0; i < members.size(); i++) {
                 Subscription sub = members.get(i);
                 if (!sub.live || !sub.session.recorded) {
@@ -154,12 +155,15 @@ public final class HubShard {
                 }
                 sub.look();
                 StreamPosition p = sub.drained();
-                earliest = earliest == null ? p : RoomPositions.earlier(earliest, p);
                 if (earliest == null) {
-                    return; // mixed epochs
+                    earliest = p;
+                } else if (!mixed) {
+                    StreamPosition e = RoomPositions.earlier(earliest, p);
+                    mixed = e == null;
+                    earliest = mixed ? earliest : e;
                 }
             }
-            if (earliest != null) {
+            if (earliest != null && !mixed) {
                 into.merge(room, earliest, RoomPositions::earlier);
             }
         });
