@@ -164,7 +164,7 @@ public final class FailoverCoordinator {
                 Map.of(), System.currentTimeMillis(), 0, "running");
         log.warn("node {} failed: this node coordinates its failover ({}, strategy {})", failed, r.id(), r.strategy());
         abandonEarlierRuns(failed);
-        failovers.record(r);
+        retried(() -> failovers.record(r));
         long every = Math.max(1, options.leaseTtl().toMillis() / 3);
         var renewing = timer.scheduleAtFixedRate(() -> failovers.renew(incarnation, nodeId, options.leaseTtl()).whenComplete((kept, e) -> {
             if (e == null && !kept) {
@@ -177,22 +177,30 @@ public final class FailoverCoordinator {
             if (options.strategy() == FailoverStrategy.DELAYED && nodes.get().stream().anyMatch(n -> n.id().equals(failed))) {
                 return CompletableFuture.completedFuture(new Moved(0, Map.of(), "returned"));
             }
-            return sticky.keysOf(failed).thenCompose(keys -> move(failed, keys));
+            return retried(() -> sticky.keysOf(failed)).thenCompose(keys -> move(failed, keys));
         }).whenComplete((moved, e) -> {
             renewing.cancel(false);
             FailoverRecord end = e == null ? r.ended(moved.count, moved.targets, moved.outcome)
                     : r.ended(0, Map.of(), "failed: " + e);
             if (e != null) {
                 failures.increment();
-                log.warn("failover {} of node {} failed", r.id(), failed, e);
+                log.warn("failover {} of node {} failed after {} attempts of a step; its lease lapses for another node to try",
+                        r.id(), failed, options.attempts(), e);
             } else {
                 migrated.increment(moved.count);
                 log.info("failover {} of node {}: {} session(s) moved {}", r.id(), failed, moved.count, moved.targets);
             }
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            failovers.record(end);
-            failovers.settle(incarnation, e == null ? moved.outcome : "failed", SETTLED_TTL);
+            retried(() -> failovers.record(end));
+            if (e == null) {
+                retried(() -> failovers.settle(incarnation, moved.outcome, SETTLED_TTL));
+            } // else the lease lapses, and another survivor tries
         });
+    }
+
+    /** A Redis step of a failover, tried {@link FailoverOptions#attempts} times with backoff. */
+    private <T> CompletionStage<T> retried(Supplier<CompletionStage<T>> step) {
+        return options.retry().retry(step, e -> true, options.attempts(), timer);
     }
 
     /** A record of {@code failed} still running under another coordinator: that coordinator lost the lease, most likely by dying. */
@@ -233,7 +241,7 @@ public final class FailoverCoordinator {
                 throw e;
             }
             to.merge(target.id(), 1, Integer::sum);
-            sent.add(sticky.assign(key, target.id()).toCompletableFuture());
+            sent.add(retried(() -> sticky.assign(key, target.id())).toCompletableFuture());
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }

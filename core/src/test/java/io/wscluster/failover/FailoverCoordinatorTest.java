@@ -165,11 +165,84 @@ class FailoverCoordinatorTest {
         assertThat(done().get(0).failedNode()).isEqualTo("x");
     }
 
+    @Test
+    void aRedisStepThatFailsIsRetriedWithBackoff() {
+        cluster.set(nodes("a", "b", "c", "x"));
+        for (int i = 0; i < 5; i++) {
+            sticky.assign("u:" + i, "x");
+        }
+        Flaky flaky = new Flaky(sticky, 2); // each kind of call fails twice, then works
+        coordinators(FailoverOptions.DEFAULT.withRetry(FailoverOptions.backoffFrom(Duration.ofMillis(5)), 5), flaky);
+        settle();
+        cluster.set(nodes("a", "b", "c"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> done().size() == 1);
+        assertThat(done().get(0).outcome()).isEqualTo("done");
+        assertThat(done().get(0).sessionsMoved()).isEqualTo(5);
+        assertThat(sticky.keysOf("x").toCompletableFuture().join()).isEmpty();
+    }
+
+    @Test
+    void aFailoverThatFailsIsTriedAgainByAnotherSurvivorOnceItsLeaseLapses() {
+        cluster.set(nodes("a", "b", "c", "x"));
+        sticky.assign("u:1", "x");
+        Flaky flaky = new Flaky(sticky, 3); // three failures in a row: more than one coordinator's attempts
+        coordinators(FailoverOptions.DEFAULT.withRetry(FailoverOptions.backoffFrom(Duration.ofMillis(5)), 2)
+                .withLeaseTtl(Duration.ofMillis(300)), flaky);
+        settle();
+        cluster.set(nodes("a", "b", "c"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> done().stream().anyMatch(r -> r.outcome().equals("done")));
+        assertThat(done()).extracting(FailoverRecord::outcome).anyMatch(o -> o.startsWith("failed"));
+        assertThat(sticky.lookup("u:1").toCompletableFuture().join()).isIn("a", "b", "c");
+    }
+
+    /** A sticky registry whose calls of each kind fail the first {@code failures} times, as Redis in a brief outage. */
+    private static final class Flaky implements io.wscluster.routing.StickyRegistry {
+        private final io.wscluster.routing.StickyRegistry real;
+        private final java.util.concurrent.atomic.AtomicInteger keysOf;
+        private final java.util.concurrent.atomic.AtomicInteger assign;
+
+        Flaky(io.wscluster.routing.StickyRegistry real, int failures) {
+            this.real = real;
+            this.keysOf = new java.util.concurrent.atomic.AtomicInteger(failures);
+            this.assign = new java.util.concurrent.atomic.AtomicInteger(failures);
+        }
+
+        private static <T> java.util.concurrent.CompletionStage<T> orFail(java.util.concurrent.atomic.AtomicInteger left,
+                                                                          java.util.concurrent.CompletionStage<T> then) {
+            return left.getAndDecrement() > 0
+                    ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("Redis is down")) : then;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> lookup(String key) {
+            return real.lookup(key);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> assign(String key, String nodeId) {
+            return orFail(assign, real.assign(key, nodeId));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<List<String>> keysOf(String nodeId) {
+            return orFail(keysOf, real.keysOf(nodeId));
+        }
+
+        @Override
+        public double cacheHitRate() {
+            return 1;
+        }
+    }
+
     private void coordinators(FailoverOptions options) {
-        Router spread = new Router(cluster::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.NONE, sticky,
+        coordinators(options, sticky);
+    }
+
+    private void coordinators(FailoverOptions options, io.wscluster.routing.StickyRegistry registry) {
+        Router spread = new Router(cluster::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.NONE, registry,
                 Regions.NONE, 1);
         for (String id : List.of("a", "b", "c")) {
-            new FailoverCoordinator(id, options, cluster::get, sticky, spread, log, timer, PERIOD, meters);
+            new FailoverCoordinator(id, options, cluster::get, registry, spread, log, timer, PERIOD, meters);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wscluster.config;
 
 import io.wscluster.NodeOptions;
+import io.wscluster.failover.FailoverOptions;
 import io.wscluster.failover.FailoverStrategy;
 import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
@@ -85,6 +86,10 @@ public final class Settings {
                     (b, v) -> b.failover(f -> f.withBatch(Values.integer(v)))),
             new Setting("failover-pace", "100ms", "With failover-strategy graceful: time between two steps.",
                     (b, v) -> b.failover(f -> f.withPace(Values.duration(v)))),
+            new Setting("failover-retries", "5", "Attempts of each Redis step of a failover before it fails and another node tries.",
+                    (b, v) -> b.failover(f -> f.withRetry(f.retry(), Values.integer(v)))),
+            new Setting("failover-backoff", "200ms", "First wait between attempts of a failover's Redis step; it doubles, with jitter, up to 25 times this.",
+                    (b, v) -> b.failover(f -> f.withRetry(FailoverOptions.backoffFrom(Values.duration(v)), f.attempts()))),
             new Setting("failover-lease", "10s", "How long the node running a failover holds it without renewing (every third of it):"
                     + " a coordinator that dies is replaced after at most this long.",
                     (b, v) -> b.failover(f -> f.withLeaseTtl(Values.duration(v)))),
