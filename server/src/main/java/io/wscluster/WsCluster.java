@@ -43,7 +43,6 @@ import io.wscluster.transport.WsServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -319,7 +318,7 @@ public final class WsCluster implements AutoCloseable {
     private void rejoinAsNew() {
         backend.failovers.lease(FailoverLog.incarnation(info())).whenComplete((lease, e) -> {
             boolean taken = e == null && (lease.state() == FailoverLog.Lease.State.HELD
-                    || lease.state() == FailoverLog.Lease.State.SETTLED && List.of("done", "failed").contains(lease.detail()));
+                    || lease.state() == FailoverLog.Lease.State.SETTLED && "done".equals(lease.detail()));
             if (!taken) {
                 log.warn("node {} was away longer than the failure-detection time, but no failover of it is under way:"
                         + " keeping its {} client(s)", nodeId, metrics.connections());

@@ -120,6 +120,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
             Map<String, String> fields = new HashMap<>(drained.size());
             drained.forEach((room, p) -> fields.put("r:" + room, OWN + format(p)));
             redis.hset(prefix + sessionId, fields);
+            redis.pexpire(prefix + sessionId, ttlMillis); // the record may be gone (a Redis restart): never leave one without a TTL
         }
     }
 
