@@ -10,6 +10,8 @@ import io.wscluster.api.NodeEndpoints;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.hub.BusBridge;
+import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.hub.HubHooks;
@@ -26,6 +28,7 @@ import io.wscluster.protocol.ReconnectReason;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.failover.FailoverCoordinator;
 import io.wscluster.failover.FailoverLog;
+import io.wscluster.failover.StoredSessions;
 import io.wscluster.redis.MembershipEvent;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.routing.Imbalance;
@@ -93,6 +96,8 @@ public final class WsCluster implements AutoCloseable {
     private CompletionStage<Void> draining;
     private boolean stopping; // guarded by this
     private final Hub hub;
+    private final BusBridge bridge;
+    private final StoredSessions sessions;
     private final WsServer server;
     private InetSocketAddress address;
     private String url;
@@ -102,18 +107,22 @@ public final class WsCluster implements AutoCloseable {
         this.nodeId = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         this.backend = ClusterBackend.create(options, nodeId, this::info, b.embedded);
         TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
-        this.hub = new Hub(HubConfig.builder()
+        this.sessions = new StoredSessions(backend.sessions);
+        HubConfig hubConfig = HubConfig.builder()
                 .nodeId(nodeId)
                 .pingInterval(options.pingInterval())
                 .bus(backend.bus)
                 .presence(backend.presence)
-                .sessions(backend.sessions)
+                .records(sessions)
                 .authorizer(b.authorizer())
                 .hooks(b.hooks())
                 .ops(b.ops)
                 .metrics(metrics)
                 .recentFrames(Math.min(options.historySize(), HubConfig.DEFAULT_RECENT_PER_ROOM), options.recoveryCache())
-                .build());
+                .build();
+        this.hub = new Hub(hubConfig);
+        this.bridge = new BusBridge(hubConfig, hub);
+        ClientRequests requests = new ClientRequests(hubConfig, hub, bridge);
         Membership members = () -> backend.membership().nodes();
         this.directory = new NodeDirectory(members, options.heartbeat());
         ClusterView cluster = new ClusterView(members, options.routing().imbalanceThreshold());
@@ -122,7 +131,7 @@ public final class WsCluster implements AutoCloseable {
         // never back to this node (the directory may not have seen it turn draining yet).
         this.drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, nodeId),
                 backend.sticky, options.heartbeat());
-        this.server = new WsServer(options, hub, verifier, state::get, new NodeEndpoints(hub, state::get, registry, cluster,
+        this.server = new WsServer(options, hub, requests, verifier, state::get, new NodeEndpoints(bridge, state::get, registry, cluster,
                 new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), (count, to) -> shed(count, to), backend.failovers,
                 options.apiKey()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -162,7 +171,7 @@ public final class WsCluster implements AutoCloseable {
         url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + address.getPort() + "/ws";
         timer.scheduleAtFixedRate(load::sample, 1, 1, TimeUnit.SECONDS);
         long period = options.heartbeat().toMillis();
-        timer.scheduleAtFixedRate(hub::recordPositions, period, period, TimeUnit.MILLISECONDS); // where its sessions may resume
+        timer.scheduleAtFixedRate(() -> sessions.recordPositions(hub), period, period, TimeUnit.MILLISECONDS); // where its sessions may resume
         state.set(NodeState.ACTIVE);
         if (backend.membership() instanceof RedisMembership m) {
             m.addListener(e -> {
@@ -211,17 +220,17 @@ public final class WsCluster implements AutoCloseable {
 
     /** Publishes {@code data} (any Jackson-serializable value) to a room; completes with its epoch and offset. */
     public CompletionStage<Message> publish(String room, Object data) {
-        return hub.publish(Message.toRoom(Names.requireRoom(room), json(data), null, Priority.NORMAL));
+        return bridge.publish(Message.toRoom(Names.requireRoom(room), json(data), null, Priority.NORMAL));
     }
 
     /** Sends {@code data} to every connection of {@code user}, on any node. */
     public CompletionStage<Void> send(String user, Object data) {
-        return hub.send(Message.toUser(Names.requireUser(user), json(data), null, Priority.NORMAL));
+        return bridge.send(Message.toUser(Names.requireUser(user), json(data), null, Priority.NORMAL));
     }
 
     /** Sends {@code data} to every connection. */
     public CompletionStage<Void> broadcast(Object data) {
-        return hub.broadcast(Message.toAll(json(data), null, Priority.NORMAL));
+        return bridge.broadcast(Message.toAll(json(data), null, Priority.NORMAL));
     }
 
     private static JsonNode json(Object data) {

@@ -3,48 +3,53 @@ package io.wscluster.benchmarks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.wscluster.hub.Connection;
 import io.wscluster.hub.Session;
+import io.wscluster.hub.SessionRecord;
+import io.wscluster.hub.SharedFrame;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.security.Principal;
 
-/** A session with no socket: what the hub writes is released at once, and everything counts as sent. */
-final class QuietSession extends Session {
-    QuietSession(String id) {
-        super(id, Principal.ANONYMOUS, Encoding.JSON);
+/** A connection with no socket: what the hub writes is released at once, and everything counts as sent. */
+final class QuietSession implements Connection {
+    /** A new anonymous JSON session over a quiet connection. */
+    static Session open(String id) {
+        return new Session(id, Principal.ANONYMOUS, Encoding.JSON, new QuietSession(), SessionRecord.NEW);
     }
 
     @Override
-    protected ByteBufAllocator alloc() {
+    public ByteBufAllocator alloc() {
         return UnpooledByteBufAllocator.DEFAULT;
     }
 
     @Override
-    protected void write(ByteBuf payload) {
+    public void write(ByteBuf payload) {
         payload.release();
     }
 
+    /** Takes the pre-framed bytes, as an uncompressed connection does. */
     @Override
-    protected boolean acceptsFramed(int payloadBytes) {
-        return true;
+    public void write(SharedFrame shared) {
+        shared.framed(Encoding.JSON).retainedDuplicate().release();
     }
 
     @Override
-    protected void writeFramed(ByteBuf frame) {
-        frame.release();
-    }
-
-    @Override
-    protected void flush() {
-    }
-
-    @Override
-    protected boolean drained() {
-        return true;
+    public void flush() {
     }
 
     @Override
     public void close(CloseCode code, String reason) {
+    }
+
+    @Override
+    public boolean isClosing() {
+        return false;
+    }
+
+    @Override
+    public boolean drained() {
+        return true;
     }
 
     @Override

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.failover.SessionStore;
+import io.wscluster.failover.StoredSessions;
 import io.wscluster.history.LocalHistory;
+import io.wscluster.hub.BusBridge;
+import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.hub.HubShard;
+import io.wscluster.hub.Session;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.ClientFrame;
@@ -52,19 +56,25 @@ public class SessionBookkeepingBenchmark {
     int rooms;
 
     private Hub hub;
+    private BusBridge bridge;
+    private StoredSessions sessions;
     private LocalBus bus;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
         bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)));
-        hub = new Hub(HubConfig.builder().nodeId("bench").bus(bus).presence(new LocalPresenceStore())
-                .sessions(SessionStore.NONE).metrics(new NodeMetrics(new SimpleMeterRegistry())).build());
+        sessions = new StoredSessions(SessionStore.NONE);
+        HubConfig config = HubConfig.builder().nodeId("bench").bus(bus).presence(new LocalPresenceStore())
+                .records(sessions).metrics(new NodeMetrics(new SimpleMeterRegistry())).build();
+        hub = new Hub(config);
+        bridge = new BusBridge(config, hub);
+        ClientRequests requests = new ClientRequests(config, hub, bridge);
         HubShard shard = hub.newShard(Runnable::run, () -> true);
         for (int i = 0; i < subscriptions; i++) {
-            QuietSession s = new QuietSession("s" + i);
-            hub.open(s, shard);
-            hub.onFrame(s, new ClientFrame.Subscribe(1, room(i), null));
+            Session s = QuietSession.open("s" + i);
+            requests.open(s, shard);
+            requests.onFrame(s, new ClientFrame.Subscribe(1, room(i), null));
         }
         for (int r = 0; r < rooms; r++) {
             publish(r); // every room has a position
@@ -79,7 +89,7 @@ public class SessionBookkeepingBenchmark {
     /** Once per heartbeat: the pass that finds each room's resume position. */
     @Benchmark
     public Object recordPositions() {
-        return hub.recordPositions().toCompletableFuture().join();
+        return sessions.recordPositions(hub).toCompletableFuture().join();
     }
 
     /** One message to a room of {@code subscriptions / rooms} local subscribers. */
@@ -89,7 +99,7 @@ public class SessionBookkeepingBenchmark {
     }
 
     private Message publish(int room) {
-        return hub.publish(Message.toRoom(room(room), IntNode.valueOf(room), null, Priority.NORMAL)).toCompletableFuture().join();
+        return bridge.publish(Message.toRoom(room(room), IntNode.valueOf(room), null, Priority.NORMAL)).toCompletableFuture().join();
     }
 
     private String room(int i) {

@@ -43,14 +43,6 @@ public final class RoomPositions {
         return lagged.get(room);
     }
 
-    /** The earlier of two positions of one room, or null when they are of different epochs (neither can be told safe). */
-    public static StreamPosition earlier(StreamPosition a, StreamPosition b) {
-        if (!a.epoch().equals(b.epoch())) {
-            return null;
-        }
-        return b.offset() < a.offset() ? b : a;
-    }
-
     /** The later of two positions of one room: {@code b} when it is of the same epoch and further, else {@code a}. */
     public static StreamPosition later(StreamPosition a, StreamPosition b) {
         if (a == null) {

@@ -3,7 +3,6 @@ package io.wscluster.hub;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wscluster.bus.Bus;
-import io.wscluster.failover.SessionStore;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.security.Authorizer;
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
-public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionStore sessions,
+public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
                         Authorizer authorizer, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
                         ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
     /** Frames a room keeps for recovery ({@link RecentFrames}), and the most the node keeps over all rooms. */
@@ -24,7 +23,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(metrics, "metrics");
-        sessions = sessions == null ? SessionStore.NONE : sessions;
+        records = records == null ? SessionRecords.NONE : records;
         authorizer = authorizer == null ? Authorizer.ALLOW_ALL : authorizer;
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
@@ -44,7 +43,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private Duration ping = Duration.ofSeconds(25);
         private Bus bus;
         private PresenceStore presence;
-        private SessionStore sessions;
+        private SessionRecords records;
         private Authorizer authorizer;
         private HubHooks hooks;
         private Map<String, OpHandler> ops;
@@ -58,7 +57,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder bus(Bus v) { bus = v; return this; }
         public Builder presence(PresenceStore v) { presence = v; return this; }
         /** Where sessions are recorded so that they can be resumed on any node; none by default. */
-        public Builder sessions(SessionStore v) { sessions = v; return this; }
+        public Builder records(SessionRecords v) { records = v; return this; }
         public Builder authorizer(Authorizer v) { authorizer = v; return this; }
         public Builder hooks(HubHooks v) { hooks = v; return this; }
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
@@ -68,7 +67,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, sessions, authorizer, hooks, ops, metrics, alloc,
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, hooks, ops, metrics, alloc,
                     recentPerRoom, recentBudget);
         }
     }

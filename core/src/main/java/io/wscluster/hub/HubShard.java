@@ -1,7 +1,6 @@
 package io.wscluster.hub;
 
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.failover.RoomPositions;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
@@ -150,7 +149,7 @@ public final class HubShard {
             boolean mixed = false;
             for (int i = 0; i < members.size(); i++) {
                 Subscription sub = members.get(i);
-                if (!sub.live || !sub.session.recorded) {
+                if (!sub.live || !sub.session.recorded()) {
                     continue; // not recorded: the client resubscribes with since, its own positions
                 }
                 sub.look();
@@ -158,13 +157,13 @@ public final class HubShard {
                 if (earliest == null) {
                     earliest = p;
                 } else if (!mixed) {
-                    StreamPosition e = RoomPositions.earlier(earliest, p);
+                    StreamPosition e = StreamPosition.earlier(earliest, p);
                     mixed = e == null;
                     earliest = mixed ? earliest : e;
                 }
             }
             if (earliest != null && !mixed) {
-                into.merge(room, earliest, RoomPositions::earlier);
+                into.merge(room, earliest, StreamPosition::earlier);
             }
         });
     }

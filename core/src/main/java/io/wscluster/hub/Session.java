@@ -1,6 +1,5 @@
 package io.wscluster.hub;
 
-import io.netty.buffer.ByteBuf;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.OutboundFrame;
@@ -12,50 +11,69 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One client connection as the hub sees it. The transport extends it with the socket; the hub keeps
- * its subscriptions here. Everything except {@link #id()}, {@link #principal()} and {@link
- * #encoding()} must be used on the session's shard executor (its event loop).
+ * One client connection as the hub sees it: who it is, its encoding, its subscriptions, and the
+ * {@link Connection} its frames go out through. Everything except {@link #id()}, {@link
+ * #principal()}, {@link #encoding()} and {@link #send} must be used on the session's shard
+ * executor (its event loop).
  */
-public abstract class Session {
+public final class Session {
     private final String id;
     private final Principal principal;
     private final Encoding encoding;
+    private final Connection connection;
+    private final SessionRecord record;
     HubShard shard;
     /** Position in the shard's session array, kept by the shard. */
     int index = -1;
     boolean dirty;
+    /** The hub has forgotten this session (its connection ended); nothing is written to it any more. */
     boolean closed;
-    /** This connection's number on its node, set by the hub when it opens (see {@link Hub#presenceKey}). */
+    /** This connection's number on its node, set when it opens (see {@link Hub#presenceKey}). */
     long serial;
     Map<String, Subscription> subscriptions;
-    /** Whether the session store keeps this session's record (see {@link SessionRecord}). */
-    boolean recorded = true;
 
-    protected Session(String id, Principal principal, Encoding encoding) {
+    public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");
         this.principal = Objects.requireNonNull(principal, "principal");
         this.encoding = Objects.requireNonNull(encoding, "encoding");
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.record = Objects.requireNonNull(record, "record");
     }
 
-    public final String id() {
+    public String id() {
         return id;
     }
 
-    public final Principal principal() {
+    public Principal principal() {
         return principal;
     }
 
     /** The user id, or null when anonymous. */
-    public final String userId() {
+    public String userId() {
         return principal.userId();
     }
 
-    public final Encoding encoding() {
+    public Encoding encoding() {
         return encoding;
     }
 
+    /** The transport's connection of this session. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** What the connection asked of this session's record: a new one, a resume, or none. */
+    public SessionRecord record() {
+        return record;
+    }
+
+    /** Whether the session's rooms and positions are recorded for a resume on another connection. */
+    public boolean recorded() {
+        return record != SessionRecord.OWN_POSITIONS;
+    }
+
     /** The rooms this session is subscribed to (including ones still being set up). */
-    public final Set<String> rooms() {
+    public Set<String> rooms() {
         return subscriptions == null ? Set.of() : Collections.unmodifiableSet(subscriptions.keySet());
     }
 
@@ -63,7 +81,7 @@ public abstract class Session {
      * Encodes {@code frame} in this session's encoding and queues it; it is flushed at the end of the
      * event-loop turn. Callable from any thread: off the session's loop it hops onto it.
      */
-    public final void send(OutboundFrame frame) {
+    public void send(OutboundFrame frame) {
         if (shard != null && !shard.inExecutor()) {
             shard.executor().execute(() -> send(frame));
             return;
@@ -71,21 +89,16 @@ public abstract class Session {
         if (closed) {
             return;
         }
-        write(encoding.encode(alloc(), frame));
+        connection.write(encoding.encode(connection.alloc(), frame));
         markDirty();
     }
 
-    /** Queues a view of a shared encoded message. */
-    final void deliver(SharedFrame frame) {
+    /** Queues a shared encoded message. */
+    void deliver(SharedFrame frame) {
         if (closed) {
             return;
         }
-        ByteBuf payload = frame.payload(encoding);
-        if (acceptsFramed(payload.readableBytes())) {
-            writeFramed(frame.framed(encoding).retainedDuplicate());
-        } else {
-            write(payload.retainedDuplicate());
-        }
+        connection.write(frame);
         markDirty();
     }
 
@@ -93,51 +106,38 @@ public abstract class Session {
         if (shard != null) {
             shard.markDirty(this);
         } else {
-            flush();
+            connection.flush();
         }
     }
 
-    final Map<String, Subscription> subscriptionsForUpdate() {
+    void flush() {
+        connection.flush();
+    }
+
+    /** Whether everything written to this session has left the process (see {@link Connection#drained()}). */
+    boolean drained() {
+        return !closed && connection.drained();
+    }
+
+    Map<String, Subscription> subscriptionsForUpdate() {
         if (subscriptions == null) {
             subscriptions = new HashMap<>(4);
         }
         return subscriptions;
     }
 
-    /** The allocator for frames of this session. */
-    protected abstract io.netty.buffer.ByteBufAllocator alloc();
-
-    /** Queues an encoded payload (ownership passes to the transport) without flushing. */
-    protected abstract void write(ByteBuf payload);
-
-    /**
-     * Whether this connection takes a message of {@code payloadBytes} as a complete, already framed
-     * WebSocket frame ({@link #writeFramed}); false where the transport must still transform it
-     * (compression).
-     */
-    protected abstract boolean acceptsFramed(int payloadBytes);
-
-    /** Queues a complete WebSocket frame (ownership passes to the transport) without flushing. */
-    protected abstract void writeFramed(ByteBuf frame);
-
-    /** Flushes queued writes to the socket. */
-    protected abstract void flush();
-
-    /**
-     * Whether everything written to this session so far has left the process (is in the kernel's
-     * socket buffer, or beyond): false while bytes wait in the transport's queues, and once the
-     * connection is closed. On the session's loop.
-     */
-    protected abstract boolean drained();
-
     /** Closes the connection with a WebSocket close code and reason, after what is queued. */
-    public abstract void close(CloseCode code, String reason);
+    public void close(CloseCode code, String reason) {
+        connection.close(code, reason);
+    }
 
     /** Whether the connection is closed or closing (a drain skips those). On the session's loop. */
     public boolean isClosing() {
-        return closed;
+        return closed || connection.isClosing();
     }
 
     /** The client's address as text, for logs and hooks. */
-    public abstract String remoteAddress();
+    public String remoteAddress() {
+        return connection.remoteAddress();
+    }
 }

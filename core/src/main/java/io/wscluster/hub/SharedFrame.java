@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * releases} it after writing; writers take {@link ByteBuf#retainedDuplicate() retained
  * duplicates}, so the bytes live until the last socket write completes and are never copied.
  */
-final class SharedFrame {
+public final class SharedFrame {
     private final Message message;
     private final ByteBufAllocator alloc;
     private final AtomicInteger holders;
@@ -28,19 +28,19 @@ final class SharedFrame {
         this.holders = new AtomicInteger(holders);
     }
 
-    Message message() {
+    public Message message() {
         return message;
     }
 
     /** The encoded payload; the caller must not release it (take a retained duplicate). */
-    ByteBuf payload(Encoding encoding) {
+    public ByteBuf payload(Encoding encoding) {
         int i = encoding.ordinal();
         ByteBuf b = payloads.get(i);
         return b != null ? b : build(payloads, i, () -> encoding.encode(alloc, message));
     }
 
     /** The payload framed as a complete WebSocket frame; the caller must not release it. */
-    ByteBuf framed(Encoding encoding) {
+    public ByteBuf framed(Encoding encoding) {
         int i = encoding.ordinal();
         ByteBuf b = framed.get(i);
         return b != null ? b : build(framed, i, () -> WebSocketFraming.frame(alloc, payload(encoding), encoding.binary()));

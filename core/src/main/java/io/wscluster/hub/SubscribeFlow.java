@@ -20,19 +20,15 @@ import java.util.concurrent.CompletionStage;
  * node's recent frames ({@link RecentFrames}) when they reach back far enough.
  */
 final class SubscribeFlow {
-    private final Hub hub;
+    private final ClientRequests requests;
     private final Session session;
     private final ClientFrame.Subscribe request;
     private final boolean resume;
     private Subscription sub;
 
-    SubscribeFlow(Hub hub, Session session, ClientFrame.Subscribe request) {
-        this(hub, session, request, false);
-    }
-
     /** @param resume made by a session resume: a later subscribe of the client replaces it */
-    SubscribeFlow(Hub hub, Session session, ClientFrame.Subscribe request, boolean resume) {
-        this.hub = hub;
+    SubscribeFlow(ClientRequests requests, Session session, ClientFrame.Subscribe request, boolean resume) {
+        this.requests = requests;
         this.session = session;
         this.request = request;
         this.resume = resume;
@@ -48,13 +44,13 @@ final class SubscribeFlow {
             // The client resubscribes on its own (with its since) a room the resume already
             // subscribed: its request wins; what was already sent again, it drops by offset.
             session.subscriptions.remove(room);
-            hub.leaveRoom(existing);
+            requests.leaveRoom(existing);
         }
-        hub.requireSubscribe(session, room);
+        requests.requireSubscribe(session, room);
         sub = new Subscription(session, room);
         sub.fromResume = resume;
-        var read = hub.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
-        hub.onLoop(session, read, this::complete);
+        var read = requests.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
+        Replies.onLoop(session, read, this::complete);
     }
 
     /**
@@ -62,11 +58,11 @@ final class SubscribeFlow {
      * read, no encoding per subscriber), else from the history store.
      */
     private CompletionStage<Replay> replay(String room, StreamPosition since) {
-        RecentFrames.Hit hit = hub.recent(room, since);
+        RecentFrames.Hit hit = requests.bridge.recent(room, since);
         if (hit != null) {
             return CompletableFuture.completedFuture(new Replay(hit.latest(), since != null, List.of(), hit.frames()));
         }
-        var history = hub.bus().history();
+        var history = requests.bridge.history();
         return since != null
                 ? history.read(room, since, 0).thenApply(r -> new Replay(r.latest(), r.recovered(), r.messages(), List.of()))
                 : history.position(room).thenApply(p -> new Replay(p, false, List.of(), List.of()));
@@ -95,8 +91,8 @@ final class SubscribeFlow {
         }
         if (error != null) {
             session.subscriptions.remove(request.room());
-            hub.leaveRoom(sub);
-            hub.fail(session, hub.asProtocolError(error, request.id()));
+            requests.leaveRoom(sub);
+            requests.replies.fail(session, requests.replies.asProtocolError(error, request.id()));
             return;
         }
         boolean recovered = request.since() != null && read.recovered();
@@ -130,10 +126,8 @@ final class SubscribeFlow {
             }
         }
         sub.live = true;
-        hub.metrics().messagesOut(delivered);
-        if (session.recorded) {
-            hub.sessions().subscribed(session.id(), session.userId(), request.room(), recovered ? request.since() : latest);
-        }
-        hub.presence().join(request.room(), hub.presenceKey(session), session.userId());
+        requests.hub.metrics().messagesOut(delivered);
+        requests.records.subscribed(session, request.room(), recovered ? request.since() : latest);
+        requests.presence.join(request.room(), requests.hub.presenceKey(session), session.userId());
     }
 }

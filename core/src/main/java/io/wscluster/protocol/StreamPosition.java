@@ -13,4 +13,12 @@ public record StreamPosition(String epoch, long offset) {
             throw new IllegalArgumentException("offset must be >= 0, was " + offset);
         }
     }
+
+    /** The earlier of two positions of one room, or null when they are of different epochs (neither can be told safe). */
+    public static StreamPosition earlier(StreamPosition a, StreamPosition b) {
+        if (!a.epoch().equals(b.epoch())) {
+            return null;
+        }
+        return b.offset() < a.offset() ? b : a;
+    }
 }

@@ -24,9 +24,9 @@ class RoomPositionsTest {
     @Test
     void theEarlierOfTwoPositionsIsTheSmallerOneOfTheSameEpochAndNoneAcrossEpochs() {
         StreamPosition a = new StreamPosition("e1", 4);
-        assertThat(RoomPositions.earlier(a, new StreamPosition("e1", 7))).isEqualTo(a);
-        assertThat(RoomPositions.earlier(a, new StreamPosition("e1", 2))).isEqualTo(new StreamPosition("e1", 2));
-        assertThat(RoomPositions.earlier(a, new StreamPosition("e2", 1))).isNull();
+        assertThat(StreamPosition.earlier(a, new StreamPosition("e1", 7))).isEqualTo(a);
+        assertThat(StreamPosition.earlier(a, new StreamPosition("e1", 2))).isEqualTo(new StreamPosition("e1", 2));
+        assertThat(StreamPosition.earlier(a, new StreamPosition("e2", 1))).isNull();
     }
 
     @Test

@@ -50,6 +50,8 @@ final class HubHarness implements AutoCloseable {
     final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
     final ExecutorService elsewhere = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-elsewhere"));
     final Hub hub;
+    final BusBridge bridge;
+    final ClientRequests requests;
     final List<Loop> loops = new ArrayList<>();
     final List<RecordingSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger sessionIds = new AtomicInteger();
@@ -92,7 +94,10 @@ final class HubHarness implements AutoCloseable {
     HubHarness(int loops, Consumer<HubConfig.Builder> customize) {
         HubConfig.Builder b = HubConfig.builder().nodeId(NODE).bus(bus).presence(presence).metrics(metrics).alloc(alloc);
         customize.accept(b);
-        hub = new Hub(b.build());
+        HubConfig config = b.build();
+        hub = new Hub(config);
+        bridge = new BusBridge(config, hub);
+        requests = new ClientRequests(config, hub, bridge);
         for (int i = 0; i < loops; i++) {
             this.loops.add(new Loop(hub, i));
         }
@@ -104,6 +109,10 @@ final class HubHarness implements AutoCloseable {
 
     Loop loopOf(Session s) {
         return loops.stream().filter(l -> l.shard == s.shard).findFirst().orElseThrow();
+    }
+
+    Loop loopOf(RecordingSession s) {
+        return loopOf(s.session);
     }
 
     /** Opens a JSON session of {@code user} (null: anonymous) on loop 0. */
@@ -119,10 +128,10 @@ final class HubHarness implements AutoCloseable {
         Principal principal = user == null ? Principal.ANONYMOUS : new Principal(user, 0);
         long n = sessionIds.incrementAndGet();
         // Every other session takes pre-framed messages, as an uncompressed connection does.
-        RecordingSession s = new RecordingSession("s" + n, principal, encoding, alloc).framed(n % 2 == 0);
+        RecordingSession s = new RecordingSession("s" + n, principal, encoding, alloc, record).framed(n % 2 == 0);
         sessions.add(s);
         Loop l = loop(loop);
-        l.run(() -> hub.open(s, l.shard, record));
+        l.run(() -> requests.open(s.session, l.shard));
         return s;
     }
 
@@ -144,10 +153,10 @@ final class HubHarness implements AutoCloseable {
                 try {
                     frame = FrameParser.parse(s.encoding(), bytes);
                 } catch (ProtocolException e) {
-                    hub.reject(s, e);
+                    requests.reject(s.session, e);
                     return;
                 }
-                hub.onFrame(s, frame);
+                requests.onFrame(s.session, frame);
             } finally {
                 bytes.release();
             }
@@ -161,7 +170,7 @@ final class HubHarness implements AutoCloseable {
     }
 
     void closed(RecordingSession s) {
-        loopOf(s).run(() -> hub.closed(s));
+        loopOf(s).run(() -> requests.closed(s.session));
     }
 
     /** Awaitility bounded by {@link #WAIT}, polling often (deliveries take microseconds). */
@@ -198,7 +207,7 @@ final class HubHarness implements AutoCloseable {
 
     /** Publishes {@code value} to {@code room} as a server-side sender and returns the placed message. */
     Message publish(String room, int value) {
-        return hub.publish(Message.toRoom(room, IntNode.valueOf(value), null, Priority.NORMAL))
+        return bridge.publish(Message.toRoom(room, IntNode.valueOf(value), null, Priority.NORMAL))
                 .toCompletableFuture().join();
     }
 
@@ -213,7 +222,7 @@ final class HubHarness implements AutoCloseable {
 
     void assertNoBufferLeft() {
         settle();
-        hub.onDeliveryInterrupted(); // the recent frames rooms keep for recovery hold their buffers until dropped
+        bridge.onDeliveryInterrupted(); // the recent frames rooms keep for recovery hold their buffers until dropped
         settle();
         assertThat(alloc.unreleased()).as("buffers still referenced after delivery").isEmpty();
     }

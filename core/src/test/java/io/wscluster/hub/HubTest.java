@@ -178,12 +178,12 @@ class HubTest {
             assertThat(h.presence.get("r2").toCompletableFuture().join()).isEqualTo(new PresenceInfo(List.of(), 0));
             assertThat(h.loop(0).shard.sessionCount()).isZero();
             assertThat(h.metrics.connections()).isZero();
-            assertThat(disconnected).containsExactly(s);
+            assertThat(disconnected).containsExactly(s.session);
 
             int before = s.frames().size();
             h.publish("r1", 1);
-            h.hub.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
-            h.hub.broadcast(Message.toAll(IntNode.valueOf(1), null, Priority.NORMAL));
+            h.bridge.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
+            h.bridge.broadcast(Message.toAll(IntNode.valueOf(1), null, Priority.NORMAL));
             s.send(io.wscluster.protocol.ServerFrames.pong(1));
             h.settle();
             assertThat(s.frames()).hasSize(before);
@@ -302,7 +302,7 @@ class HubTest {
             Message first = h.publish("r", 1);
             h.publish("r", 2);
             HubHarness.waiting().until(() -> watcher.offsets("r").size() == 2);
-            h.hub.onDeliveryInterrupted(); // what the node got before may not be contiguous with what follows
+            h.bridge.onDeliveryInterrupted(); // what the node got before may not be contiguous with what follows
             int reads = h.bus.historyReads();
             RecordingSession back = h.open("alice");
             assertThat(subscribeSince(back, 1, "r", new StreamPosition(first.epoch(), 1)))
@@ -631,7 +631,7 @@ class HubTest {
             h.closed(alice1);
             h.closed(alice2);
             assertThat(h.bus.calls()).containsExactly("subscribeUser alice");
-            h.hub.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
+            h.bridge.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
             h.awaitFrame(alice3, f -> f.path("op").textValue().equals("message"));
             h.closed(alice3);
             assertThat(h.bus.calls()).containsExactly("subscribeUser alice", "unsubscribeUser alice");
@@ -767,7 +767,7 @@ class HubTest {
 
             h.bus.failPublishes(false);
             assertThat(h.request(publisher, 6, q("{'op':'publish','id':6,'room':'r','data':1}"))).isEqualTo(tree("{'op':'ack','id':6,'offset':1}"));
-            assertThat(h.hub.publish(Message.toRoom("r", IntNode.valueOf(2), null, Priority.NORMAL)).toCompletableFuture().join().offset()).isEqualTo(2);
+            assertThat(h.bridge.publish(Message.toRoom("r", IntNode.valueOf(2), null, Priority.NORMAL)).toCompletableFuture().join().offset()).isEqualTo(2);
         }
 
         @Test
@@ -893,7 +893,7 @@ class HubTest {
             int allocatedBefore = h.alloc.allocated().size();
 
             Message m = Message.toAll(Wire.tree(q("{'n':[1,2,3]}")), "ops", Priority.NORMAL);
-            h.hub.broadcast(m).toCompletableFuture().join();
+            h.bridge.broadcast(m).toCompletableFuture().join();
             for (RecordingSession s : sessions) {
                 assertThat(h.awaitFrame(s, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(m));
             }
@@ -905,8 +905,8 @@ class HubTest {
 
         /** A shared message allocates one payload per encoding and one frame per encoding that framed sessions use. */
         private long buffersPerMessage(List<RecordingSession> receivers) {
-            long payloads = receivers.stream().map(Session::encoding).distinct().count();
-            long frames = receivers.stream().filter(s -> s.acceptsFramed(0)).map(Session::encoding).distinct().count();
+            long payloads = receivers.stream().map(RecordingSession::encoding).distinct().count();
+            long frames = receivers.stream().filter(s -> s.acceptsFramed(0)).map(RecordingSession::encoding).distinct().count();
             return payloads + frames;
         }
 
@@ -931,7 +931,7 @@ class HubTest {
             h.settle();
             assertThat(h.alloc.allocated().size() - allocatedBefore).as("each message encoded and framed once")
                     .isEqualTo(buffersPerMessage(List.of(onlyOnLoop1)) + buffersPerMessage(List.of(x, y)));
-            h.hub.onDeliveryInterrupted(); // the rooms' recent frames keep them for recovery until dropped
+            h.bridge.onDeliveryInterrupted(); // the rooms' recent frames keep them for recovery until dropped
             h.settle();
             assertThat(h.alloc.unreleased()).isEmpty();
         }

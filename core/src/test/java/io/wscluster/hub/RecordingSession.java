@@ -12,11 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A session without a socket: it decodes every payload the hub writes (in the session's own
- * encoding), keeps the frames as trees and releases the buffer, as a transport would after the
- * write. It also counts writes made off the session's loop, which the hub must never do.
+ * A session over a connection without a socket: it decodes every payload the hub writes (in the
+ * session's own encoding), keeps the frames as trees and releases the buffer, as a transport would
+ * after the write. It also counts writes made off the session's loop, which the hub must never do.
  */
-final class RecordingSession extends Session {
+final class RecordingSession implements Connection {
+    /** The hub's session, whose connection this is. */
+    final Session session;
     private final ByteBufAllocator alloc;
     private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
     private final AtomicInteger writesOffLoop = new AtomicInteger();
@@ -25,9 +27,29 @@ final class RecordingSession extends Session {
     private volatile boolean framed = true;
     private volatile boolean backlog;
 
-    RecordingSession(String id, Principal principal, Encoding encoding, ByteBufAllocator alloc) {
-        super(id, principal, encoding);
+    RecordingSession(String id, Principal principal, Encoding encoding, ByteBufAllocator alloc, SessionRecord record) {
+        this.session = new Session(id, principal, encoding, this, record);
         this.alloc = alloc;
+    }
+
+    String id() {
+        return session.id();
+    }
+
+    String userId() {
+        return session.userId();
+    }
+
+    Encoding encoding() {
+        return session.encoding();
+    }
+
+    java.util.Set<String> rooms() {
+        return session.rooms();
+    }
+
+    void send(io.wscluster.protocol.OutboundFrame frame) {
+        session.send(frame);
     }
 
     /** As if bytes waited in the transport's queues (the client stopped reading), or not any more. */
@@ -36,19 +58,19 @@ final class RecordingSession extends Session {
     }
 
     @Override
-    protected boolean drained() {
-        return !backlog && !closed;
+    public boolean drained() {
+        return !backlog;
     }
 
     @Override
-    protected ByteBufAllocator alloc() {
+    public ByteBufAllocator alloc() {
         return alloc;
     }
 
     @Override
-    protected void write(ByteBuf payload) {
+    public void write(ByteBuf payload) {
         try {
-            if (shard != null && !shard.inExecutor()) {
+            if (session.shard != null && !session.shard.inExecutor()) {
                 writesOffLoop.incrementAndGet();
             }
             frames.add(Wire.decode(encoding(), payload));
@@ -57,12 +79,21 @@ final class RecordingSession extends Session {
         }
     }
 
+    /** Takes the shared frame pre-framed or as a payload, as {@link #framed} says, as the transport would. */
+    @Override
+    public void write(SharedFrame shared) {
+        if (framed) {
+            writeFramed(shared.framed(encoding()).retainedDuplicate());
+        } else {
+            write(shared.payload(encoding()).retainedDuplicate());
+        }
+    }
+
     /**
      * Takes a complete frame as a socket would, checks its header (FIN, the opcode of this
      * session's encoding, the length) and records the payload.
      */
-    @Override
-    protected void writeFramed(ByteBuf frame) {
+    private void writeFramed(ByteBuf frame) {
         try {
             int first = frame.readUnsignedByte();
             int expectedOpcode = encoding().binary() ? 0x2 : 0x1;
@@ -80,8 +111,8 @@ final class RecordingSession extends Session {
         }
     }
 
-    @Override
-    protected boolean acceptsFramed(int payloadBytes) {
+    /** Whether this connection takes shared messages pre-framed (as an uncompressed one does). */
+    boolean acceptsFramed(int payloadBytes) {
         return framed;
     }
 
@@ -92,13 +123,18 @@ final class RecordingSession extends Session {
     }
 
     @Override
-    protected void flush() {
+    public void flush() {
     }
 
     @Override
     public void close(CloseCode code, String reason) {
         closeCode = code;
         closeReason = reason;
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closeCode != null;
     }
 
     @Override

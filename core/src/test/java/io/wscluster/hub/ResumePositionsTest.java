@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.failover.SessionStore;
+import io.wscluster.failover.StoredSessions;
 import io.wscluster.protocol.StreamPosition;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ class ResumePositionsTest {
     private final AtomicReference<Map<String, StreamPosition>> nodePositions = new AtomicReference<>(Map.of());
     private final Map<String, Map<String, StreamPosition>> closedAt = new ConcurrentHashMap<>();
     private final Map<String, String> subscribedRooms = new ConcurrentHashMap<>();
-    private final HubHarness h = new HubHarness(2, b -> b.sessions(new SessionStore() {
+    private final StoredSessions stored = new StoredSessions(new SessionStore() {
         @Override
         public CompletionStage<Saved> load(String sessionId) {
             return CompletableFuture.completedFuture(null);
@@ -45,7 +46,8 @@ class ResumePositionsTest {
         public void positions(Map<String, StreamPosition> drained) {
             nodePositions.set(drained);
         }
-    }));
+    });
+    private final HubHarness h = new HubHarness(2, b -> b.records(stored));
 
     @AfterEach
     void close() {
@@ -135,7 +137,7 @@ class ResumePositionsTest {
     }
 
     private Map<String, StreamPosition> look() {
-        h.hub.recordPositions().toCompletableFuture().join();
+        stored.recordPositions(h.hub).toCompletableFuture().join();
         return nodePositions.get();
     }
 }

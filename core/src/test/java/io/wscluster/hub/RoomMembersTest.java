@@ -13,7 +13,7 @@ class RoomMembersTest {
     private final RoomMembers sut = new RoomMembers();
 
     private static Subscription sub(int i) {
-        return new Subscription(new RecordingSession("s" + i, Principal.ANONYMOUS, Encoding.JSON, UnpooledByteBufAllocator.DEFAULT), "r");
+        return new Subscription(new RecordingSession("s" + i, Principal.ANONYMOUS, Encoding.JSON, UnpooledByteBufAllocator.DEFAULT, SessionRecord.NEW).session, "r");
     }
 
     private List<Subscription> members() {

@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.hub.Hub;
+import io.wscluster.hub.BusBridge;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
@@ -39,7 +39,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     private static final ObjectMapper JSON = Encoding.JSON.mapper();
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Hub hub;
+    private final BusBridge bus;
     private final Supplier<NodeState> state;
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
@@ -51,10 +51,10 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
-    public NodeEndpoints(Hub hub, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
+    public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
                          String apiKey) {
-        this.hub = hub;
+        this.bus = bus;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
@@ -153,7 +153,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     private CompletionStage<HttpReply> publish(ObjectNode body) {
         String room = Names.requireRoom(text(body, "room"));
         Message m = Message.toRoom(room, data(body), null, priority(body));
-        return answer(hub.publish(m), placed -> {
+        return answer(bus.publish(m), placed -> {
             ObjectNode out = JSON.createObjectNode().put("epoch", placed.epoch()).put("offset", placed.offset());
             return HttpReply.json(200, out.toString());
         });
@@ -161,11 +161,11 @@ public final class NodeEndpoints implements HttpEndpoints {
 
     private CompletionStage<HttpReply> send(ObjectNode body) {
         String user = Names.requireUser(text(body, "user"));
-        return answer(hub.send(Message.toUser(user, data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
+        return answer(bus.send(Message.toUser(user, data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
     }
 
     private CompletionStage<HttpReply> broadcast(ObjectNode body) {
-        return answer(hub.broadcast(Message.toAll(data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
+        return answer(bus.broadcast(Message.toAll(data(body), null, priority(body))), v -> HttpReply.json(200, "{}"));
     }
 
     private static <T> CompletionStage<HttpReply> answer(CompletionStage<T> stage, java.util.function.Function<T, HttpReply> ok) {

@@ -56,6 +56,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
+    /** A client that lets answers pile up without reading them (pipelined requests) is cut off. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == OutboundLimiter.OVERFLOW) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();

@@ -30,8 +30,8 @@ final class PingSweeper implements Runnable {
         long now = System.nanoTime();
         long nowMillis = System.currentTimeMillis();
         shard.forEachSession(s -> {
-            WebSocketSession ws = (WebSocketSession) s;
-            long expires = ws.principal().expiresAtMillis();
+            WebSocketConnection ws = (WebSocketConnection) s.connection();
+            long expires = s.principal().expiresAtMillis();
             if (expires > 0 && nowMillis >= expires) {
                 ws.close(CloseCode.POLICY_VIOLATION, "token expired");
             } else if (now - ws.lastSeenNanos >= 2 * intervalNanos) {

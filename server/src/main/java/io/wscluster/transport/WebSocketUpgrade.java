@@ -12,11 +12,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.hub.Hub;
+import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.HubShard;
+import io.wscluster.hub.Session;
 import io.wscluster.hub.SessionRecord;
+import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Names;
@@ -36,16 +39,18 @@ final class WebSocketUpgrade {
     private static final String SUBPROTOCOLS = Encoding.JSON.subprotocol() + "," + Encoding.MSGPACK.subprotocol();
 
     private final NodeOptions options;
-    private final Hub hub;
+    private final ClientRequests requests;
+    private final NodeMetrics metrics;
     private final TokenVerifier verifier;
     private final Supplier<NodeState> state;
     private final Map<EventLoop, HubShard> shards;
     private final WebSocketServerHandshakerFactory handshakers;
 
-    WebSocketUpgrade(NodeOptions options, Hub hub, TokenVerifier verifier, Supplier<NodeState> state,
-                     Map<EventLoop, HubShard> shards) {
+    WebSocketUpgrade(NodeOptions options, ClientRequests requests, NodeMetrics metrics, TokenVerifier verifier,
+                     Supplier<NodeState> state, Map<EventLoop, HubShard> shards) {
         this.options = options;
-        this.hub = hub;
+        this.requests = requests;
+        this.metrics = metrics;
         this.verifier = verifier;
         this.state = state;
         this.shards = shards;
@@ -121,15 +126,17 @@ final class WebSocketUpgrade {
         if (encoding == null) {
             encoding = Encoding.JSON;
         }
-        EventLoop loop = ctx.channel().eventLoop();
-        HubShard shard = shards.get(loop);
-        WebSocketSession session = new WebSocketSession(sessionId, principal, encoding, hub, shard,
-                options.outboundBufferLimit(), options.maxFrameSize());
+        HubShard shard = shards.get(ctx.channel().eventLoop());
+        FrameHandler frames = new FrameHandler(requests, metrics, options.maxFrameSize());
         ChannelPipeline p = ctx.pipeline();
         p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
-        p.replace(HttpRouter.NAME, "ws-session", session.handler);
-        session.open(record);
+        p.replace(HttpRouter.NAME, FrameHandler.NAME, frames);
+        WebSocketConnection connection = new WebSocketConnection(p.context(frames), encoding,
+                p.get(WebSocketExtensionEncoder.class) != null);
+        Session session = new Session(sessionId, principal, encoding, connection, record);
+        frames.attach(session, connection);
+        requests.open(session, shard);
     }
 
     private static String first(QueryStringDecoder query, String name) {

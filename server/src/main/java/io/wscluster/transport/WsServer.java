@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
@@ -33,11 +34,12 @@ import java.util.function.Supplier;
  * one hub shard per loop.
  */
 public final class WsServer {
-    /** Netty's own per-connection queue stops taking writes above this; the session's overflow takes over. */
+    /** Netty's own per-connection queue stops taking writes above this; the {@link OutboundLimiter} takes over. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final NodeOptions options;
     private final Hub hub;
+    private final ClientRequests requests;
     private final TokenVerifier verifier;
     private final Supplier<NodeState> state;
     private final HttpEndpoints endpoints;
@@ -45,9 +47,11 @@ public final class WsServer {
     private EventLoopGroup group;
     private Channel serverChannel;
 
-    public WsServer(NodeOptions options, Hub hub, TokenVerifier verifier, Supplier<NodeState> state, HttpEndpoints endpoints) {
+    public WsServer(NodeOptions options, Hub hub, ClientRequests requests, TokenVerifier verifier, Supplier<NodeState> state,
+                    HttpEndpoints endpoints) {
         this.options = options;
         this.hub = hub;
+        this.requests = requests;
         this.verifier = verifier;
         this.state = state;
         this.endpoints = endpoints;
@@ -68,7 +72,7 @@ public final class WsServer {
             loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
                     sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, hub, verifier, state, shards);
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, requests, hub.metrics(), verifier, state, shards);
         HttpRouter router = new HttpRouter(upgrade, endpoints);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -77,7 +81,8 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), options.compression()));
+                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), options.compression(),
+                        options.outboundBufferLimit()));
         try {
             serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
         } catch (Exception e) {

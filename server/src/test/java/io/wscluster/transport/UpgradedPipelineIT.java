@@ -23,7 +23,7 @@ class UpgradedPipelineIT {
         List<ChannelHandler> plain = handlersAfterUpgrade(TestClient::options);
         assertThat(plain).noneMatch(UpgradedPipelineIT::isHttp);
         assertThat(plain).noneMatch(h -> h instanceof WebSocketExtensionDecoder);
-        assertThat(plain.get(plain.size() - 1)).isInstanceOf(WebSocketSession.Handler.class);
+        assertThat(plain.get(plain.size() - 1)).isInstanceOf(FrameHandler.class);
     }
 
     @Test
@@ -41,7 +41,7 @@ class UpgradedPipelineIT {
     private static List<ChannelHandler> handlersAfterUpgrade(java.util.function.Function<String, TestClient.Options> options) throws Exception {
         CompletableFuture<List<ChannelHandler>> handlers = new CompletableFuture<>();
         WsCluster node = WsCluster.builder().options(NodeOptions.builder().port(0).build())
-                .onConnect(s -> handlers.complete(((WebSocketSession) s).pipeline().toMap().values().stream().toList()))
+                .onConnect(s -> handlers.complete(((WebSocketConnection) s.connection()).pipeline().toMap().values().stream().toList()))
                 .start();
         try (TestClient c = TestClient.connect(options.apply(node.url()))) {
             c.next("welcome");

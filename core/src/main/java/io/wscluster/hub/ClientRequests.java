@@ -1,0 +1,235 @@
+package io.wscluster.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.presence.PresenceStore;
+import io.wscluster.protocol.ClientFrame;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.protocol.StreamPosition;
+import io.wscluster.security.Authorizer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a client may ask of this node, between the transport and the hub: a session's opening
+ * (connect hook, {@code welcome}, resume), each request it sends, and its end. Checks permissions
+ * before anything touches the bus; every failure becomes an {@code error} frame and the connection
+ * stays open. The transport calls it on the session's event loop.
+ */
+public final class ClientRequests {
+    private static final Logger log = LoggerFactory.getLogger(ClientRequests.class);
+
+    final Hub hub;
+    final BusBridge bridge;
+    final Replies replies;
+    final PresenceStore presence;
+    final SessionRecords records;
+    private final Authorizer authorizer;
+    private final HubHooks hooks;
+    private final Map<String, OpHandler> ops;
+    private final NodeMetrics metrics;
+    private final long pingMillis;
+
+    public ClientRequests(HubConfig config, Hub hub, BusBridge bridge) {
+        this.hub = hub;
+        this.bridge = bridge;
+        this.metrics = config.metrics();
+        this.replies = new Replies(metrics);
+        this.presence = config.presence();
+        this.records = config.records();
+        this.authorizer = config.authorizer();
+        this.hooks = config.hooks();
+        this.ops = config.ops();
+        this.pingMillis = config.pingMillis();
+    }
+
+    // ---- a session's life, on its loop ----
+
+    /**
+     * Registers a new session on {@code shard}, runs the connect hook and sends {@code welcome}.
+     * When the session asked to resume ({@link SessionRecord#RESUME}) its record is looked up first,
+     * and when it belongs to the same user the welcome says {@code "resumed": true} and every
+     * recorded room is subscribed again from its recorded position: the client gets {@code
+     * subscribed} frames and every message it missed, without asking room by room.
+     */
+    public void open(Session s, HubShard shard) {
+        hub.add(s, shard);
+        try {
+            hooks.onConnect(s);
+        } catch (ProtocolException e) {
+            replies.fail(s, e);
+            s.close(CloseCode.POLICY_VIOLATION, e.getMessage());
+            return;
+        }
+        if (s.userId() != null && hub.addUser(s)) {
+            bridge.acquireUser(s.userId(), shard);
+        }
+        if (s.record() != SessionRecord.RESUME) {
+            welcome(s, false);
+            return;
+        }
+        Replies.onLoop(s, records.resume(s), (rooms, error) -> {
+            if (s.closed) {
+                return;
+            }
+            if (error != null) {
+                log.debug("session {} could not be loaded, starting afresh: {}", s.id(), error.toString());
+            }
+            welcome(s, rooms != null);
+            if (rooms != null) {
+                rooms.forEach((room, since) -> {
+                    try {
+                        new SubscribeFlow(this, s, new ClientFrame.Subscribe(0, room, since), true).start();
+                    } catch (ProtocolException e) {
+                        replies.fail(s, e); // e.g. no subscribe permission any more
+                    }
+                });
+            }
+        });
+    }
+
+    private void welcome(Session s, boolean resumed) {
+        s.send(ServerFrames.welcome(s.id(), hub.nodeId(), s.userId(), pingMillis, resumed));
+    }
+
+    /** Forgets a closed session: its subscriptions, presence entries and user registration. */
+    public void closed(Session s) {
+        if (s.closed) {
+            return;
+        }
+        s.closed = true;
+        Map<String, StreamPosition> positions = new HashMap<>();
+        if (s.subscriptions != null) {
+            for (Subscription sub : s.subscriptions.values()) {
+                if (sub.live) {
+                    positions.put(sub.room, sub.settled()); // one look behind, as the node's positions are
+                }
+                leaveRoom(sub);
+            }
+            s.subscriptions = null;
+        }
+        if (s.userId() != null && hub.removeUser(s)) {
+            bridge.releaseUser(s.userId(), s.shard);
+        }
+        records.closed(s, positions);
+        hub.remove(s);
+        try {
+            hooks.onDisconnect(s);
+        } catch (RuntimeException e) {
+            log.warn("disconnect hook failed for session {}", s.id(), e);
+        }
+    }
+
+    /** Handles one request; errors become {@code error} frames and the connection stays open. */
+    public void onFrame(Session s, ClientFrame frame) {
+        metrics.messageIn();
+        try {
+            dispatch(s, frame);
+        } catch (ProtocolException e) {
+            replies.fail(s, e.withRequestId(frame.id()));
+        } catch (RuntimeException e) {
+            log.error("request {} failed on session {}", frame.getClass().getSimpleName(), s.id(), e);
+            replies.fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
+        }
+    }
+
+    /** Sends an error frame for a request that could not even be parsed. */
+    public void reject(Session s, ProtocolException e) {
+        metrics.messageIn();
+        replies.fail(s, e);
+    }
+
+    private void dispatch(Session s, ClientFrame frame) {
+        if (frame instanceof ClientFrame.Subscribe f) {
+            new SubscribeFlow(this, s, f, false).start();
+        } else if (frame instanceof ClientFrame.Unsubscribe f) {
+            unsubscribe(s, f);
+        } else if (frame instanceof ClientFrame.Publish f) {
+            requirePublish(s, f.room());
+            replies.reply(s, f.id(), bridge.publish(Message.toRoom(f.room(), f.data(), s.userId(), f.priority())),
+                    placed -> ServerFrames.ack(f.id(), placed.offset()));
+        } else if (frame instanceof ClientFrame.Send f) {
+            replies.reply(s, f.id(), bridge.send(Message.toUser(f.user(), f.data(), s.userId(), f.priority())),
+                    v -> ServerFrames.ack(f.id(), -1));
+        } else if (frame instanceof ClientFrame.Broadcast f) {
+            replies.reply(s, f.id(), bridge.broadcast(Message.toAll(f.data(), s.userId(), f.priority())),
+                    v -> ServerFrames.ack(f.id(), -1));
+        } else if (frame instanceof ClientFrame.Presence f) {
+            requireSubscribe(s, f.room());
+            replies.reply(s, f.id(), presence.get(f.room()),
+                    p -> ServerFrames.presence(f.id(), f.room(), p.users(), p.connections()));
+        } else if (frame instanceof ClientFrame.History f) {
+            requireSubscribe(s, f.room());
+            replies.reply(s, f.id(), bridge.history().read(f.room(), f.since(), f.limit()),
+                    h -> ServerFrames.history(f.id(), f.room(), h.latest(), h.messages()));
+        } else if (frame instanceof ClientFrame.Ping f) {
+            s.send(ServerFrames.pong(f.id()));
+        } else if (frame instanceof ClientFrame.Custom f) {
+            custom(s, f);
+        } else {
+            throw new IllegalStateException("unhandled frame " + frame);
+        }
+    }
+
+    private void custom(Session s, ClientFrame.Custom f) {
+        OpHandler handler = ops.get(f.op());
+        if (handler == null) {
+            throw ProtocolException.badRequest("unknown op '" + f.op() + "'");
+        }
+        CompletionStage<JsonNode> result = handler.handle(s, f.frame());
+        if (result != null) {
+            Replies.onLoop(s, result, (data, error) -> {
+                if (error != null) {
+                    replies.fail(s, replies.handlerError(error, f.op(), f.id()));
+                } else if (data != null) {
+                    s.send(ServerFrames.reply(f.id(), data));
+                }
+            });
+        }
+    }
+
+    private void unsubscribe(Session s, ClientFrame.Unsubscribe f) {
+        Subscription sub = s.subscriptions == null ? null : s.subscriptions.remove(f.room());
+        if (sub != null) {
+            leaveRoom(sub);
+            records.unsubscribed(s, f.room());
+        }
+        s.send(ServerFrames.unsubscribed(f.id(), f.room()));
+    }
+
+    // ---- rooms, for the subscribe flow ----
+
+    /** Adds a pending subscription and makes sure the bus delivers the room here; completes when it does. */
+    CompletionStage<Void> joinRoom(Subscription sub) {
+        return hub.join(sub) ? bridge.acquireRoom(sub.room, sub.session.shard) : bridge.roomReady(sub.room);
+    }
+
+    /** Takes a subscription off its shard (the caller takes it off its session) and its entry out of presence. */
+    void leaveRoom(Subscription sub) {
+        if (hub.leave(sub)) {
+            bridge.releaseRoom(sub.room, sub.session.shard);
+        }
+        if (sub.live) {
+            presence.leave(sub.room, hub.presenceKey(sub.session));
+        }
+    }
+
+    void requireSubscribe(Session s, String room) {
+        if (!authorizer.canSubscribe(s.principal(), room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "no subscribe permission on room '" + room + "'");
+        }
+    }
+
+    private void requirePublish(Session s, String room) {
+        if (!authorizer.canPublish(s.principal(), room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "no publish permission on room '" + room + "'");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.wscluster.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.wscluster.hub.ClientRequests;
+import io.wscluster.hub.Session;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.protocol.ClientFrame;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.FrameParser;
+import io.wscluster.protocol.ProtocolException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an upgraded connection: whole WebSocket messages in, parsed, to the {@link
+ * ClientRequests}; control frames answered; the connection's end and the slow-consumer signal of
+ * the {@link OutboundLimiter} turned into the session's close. A frame that does not parse gets an
+ * {@code error} frame and the connection stays.
+ */
+final class FrameHandler extends ChannelInboundHandlerAdapter {
+    static final String NAME = "ws-frames";
+    private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
+
+    private final ClientRequests requests;
+    private final NodeMetrics metrics;
+    private final int maxMessageSize;
+    private Session session;
+    private WebSocketConnection connection;
+
+    FrameHandler(ClientRequests requests, NodeMetrics metrics, int maxMessageSize) {
+        this.requests = requests;
+        this.metrics = metrics;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /** Binds the handler to its session, once the handler is in the pipeline and before any frame is read. */
+    void attach(Session session, WebSocketConnection connection) {
+        this.session = session;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        connection.lastSeenNanos = System.nanoTime();
+        WebSocketFrame frame = (WebSocketFrame) msg;
+        try {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                if (!connection.isClosing()) {
+                    onData(frame);
+                }
+            } else if (frame instanceof PingWebSocketFrame) {
+                if (!connection.isClosing()) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+                }
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                connection.closeReceived(close.statusCode() < 0 ? CloseCode.NORMAL.code() : close.statusCode());
+            } else if (frame instanceof ContinuationWebSocketFrame) {
+                connection.close(CloseCode.PROTOCOL_ERROR, "unexpected continuation frame");
+            }
+            // Pong frames only prove liveness, recorded above.
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void onData(WebSocketFrame frame) {
+        // The decoder limits bytes on the wire; after permessage-deflate a message can be larger.
+        if (frame.content().readableBytes() > maxMessageSize) {
+            connection.close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+            return;
+        }
+        boolean binary = frame instanceof BinaryWebSocketFrame;
+        if (binary != session.encoding().binary()) {
+            connection.close(CloseCode.UNSUPPORTED_DATA, binary ? "binary frame on " + session.encoding().subprotocol()
+                    : "text frame on " + session.encoding().subprotocol());
+            return;
+        }
+        ClientFrame request;
+        try {
+            request = FrameParser.parse(session.encoding(), frame.content());
+        } catch (ProtocolException e) {
+            requests.reject(session, e);
+            return;
+        }
+        requests.onFrame(session, request);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == OutboundLimiter.OVERFLOW) {
+            metrics.slowConsumer();
+            connection.close(CloseCode.POLICY_VIOLATION, "slow consumer");
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.closed();
+        requests.closed(session);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
+            connection.close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+        } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
+            // The decoder has already answered with the right close code.
+            ctx.close();
+        } else if (cause instanceof IOException) {
+            ctx.close();
+        } else {
+            log.warn("closing session {} after an unexpected error", session.id(), cause);
+            connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+}
