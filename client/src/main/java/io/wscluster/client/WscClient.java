@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.wscluster.eventloops.EventLoops;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +62,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
      * The event loops all clients of this JVM share (one thread per core, daemon): thousands of
      * clients cost no thread each. Each client stays on one loop, which keeps its state single-threaded.
      */
-    private static final EventLoopGroup SHARED = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("wsc-client", true),
-            NioIoHandler.newFactory());
+    private static final EventLoopGroup SHARED = EventLoops.group(0, "wsc-client");
 
     private final ClientOptions options;
     private final EventLoop loop = SHARED.next();

@@ -11,12 +11,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -27,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.protocol.Encoding;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -115,11 +110,9 @@ final class Engine {
      */
     RunReport run(Runnable beforeMeasuring) throws InterruptedException {
         long startedAt = System.currentTimeMillis();
-        boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("loadtest-io", true), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        group = EventLoops.group(0, "loadtest-io");
         bootstrap = new Bootstrap().group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true);
         clock.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
