@@ -41,7 +41,7 @@ import io.wscluster.security.Authorizer;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
-import io.wscluster.transport.EventLoops;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.transport.WsServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;

@@ -5,19 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.wscluster.eventloops.EventLoops;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -49,29 +45,18 @@ import java.util.function.Consumer;
 public final class WscClient implements AutoCloseable, Connection.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where a subscription is: its handler and the last message handed to it. */
-    private static final class Room {
-        final Consumer<RoomMessage> handler;
-        String epoch;
-        long offset = -1;
-
-        Room(Consumer<RoomMessage> handler) {
-            this.handler = handler;
-        }
-    }
-
     /**
      * The event loops all clients of this JVM share (one thread per core, daemon): thousands of
      * clients cost no thread each. Each client stays on one loop, which keeps its state single-threaded.
      */
-    private static final EventLoopGroup SHARED = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("wsc-client", true),
-            NioIoHandler.newFactory());
+    private static final EventLoopGroup SHARED = EventLoops.group(0, "wsc-client");
 
     private final ClientOptions options;
     private final EventLoop loop = SHARED.next();
     private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
-    private final Map<String, Room> rooms = new LinkedHashMap<>();
-    private final Map<Long, CompletableFuture<JsonNode>> pending = new HashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final Requests requests;
+    private final ReconnectPlan plan;
     private final CopyOnWriteArrayList<Consumer<ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile Consumer<JsonNode> direct = m -> { };
     private volatile ClientState state = ClientState.CONNECTING;
@@ -79,19 +64,13 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     private boolean welcomed;
     private String sessionId;
     private String node;
-    private long nextId = 1;
-    private int attempt;
-    private String movedTo;
-    /** The URL of the connection being opened, and the URLs beyond the configured ones that welcomed this client. */
-    private String opening;
-    private final java.util.List<String> learned = new java.util.ArrayList<>();
-    private long moveAfterMillis = -1;
-    private long duplicatesDropped;
     private long lastHeardNanos;
-    private final java.util.concurrent.ScheduledFuture<?> watchdog;
+    private final ScheduledFuture<?> watchdog;
 
     private WscClient(ClientOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.requests = new Requests(loop, options.requestTimeout());
+        this.plan = new ReconnectPlan(options);
         long period = Math.max(5, options.keepAlive().toMillis() / 2);
         this.watchdog = loop.scheduleAtFixedRate(this::watch, period, period, TimeUnit.MILLISECONDS);
     }
@@ -140,7 +119,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /** Room messages dropped as duplicates (at or below the last offset handed to a handler). */
     public long duplicatesDropped() {
-        return duplicatesDropped;
+        return subscriptions.duplicatesDropped();
     }
 
     public void onEvent(Consumer<ClientEvent> listener) {
@@ -160,7 +139,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     public CompletionStage<JsonNode> subscribe(String room, Consumer<RoomMessage> handler) {
         CompletableFuture<JsonNode> done = new CompletableFuture<>();
         loop.execute(() -> {
-            rooms.put(room, new Room(handler));
+            subscriptions.add(room, handler);
             request(frame("subscribe").put("room", room)).whenComplete((r, e) -> complete(done, r, e));
         });
         return done;
@@ -169,7 +148,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     public CompletionStage<JsonNode> unsubscribe(String room) {
         CompletableFuture<JsonNode> done = new CompletableFuture<>();
         loop.execute(() -> {
-            rooms.remove(room);
+            subscriptions.remove(room);
             request(frame("unsubscribe").put("room", room)).whenComplete((r, e) -> complete(done, r, e));
         });
         return done;
@@ -216,31 +195,17 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /** On the loop: sends a request with an id and returns the future of its reply. */
     private CompletableFuture<JsonNode> request(ObjectNode f) {
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         if (state == ClientState.CLOSED) {
-            reply.completeExceptionally(new WscException("closed", "the client is closed"));
-            return reply;
+            return CompletableFuture.failedFuture(new WscException("closed", "the client is closed"));
         }
         if (!welcomed) {
             // Subscriptions are made at the next welcome; other requests need a connection now.
             if (f.path("op").asText().equals("subscribe") || f.path("op").asText().equals("unsubscribe")) {
-                reply.complete(null);
-            } else {
-                reply.completeExceptionally(new WscException("connection_lost", "not connected; retry once reconnected"));
+                return CompletableFuture.completedFuture(null);
             }
-            return reply;
+            return CompletableFuture.failedFuture(new WscException("connection_lost", "not connected; retry once reconnected"));
         }
-        long id = nextId++;
-        f.put("id", id);
-        pending.put(id, reply);
-        connection.send(f.toString());
-        loop.schedule(() -> {
-            CompletableFuture<JsonNode> late = pending.remove(id);
-            if (late != null) {
-                late.completeExceptionally(new WscException("timeout", "no reply within " + options.requestTimeout()));
-            }
-        }, options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        return reply;
+        return requests.send(f, connection);
     }
 
     private static ObjectNode frame(String op) {
@@ -258,7 +223,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         String target = sessionId == null ? url
                 : url + (url.contains("?") ? "&" : "?") + "session=" + URLEncoder.encode(sessionId, StandardCharsets.UTF_8)
                         + "&resume=false";
-        opening = url;
+        plan.opening(url);
         connection = Connection.open(loop, URI.create(target), options.token(), this);
     }
 
@@ -281,42 +246,40 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         }
         switch (f.path("op").asText()) {
             case "welcome" -> welcome(f);
-            case "message" -> message(f);
-            case "subscribed" -> {
-                subscribed(f);
-                reply(f);
-            }
-            case "reconnect" -> {
-                movedTo = f.hasNonNull("url") ? f.get("url").asText() : null;
-                moveAfterMillis = f.path("after_ms").asLong(0);
-                emit(ClientEvent.Type.MOVE_REQUESTED, f.path("reason").asText() + (movedTo == null ? "" : " to " + movedTo));
-            }
-            case "error" -> {
-                CompletableFuture<JsonNode> r = f.has("id") ? pending.remove(f.get("id").asLong()) : null;
-                if (r != null) {
-                    r.completeExceptionally(new WscException(f.path("code").asText(), f.path("message").asText()));
+            case "message" -> {
+                if (f.has("room")) {
+                    subscriptions.deliver(f);
+                } else {
+                    direct.accept(f);
                 }
             }
-            default -> reply(f);
+            case "subscribed" -> {
+                ClientEvent.Type meaning = subscriptions.subscribed(f);
+                if (meaning != null) {
+                    emit(meaning, f.path("room").asText());
+                }
+                requests.replied(f);
+            }
+            case "reconnect" -> {
+                String to = f.hasNonNull("url") ? f.get("url").asText() : null;
+                plan.moveRequested(to, f.path("after_ms").asLong(0));
+                emit(ClientEvent.Type.MOVE_REQUESTED, f.path("reason").asText() + (to == null ? "" : " to " + to));
+            }
+            case "error" -> requests.refused(f);
+            default -> requests.replied(f);
         }
     }
 
     private void welcome(JsonNode f) {
         sessionId = f.path("session").asText();
         node = f.path("node").asText();
-        if (!options.urls().contains(opening) && !learned.contains(opening)) {
-            learned.add(opening); // a node a move sent it to: worth trying again when the configured ones fail
-            if (learned.size() > 8) {
-                learned.remove(0);
-            }
-        }
+        plan.welcomed();
         boolean resumed = f.path("resumed").asBoolean(false);
         welcomed = true;
-        attempt = 0;
         state = ClientState.CONNECTED;
         if (!resumed) {
             // No record on the server: subscribe each room again, from where this client is.
-            for (String room : rooms.keySet()) {
+            for (String room : subscriptions.rooms()) {
                 resubscribe(room, connection, 0);
             }
         }
@@ -326,68 +289,16 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /** Subscribes {@code room} again with {@code since} its last offset, retrying with backoff while on this connection. */
     private void resubscribe(String room, Connection on, int failures) {
-        Room r = rooms.get(room);
-        if (r == null || on != connection || !welcomed) {
+        if (!subscriptions.contains(room) || on != connection || !welcomed) {
             return;
         }
-        ObjectNode s = frame("subscribe").put("room", room);
-        if (r.epoch != null) {
-            s.putObject("since").put("epoch", r.epoch).put("offset", r.offset);
-        }
-        request(s).whenComplete((reply, error) -> {
+        request(subscriptions.since(room, frame("subscribe").put("room", room))).whenComplete((reply, error) -> {
             if (error != null && on == connection) {
                 emit(ClientEvent.Type.ERROR, "resubscribing " + room + " failed: " + error.getMessage() + "; retrying");
                 loop.schedule(() -> resubscribe(room, on, failures + 1), options.backoff().delay(failures).toMillis(),
                         TimeUnit.MILLISECONDS);
             }
         });
-    }
-
-    private void subscribed(JsonNode f) {
-        Room r = rooms.get(f.path("room").asText());
-        if (r == null) {
-            return;
-        }
-        String epoch = f.path("epoch").asText();
-        boolean recovered = f.path("recovered").asBoolean(false);
-        if (r.epoch != null) {
-            emit(recovered ? ClientEvent.Type.RESUBSCRIBED : ClientEvent.Type.GAP, f.path("room").asText());
-        }
-        if (r.epoch == null || !recovered) {
-            // A fresh start: messages after the room's latest offset follow.
-            r.epoch = epoch;
-            r.offset = f.path("offset").asLong();
-        }
-    }
-
-    private void message(JsonNode f) {
-        if (!f.has("room")) {
-            direct.accept(f);
-            return;
-        }
-        Room r = rooms.get(f.get("room").asText());
-        if (r == null) {
-            return;
-        }
-        String epoch = f.path("epoch").asText();
-        long offset = f.path("offset").asLong();
-        if (epoch.equals(r.epoch) && offset <= r.offset) {
-            duplicatesDropped++;
-            return;
-        }
-        r.epoch = epoch;
-        r.offset = offset;
-        r.handler.accept(new RoomMessage(f.get("room").asText(), epoch, offset, f.get("data"), f.path("from").asText(null),
-                f.path("ts").asLong()));
-    }
-
-    private void reply(JsonNode f) {
-        if (f.has("id")) {
-            CompletableFuture<JsonNode> r = pending.remove(f.get("id").asLong());
-            if (r != null) {
-                r.complete(f);
-            }
-        }
     }
 
     @Override
@@ -397,47 +308,15 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         }
         connection = null; // a late end of this connection (after a give-up) is ignored
         welcomed = false;
-        pending.values().forEach(r -> r.completeExceptionally(new WscException("connection_lost",
-                "the connection ended before the reply (" + code + "); the request may or may not have been accepted")));
-        pending.clear();
+        requests.connectionLost(code);
         if (state == ClientState.CLOSED) {
             return;
         }
         state = ClientState.RECONNECTING;
         emit(ClientEvent.Type.DISCONNECTED, code + (reason == null || reason.isEmpty() ? "" : " " + reason)
                 + (cause == null ? "" : " " + cause.getMessage()));
-        String next;
-        long wait;
-        if (movedTo != null || moveAfterMillis >= 0) {
-            next = movedTo != null ? movedTo : nextUrl();
-            wait = Math.max(0, moveAfterMillis);
-        } else {
-            next = nextUrl();
-            wait = options.backoff().delay(attempt++).toMillis();
-        }
-        movedTo = null;
-        moveAfterMillis = -1;
-        loop.schedule(() -> open(next), wait, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * The next URL to try: another one than the last, at random among the configured ones and the
-     * nodes moves sent it to. Random, not in turn: the clients of a node that died all lose it at
-     * once, and in turn they would all land on the same next node.
-     */
-    private String nextUrl() {
-        java.util.List<String> others = new java.util.ArrayList<>(options.urls().size() + learned.size());
-        for (String u : options.urls()) {
-            if (!u.equals(opening)) {
-                others.add(u);
-            }
-        }
-        for (String u : learned) {
-            if (!u.equals(opening) && !others.contains(u)) {
-                others.add(u);
-            }
-        }
-        return others.isEmpty() ? opening : others.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(others.size()));
+        ReconnectPlan.Next next = plan.next();
+        loop.schedule(() -> open(next.url()), next.delayMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void emit(ClientEvent.Type type, String detail) {

@@ -4,5 +4,9 @@
  * the connection: it reconnects with backoff and jitter, follows {@code reconnect} frames, resumes
  * its session (or resubscribes with {@code since}) and drops duplicates by offset, so a handler sees
  * each room message once, in order, across node failures and deploys.
+ *
+ * <p>Inside, each on the client's event loop: {@code Connection} is one WebSocket; {@code Requests}
+ * matches replies to requests by id; {@code Subscriptions} keeps each room's handler and position;
+ * {@code ReconnectPlan} decides where and when the next connection goes.
  */
 package io.wscluster.client;

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
 import java.net.InetSocketAddress;
@@ -113,7 +114,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         Channel client = ctx.channel();
         BackHandler back = new BackHandler(core, client, node.id());
-        Bootstrap b = new Bootstrap().group(client.eventLoop()).channel(Loops.clientChannel())
+        Bootstrap b = new Bootstrap().group(client.eventLoop()).channel(EventLoops.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) core.options().connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {

@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wscluster.cluster.Membership;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisStickyRegistry;
 import io.wscluster.redis.RedisUrls;
@@ -58,10 +59,10 @@ public final class Gateway implements AutoCloseable {
         this.directory = new NodeDirectory(membership, options.heartbeat());
         this.core = new GatewayCore(options, directory, sticky);
         directory.addListener(change -> change.removed().forEach(core::nodeGone));
-        this.group = Loops.group(options.ioThreads());
+        this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
         try {
             directory.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            this.listener = new ServerBootstrap().group(group).channel(Loops.serverChannel())
+            this.listener = new ServerBootstrap().group(group).channel(EventLoops.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.eventloops.EventLoops;
 import java.net.URI;
 
 /**
@@ -34,7 +35,7 @@ final class HttpForward {
         int port = target.getPort() > 0 ? target.getPort() : 80;
         request.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
         request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        new Bootstrap().group(client.channel().eventLoop()).channel(Loops.clientChannel())
+        new Bootstrap().group(client.channel().eventLoop()).channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) core.options().connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

@@ -11,16 +11,19 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 
 /**
- * The last handler of one virtual user's connection: completes the handshake, answers pings, and
- * hands every data frame to the engine. Holds nothing once the handshake is done but two references.
+ * The last handler of one virtual user's connection: completes the handshake, answers pings, hands
+ * every data frame to the {@link Receiver} and the connection's end to the {@link Connector}. Holds
+ * nothing once the handshake is done but three references.
  */
 final class ClientConnection extends SimpleChannelInboundHandler<Object> {
-    private final Engine engine;
+    private final Connector connector;
+    private final Receiver receiver;
     private final VirtualUser user;
     private WebSocketClientHandshaker handshaker;
 
-    ClientConnection(Engine engine, VirtualUser user, WebSocketClientHandshaker handshaker) {
-        this.engine = engine;
+    ClientConnection(Connector connector, Receiver receiver, VirtualUser user, WebSocketClientHandshaker handshaker) {
+        this.connector = connector;
+        this.receiver = receiver;
         this.user = user;
         this.handshaker = handshaker;
     }
@@ -46,29 +49,29 @@ final class ClientConnection extends SimpleChannelInboundHandler<Object> {
             try {
                 handshaker.finishHandshake(ctx.channel(), response);
             } catch (RuntimeException e) {
-                engine.failed(user, "upgrade refused: HTTP " + response.status().code());
+                connector.failed(user, "upgrade refused: HTTP " + response.status().code());
                 ctx.close();
             }
             handshaker = null;
             return;
         }
         if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
-            engine.onFrame(user, ((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content());
+            receiver.onFrame(user, ((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content());
         } else if (msg instanceof PingWebSocketFrame ping) {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());
         } else if (msg instanceof CloseWebSocketFrame close) {
-            engine.closedByServer(user, close.statusCode(), close.reasonText());
+            connector.closedByServer(user, close.statusCode(), close.reasonText());
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        engine.onClosed(user, ctx.channel());
+        connector.onClosed(user, ctx.channel());
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        engine.failed(user, cause instanceof java.io.IOException ? "io: " + cause.getMessage() : cause.toString());
+        connector.failed(user, cause instanceof java.io.IOException ? "io: " + cause.getMessage() : cause.toString());
         ctx.close();
     }
 }

@@ -1,6 +1,14 @@
 package io.wscluster.loadtest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.wscluster.protocol.Encoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -46,6 +54,16 @@ final class VirtualUser {
         this.publisher = publisher;
         this.room = room;
         this.pending = publisher ? new java.util.HashMap<>() : null;
+    }
+
+    /** Writes {@code frame} on the current connection without flushing: the caller flushes once for what it wrote. */
+    void write(ObjectNode frame, Encoding encoding) {
+        try {
+            ByteBuf buf = Unpooled.wrappedBuffer(encoding.mapper().writeValueAsBytes(frame));
+            channel.write(encoding.binary() ? new BinaryWebSocketFrame(buf) : new TextWebSocketFrame(buf), channel.voidPromise());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Records offsets {@code from..to} as not received (yet). */

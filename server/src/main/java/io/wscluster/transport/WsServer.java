@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;

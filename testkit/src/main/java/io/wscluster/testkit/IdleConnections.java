@@ -8,14 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -30,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.protocol.Encoding;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -101,12 +96,10 @@ public final class IdleConnections {
         InetAddress[] sources = sourceIps(a.getOrDefault("source-ips",
                 "127.0.0.2-127.0.0." + Math.min(254, 1 + (n + DEFAULT_PER_SOURCE_IP - 1) / DEFAULT_PER_SOURCE_IP)));
 
-        // Native epoll keeps the generator's own per-socket cost small; NIO where it is not available.
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Integer.parseInt(a.getOrDefault("threads", "1")),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // Native epoll, where the platform has it, keeps the generator's own per-socket cost small.
+        EventLoopGroup group = EventLoops.group(Integer.parseInt(a.getOrDefault("threads", "1")), "idle-connections");
         Bootstrap b = new Bootstrap().group(group)
-                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 // Lets bind() take a source port that an earlier run left in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -124,7 +117,7 @@ public final class IdleConnections {
                     }
                 });
         System.out.printf("connecting %d to %s at %.0f/s from %d source IPs (%s)%n",
-                n, uri, rate, sources.length, epoll ? "epoll" : "nio");
+                n, uri, rate, sources.length, EventLoops.name());
 
         int attempted = connectAll(b, remote, sources, n, rate);
         System.out.printf("holding %d connections (failed %d) for up to %s%n", open.get(), failed.get(), hold);

@@ -11,11 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -32,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
+import io.wscluster.eventloops.EventLoops;
 import io.wscluster.protocol.Encoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +63,7 @@ import java.util.function.Predicate;
 public final class TestClient implements AutoCloseable {
     /** Default wait for anything a test expects. */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private static final EventLoopGroup GROUP = EventLoops.group(2, "testkit-client");
 
     private final Options options;
     private final Channel channel;
@@ -123,7 +121,7 @@ public final class TestClient implements AutoCloseable {
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
                 options.offerSubprotocol() ? options.encoding().subprotocol() : null, true, headers, options.maxFrameSize());
         Handler handler = new Handler(handshaker, options.encoding());
-        Bootstrap b = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(GROUP).channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
