@@ -13,6 +13,7 @@ import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
+import io.wscluster.resources.NodeResources;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,12 +53,14 @@ public class SessionBookkeepingBenchmark {
     int rooms;
 
     private Hub hub;
+    private NodeResources node;
     private LocalBus bus;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
-        bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)));
+        node = NodeResources.create("bench");
+        bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)), node.scheduler());
         hub = new Hub(HubConfig.builder().nodeId("bench").bus(bus).presence(new LocalPresenceStore())
                 .sessions(SessionStore.NONE).metrics(new NodeMetrics(new SimpleMeterRegistry())).build());
         HubShard shard = hub.newShard(Runnable::run, () -> true);
@@ -74,6 +77,7 @@ public class SessionBookkeepingBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         bus.close();
+        node.close();
     }
 
     /** Once per heartbeat: the pass that finds each room's resume position. */
