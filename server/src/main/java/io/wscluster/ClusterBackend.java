@@ -31,6 +31,7 @@ import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.StickyRegistry;
 import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,18 +74,20 @@ final class ClusterBackend implements AutoCloseable {
         this.description = description;
     }
 
-    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded) {
+    /** @param scheduler the node's, for the parts' periodic work; the node shuts it down */
+    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded,
+                                 ScheduledExecutorService scheduler) {
         if (o.redisUrl() == null && embedded != null) {
             return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions.node(nodeId), embedded.failovers, null,
                     () -> embedded.members.join(self), null, SHARED);
         }
         if (o.redisUrl() == null) {
-            return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl())), new LocalPresenceStore(),
-                    new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat()), new LocalFailoverLog(), null,
-                    () -> new LocalMembership(self), null, "embedded bus");
+            return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl()), scheduler), new LocalPresenceStore(),
+                    new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat(), scheduler), new LocalFailoverLog(), null,
+                    () -> new LocalMembership(self, scheduler, o.heartbeat()), null, "embedded bus");
         }
         if (RedisUrls.isCluster(o.redisUrl())) {
-            return onRedisCluster(o, nodeId, self);
+            return onRedisCluster(o, nodeId, self, scheduler);
         }
         RedisClient client = RedisClient.create(o.redisUrl());
         RedisBus bus = connect(o, client, RedisConnectionException.class,
@@ -92,12 +95,13 @@ final class ClusterBackend implements AutoCloseable {
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
-                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self), client,
-                "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self, scheduler), client,
+                "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'", scheduler);
     }
 
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
-    private static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self) {
+    private static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
+                                                 ScheduledExecutorService scheduler) {
         RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
@@ -105,8 +109,8 @@ final class ClusterBackend implements AutoCloseable {
         // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
-                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self), client,
-                "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'");
+                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self, scheduler), client,
+                "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'", scheduler);
     }
 
     /**
@@ -115,10 +119,10 @@ final class ClusterBackend implements AutoCloseable {
      */
     private static ClusterBackend overRedis(NodeOptions o, String nodeId, RedisBus bus, AutoCloseable presenceConnection,
                                             RedisClusterAsyncCommands<String, String> commands, Supplier<RedisMembership> membership,
-                                            AbstractRedisClient client, String description) {
-        RedisPresenceStore presence = new RedisPresenceStore(commands, o.cluster(), nodeId, o.heartbeat());
+                                            AbstractRedisClient client, String description, ScheduledExecutorService scheduler) {
+        RedisPresenceStore presence = new RedisPresenceStore(commands, o.cluster(), nodeId, o.heartbeat(), scheduler);
         presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands),
+        return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands, scheduler),
                 new RedisFailoverLog(commands, o.cluster()), presenceConnection, () -> {
             RedisMembership m = membership.get();
             m.start();
@@ -154,8 +158,9 @@ final class ClusterBackend implements AutoCloseable {
     }
 
     /** Session records share presence's connection too: a write per subscribe, a few per heartbeat. */
-    private static SessionStore sessions(NodeOptions o, String nodeId, RedisClusterAsyncCommands<String, String> commands) {
-        RedisSessionStore s = new RedisSessionStore(commands, o.cluster(), nodeId, o.sessionTtl(), o.heartbeat());
+    private static SessionStore sessions(NodeOptions o, String nodeId, RedisClusterAsyncCommands<String, String> commands,
+                                         ScheduledExecutorService scheduler) {
+        RedisSessionStore s = new RedisSessionStore(commands, o.cluster(), nodeId, o.sessionTtl(), o.heartbeat(), scheduler);
         s.start();
         return s;
     }

@@ -7,6 +7,7 @@ import io.wscluster.history.LocalHistory;
 import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;
 import io.wscluster.presence.LocalPresenceStore;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.StickyRegistry;
@@ -17,20 +18,26 @@ import java.time.Duration;
  * history and presence, and list each other in {@code /api/cluster}. What {@code wsc demo} runs
  * when no Redis is reachable; give the same instance to each node's builder. They share one sticky
  * registry too (with the default TTL).
+ *
+ * <p>The shared parts outlive any one node, so their periodic work (history expiry, session
+ * records, the membership's state checks and events) runs on a scheduler of the cluster's own,
+ * which {@link #close()} stops once its nodes have stopped.
  */
-public final class EmbeddedCluster {
+public final class EmbeddedCluster implements AutoCloseable {
+    private final NodeResources resources = NodeResources.create("embedded-cluster");
     final LocalBus.Group bus;
     final LocalPresenceStore presence = new LocalPresenceStore();
-    final LocalMembership.Registry members = new LocalMembership.Registry();
+    final LocalMembership.Registry members = new LocalMembership.Registry(resources.scheduler(), NodeOptions.DEFAULT_HEARTBEAT);
     final LocalStickyRegistry sticky = new LocalStickyRegistry(RoutingOptions.DEFAULT.stickyTtl());
     final LocalFailoverLog failovers = new LocalFailoverLog();
-    final LocalSessionStore sessions = new LocalSessionStore(NodeOptions.DEFAULT_SESSION_TTL, NodeOptions.DEFAULT_HEARTBEAT);
+    final LocalSessionStore sessions = new LocalSessionStore(NodeOptions.DEFAULT_SESSION_TTL, NodeOptions.DEFAULT_HEARTBEAT,
+            resources.scheduler());
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {
-        this.bus = new LocalBus.Group(new LocalHistory(historySize, historyTtl));
+        this.bus = new LocalBus.Group(new LocalHistory(historySize, historyTtl), resources.scheduler());
     }
 
-    /** The nodes of this cluster, for an in-process gateway; lists without joining. */
+    /** The nodes of this cluster, for an in-process gateway; lists and hears events without joining. */
     public Membership membership() {
         return members.observer();
     }
@@ -38,5 +45,11 @@ public final class EmbeddedCluster {
     /** The sticky registry the nodes share, for an in-process gateway. */
     public StickyRegistry sticky() {
         return sticky;
+    }
+
+    /** Stops the shared parts' periodic work; call it after its nodes have stopped. Idempotent. */
+    @Override
+    public void close() {
+        resources.close();
     }
 }

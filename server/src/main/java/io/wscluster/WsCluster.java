@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wscluster.api.ClusterView;
 import io.wscluster.api.NodeEndpoints;
 import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.hub.BusBridge;
@@ -29,14 +30,13 @@ import io.wscluster.protocol.ServerFrames;
 import io.wscluster.failover.FailoverCoordinator;
 import io.wscluster.failover.FailoverLog;
 import io.wscluster.failover.StoredSessions;
-import io.wscluster.redis.MembershipEvent;
-import io.wscluster.redis.RedisMembership;
 import io.wscluster.routing.Imbalance;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.security.Authorizer;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.Principal;
@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +85,7 @@ public final class WsCluster implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final NodeMetrics metrics = new NodeMetrics(registry);
     private final LoadSampler load = new LoadSampler(metrics);
+    private final NodeResources resources;
     private final ScheduledExecutorService timer;
     private final long startedAt = System.currentTimeMillis();
     private final ClusterBackend backend;
@@ -105,7 +105,14 @@ public final class WsCluster implements AutoCloseable {
     private WsCluster(Builder b) {
         this.options = b.options;
         this.nodeId = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        this.backend = ClusterBackend.create(options, nodeId, this::info, b.embedded);
+        this.resources = NodeResources.create(nodeId);
+        this.timer = resources.scheduler();
+        try {
+            this.backend = ClusterBackend.create(options, nodeId, this::info, b.embedded, timer);
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
         TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
         this.sessions = new StoredSessions(backend.sessions);
         HubConfig hubConfig = HubConfig.builder()
@@ -123,8 +130,8 @@ public final class WsCluster implements AutoCloseable {
         this.hub = new Hub(hubConfig);
         this.bridge = new BusBridge(hubConfig, hub);
         ClientRequests requests = new ClientRequests(hubConfig, hub, bridge);
-        Membership members = () -> backend.membership().nodes();
-        this.directory = new NodeDirectory(members, options.heartbeat());
+        Membership members = new DeferredMembership(backend::membership);
+        this.directory = new NodeDirectory(members, options.heartbeat(), timer);
         ClusterView cluster = new ClusterView(members, options.routing().imbalanceThreshold());
         Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
         // A drain sends clients where the algorithm says, without waiting on the sticky registry, and
@@ -134,11 +141,6 @@ public final class WsCluster implements AutoCloseable {
         this.server = new WsServer(options, hub, requests, verifier, state::get, new NodeEndpoints(bridge, state::get, registry, cluster,
                 new RouteEndpoint(router, options.routing().stickyKey()), () -> drain(), (count, to) -> shed(count, to), backend.failovers,
                 options.apiKey()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wsc-node-timer");
-            t.setDaemon(true);
-            return t;
-        });
         this.failover = new FailoverCoordinator(nodeId, options.failover(), directory::nodes, backend.sticky, drainRouter,
                 backend.failovers, timer, options.heartbeat(), registry);
         io.micrometer.core.instrument.FunctionCounter.builder("wsc_bus_dropped_low", backend.bus, bus -> bus.droppedLowPriority())
@@ -161,10 +163,12 @@ public final class WsCluster implements AutoCloseable {
             address = server.start();
         } catch (BindException e) {
             backend.close();
+            resources.close();
             throw new StartupException("port: " + options.port() + " is already in use on " + options.host());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             backend.close();
+            resources.close();
             throw new StartupException("interrupted while starting");
         }
         String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
@@ -173,14 +177,13 @@ public final class WsCluster implements AutoCloseable {
         long period = options.heartbeat().toMillis();
         timer.scheduleAtFixedRate(() -> sessions.recordPositions(hub), period, period, TimeUnit.MILLISECONDS); // where its sessions may resume
         state.set(NodeState.ACTIVE);
-        if (backend.membership() instanceof RedisMembership m) {
-            m.addListener(e -> {
-                if (e.type() == MembershipEvent.Type.LEAVE) {
-                    failover.leftInGoodOrder(e.nodeId());
-                }
-            });
-            m.onRegistrationLost(this::rejoinAsNew);
-        }
+        Membership membership = backend.membership();
+        membership.addListener(e -> {
+            if (e.type() == MembershipEvent.Type.LEAVE) {
+                failover.leftInGoodOrder(e.nodeId());
+            }
+        });
+        membership.onRegistrationLost(this::rejoinAsNew);
         directory.start();
         log.info("node {} serving {} ({} transport, {})", nodeId, url, EventLoops.name(), backend.description());
         return this;
@@ -266,7 +269,7 @@ public final class WsCluster implements AutoCloseable {
         if (metrics.connections() > 0) {
             log.warn("shutdown timeout reached with {} connections open: cutting them", metrics.connections());
         }
-        timer.shutdownNow();
+        resources.close(); // nothing of this node runs on its scheduler from here on
         directory.close();
         server.stopAccepting();
         server.shutdown();

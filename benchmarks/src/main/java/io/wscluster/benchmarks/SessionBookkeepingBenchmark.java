@@ -17,6 +17,7 @@ import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
+import io.wscluster.resources.NodeResources;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,12 +59,14 @@ public class SessionBookkeepingBenchmark {
     private Hub hub;
     private BusBridge bridge;
     private StoredSessions sessions;
+    private NodeResources node;
     private LocalBus bus;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
-        bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)));
+        node = NodeResources.create("bench");
+        bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)), node.scheduler());
         sessions = new StoredSessions(SessionStore.NONE);
         HubConfig config = HubConfig.builder().nodeId("bench").bus(bus).presence(new LocalPresenceStore())
                 .records(sessions).metrics(new NodeMetrics(new SimpleMeterRegistry())).build();
@@ -84,6 +87,7 @@ public class SessionBookkeepingBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         bus.close();
+        node.close();
     }
 
     /** Once per heartbeat: the pass that finds each room's resume position. */

@@ -27,6 +27,7 @@ class WscClientIT {
             c.close();
         }
         nodes.forEach(WsCluster::stop);
+        cluster.close();
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,38 +20,40 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Several nodes in one process (the demo) share one {@link Group}: each has its own
  * {@code LocalBus} with its own subscriptions, and a message reaches every member subscribed to it,
- * as it would reach every subscribed node through Redis.
+ * as it would reach every subscribed node through Redis. The group expires its history every
+ * {@value #EXPIRY_SECONDS} seconds on a scheduler its owner provides.
  */
 public final class LocalBus implements Bus {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    static final int EXPIRY_SECONDS = 10;
 
     private final LocalHistory history;
     private final Group group;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> users = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService expiry;
+    /** Whether this bus alone uses its group, which it then closes with itself. */
+    private final boolean ownsGroup;
     private volatile BusListener listener;
 
-    /** A bus of its own: this process is a cluster of one. */
-    public LocalBus(LocalHistory history) {
-        this(new Group(history));
+    /**
+     * A bus of its own: this process is a cluster of one.
+     *
+     * @param scheduler expires the history; the node's, never shut down here
+     */
+    public LocalBus(LocalHistory history, ScheduledExecutorService scheduler) {
+        this(new Group(history, scheduler), true);
     }
 
-    private LocalBus(Group group) {
+    private LocalBus(Group group, boolean ownsGroup) {
         this.group = group;
         this.history = group.history;
-        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wsc-local-history-expiry");
-            t.setDaemon(true);
-            return t;
-        });
+        this.ownsGroup = ownsGroup;
     }
 
     @Override
     public void start(BusListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         group.members.add(this);
-        expiry.scheduleWithFixedDelay(() -> history.expire(System.currentTimeMillis()), 10, 10, TimeUnit.SECONDS);
     }
 
     @Override
@@ -118,21 +120,33 @@ public final class LocalBus implements Bus {
     @Override
     public void close() {
         group.members.remove(this);
-        expiry.shutdownNow();
+        if (ownsGroup) {
+            group.close();
+        }
     }
 
     /** Nodes of one process sharing rooms, offsets and history. Thread-safe. */
-    public static final class Group {
+    public static final class Group implements AutoCloseable {
         private final LocalHistory history;
         private final java.util.List<LocalBus> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final ScheduledFuture<?> expiry;
 
-        public Group(LocalHistory history) {
+        /** @param scheduler expires the history every {@value LocalBus#EXPIRY_SECONDS} s; its owner shuts it down */
+        public Group(LocalHistory history, ScheduledExecutorService scheduler) {
             this.history = Objects.requireNonNull(history, "history");
+            this.expiry = Objects.requireNonNull(scheduler, "scheduler").scheduleWithFixedDelay(
+                    () -> history.expire(System.currentTimeMillis()), EXPIRY_SECONDS, EXPIRY_SECONDS, TimeUnit.SECONDS);
         }
 
         /** A bus for one more node of this group. */
         public LocalBus join() {
-            return new LocalBus(this);
+            return new LocalBus(this, false);
+        }
+
+        /** Stops expiring the history; the members' buses keep working. */
+        @Override
+        public void close() {
+            expiry.cancel(false);
         }
     }
 

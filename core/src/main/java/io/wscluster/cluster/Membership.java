@@ -2,12 +2,44 @@ package io.wscluster.cluster;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
- * The nodes of the cluster as this node knows them. Never blocks; completes on an unspecified
- * thread, exceptionally when the registry cannot be read.
+ * The nodes of the cluster as this node knows them, and the changes they announce (as Vert.x's
+ * {@code ClusterManager} with its node listener).
+ *
+ * <p>{@link #nodes()} is the truth; events are hints for reacting at once rather than at the next
+ * read: a node announces {@link MembershipEvent.Type#JOIN JOIN} when it registers,
+ * {@link MembershipEvent.Type#UPDATE UPDATE} when its {@link NodeState} changes (noticed within a
+ * heartbeat) and {@link MembershipEvent.Type#LEAVE LEAVE} when it leaves in good order; a node
+ * that crashes announces nothing and only vanishes from {@code nodes()}.
+ *
+ * <p>Threading: every method is callable from any thread and never blocks. {@code nodes()}
+ * completes on an unspecified thread, exceptionally when the registry cannot be read. Listeners
+ * and the registration-lost action run on an unspecified thread, one event at a time; they must be
+ * quick and must not block. A listener that throws is logged, and the others still hear the event.
  */
 public interface Membership {
-    /** Every known node, this one included, ordered by id. */
+    /** Every known node, this one included once registered, ordered by id. */
     CompletionStage<List<NodeInfo>> nodes();
+
+    /**
+     * Calls {@code listener} with every event of the cluster from now on, this node's own
+     * included. Events announced while the registry is unreachable are lost.
+     *
+     * @throws IllegalStateException when this membership cannot hear events (see the implementation)
+     */
+    void addListener(Consumer<MembershipEvent> listener);
+
+    /** Stops calling {@code listener}; an event already on its way may still reach it. */
+    void removeListener(Consumer<MembershipEvent> listener);
+
+    /**
+     * Calls {@code action} when this node's own registration turns out lost after it had been
+     * registered: the cluster took this node for dead meanwhile (a pause, an outage or a network cut
+     * longer than the failure-detection time), and the membership registers it again as new.
+     * Replaces any earlier action. A membership that registers no node (an observer) or cannot lose
+     * a registration (the embedded one) never calls it.
+     */
+    void onRegistrationLost(Runnable action);
 }

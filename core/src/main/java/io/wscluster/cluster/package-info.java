@@ -1,5 +1,8 @@
 /**
- * Membership: the node registry, node states and the load figures each node reports. A single node
- * is a cluster of one; the Redis implementation of membership comes with the cluster issue.
+ * Membership: the node registry, node states, the load figures each node reports, and the events
+ * nodes announce (join, update, leave). {@link io.wscluster.cluster.Membership} is the door;
+ * {@link io.wscluster.cluster.LocalMembership} is the in-process implementation (a node alone is
+ * a cluster of one; nodes sharing a registry see each other), and the Redis one lives in the redis
+ * module.
  */
 package io.wscluster.cluster;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,21 +26,20 @@ public final class LocalSessionStore implements AutoCloseable {
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private final Map<String, RoomPositions> nodes = new ConcurrentHashMap<>();
     private final long ttlNanos;
-    private final ScheduledExecutorService ticker;
+    private final ScheduledFuture<?> ticks;
 
-    public LocalSessionStore(Duration ttl, Duration period) {
+    /**
+     * @param period    how often positions advance and expired records go: the heartbeat
+     * @param scheduler runs that every period; its owner shuts it down
+     */
+    public LocalSessionStore(Duration ttl, Duration period, ScheduledExecutorService scheduler) {
         this.ttlNanos = ttl.toNanos();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wsc-sessions");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        this.ticks = scheduler.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A store for one node alone; closing what it returns closes the store. */
-    public static SessionStore standalone(String nodeId, Duration ttl, Duration period) {
-        LocalSessionStore store = new LocalSessionStore(ttl, period);
+    public static SessionStore standalone(String nodeId, Duration ttl, Duration period, ScheduledExecutorService scheduler) {
+        LocalSessionStore store = new LocalSessionStore(ttl, period, scheduler);
         return store.view(nodeId, store::close);
     }
 
@@ -132,6 +131,6 @@ public final class LocalSessionStore implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.shutdownNow();
+        ticks.cancel(false);
     }
 }

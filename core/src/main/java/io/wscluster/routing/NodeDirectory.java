@@ -1,6 +1,7 @@
 package io.wscluster.routing;
 
 import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import java.time.Duration;
 import java.util.HashSet;
@@ -10,8 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -19,11 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's nodes as last read from membership, re-read every period (a heartbeat) and at
- * once on {@link #refreshNow()} (call it on a membership event). Readers get the last snapshot
- * without waiting; listeners hear which nodes appeared and which vanished. When membership cannot
- * be read (Redis down), the last snapshot stays: an outage of the registry is not a death of the
- * nodes. Thread-safe.
+ * The cluster's nodes as last read from membership, re-read every period (a heartbeat), at once
+ * on every membership event, and on {@link #refreshNow()}. Readers get the last snapshot without
+ * waiting; listeners hear which nodes appeared and which vanished. When membership cannot be read
+ * (Redis down), the last snapshot stays: an outage of the registry is not a death of the nodes.
+ * Reads are issued on the node's scheduler and never wait on membership. Thread-safe.
  */
 public final class NodeDirectory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
@@ -36,26 +38,31 @@ public final class NodeDirectory implements AutoCloseable {
     private final Duration period;
     private final ScheduledExecutorService scheduler;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final Consumer<MembershipEvent> onEvent = event -> refreshNow();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile List<NodeInfo> nodes = List.of();
     private volatile boolean failing;
+    private volatile boolean closed;
+    private ScheduledFuture<?> ticks; // guarded by this
 
-    public NodeDirectory(Membership membership, Duration period) {
+    /**
+     * @param membership read every period and on each of its events (the directory listens from
+     *                   {@link #start()} to {@link #close()})
+     * @param scheduler  the node's scheduler, on which the reads are issued; never shut down here
+     */
+    public NodeDirectory(Membership membership, Duration period, ScheduledExecutorService scheduler) {
         this.membership = Objects.requireNonNull(membership, "membership");
         this.period = Objects.requireNonNull(period, "period");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wsc-node-directory");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    /** Reads membership now and then every period; completes after the first read (even a failed one). */
-    public CompletionStage<Void> start() {
+    /** Reads membership now and then every period and on every event; completes after the first read (even a failed one). */
+    public synchronized CompletionStage<Void> start() {
         CompletableFuture<Void> first = new CompletableFuture<>();
         scheduler.execute(() -> refresh().whenComplete((v, e) -> first.complete(null)));
-        scheduler.scheduleAtFixedRate(this::refreshNow, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        ticks = scheduler.scheduleAtFixedRate(this::refreshNow, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        membership.addListener(onEvent);
         return first;
     }
 
@@ -69,13 +76,20 @@ public final class NodeDirectory implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Re-reads membership soon (coalesced with a read in flight). */
+    /** Re-reads membership soon (coalesced with a read in flight); does nothing once closed. */
     public void refreshNow() {
+        if (closed) {
+            return;
+        }
         if (refreshing.get()) {
             again.set(true);
             return;
         }
-        scheduler.execute(this::refresh);
+        try {
+            scheduler.execute(this::refresh);
+        } catch (RejectedExecutionException e) {
+            // The node's scheduler is shut down: the node is stopping, nothing will read the directory again.
+        }
     }
 
     private CompletionStage<Void> refresh() {
@@ -131,7 +145,11 @@ public final class NodeDirectory implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        scheduler.shutdownNow();
+    public synchronized void close() {
+        closed = true;
+        membership.removeListener(onEvent);
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
     }
 }

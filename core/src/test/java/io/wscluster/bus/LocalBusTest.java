@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
+import io.wscluster.resources.NodeResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
 
 class LocalBusTest {
     private final LocalHistory history = new LocalHistory(10, Duration.ofMinutes(5));
-    private final LocalBus sut = new LocalBus(history);
+    private final NodeResources node = NodeResources.create("test");
+    private final LocalBus sut = new LocalBus(history, node.scheduler());
     private final Recorder listener = new Recorder();
 
     /** Records every delivery, and the most calls ever in flight at once for one room. */
@@ -83,6 +85,7 @@ class LocalBusTest {
     @AfterEach
     void close() {
         sut.close();
+        node.close();
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.security.Principal;
 import io.wscluster.testsupport.TrackingAllocator;
 import io.wscluster.testsupport.Wire;
@@ -45,7 +46,8 @@ final class HubHarness implements AutoCloseable {
 
     final TrackingAllocator alloc = new TrackingAllocator();
     final LocalHistory history = new LocalHistory(10_000, Duration.ofMinutes(5));
-    final RecordingBus bus = new RecordingBus(new LocalBus(history));
+    final NodeResources node = NodeResources.create(NODE);
+    final RecordingBus bus = new RecordingBus(new LocalBus(history, node.scheduler()));
     final LocalPresenceStore presence = new LocalPresenceStore();
     final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
     final ExecutorService elsewhere = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-elsewhere"));
@@ -240,5 +242,6 @@ final class HubHarness implements AutoCloseable {
         }
         elsewhere.shutdownNow();
         bus.close();
+        node.close();
     }
 }

@@ -20,6 +20,7 @@ import io.wscluster.eventloops.EventLoops;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisStickyRegistry;
 import io.wscluster.redis.RedisUrls;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.StickyRegistry;
 import java.net.InetSocketAddress;
@@ -41,11 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is stateless but for Redis: several gateways can run side by side behind DNS or an L4
  * balancer, sharing the sticky registry. It learns the nodes from membership (no static list),
- * re-reading it every heartbeat and at once on a membership event.
+ * re-reading it every heartbeat and at once on a membership event, on a scheduler of its own.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
+    private final NodeResources resources = NodeResources.create("gateway");
     private final EventLoopGroup group;
     private final Channel listener;
     private final NodeDirectory directory;
@@ -56,7 +58,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayOptions options, Membership membership, StickyRegistry sticky, List<AutoCloseable> owned)
             throws InterruptedException {
         this.owned = owned;
-        this.directory = new NodeDirectory(membership, options.heartbeat());
+        this.directory = new NodeDirectory(membership, options.heartbeat(), resources.scheduler());
         this.core = new GatewayCore(options, directory, sticky);
         directory.addListener(change -> change.removed().forEach(core::nodeGone));
         this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
@@ -120,7 +122,6 @@ public final class Gateway implements AutoCloseable {
             StickyRegistry sticky = new RedisStickyRegistry(commands, options.cluster(), options.routing().stickyTtl(),
                     RedisStickyRegistry.DEFAULT_CACHE_TTL);
             Gateway g = new Gateway(options, membership, sticky, owned);
-            membership.addListener(event -> g.directory.refreshNow());
             membership.start();
             return g;
         } catch (RedisException e) {
@@ -179,6 +180,7 @@ public final class Gateway implements AutoCloseable {
 
     private void shutdown() {
         directory.close();
+        resources.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         closeAll(owned);
     }

@@ -41,6 +41,7 @@ class GatewayIT {
             gateway.close();
         }
         nodes.forEach(WsCluster::stop);
+        cluster.close();
     }
 
     @Test

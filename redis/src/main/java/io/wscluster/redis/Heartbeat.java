@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an asynchronous beat (a lease renewal) at a fixed period on its own daemon thread.
+ * Runs an asynchronous beat (a lease renewal) at a fixed period on the node's scheduler, which
+ * it shares with the node's other parts and never shuts down.
  *
  * <p>Implementation notes: the beat only issues Redis commands and returns their stage, so the
- * thread never waits on Redis. A beat still in flight when the next one is due makes that one
+ * scheduler's thread never waits on Redis. A beat still in flight when the next one is due makes that one
  * skip, so a slow Redis never piles up renewals. A failed beat is retried at the next period and
  * logged once per outage (when the first beat fails, and again when one succeeds), not once per
  * period. Issuing a beat and {@link #stop()} exclude each other (issuing never waits on Redis), so
@@ -35,28 +36,29 @@ final class Heartbeat {
     /** Guarded by {@code this}, with {@link #stopped}: no beat is issued once stop() returned. */
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private boolean stopped;
+    private ScheduledFuture<?> ticks; // guarded by this
 
     /**
-     * @param name   what the beat renews, for thread names and log lines
-     * @param period time between the starts of two beats
-     * @param beat   issues one renewal; must not block
+     * @param name      what the beat renews, for log lines
+     * @param period    time between the starts of two beats
+     * @param scheduler the node's scheduler, on which the beats are issued
+     * @param beat      issues one renewal; must not block
      */
-    Heartbeat(String name, Duration period, Supplier<? extends CompletionStage<?>> beat) {
+    Heartbeat(String name, Duration period, ScheduledExecutorService scheduler, Supplier<? extends CompletionStage<?>> beat) {
         this.name = Objects.requireNonNull(name, "name");
         this.period = requirePositive(period, "period");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.beat = Objects.requireNonNull(beat, "beat");
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wsc-heartbeat-" + name);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
      * Runs the first beat now and then one every period. The stage completes with the first
      * beat's outcome; later beats run whatever it was.
      */
-    CompletionStage<Void> start() {
+    synchronized CompletionStage<Void> start() {
+        if (stopped) {
+            return CompletableFuture.failedFuture(new IllegalStateException(name + " was stopped before it started"));
+        }
         CompletableFuture<Void> first = new CompletableFuture<>();
         scheduler.execute(() -> runBeat().whenComplete((v, e) -> {
             if (e == null) {
@@ -65,14 +67,16 @@ final class Heartbeat {
                 first.completeExceptionally(e);
             }
         }));
-        scheduler.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        ticks = scheduler.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return first;
     }
 
     /** Stops beating; completes once the beat in flight, if any, has ended (however it ended). */
     synchronized CompletionStage<Void> stop() {
         stopped = true;
-        scheduler.shutdownNow();
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
         return inFlight.handle((v, e) -> null);
     }
 

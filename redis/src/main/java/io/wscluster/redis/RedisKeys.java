@@ -39,6 +39,21 @@ final class RedisKeys {
         return ns + ":b";
     }
 
+    /** A node's membership record, its {@code NodeInfo} as JSON. */
+    String nodeRecord(String nodeId) {
+        return ns + ":node:" + nodeId;
+    }
+
+    /** Sorted set of the registered node ids, scored by the time of their last heartbeat. */
+    String nodeIds() {
+        return ns + ":nodes";
+    }
+
+    /** Channel of membership events. */
+    String membershipEvents() {
+        return ns + ":events";
+    }
+
     /** The room of a room channel, or null when {@code channel} is not one. */
     String roomOfChannel(String channel) {
         String prefix = ns + ":{";

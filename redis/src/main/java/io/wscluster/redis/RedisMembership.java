@@ -2,24 +2,18 @@ package io.wscluster.redis;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScoredValue;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
-import io.wscluster.cluster.NodeInfoJson;
-import io.wscluster.cluster.NodeState;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -48,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}) there, by classic pub/sub on a standalone
  * Redis.
  *
+ * <p>The work is split in two: {@link RedisNodeRegistry} lists the nodes and hears the events (all
+ * an observer does), {@link RedisNodeRegistration} keeps this node's record and announces its
+ * changes; this class pairs them behind {@link Membership}.
+ *
  * <p>Implementation notes. Scores come from Redis's clock ({@code TIME}), not the machines', so
  * clock skew between nodes never makes a healthy node look dead. The record's expiry is the
  * authority; the score only lets a reader prune ids that are long dead ({@code ZREM}) without
@@ -62,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * id early, which that node's next heartbeat puts back.
  *
  * <p>Threading: every method is callable from any thread and never blocks, except
- * {@link #close()}, which waits a few seconds at most. Results and events arrive on Lettuce's
- * threads: listeners must be quick and must not block. When Redis is down, {@link #nodes()}
+ * {@link #close()}, which waits a few seconds at most. Heartbeats run on the node's scheduler.
+ * Results and events arrive on Lettuce's threads: listeners must be quick and must not block. When Redis is down, {@link #nodes()}
  * completes exceptionally (give the client a command timeout and
  * {@code DisconnectedBehavior.REJECT_COMMANDS} so that it does so promptly), and heartbeats keep
  * being retried, logged once per outage.
@@ -75,24 +73,14 @@ public final class RedisMembership implements Membership, AutoCloseable {
 
     private final RedisLinks links;
     private final boolean ownsConnections;
-    private final RedisClusterAsyncCommands<String, String> redis;
-    private final Supplier<NodeInfo> self;
+    private final RedisNodeRegistry registry;
+    /** This node's registration; null for an observer. */
+    private final RedisNodeRegistration registration;
     private final String id;
     private final long leaseMillis;
-    private final String nodePrefix;
-    private final String nodeKey;
-    private final String nodesKey;
-    private final String eventsChannel;
-    private final Heartbeat heartbeat;
-    private final List<Consumer<MembershipEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
-    private volatile boolean subscribed;
-    /** The state last announced; null while a join is still to be announced. */
-    private volatile NodeState announced;
-    private volatile boolean registered;
-    private volatile Runnable onRegistrationLost = () -> { };
 
     /**
      * A membership over a connection the caller owns and closes. It announces events but cannot
@@ -101,10 +89,12 @@ public final class RedisMembership implements Membership, AutoCloseable {
      * @param heartbeat time between two heartbeats; a node is failed after three missed ones
      * @param self      this node's current figures, read at every heartbeat (keep it quick); its id never
      *                  changes
+     * @param scheduler the node's scheduler, on which heartbeats are issued; never shut down here
      */
     public RedisMembership(StatefulRedisConnection<String, String> connection, String namespace, Duration heartbeat,
-                           Supplier<NodeInfo> self) {
-        this(RedisLinks.over(Objects.requireNonNull(connection, "connection").async()), false, namespace, heartbeat, self);
+                           Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
+        this(RedisLinks.over(Objects.requireNonNull(connection, "connection").async()), false, namespace, heartbeat, self,
+                scheduler);
     }
 
     /**
@@ -113,8 +103,8 @@ public final class RedisMembership implements Membership, AutoCloseable {
      * announces events but cannot receive them: {@link #addListener} needs a client constructor.
      */
     public RedisMembership(RedisClusterAsyncCommands<String, String> commands, String namespace, Duration heartbeat,
-                           Supplier<NodeInfo> self) {
-        this(RedisLinks.over(Objects.requireNonNull(commands, "commands")), false, namespace, heartbeat, self);
+                           Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
+        this(RedisLinks.over(Objects.requireNonNull(commands, "commands")), false, namespace, heartbeat, self, scheduler);
     }
 
     /**
@@ -123,8 +113,9 @@ public final class RedisMembership implements Membership, AutoCloseable {
      *
      * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached
      */
-    public RedisMembership(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
-        this(open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
+    public RedisMembership(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self,
+                           ScheduledExecutorService scheduler) {
+        this(open(client, namespace, heartbeat, self, scheduler), true, namespace, heartbeat, self, scheduler);
     }
 
     /**
@@ -133,15 +124,16 @@ public final class RedisMembership implements Membership, AutoCloseable {
      *
      * @throws io.lettuce.core.RedisException when no node of the cluster can be reached
      */
-    public RedisMembership(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
-        this(open(client, namespace, heartbeat, self), true, namespace, heartbeat, self);
+    public RedisMembership(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self,
+                           ScheduledExecutorService scheduler) {
+        this(open(client, namespace, heartbeat, self, scheduler), true, namespace, heartbeat, self, scheduler);
     }
 
-    /** {@code self} null: an observer, which lists nodes and hears events but never registers. */
     /**
      * A membership that only watches: {@link #nodes()} and events, without registering a node of
-     * its own (a gateway, {@code wsc status}). Opens connections now (this blocks) and closes them
-     * on {@link #close()}; {@link #start()} subscribes to events.
+     * its own (a gateway, {@code wsc status}), so without heartbeats or a scheduler. Opens
+     * connections now (this blocks) and closes them on {@link #close()}; {@link #start()}
+     * subscribes to events.
      *
      * @param heartbeat the cluster's heartbeat, which the nodes' leases derive from
      * @throws io.lettuce.core.RedisException when Redis cannot be reached
@@ -150,26 +142,19 @@ public final class RedisMembership implements Membership, AutoCloseable {
         requireNamespace(namespace);
         Heartbeat.requirePositive(heartbeat, "heartbeat");
         RedisLinks links = client instanceof RedisClusterClient c ? RedisLinks.open(c) : RedisLinks.open((RedisClient) client);
-        return new RedisMembership(links, true, namespace, heartbeat, null);
+        return new RedisMembership(links, true, namespace, heartbeat, null, null);
     }
 
     private RedisMembership(RedisLinks links, boolean ownsConnections, String namespace, Duration heartbeat,
-                            Supplier<NodeInfo> self) {
+                            Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
         this.links = links;
         this.ownsConnections = ownsConnections;
-        this.redis = links.commands();
-        this.self = self;
         this.id = self == null ? null : requireId(self.get());
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
-        String ns = requireNamespace(namespace);
-        this.nodePrefix = ns + ":node:";
-        this.nodeKey = nodePrefix + id;
-        this.nodesKey = ns + ":nodes";
-        this.eventsChannel = ns + ":events";
-        this.heartbeat = self == null ? null : new Heartbeat("membership of node " + id, heartbeat, this::beat);
-        if (links.pubsub() != null) {
-            links.onMessage(this::onMessage);
-        }
+        RedisKeys keys = new RedisKeys(requireNamespace(namespace));
+        this.registry = new RedisNodeRegistry(links, keys, leaseMillis);
+        this.registration = self == null ? null
+                : new RedisNodeRegistration(links, keys, registry, id, self, heartbeat, leaseMillis, scheduler);
     }
 
     /**
@@ -183,29 +168,16 @@ public final class RedisMembership implements Membership, AutoCloseable {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("membership of node " + id + " was already started or closed");
         }
-        if (heartbeat == null) {
-            return subscribe();
+        if (registration == null) {
+            return registry.subscribe();
         }
-        return CompletableFuture.allOf(subscribe().toCompletableFuture(), heartbeat.start().toCompletableFuture());
+        return CompletableFuture.allOf(registry.subscribe().toCompletableFuture(), registration.start().toCompletableFuture());
     }
 
     /** Every node whose lease is alive, this one included once registered, ordered by id. */
     @Override
     public CompletionStage<List<NodeInfo>> nodes() {
-        RedisFuture<List<String>> time = redis.time();
-        RedisFuture<List<ScoredValue<String>>> members = redis.zrangeWithScores(nodesKey, 0, -1);
-        return time.thenCombine(members, (t, m) -> {
-            long cutoff = millis(t) - leaseMillis;
-            List<String> live = new ArrayList<>();
-            List<String> dead = new ArrayList<>();
-            for (ScoredValue<String> member : m) {
-                (member.getScore() < cutoff ? dead : live).add(member.getValue());
-            }
-            if (!dead.isEmpty()) {
-                redis.zrem(nodesKey, dead.toArray(String[]::new)); // best effort: the next reader retries
-            }
-            return live;
-        }).thenCompose(this::readRecords);
+        return registry.nodes();
     }
 
     /**
@@ -214,17 +186,27 @@ public final class RedisMembership implements Membership, AutoCloseable {
      *
      * @throws IllegalStateException when this membership was built over a bare connection
      */
+    @Override
     public void addListener(Consumer<MembershipEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        if (links.pubsub() == null) {
-            throw new IllegalStateException("receiving events needs a RedisMembership built from a RedisClient"
-                    + " or a RedisClusterClient");
-        }
-        listeners.add(listener);
+        registry.addListener(listener);
     }
 
+    @Override
     public void removeListener(Consumer<MembershipEvent> listener) {
-        listeners.remove(listener);
+        registry.removeListener(listener);
+    }
+
+    /**
+     * Calls {@code action} (on a Lettuce thread) when a heartbeat finds this node's record gone
+     * after it had been registered: the cluster took this node for dead meanwhile. An observer
+     * never calls it.
+     */
+    @Override
+    public void onRegistrationLost(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        if (registration != null) {
+            registration.onRegistrationLost(action);
+        }
     }
 
     /**
@@ -234,14 +216,15 @@ public final class RedisMembership implements Membership, AutoCloseable {
      */
     public CompletionStage<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
-            (heartbeat == null ? CompletableFuture.<Void>completedFuture(null) : heartbeat.stop())
-                    .thenCompose(v -> started.get() && heartbeat != null ? deregister() : CompletableFuture.<Void>completedFuture(null))
+            (registration == null ? CompletableFuture.<Void>completedFuture(null) : registration.stop())
+                    .thenCompose(v -> started.get() && registration != null ? registration.deregister()
+                            : CompletableFuture.<Void>completedFuture(null))
                     .exceptionally(e -> {
                         log.warn("node {} could not deregister; its record expires within {} ms: {}", id, leaseMillis,
                                 e.toString());
                         return null;
                     })
-                    .thenCompose(v -> closeConnections())
+                    .thenCompose(v -> ownsConnections ? links.closeAsync() : CompletableFuture.<Void>completedFuture(null))
                     .whenComplete((v, e) -> closing.complete(null));
         }
         return closing;
@@ -255,151 +238,30 @@ public final class RedisMembership implements Membership, AutoCloseable {
 
     /** For tests: stops heartbeats without leaving, as a crashed node would. */
     void stopHeartbeats() {
-        heartbeat.stop();
-    }
-
-    private CompletionStage<Void> beat() {
-        if (links.pubsub() != null && !subscribed) {
-            subscribe(); // a subscription refused at start (Redis down) is retried here
-        }
-        NodeInfo info = self.get();
-        if (!id.equals(info.id())) {
-            throw new IllegalStateException("node id changed from " + id + " to " + info.id());
-        }
-        String json = NodeInfoJson.write(info);
-        return redis.time().thenCompose(t -> {
-            RedisFuture<String> previous = redis.setGet(nodeKey, json, SetArgs.Builder.px(leaseMillis));
-            RedisFuture<Long> added = redis.zadd(nodesKey, (double) millis(t), id);
-            RedisFuture<Boolean> expiry = redis.pexpire(nodesKey, leaseMillis);
-            return CompletableFuture.allOf(previous.toCompletableFuture(), added.toCompletableFuture(),
-                            expiry.toCompletableFuture())
-                    .thenCompose(v -> announce(previous.toCompletableFuture().join(), info.state()));
-        });
-    }
-
-    /**
-     * Calls {@code action} (on a Lettuce thread) when a heartbeat finds this node's record gone
-     * after it had been registered: the cluster took this node for dead meanwhile.
-     */
-    public void onRegistrationLost(Runnable action) {
-        onRegistrationLost = Objects.requireNonNull(action, "action");
-    }
-
-    /** Announces join when the record was missing or not yet announced, update on a state change. */
-    private CompletionStage<Void> announce(String previousRecord, NodeState state) {
-        if (previousRecord == null) {
-            announced = null;
-            if (registered) {
-                log.warn("node {}: its membership record was gone (away longer than {} ms): joining again as new", id, leaseMillis);
-                onRegistrationLost.run();
-            }
-        }
-        registered = true;
-        NodeState before = announced;
-        if (before == state) {
-            return CompletableFuture.completedFuture(null);
-        }
-        MembershipEvent.Type type = before == null ? MembershipEvent.Type.JOIN : MembershipEvent.Type.UPDATE;
-        // Recorded only once published, so a failed announcement is made again at the next heartbeat.
-        return publish(type).thenRun(() -> announced = state);
-    }
-
-    private CompletionStage<Void> deregister() {
-        RedisFuture<Long> deleted = redis.del(nodeKey);
-        RedisFuture<Long> removed = redis.zrem(nodesKey, id);
-        CompletionStage<Void> left = publish(MembershipEvent.Type.LEAVE);
-        return CompletableFuture.allOf(deleted.toCompletableFuture(), removed.toCompletableFuture(),
-                left.toCompletableFuture());
-    }
-
-    private CompletionStage<Void> publish(MembershipEvent.Type type) {
-        return links.publish(eventsChannel, new MembershipEvent(type, id).toJson()).thenApply(receivers -> null);
-    }
-
-    private CompletionStage<Void> subscribe() {
-        if (links.pubsub() == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return links.subscribe(eventsChannel).thenRun(() -> subscribed = true);
-    }
-
-    private CompletionStage<List<NodeInfo>> readRecords(List<String> ids) {
-        if (ids.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        // One GET per record, all in flight at once: no multi-key command, so no cross-slot error on a cluster.
-        List<String> keys = ids.stream().map(nodePrefix::concat).toList();
-        List<CompletableFuture<String>> reads = keys.stream().map(k -> redis.get(k).toCompletableFuture()).toList();
-        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<NodeInfo> nodes = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                String json = reads.get(i).join(); // done: allOf completed
-                if (json != null) { // a missing record is an expired lease: a failed node
-                    parse(keys.get(i), json, nodes);
-                }
-            }
-            nodes.sort(Comparator.comparing(NodeInfo::id));
-            return nodes;
-        });
-    }
-
-    private static void parse(String key, String json, List<NodeInfo> into) {
-        try {
-            into.add(NodeInfoJson.read(json));
-        } catch (IllegalArgumentException e) {
-            log.warn("skipping unreadable node record {}: {}", key, e.getMessage());
-        }
-    }
-
-    private void onMessage(String channel, String message) {
-        if (!eventsChannel.equals(channel)) {
-            return;
-        }
-        MembershipEvent event;
-        try {
-            event = MembershipEvent.fromJson(message);
-        } catch (IllegalArgumentException e) {
-            log.debug("ignoring a message on {}: {}", channel, e.getMessage());
-            return;
-        }
-        for (Consumer<MembershipEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("a membership listener failed on {}", event, e);
-            }
-        }
-    }
-
-    private CompletionStage<Void> closeConnections() {
-        if (!ownsConnections) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return links.closeAsync();
-    }
-
-    /** Milliseconds from the reply of {@code TIME}: seconds and microseconds. */
-    private static long millis(List<String> time) {
-        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        registration.stop();
     }
 
     /** Checks the arguments, then connects: nothing is left open when either fails. */
-    private static RedisLinks open(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+    private static RedisLinks open(RedisClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self,
+                                   ScheduledExecutorService scheduler) {
         Objects.requireNonNull(client, "client");
-        checkArguments(namespace, heartbeat, self);
+        checkArguments(namespace, heartbeat, self, scheduler);
         return RedisLinks.open(client);
     }
 
-    private static RedisLinks open(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+    private static RedisLinks open(RedisClusterClient client, String namespace, Duration heartbeat, Supplier<NodeInfo> self,
+                                   ScheduledExecutorService scheduler) {
         Objects.requireNonNull(client, "client");
-        checkArguments(namespace, heartbeat, self);
+        checkArguments(namespace, heartbeat, self, scheduler);
         return RedisLinks.open(client);
     }
 
-    private static void checkArguments(String namespace, Duration heartbeat, Supplier<NodeInfo> self) {
+    private static void checkArguments(String namespace, Duration heartbeat, Supplier<NodeInfo> self,
+                                       ScheduledExecutorService scheduler) {
         requireNamespace(namespace);
         Heartbeat.requirePositive(heartbeat, "heartbeat");
         requireId(Objects.requireNonNull(self, "self").get());
+        Objects.requireNonNull(scheduler, "scheduler");
     }
 
     private static String requireId(NodeInfo info) {

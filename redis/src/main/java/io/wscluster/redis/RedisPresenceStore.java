@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private final long leaseMillis;
     private final long retentionMillis;
     private final String leaseKey;
-    private long ticks; // refresh() runs on the heartbeat's thread only
+    private long ticks; // refresh() runs in beats only, which the heartbeat serialises
     private final Heartbeat heartbeat;
     /** This node's entries: room to (connection key to user id). Inner maps change only inside compute. */
     private final ConcurrentHashMap<String, Map<String, String>> local = new ConcurrentHashMap<>();
@@ -87,10 +88,11 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
      * @param connection a connection the caller owns and closes (it may share it)
      * @param nodeId     this node's id, the same as in membership
      * @param heartbeat  time between two refreshes; entries are kept 3 × heartbeat without one
+     * @param scheduler  the node's scheduler, on which refreshes are issued; never shut down here
      */
     public RedisPresenceStore(StatefulRedisConnection<String, String> connection, String namespace, String nodeId,
-                              Duration heartbeat) {
-        this(Objects.requireNonNull(connection, "connection").async(), namespace, nodeId, heartbeat);
+                              Duration heartbeat, ScheduledExecutorService scheduler) {
+        this(Objects.requireNonNull(connection, "connection").async(), namespace, nodeId, heartbeat, scheduler);
     }
 
     /**
@@ -99,9 +101,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
      *                  ({@code StatefulRedisClusterConnection.async()})
      * @param nodeId    this node's id, the same as in membership
      * @param heartbeat time between two refreshes; entries are kept 3 × heartbeat without one
+     * @param scheduler the node's scheduler, on which refreshes are issued; never shut down here
      */
     public RedisPresenceStore(RedisClusterAsyncCommands<String, String> commands, String namespace, String nodeId,
-                              Duration heartbeat) {
+                              Duration heartbeat, ScheduledExecutorService scheduler) {
         this.redis = Objects.requireNonNull(commands, "commands");
         this.ns = RedisMembership.requireNamespace(namespace);
         Objects.requireNonNull(nodeId, "nodeId");
@@ -112,7 +115,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
         this.retentionMillis = RETENTION_LEASES * leaseMillis;
         this.leaseKey = leaseKey(nodeId);
-        this.heartbeat = new Heartbeat("presence of node " + nodeId, heartbeat, this::refresh);
+        this.heartbeat = new Heartbeat("presence of node " + nodeId, heartbeat, scheduler, this::refresh);
     }
 
     /**
@@ -188,7 +191,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     /**
      * Renews this node's lease and one slice of its rooms' keys, and writes every entry again when
      * Redis no longer had the lease (it lost it or it lapsed: readers may have dropped this node).
-     * Runs every heartbeat on the heartbeat's thread once started; completes exceptionally when
+     * Runs every heartbeat on the node's scheduler once started; completes exceptionally when
      * Redis did not answer.
      */
     private CompletionStage<Void> refresh() {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Session records on Redis, readable by every node, so that a session outlives a node that crashed.
@@ -47,10 +48,11 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final RoomPositions positions = new RoomPositions();
     private final Set<String> live = ConcurrentHashMap.newKeySet();
     private final Heartbeat heartbeat;
-    private long ticks; // on the heartbeat's thread only
+    private long ticks; // in beats only, which the heartbeat serialises
 
+    /** @param scheduler the node's scheduler, on which the periodic writes are issued; never shut down here */
     public RedisSessionStore(RedisClusterAsyncCommands<String, String> commands, String namespace, String nodeId, Duration ttl,
-                             Duration period) {
+                             Duration period, ScheduledExecutorService scheduler) {
         this.redis = Objects.requireNonNull(commands, "commands");
         String ns = RedisMembership.requireNamespace(namespace);
         this.prefix = ns + ":sess:";
@@ -59,7 +61,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.ttlMillis = Heartbeat.requirePositive(ttl, "ttl").toMillis();
         long periodMillis = Heartbeat.requirePositive(period, "period").toMillis();
         this.slices = (int) Math.max(1, ttlMillis / (3 * periodMillis));
-        this.heartbeat = new Heartbeat("sessions of node " + nodeId, period, this::tick);
+        this.heartbeat = new Heartbeat("sessions of node " + nodeId, period, scheduler, this::tick);
     }
 
     /** Starts recording positions and renewing records every period. */

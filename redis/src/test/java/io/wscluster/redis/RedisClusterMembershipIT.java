@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.presence.PresenceInfo;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.testkit.RedisClusterServers;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +34,7 @@ class RedisClusterMembershipIT {
     private static RedisClusterClient client;
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final NodeResources node = NodeResources.create("test");
     private String ns;
 
     @BeforeAll
@@ -61,6 +64,7 @@ class RedisClusterMembershipIT {
         while (!resources.isEmpty()) {
             resources.pop().close();
         }
+        node.close();
     }
 
     @Test
@@ -113,13 +117,13 @@ class RedisClusterMembershipIT {
     }
 
     private RedisMembership membership(String id) {
-        RedisMembership m = new RedisMembership(client, ns, HEARTBEAT, () -> info(id));
+        RedisMembership m = new RedisMembership(client, ns, HEARTBEAT, () -> info(id), node.scheduler());
         resources.push(m);
         return m;
     }
 
     private RedisPresenceStore presence(StatefulRedisClusterConnection<String, String> connection, String nodeId) {
-        RedisPresenceStore s = new RedisPresenceStore(connection.async(), ns, nodeId, HEARTBEAT);
+        RedisPresenceStore s = new RedisPresenceStore(connection.async(), ns, nodeId, HEARTBEAT, node.scheduler());
         resources.push(s);
         s.start().toCompletableFuture().join();
         return s;

@@ -8,8 +8,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,6 +34,7 @@ class RedisMembershipIT {
 
     private static RedisServer server;
     private static RedisClient client;
+    private static NodeResources node;
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private String ns;
@@ -40,10 +43,12 @@ class RedisMembershipIT {
     static void startRedis() throws Exception {
         server = RedisServer.start();
         client = client(server);
+        node = NodeResources.create("test");
     }
 
     @AfterAll
     static void stopRedis() {
+        node.close();
         client.shutdown();
         server.close();
     }
@@ -149,13 +154,13 @@ class RedisMembershipIT {
     @Test
     void checksItsArguments() {
         AtomicReference<NodeState> state = new AtomicReference<>(NodeState.ACTIVE);
-        assertThatThrownBy(() -> new RedisMembership(client, " ", HEARTBEAT, () -> info("n", state.get())))
+        assertThatThrownBy(() -> new RedisMembership(client, " ", HEARTBEAT, () -> info("n", state.get()), node.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
-        assertThatThrownBy(() -> new RedisMembership(client, ns, Duration.ZERO, () -> info("n", state.get())))
+        assertThatThrownBy(() -> new RedisMembership(client, ns, Duration.ZERO, () -> info("n", state.get()), node.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeat");
-        assertThatThrownBy(() -> new RedisMembership(client, ns, HEARTBEAT, () -> info("", state.get())))
+        assertThatThrownBy(() -> new RedisMembership(client, ns, HEARTBEAT, () -> info("", state.get()), node.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id");
-        RedisMembership bare = new RedisMembership(raw(), ns, HEARTBEAT, () -> info("n", state.get()));
+        RedisMembership bare = new RedisMembership(raw(), ns, HEARTBEAT, () -> info("n", state.get()), node.scheduler());
         resources.push(bare);
         assertThatThrownBy(() -> bare.addListener(e -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("RedisClient");
@@ -168,7 +173,7 @@ class RedisMembershipIT {
     }
 
     private RedisMembership membership(RedisClient c, String id, AtomicReference<NodeState> state) {
-        RedisMembership m = new RedisMembership(c, ns, HEARTBEAT, () -> info(id, state.get()));
+        RedisMembership m = new RedisMembership(c, ns, HEARTBEAT, () -> info(id, state.get()), node.scheduler());
         resources.push(m);
         return m;
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.presence.PresenceInfo;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,6 +29,7 @@ class RedisPresenceStoreIT {
 
     private static RedisServer server;
     private static RedisClient client;
+    private static NodeResources node;
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private String ns;
@@ -36,10 +38,12 @@ class RedisPresenceStoreIT {
     static void startRedis() throws Exception {
         server = RedisServer.start();
         client = RedisMembershipIT.client(server);
+        node = NodeResources.create("test");
     }
 
     @AfterAll
     static void stopRedis() {
+        node.close();
         client.shutdown();
         server.close();
     }
@@ -146,7 +150,7 @@ class RedisPresenceStoreIT {
             RedisClient ownClient = RedisMembershipIT.client(own);
             try {
                 StatefulRedisConnection<String, String> connection = ownClient.connect();
-                RedisPresenceStore sut = new RedisPresenceStore(connection, ns, "node-a", HEARTBEAT);
+                RedisPresenceStore sut = new RedisPresenceStore(connection, ns, "node-a", HEARTBEAT, node.scheduler());
                 sut.start().toCompletableFuture().join();
                 join(sut, "a1", "alice");
 
@@ -174,7 +178,7 @@ class RedisPresenceStoreIT {
                 .hasMessageContaining("room");
         assertThatThrownBy(() -> a.join(ROOM, null, "u")).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("sessionId");
-        assertThatThrownBy(() -> new RedisPresenceStore(raw(), ns, " ", HEARTBEAT))
+        assertThatThrownBy(() -> new RedisPresenceStore(raw(), ns, " ", HEARTBEAT, node.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
     }
 
@@ -185,7 +189,7 @@ class RedisPresenceStoreIT {
     }
 
     private RedisPresenceStore store(RedisClient c, String nodeId) {
-        RedisPresenceStore s = new RedisPresenceStore(raw(c), ns, nodeId, HEARTBEAT);
+        RedisPresenceStore s = new RedisPresenceStore(raw(c), ns, nodeId, HEARTBEAT, node.scheduler());
         resources.push(s);
         return s;
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.wscluster.failover.SessionStore;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.resources.NodeResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,12 @@ class RedisSessionStoreIT {
 
     private final String ns = "wsc-it-" + UUID.randomUUID();
     private final List<RedisSessionStore> stores = new ArrayList<>();
+    private final NodeResources resources = NodeResources.create("test");
 
     @AfterEach
     void closeStores() {
         stores.forEach(RedisSessionStore::close);
+        resources.close();
     }
 
     @Test
@@ -60,7 +63,7 @@ class RedisSessionStoreIT {
     }
 
     private RedisSessionStore store(String node) {
-        RedisSessionStore s = new RedisSessionStore(redis.connection().async(), ns, node, Duration.ofMinutes(5), PERIOD);
+        RedisSessionStore s = new RedisSessionStore(redis.connection().async(), ns, node, Duration.ofMinutes(5), PERIOD, resources.scheduler());
         s.start().toCompletableFuture().join();
         stores.add(s);
         return s;

@@ -31,6 +31,7 @@ class DrainIT {
     void stop() {
         clients.forEach(TestClient::close);
         nodes.forEach(WsCluster::stop);
+        cluster.close();
     }
 
     @Test

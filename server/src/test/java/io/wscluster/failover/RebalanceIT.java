@@ -31,6 +31,7 @@ class RebalanceIT {
     void stop() {
         clients.forEach(TestClient::close);
         nodes.forEach(WsCluster::stop);
+        cluster.close();
     }
 
     @Test

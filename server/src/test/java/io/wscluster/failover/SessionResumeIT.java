@@ -22,6 +22,7 @@ class SessionResumeIT {
     @AfterEach
     void stop() {
         nodes.forEach(WsCluster::stop);
+        cluster.close();
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.wscluster.hub.SessionRecord;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.resources.NodeResources;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
 import io.wscluster.security.Principal;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Test;
  */
 class FrameHandlerTest {
     private static final int LIMIT = 4096;
-    private final LocalBus bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)));
+    private final NodeResources resources = NodeResources.create("test");
+    private final LocalBus bus = new LocalBus(new LocalHistory(100, Duration.ofMinutes(5)), resources.scheduler());
     private final NodeMetrics metrics = new NodeMetrics(new SimpleMeterRegistry());
     private final HubConfig config = HubConfig.builder().nodeId("n1").bus(bus).presence(new LocalPresenceStore()).metrics(metrics).build();
     private final Hub hub = new Hub(config);
@@ -57,6 +59,7 @@ class FrameHandlerTest {
     void close() {
         channel.finishAndReleaseAll();
         bus.close();
+        resources.close();
     }
 
     /** Opens a session of {@code encoding} on the channel and reads its welcome. */
