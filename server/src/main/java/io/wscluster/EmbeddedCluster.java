@@ -39,4 +39,9 @@ public final class EmbeddedCluster {
     public StickyRegistry sticky() {
         return sticky;
     }
+
+    /** Ends the session store's timer, once the nodes are stopped; {@link LocalNodes} does it. */
+    void close() {
+        sessions.close();
+    }
 }
