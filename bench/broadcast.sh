@@ -7,7 +7,5 @@
 # --server-pid; records P99, throughput, loss and server CPU per delivery (see scenario_bench in
 # bench/lib.sh) and appends them to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
-bench_init broadcast
 BENCH_COMMAND="bench/broadcast.sh${*:+ $*}"
 scenario_bench "Broadcast: 5,000 connections, 4 broadcasts/s (~20,000 deliveries/s)" "$@"  -- --scenario broadcast --connections 5000 --connect-rate 2500 --rate 4 --duration 20s --payload-size 100

@@ -7,7 +7,5 @@
 # --server-pid; records P99, throughput, loss and server CPU per delivery (see scenario_bench in
 # bench/lib.sh) and appends them to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
-bench_init churn
 BENCH_COMMAND="bench/churn.sh${*:+ $*}"
 scenario_bench "Churn: 5,000 connections, 200 closed and reopened per second" "$@"  -- --scenario churn --connections 5000 --connect-rate 2500 --churn-rate 200 --duration 20s

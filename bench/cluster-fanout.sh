@@ -16,27 +16,9 @@
 # is the median over repetitions of the highest passing rate. Appends to docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUBS=1000 RATES="10 20 50 100 200 400" DURATION=10 WARMUP=10 WARMUP_RUNS=2 WARM_RATE=50 RUNS=3 P99_MS=10 NODES=3 PAYLOAD=100 CRATE=2000
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --subscribers) SUBS="$2"; shift 2 ;;
-    --rates) RATES="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --warm-rate) WARM_RATE="$2"; shift 2 ;;
-    --warmup-runs) WARMUP_RUNS="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --p99-ms) P99_MS="$2"; shift 2 ;;
-    --nodes) NODES="$2"; shift 2 ;;
-    --payload) PAYLOAD="$2"; shift 2 ;;
-    --connect-rate) CRATE="$2"; shift 2 ;;
-    --node-opts) read -r -a CL_NODE_OPTS <<<"$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "cluster-fanout: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-COMMAND="bench/cluster-fanout.sh --subscribers $SUBS --rates \"$RATES\" --duration $DURATION --warmup $WARMUP --warmup-runs $WARMUP_RUNS --warm-rate $WARM_RATE --runs $RUNS --p99-ms $P99_MS --nodes $NODES --payload $PAYLOAD${CL_NODE_OPTS[*]:+ --node-opts \"${CL_NODE_OPTS[*]}\"}"
+bench_opts "--subscribers SUBS 1000" "--rates RATES 10 20 50 100 200 400" "--duration DURATION 10" "--warmup WARMUP 10" \
+    "--warmup-runs WARMUP_RUNS 2" "--warm-rate WARM_RATE 50" "--runs RUNS 3" "--p99-ms P99_MS 10" "--nodes NODES 3" \
+    "--payload PAYLOAD 100" "!--connect-rate CRATE 2000" "--node-opts CL_NODE_OPTS[]" -- "$@"
 bench_init cluster-fanout
 bench_build
 LT=(--scenario fanout --connections "$SUBS" --connect-rate "$CRATE" --publishers 1 --rooms 1 --payload-size "$PAYLOAD")
@@ -50,18 +32,13 @@ if [ "$best_med" = 0 ]; then
   verdict="NOT met"
 else
   bd=$(awk -v r="$best_med" -v s="$SUBS" 'BEGIN { printf "%.0f", r * s }')
-  headline="**$bd deliveries/s** ($best_med msg/s × $SUBS subscribers): P99 $(cs_median "$best_med" P99) ms, P50 $(cs_median "$best_med" P50) ms, server CPU (nodes + Redis) $(cs_median "$best_med" CPU) µs/delivery, Redis $(cs_median "$best_med" REDIS)% of a core ($(cs_median "$best_med" SHARE)% of the server CPU), $(cs_median "$best_med" CPD) Redis commands per delivered message, generator $(cs_median "$best_med" GEN)% of a core, whole machine $(cs_median "$best_med" MACH)% of 200%"
+  headline="**$bd deliveries/s** ($best_med msg/s × $SUBS subscribers): $(cluster_figures "$best_med")"
   verdict=$(awk -v b="$bd" 'BEGIN { print (b >= 400000) ? "met" : "NOT met" }')" at $bd deliveries/s"
   [ "$P99_MS" -le 10 ] || verdict="not judged here (relaxed bound P99 < $P99_MS ms, for capacity): $bd deliveries/s"
 fi
-fails=""
-for run in $(seq "$RUNS"); do
-  [ -n "${CS_FAIL[$run]}" ] || continue
-  . "$WORK/r$run-${CS_FAIL[$run]}.json.vals"
-  fails+="- run $run, first failing step ${CS_FAIL[$run]} msg/s: P99 $P99 ms, lost $LOST; CPU (% of one core) nodes $NODE (sum $NSUM), Redis $REDIS, generator $GEN (together $(awk -v n="$NSUM" -v r="$REDIS" -v g="$GEN" 'BEGIN { printf "%.0f", n + r + g }')%); whole machine $MACH% of 200%"$'\n'
-done
 
-cat >"$WORK/report.md" <<EOR
+{
+cat <<EOR
 
 ## Cluster fan-out: $SUBS subscribers over $NODES nodes and Redis, P99 < $P99_MS ms${CL_NODE_OPTS[*]:+, nodes with \`${CL_NODE_OPTS[*]}\`}, $(date -u +%Y-%m-%d)
 
@@ -73,11 +50,7 @@ Target "≥ 400,000 deliveries/s at P99 < 10 ms" (Socket.IO + Redis adapter on t
 
 - machine: $(machine)
 - command: \`$COMMAND\` (from the repository root)
-- Redis: \`redis-server --port <free> --bind 127.0.0.1 --save "" --appendonly no --daemonize no\` ($(redis-server --version | awk '{ print $3 }')), fresh per repetition
-- nodes: $NODES × \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i> --redis redis://127.0.0.1:<port> --cluster fanout<run>${CL_NODE_OPTS[*]:+ ${CL_NODE_OPTS[*]}}\` (from a copy of the jar), fresh per repetition
-- per step: \`java -jar cli/target/wsc.jar loadtest --url <n1> --url <n2> --url <n3> --server-pid <n1> --server-pid <n2> --server-pid <n3> --server-pid <redis> ${LT[*]} --rate <r> --duration ${DURATION}s --report-json <file>\`,
-  after $WARMUP_RUNS warmup runs of ${WARMUP}s at $WARM_RATE msg/s on the fresh cluster (after one only, each node's C2 compiler still
-  spent ~3.5 s of CPU in the first measured run, recompiling once the warmup's connections had closed and new ones came); each step is a fresh generator JVM (its own JIT warmup is inside the ${DURATION}s)
+$(cluster_setup_lines)
 - "server µs/delivery": CPU of the $NODES nodes and Redis (loadtest \`--server-pid\`, measured phase and drain) per delivered message;
   "node CPU" (n1/n2/...; "sum"), "Redis CPU" and "Redis cmd/s": from \`/proc/<pid>/stat\` and \`redis-cli info stats\`
   (\`total_commands_processed\`) sampled at the loadtest's progress lines, over seconds 0 to $((DURATION - 1)) of the measured phase
@@ -85,15 +58,7 @@ Target "≥ 400,000 deliveries/s at P99 < 10 ms" (Socket.IO + Redis adapter on t
   "cmds/delivery": Redis commands per second / delivered per second (commands run inside the Lua script count);
   "gen CPU": the generator's; "machine CPU": busy time of the whole machine from \`/proc/stat\` over the same window (every process, and
   the kernel's softirq work for loopback TCP; 200% = both cores busy); "worst 1-s P99": highest per-second P99 from second 3 on (the run's P99 includes the generator's JIT warmup)
-
-| run | rate (msg/s) | delivered/s | P50 (ms) | P99 (ms) | worst 1-s P99 after 3 s (ms) | lost | server µs/delivery | node CPU | nodes sum | Redis CPU | Redis share | gen CPU | machine CPU | Redis cmd/s | cmds/delivery | pass |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-$(cat "$WORK/steps.md")
-
-Highest passing rate per repetition (msg/s): ${CS_BEST[*]}; median $best_med.
-${fails:+
-Where the CPU was at the first failing step:
-
-$fails}
 EOR
+cluster_results_lines
+} >"$WORK/report.md"
 append_doc "$WORK/report.md"

@@ -11,19 +11,8 @@
 # The generator's CPU is recorded too: it shares the 2 cores. Appends to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SHAPES="1000x40 10000x4" DURATION=20 WARMUP=10 RUNS=3 PAYLOAD=100 TARGET_US=6
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --shapes) SHAPES="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "cpu-per-delivery: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-COMMAND="bench/cpu-per-delivery.sh --shapes \"$SHAPES\" --duration $DURATION --warmup $WARMUP --runs $RUNS"
+PAYLOAD=100 TARGET_US=6
+bench_opts "--shapes SHAPES 1000x40 10000x4" "--duration DURATION 20" "--warmup WARMUP 10" "--runs RUNS 3" -- "$@"
 bench_init cpu-per-delivery
 bench_build
 

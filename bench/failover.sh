@@ -20,30 +20,14 @@
 # messages lost and repeated. Medians over --runs. Appends to docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-COUNTS="1000 10000" BYSTANDERS=2000 DELIVERIES=50000 DURATION=20 KILL_AFTER=8 MODES="cold warm" WARMUP=800 ROUNDS=15 RUNS=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --clients) COUNTS="$2"; shift 2 ;;
-    --bystanders) BYSTANDERS="$2"; shift 2 ;;
-    --deliveries) DELIVERIES="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --kill-after) KILL_AFTER="$2"; shift 2 ;;
-    --modes) MODES="$2"; shift 2 ;;
-    --warmup-moves) WARMUP="$2"; shift 2 ;;
-    --warmup-rounds) ROUNDS="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-    *) echo "failover: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
+bench_opts "--clients COUNTS 1000 10000" "--bystanders BYSTANDERS 2000" "--deliveries DELIVERIES 50000" "--duration DURATION 20" \
+    "--kill-after KILL_AFTER 8" "--modes MODES cold warm" "--warmup-moves WARMUP 800" "--warmup-rounds ROUNDS 15" "--runs RUNS 3" -- "$@"
 for m in $MODES; do
   case "$m" in cold|warm) ;; *) echo "failover: --modes: '$m' is not cold or warm" >&2; exit 2 ;; esac
 done
 if [[ " $MODES " == *" warm "* ]] && [ $((BYSTANDERS / 2)) -lt "$WARMUP" ]; then
   echo "failover: --warmup-moves $WARMUP needs at least that many bystanders per survivor (--bystanders $((2 * WARMUP)))" >&2; exit 2
 fi
-COMMAND="bench/failover.sh --clients \"$COUNTS\" --bystanders $BYSTANDERS --deliveries $DELIVERIES --duration $DURATION --kill-after $KILL_AFTER --modes \"$MODES\" --warmup-moves $WARMUP --warmup-rounds $ROUNDS --runs $RUNS"
 bench_init failover
 bench_build
 

@@ -15,23 +15,8 @@
 # Appends to docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUBS=10000 RATES="1 2 5 10 20 40 80" DURATION=10 WARMUP=10 RUNS=3 P99_MS=10 PAYLOAD=100 CRATE=5000
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --subscribers) SUBS="$2"; shift 2 ;;
-    --rates) RATES="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --p99-ms) P99_MS="$2"; shift 2 ;;
-    --payload) PAYLOAD="$2"; shift 2 ;;
-    --connect-rate) CRATE="$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) echo "fanout: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-COMMAND="bench/fanout.sh --subscribers $SUBS --rates \"$RATES\" --duration $DURATION --warmup $WARMUP --runs $RUNS --p99-ms $P99_MS --payload $PAYLOAD"
+bench_opts "--subscribers SUBS 10000" "--rates RATES 1 2 5 10 20 40 80" "--duration DURATION 10" "--warmup WARMUP 10" \
+    "--runs RUNS 3" "--p99-ms P99_MS 10" "--payload PAYLOAD 100" "!--connect-rate CRATE 5000" -- "$@"
 bench_init fanout
 bench_build
 read -r -a rates <<<"$RATES"

@@ -16,22 +16,8 @@
 # docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUBS=1000 RATES="10 40" DURATION=20 WARMUP=10 RUNS=3 IDLE=9000 PAYLOAD=100
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --subscribers) SUBS="$2"; shift 2 ;;
-    --rates) RATES="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --idle) IDLE="$2"; shift 2 ;;
-    --payload) PAYLOAD="$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "gateway: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-COMMAND="bench/gateway.sh --subscribers $SUBS --rates \"$RATES\" --duration $DURATION --warmup $WARMUP --runs $RUNS --idle $IDLE --payload $PAYLOAD"
+bench_opts "--subscribers SUBS 1000" "--rates RATES 10 40" "--duration DURATION 20" "--warmup WARMUP 10" "--runs RUNS 3" \
+    "--idle IDLE 9000" "--payload PAYLOAD 100" -- "$@"
 bench_init gateway
 bench_build
 [ -d testkit/target/classes ] || mvn -B -q -ntp -Dmaven.test.skip=true -pl testkit -am install >"$WORK/testkit-build.log" 2>&1 || true

@@ -15,20 +15,7 @@
 # Appends to docs/benchmarks.md unless --no-append.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-N=100000 NODES=6 RUNS=1 CRATE=2000 HOLD=90
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --connections) N="$2"; shift 2 ;;
-    --nodes) NODES="$2"; shift 2 ;;
-    --runs) RUNS="$2"; shift 2 ;;
-    --connect-rate) CRATE="$2"; shift 2 ;;
-    --hold) HOLD="$2"; shift 2 ;;
-    --no-append) NO_APPEND=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "idle-100k: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-COMMAND="bench/idle-100k.sh --connections $N --nodes $NODES --runs $RUNS --connect-rate $CRATE --hold $HOLD"
+bench_opts "--connections N 100000" "--nodes NODES 6" "--runs RUNS 1" "--connect-rate CRATE 2000" "--hold HOLD 90" -- "$@"
 bench_init idle-100k
 bench_build
 

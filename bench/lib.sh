@@ -1,6 +1,7 @@
 # bench/lib.sh: helpers shared by the bench/*.sh scripts. Source it, then call bench_init.
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   bench_opts "--runs RUNS 3" "--rates RATES 1 2 5" -- "$@"   # options, --help, --no-append; sets COMMAND
 #   bench_init fanout          # work dir, traps, logging prefix, cd to the repository root
 #   bench_build                # builds once, copies the jar to $WORK/wsc.jar (BENCH_JAR=<jar> skips the build)
 #   start_node n1 -Xmx2g       # node on 127.0.0.1, a free port; sets NODE_PID[n1], NODE_URL[n1], NODE_HTTP[n1]
@@ -27,6 +28,61 @@ declare -a BENCH_PIDS=()
 
 log() { echo "$BENCH_NAME: $*" >&2; }
 die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# bench_help: prints the script's header, the comment block after its first line.
+bench_help() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; }
+
+# bench_opts SPEC... -- ARGS...: a script's options, declared once. Each SPEC is "--option VAR
+# DEFAULT" (the default may hold spaces: a list); "--option VAR[]" reads its value as words into
+# the array VAR; a "!" before the option leaves it out of COMMAND. Sets every VAR to its default,
+# then parses ARGS: "--option VALUE" for each declared option, --no-append (NO_APPEND=1) and
+# -h/--help (bench_help, exit 0) for every script; anything else exits 2 naming the script. Sets
+# COMMAND, the line a report quotes to repeat the run: bench/<script>.sh and each option with its
+# value, in SPEC order, a list's value in quotes, an array only when it is not empty.
+bench_opts() {
+  local -a specs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do specs+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  local script spec opt var def
+  script="$(basename "$0" .sh)"
+  local -A vars=()
+  for spec in "${specs[@]}"; do
+    read -r opt var def <<<"$spec"
+    opt="${opt#!}"
+    vars[$opt]="$var"
+    if [[ "$var" == *'[]' ]]; then
+      local -n words="${var%[]}"
+      words=()
+      unset -n words
+    else
+      printf -v "$var" '%s' "$def"
+    fi
+  done
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --no-append) NO_APPEND=1; shift; continue ;;
+      -h|--help) bench_help; exit 0 ;;
+    esac
+    var="${vars[$1]:-}"
+    [ -n "$var" ] || { echo "$script: unknown argument $1" >&2; exit 2; }
+    if [[ "$var" == *'[]' ]]; then read -r -a "${var%[]}" <<<"$2"; else printf -v "$var" '%s' "$2"; fi
+    shift 2
+  done
+  COMMAND="bench/$script.sh"
+  for spec in "${specs[@]}"; do
+    read -r opt var def <<<"$spec"
+    [[ "$opt" == '!'* ]] && continue
+    if [[ "$var" == *'[]' ]]; then
+      local -n words="${var%[]}"
+      [ ${#words[@]} -eq 0 ] || COMMAND+=" $opt \"${words[*]}\""
+      unset -n words
+    elif [[ "$def" == *' '* ]]; then
+      COMMAND+=" $opt \"${!var}\""
+    else
+      COMMAND+=" $opt ${!var}"
+    fi
+  done
+}
 
 # Stops one process we started: TERM, up to 15 s, then KILL.
 stop_pid() {
@@ -250,14 +306,18 @@ append_doc() {
   log "appended to docs/benchmarks.md"
 }
 
-# scenario_bench TITLE [--runs N] [--nodes K] [--node-opts "..."] -- LOADTEST OPTIONS...: the body of
-# the per-scenario scripts (rooms, p2p, broadcast, churn, reconnect-storm). Per run: fresh nodes
+# scenario_bench TITLE [--runs N] [--nodes K] [--node-opts "..."] -- LOADTEST OPTIONS...: the whole of
+# the per-scenario scripts (rooms, p2p, broadcast, churn, reconnect-storm), which give it their own
+# arguments after TITLE and set BENCH_COMMAND first; -h/--help as their first argument prints their
+# header. Per run: fresh nodes
 # (java -Xmx1g, loopback), one loadtest against all of them with --server-pid of each, the table
 # figures recorded; medians over the runs appended to docs/benchmarks.md. The loadtest options
 # must hold --scenario and the load (connections, rate, duration). Runs after the first reuse
 # nothing: each run is cold (JIT warmup included), so quote the figures as such.
 scenario_bench() {
   local title="$1"; shift
+  [ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { bench_help; exit 0; }
+  bench_init "$(basename "$0" .sh)"
   local runs=3 nodes=1 node_opts="" warmup=10
   while [ $# -gt 0 ] && [ "$1" != -- ]; do
     case "$1" in
@@ -418,6 +478,7 @@ cluster_steps() {
   local -a lt=("$@") rs
   read -r -a rs <<<"$rates"
   [ -n "$wr" ] || wr="${rs[1]:-${rs[0]}}"
+  CS_RUNS=$runs CS_NODES=$k CS_XMX=$xmx CS_NAME=$name CS_DURATION=$d CS_WARMUP=$w CS_WARMUP_RUNS=$wn CS_WARM_RATE=$wr CS_LT=("${lt[@]}")
   local run r f p50 p99 p99s lost dps cpu pass scpu share cpd best fail to
   to=$((d + 150))
   : >"$WORK/steps.md"
@@ -456,6 +517,46 @@ cluster_steps() {
     CS_BEST[$run]=$best CS_FAIL[$run]=$fail
     stop_cluster
   done
+}
+
+# cluster_setup_lines: the report's bullets on how cluster_steps ran: Redis, the nodes, each step.
+cluster_setup_lines() {
+  cat <<EOL
+- Redis: \`redis-server --port <free> --bind 127.0.0.1 --save "" --appendonly no --daemonize no\` ($(redis-server --version | awk '{ print $3 }')), fresh per repetition
+- nodes: $CS_NODES × \`java -Xmx$CS_XMX -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n<i> --redis redis://127.0.0.1:<port> --cluster $CS_NAME<run>${CL_NODE_OPTS[*]:+ ${CL_NODE_OPTS[*]}}\` (from a copy of the jar), fresh per repetition
+- per step: \`java -jar cli/target/wsc.jar loadtest --url <n1> --url <n2> --url <n3> --server-pid <n1> --server-pid <n2> --server-pid <n3> --server-pid <redis> ${CS_LT[*]} --rate <r> --duration ${CS_DURATION}s --report-json <file>\`,
+  after $CS_WARMUP_RUNS warmup runs of ${CS_WARMUP}s at $CS_WARM_RATE msg/s on the fresh cluster (after one only, each node's C2 compiler still
+  spent ~3.5 s of CPU in the first measured run, recompiling once the warmup's connections had closed and new ones came); each step is a fresh generator JVM (its own JIT warmup is inside the ${CS_DURATION}s)
+EOL
+}
+
+# cluster_results_lines: the end of the report of cluster_steps: every step's row, the highest
+# passing rate of each repetition, and where the CPU was at each repetition's first failing step.
+cluster_results_lines() {
+  local run fails="" P99 P50 LOST DPS CPU NODE NSUM REDIS SHARE GEN MACH CMDS CPD
+  for run in $(seq "$CS_RUNS"); do
+    [ -n "${CS_FAIL[$run]}" ] || continue
+    . "$WORK/r$run-${CS_FAIL[$run]}.json.vals"
+    fails+="- run $run, first failing step ${CS_FAIL[$run]} msg/s: P99 $P99 ms, lost $LOST; CPU (% of one core) nodes $NODE (sum $NSUM), Redis $REDIS, generator $GEN (together $(awk -v n="$NSUM" -v r="$REDIS" -v g="$GEN" 'BEGIN { printf "%.0f", n + r + g }')%); whole machine $MACH% of 200%"$'\n'
+  done
+  cat <<EOL
+
+| run | rate (msg/s) | delivered/s | P50 (ms) | P99 (ms) | worst 1-s P99 after 3 s (ms) | lost | server µs/delivery | node CPU | nodes sum | Redis CPU | Redis share | gen CPU | machine CPU | Redis cmd/s | cmds/delivery | pass |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+$(cat "$WORK/steps.md")
+
+Highest passing rate per repetition (msg/s): ${CS_BEST[*]}; median $(median "${CS_BEST[@]}").
+${fails:+
+Where the CPU was at the first failing step:
+
+$fails}
+EOL
+}
+
+# cluster_figures RATE: the medians at RATE that a report's headline quotes (latency, CPU, Redis's share).
+cluster_figures() {
+  local r="$1"
+  echo "P99 $(cs_median "$r" P99) ms, P50 $(cs_median "$r" P50) ms, server CPU (nodes + Redis) $(cs_median "$r" CPU) µs/delivery, Redis $(cs_median "$r" REDIS)% of a core ($(cs_median "$r" SHARE)% of the server CPU), $(cs_median "$r" CPD) Redis commands per delivered message, generator $(cs_median "$r" GEN)% of a core, whole machine $(cs_median "$r" MACH)% of 200%"
 }
 
 # cs_median RATE FIELD: median of one recorded figure (see cluster_steps' .vals) at RATE over the

@@ -7,7 +7,5 @@
 # --server-pid; records P99, throughput, loss and server CPU per delivery (see scenario_bench in
 # bench/lib.sh) and appends them to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && { sed -n '2,8p' "$0"; exit 0; }
-bench_init p2p
 BENCH_COMMAND="bench/p2p.sh${*:+ $*}"
 scenario_bench "Point-to-point: 5,000 JWT users, 2,000 user-targeted sends/s from 50 publishers" "$@" --node-opts '--jwt-secret bench-secret-bench-secret-32bytes!' -- --scenario p2p --connections 5000 --connect-rate 2500 --jwt-secret 'bench-secret-bench-secret-32bytes!' --publishers 50 --rate 2000 --duration 20s --payload-size 100

@@ -1,6 +1,7 @@
 package io.wscluster.cli;
 
 import io.wscluster.EmbeddedCluster;
+import io.wscluster.LocalNodes;
 import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
@@ -12,8 +13,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<WsCluster> started = new ArrayList<>();
+        LocalNodes started = null;
         String backend;
         Gateway gateway;
         try {
@@ -52,45 +51,42 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
             NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().cluster("demo").build());
-            EmbeddedCluster embedded = null;
             if (base.redisUrl() != null && !reachable(base.redisUrl())) {
                 System.out.println("Redis at " + base.redisUrl() + " is not reachable: using the embedded bus");
                 base = base.toBuilder().redisUrl(null).build();
             }
-            if (base.redisUrl() == null) {
-                embedded = new EmbeddedCluster(base.historySize(), base.historyTtl());
-                backend = "an embedded bus shared by the nodes (set REDIS_URL to run them over Redis)";
-            } else {
-                backend = "Redis at " + base.redisUrl();
-            }
-            for (int i = 1; i <= nodes; i++) {
-                started.add(start(base.toBuilder().nodeId("demo-" + i).port(base.port() == 0 ? 0 : base.port() + i - 1).build(),
-                        embedded, i == 1));
-            }
-            gateway = gateway(base, embedded);
+            backend = base.redisUrl() == null ? "an embedded bus shared by the nodes (set REDIS_URL to run them over Redis)"
+                    : "Redis at " + base.redisUrl();
+            started = LocalNodes.builder().options(base).idPrefix("demo-").onPortTaken(this::takeFreePort).start(nodes);
+            gateway = gateway(base, started.embedded());
         } catch (ConfigException | StartupException | IllegalStateException e) {
-            started.forEach(WsCluster::stop);
+            if (started != null) {
+                started.close();
+            }
             System.err.println("wsc demo: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            started.forEach(WsCluster::stop);
+            if (started != null) {
+                started.close();
+            }
             return 2;
         }
+        LocalNodes running = started;
         System.out.println();
-        System.out.println("  wscluster demo: " + started.size() + " node(s) on " + backend + ", and a gateway");
+        System.out.println("  wscluster demo: " + running.nodes().size() + " node(s) on " + backend + ", and a gateway");
         System.out.println("  open " + gateway.httpUrl() + "/ in a browser (the gateway places each page on a node);"
                 + " connect, join a room, publish.");
-        for (WsCluster n : started) {
+        for (WsCluster n : running.nodes()) {
             System.out.println("  or " + n.httpUrl() + "/ (node " + n.nodeId() + ") directly, to see messages cross nodes");
         }
-        System.out.println("  metrics: " + started.get(0).httpUrl() + "/metrics   cluster: " + started.get(0).httpUrl() + "/api/cluster"
+        System.out.println("  metrics: " + running.get(0).httpUrl() + "/metrics   cluster: " + running.get(0).httpUrl() + "/api/cluster"
                 + "   gateway: " + gateway.httpUrl() + "/metrics");
         System.out.println("  Ctrl-C stops it.");
         System.out.println();
         return NodeCommand.serveUntilStopped(() -> {
             gateway.close();
-            started.parallelStream().forEach(WsCluster::stop);
+            running.close();
         });
     }
 
@@ -114,17 +110,14 @@ public final class DemoCommand implements Callable<Integer> {
         return embedded == null ? Gateway.start(o) : Gateway.start(o, embedded.membership(), embedded.sticky());
     }
 
-    private WsCluster start(NodeOptions options, EmbeddedCluster embedded, boolean first) {
-        try {
-            return WsCluster.builder().options(options).embedded(embedded).start();
-        } catch (StartupException e) {
-            boolean portChosen = spec.findOption("--port").getValue() != null || System.getenv("WSC_PORT") != null;
-            if ((first && portChosen) || options.port() == 0 || !e.getMessage().startsWith("port:")) {
-                throw e;
-            }
-            System.out.println("port " + options.port() + " is in use; node " + options.nodeId() + " takes a free port instead");
-            return WsCluster.builder().options(options.toBuilder().port(0).build()).embedded(embedded).start();
+    /** A node whose port is taken takes a free one, unless it is the first and its port was chosen. */
+    private boolean takeFreePort(int index, NodeOptions node) {
+        boolean portChosen = spec.findOption("--port").getValue() != null || System.getenv("WSC_PORT") != null;
+        if (index == 0 && portChosen) {
+            return false;
         }
+        System.out.println("port " + node.port() + " is in use; node " + node.nodeId() + " takes a free port instead");
+        return true;
     }
 
     /** Whether something listens where the Redis URL points (a quick TCP connect, half a second at most). */

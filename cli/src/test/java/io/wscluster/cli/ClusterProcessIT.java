@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.protocol.Encoding;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
 import java.net.URI;
@@ -19,27 +19,27 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Four `wsc node` processes on one redis-server; one of them dies by SIGKILL and the three others contend for its failover. */
 class ClusterProcessIT {
     private static final String SECRET = "proc-secret";
+
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses processes = new NodeProcesses();
     private final List<TestClient> clients = new ArrayList<>();
-    private RedisServer redis;
 
     @AfterEach
     void stop() {
         clients.forEach(TestClient::close);
         processes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @Test
     void aKilledNodeLeavesTheClusterAndPresenceWithinTheFailureDetectionTime() throws Exception {
-        redis = RedisServer.start();
-        String cluster = "p" + System.nanoTime();
+        String cluster = SharedRedis.namespace();
         List<String> urls = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             urls.add(start("n" + i, cluster));

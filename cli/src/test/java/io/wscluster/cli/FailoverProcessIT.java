@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.client.ClientOptions;
 import io.wscluster.failover.Backoff;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGKILL of one of three `wsc node` processes while 300 SDK clients receive a room stream at
@@ -21,9 +22,11 @@ class FailoverProcessIT {
     private static final int CLIENTS = 300;
     private static final int RATE = 200;
 
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses nodes = new NodeProcesses();
     private StreamClients stream;
-    private RedisServer redis;
 
     @AfterEach
     void stop() {
@@ -31,9 +34,6 @@ class FailoverProcessIT {
             stream.close();
         }
         nodes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @Test
@@ -57,8 +57,7 @@ class FailoverProcessIT {
     }
 
     private void scenario(int clientCount, Duration keepAlive, String what, Disruption disrupt) throws Exception {
-        redis = RedisServer.start();
-        String cluster = "f" + System.nanoTime();
+        String cluster = SharedRedis.namespace();
         List<String> urls = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             // History must reach back over a failover: 200 msg/s × a few seconds of reconnecting.

@@ -14,7 +14,7 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
 import java.net.URI;
@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,8 +50,10 @@ class FailoverStrategiesProcessIT {
     private static final int BATCH = 2;
     private static final Duration PACE = Duration.ofMillis(300);
 
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses nodes = new NodeProcesses();
-    private RedisServer redis;
     private Gateway gateway;
     private StreamClients stream;
 
@@ -63,16 +66,12 @@ class FailoverStrategiesProcessIT {
             gateway.close();
         }
         nodes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"immediate", "graceful", "delayed"})
     void aKilledNodesClientsLoseNothingAndItsSessionsMoveAsTheStrategySays(String strategy) throws Exception {
-        redis = RedisServer.start();
-        String cluster = "s" + System.nanoTime();
+        String cluster = SharedRedis.namespace();
         List<String> urls = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             urls.add(nodes.start("n" + i, "--redis", redis.url(), "--cluster", cluster, "--jwt-secret", SECRET, "--history-size", "5000",

@@ -12,7 +12,7 @@ import io.wscluster.gateway.GatewayOptions;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A gateway on Redis in front of three `wsc node` processes: a node killed with SIGKILL, or
@@ -37,16 +38,17 @@ import org.junit.jupiter.api.Test;
 class GatewayProcessIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(200);
 
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses nodes = new NodeProcesses();
     private final List<TestClient> clients = new ArrayList<>();
-    private RedisServer redis;
     private Gateway gateway;
     private String cluster;
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
-        cluster = "g" + System.nanoTime();
+        cluster = SharedRedis.namespace();
         for (int i = 1; i <= 3; i++) {
             nodes.start("n" + i, "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms");
         }
@@ -68,9 +70,6 @@ class GatewayProcessIT {
             gateway.close();
         }
         nodes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.wscluster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -61,8 +61,8 @@ class LoadTestCommandIT {
 
     @Test
     void aRunWritesItsReportsAndMeetsItsSlo() throws Exception {
-        WsCluster node = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).build()).start();
-        try {
+        try (LocalNodes nodes = LocalNodes.builder().start(1)) {
+            WsCluster node = nodes.get(0);
             Path json = dir.resolve("a.json");
             Path html = dir.resolve("a.html");
             Run r = run("loadtest", "--url", node.url(), "--scenario", "fanout", "--connections", "20", "--rate", "20",
@@ -75,16 +75,14 @@ class LoadTestCommandIT {
             Run missed = run("loadtest", "merge", json.toString(), "--slo", "delivered_per_sec>1000000000");
             assertThat(missed.code()).isEqualTo(1);
             assertThat(missed.out()).contains("SLO missed");
-        } finally {
-            node.stop();
         }
     }
 
     /** Two generators running at the same time, as on two machines: their reports merge into one account. */
     @Test
     void runsMadeSideBySideMergeIntoOneReport() throws Exception {
-        WsCluster node = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).build()).start();
-        try {
+        try (LocalNodes nodes = LocalNodes.builder().start(1)) {
+            WsCluster node = nodes.get(0);
             LoadTestOptions options = LoadTestOptions.builder().url(node.url()).scenario(Scenario.FANOUT).connections(20)
                     .rate(20).duration(Duration.ofSeconds(2)).drain(Duration.ofSeconds(1)).build();
             CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(() -> runQuietly(options));
@@ -96,8 +94,6 @@ class LoadTestCommandIT {
             Run merged = run("loadtest", "merge", a.toString(), b.toString(), "--slo", "loss=0");
             assertThat(merged.code()).as(merged.out() + merged.err()).isZero();
             assertThat(merged.out()).contains("40 (success 100.00%", "lost 0");
-        } finally {
-            node.stop();
         }
     }
 

@@ -7,7 +7,7 @@ import io.wscluster.client.ClientOptions;
 import io.wscluster.client.ClientState;
 import io.wscluster.client.WscClient;
 import io.wscluster.failover.Backoff;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rolling restart of three `wsc node` processes under traffic: each node in turn is drained (its
@@ -33,25 +34,23 @@ import org.junit.jupiter.api.Test;
 class RollingRestartProcessIT {
     private static final int CLIENTS = 60;
 
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses nodes = new NodeProcesses();
     private final List<WscClient> clients = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private RedisServer redis;
 
     @AfterEach
     void stop() {
         timer.shutdownNow();
         clients.forEach(WscClient::close);
         nodes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @Test
     void aRollingRestartOfEveryNodeLosesNothing() throws Exception {
-        redis = RedisServer.start();
-        String cluster = "r" + System.nanoTime();
+        String cluster = SharedRedis.namespace();
         String[] flags = {"--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms", "--history-size", "5000",
                 "--drain-pace", "20ms", "--drain-batch", "10"};
         List<String> urls = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.wscluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.TreeSet;
@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node dies by SIGKILL under a live room stream; its client reconnects to another node with
@@ -21,21 +22,19 @@ import org.junit.jupiter.api.Test;
 class SessionFailoverProcessIT {
     private static final int MESSAGES = 300;
 
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private final NodeProcesses nodes = new NodeProcesses();
-    private RedisServer redis;
 
     @AfterEach
     void stop() {
         nodes.close();
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     @Test
     void aClientOfAKilledNodeResumesItsSessionElsewhereWithoutLosingAMessage() throws Exception {
-        redis = RedisServer.start();
-        String cluster = "s" + System.nanoTime();
+        String cluster = SharedRedis.namespace();
         String n1 = nodes.start("n1", "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms");
         String n2 = nodes.start("n2", "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms");
         TreeSet<Long> seen = new TreeSet<>();

@@ -3,8 +3,7 @@ package io.wscluster.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
 import io.wscluster.failover.Backoff;
 import java.time.Duration;
@@ -17,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The SDK against real nodes of one embedded cluster: acks, and every message once, in order, across moves. */
 class WscClientIT {
-    private final EmbeddedCluster cluster = new EmbeddedCluster(1000, Duration.ofMinutes(5));
-    private final List<WsCluster> nodes = new ArrayList<>();
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.historySize(1000)
+            .heartbeat(Duration.ofMillis(100)).drainPace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2))).build();
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     @AfterEach
@@ -26,13 +25,12 @@ class WscClientIT {
         for (AutoCloseable c : clients) {
             c.close();
         }
-        nodes.forEach(WsCluster::stop);
-        cluster.close();
+        nodes.close();
     }
 
     @Test
     void publishesWithAcksAndHandlesMessagesOnceInOrder() {
-        WsCluster a = node("a");
+        WsCluster a = nodes.start("a");
         WscClient client = client(a.url());
         List<Long> got = new CopyOnWriteArrayList<>();
         client.connected().toCompletableFuture().join();
@@ -48,9 +46,9 @@ class WscClientIT {
 
     @Test
     void aDrainOrAStopMovesTheClientWithoutLosingOrRepeatingAMessage() throws Exception {
-        WsCluster a = node("a");
-        WsCluster b = node("b");
-        WsCluster c = node("c");
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
+        WsCluster c = nodes.start("c");
         WscClient client = client(a.url(), b.url(), c.url());
         List<ClientEvent> events = new CopyOnWriteArrayList<>();
         client.onEvent(events::add);
@@ -99,14 +97,6 @@ class WscClientIT {
         WscClient c = WscClient.connect(ClientOptions.of(urls).withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), 2)));
         clients.add(c);
         return c;
-    }
-
-    private WsCluster node(String id) {
-        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                .heartbeat(Duration.ofMillis(100)).drainPace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2)).build())
-                .embedded(cluster).start();
-        nodes.add(n);
-        return n;
     }
 
     private static void sleep(long ms) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
-import io.wscluster.WsCluster;
+import io.wscluster.LocalNodes;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
@@ -28,8 +26,7 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private final EmbeddedCluster cluster = new EmbeddedCluster(100, Duration.ofMinutes(5));
-    private final List<WsCluster> nodes = new ArrayList<>();
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.heartbeat(HEARTBEAT)).build();
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private Gateway gateway;
@@ -40,8 +37,7 @@ class GatewayIT {
         if (gateway != null) {
             gateway.close();
         }
-        nodes.forEach(WsCluster::stop);
-        cluster.close();
+        nodes.close();
     }
 
     @Test
@@ -139,13 +135,12 @@ class GatewayIT {
     }
 
     private Gateway gateway(RoutingOptions routing) throws InterruptedException {
-        return Gateway.start(GatewayOptions.local(routing, HEARTBEAT), cluster.membership(), cluster.sticky());
+        return Gateway.start(GatewayOptions.local(routing, HEARTBEAT), nodes.embedded().membership(), nodes.embedded().sticky());
     }
 
     private void startNodes(String... ids) {
         for (String id : ids) {
-            nodes.add(WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                    .heartbeat(HEARTBEAT).build()).embedded(cluster).start());
+            nodes.start(id);
         }
     }
 

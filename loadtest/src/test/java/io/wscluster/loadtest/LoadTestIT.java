@@ -2,7 +2,7 @@ package io.wscluster.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
 import java.time.Duration;
 import java.util.List;
@@ -17,17 +17,18 @@ import org.junit.jupiter.api.Test;
  */
 class LoadTestIT {
     private static final String SECRET = "loadtest-secret";
+    private static LocalNodes nodes;
     private static WsCluster node;
 
     @BeforeAll
     static void startNode() {
-        node = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).jwtSecret(SECRET)
-                .historySize(1000).build()).start();
+        nodes = LocalNodes.builder().options(o -> o.jwtSecret(SECRET).historySize(1000)).start(1);
+        node = nodes.get(0);
     }
 
     @AfterAll
     static void stopNode() {
-        node.stop();
+        nodes.close();
     }
 
     private static RunReport run(Scenario scenario, UnaryOperator<LoadTestOptions.Builder> more) throws InterruptedException {

@@ -11,7 +11,7 @@ import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +22,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two buses on one real redis-server, as two nodes. */
 class RedisBusIT {
-    private RedisServer server;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
+
     private RedisClient client;
     private RedisBus a;
     private RedisBus b;
@@ -46,9 +49,8 @@ class RedisBusIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = RedisServer.start();
-        client = RedisClient.create(server.url());
-        String ns = "t" + System.nanoTime();
+        client = RedisClient.create(redis.url());
+        String ns = SharedRedis.namespace();
         a = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
         b = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
         a.start(onA);
@@ -60,7 +62,6 @@ class RedisBusIT {
         a.close();
         b.close();
         client.shutdown();
-        server.stop();
     }
 
     private static Message room(String room, int n) {
@@ -163,10 +164,10 @@ class RedisBusIT {
     void withRedisDownAPublishFailsAndAfterARestartANewEpochBegins() throws Exception {
         b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
         String before = a.publish(room("r", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS).epoch();
-        server.kill();
+        redis.server().kill();
         assertThatThrownBy(() -> a.publish(room("r", 2)).toCompletableFuture().get(10, TimeUnit.SECONDS))
                 .isInstanceOf(java.util.concurrent.ExecutionException.class);
-        server.restart();
+        redis.server().restart();
         // Lettuce reconnects and re-subscribes by itself; the restarted Redis forgot the script and the room.
         Message after = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> a.publish(room("r", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS), m -> m != null);

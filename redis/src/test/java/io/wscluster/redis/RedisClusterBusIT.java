@@ -12,7 +12,7 @@ import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
-import io.wscluster.testkit.RedisClusterServers;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,17 +22,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two buses, as two nodes with a client each, on a real three-master Redis Cluster. */
 class RedisClusterBusIT {
     private static final int ROOMS = 12;
 
-    private static RedisClusterServers cluster;
+    @RegisterExtension
+    static final SharedRedis cluster = SharedRedis.cluster();
 
     private RedisClusterClient clientA;
     private RedisClusterClient clientB;
@@ -42,21 +42,9 @@ class RedisClusterBusIT {
     private final RedisBusIT.Recorder onA = new RedisBusIT.Recorder();
     private final RedisBusIT.Recorder onB = new RedisBusIT.Recorder();
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = RedisClusterServers.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @BeforeEach
     void start() {
-        ns = "t" + System.nanoTime();
+        ns = SharedRedis.namespace();
         clientA = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         clientB = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         a = new RedisBus(clientA, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);

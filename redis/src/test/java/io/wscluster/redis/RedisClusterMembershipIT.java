@@ -11,60 +11,37 @@ import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.presence.PresenceInfo;
-import io.wscluster.resources.NodeResources;
-import io.wscluster.testkit.RedisClusterServers;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Membership and presence on a real three-master Redis Cluster: keys of several slots, sharded events. */
 class RedisClusterMembershipIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private static RedisClusterServers cluster;
+    @RegisterExtension
+    static final SharedRedis cluster = SharedRedis.cluster();
     private static RedisClusterClient client;
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final NodeResources node = NodeResources.create("test");
-    private String ns;
+    private final String ns = SharedRedis.namespace();
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = RedisClusterServers.start();
+    static void connect() {
         client = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         client.setOptions(RedisBus.clusterClientOptions());
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void disconnect() {
         if (client != null) {
             client.shutdown();
         }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void namespace() {
-        ns = "wsc-it-" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        while (!resources.isEmpty()) {
-            resources.pop().close();
-        }
-        node.close();
     }
 
     @Test
@@ -94,7 +71,7 @@ class RedisClusterMembershipIT {
     void presenceMergesNodesOnRoomsOfEveryShard() {
         List<String> rooms = List.of("r-0", "r-1", "r-2", "r-3", "r-4", "r-5");
         StatefulRedisClusterConnection<String, String> connection = client.connect();
-        resources.push(connection);
+        cluster.closeAfterEach(connection);
         RedisPresenceStore a = presence(connection, "node-a");
         RedisPresenceStore b = presence(connection, "node-b");
         for (String room : rooms) {
@@ -117,14 +94,14 @@ class RedisClusterMembershipIT {
     }
 
     private RedisMembership membership(String id) {
-        RedisMembership m = new RedisMembership(client, ns, HEARTBEAT, () -> info(id), node.scheduler());
-        resources.push(m);
+        RedisMembership m = new RedisMembership(client, ns, HEARTBEAT, () -> info(id), cluster.scheduler());
+        cluster.closeAfterEach(m);
         return m;
     }
 
     private RedisPresenceStore presence(StatefulRedisClusterConnection<String, String> connection, String nodeId) {
-        RedisPresenceStore s = new RedisPresenceStore(connection.async(), ns, nodeId, HEARTBEAT, node.scheduler());
-        resources.push(s);
+        RedisPresenceStore s = new RedisPresenceStore(connection.async(), ns, nodeId, HEARTBEAT, cluster.scheduler());
+        cluster.closeAfterEach(s);
         s.start().toCompletableFuture().join();
         return s;
     }

@@ -8,18 +8,18 @@ import io.wscluster.failover.FailoverRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import io.wscluster.testkit.SharedRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisFailoverLog} on a real redis-server: one lease holder, renewal only by the holder, settling, records. */
 class RedisFailoverLogIT {
     @RegisterExtension
-    static final SharedRedis redis = new SharedRedis();
+    static final SharedRedisClient redis = new SharedRedisClient();
 
-    private final String ns = "wsc-it-" + UUID.randomUUID();
+    private final String ns = SharedRedis.namespace();
 
     @Test
     void ofManyClaimsAtOnceExactlyOneWins() {

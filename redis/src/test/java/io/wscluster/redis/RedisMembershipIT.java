@@ -4,66 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.cluster.MembershipEvent;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.resources.NodeResources;
 import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisMembership} against a real redis-server, with 100 ms heartbeats. */
 class RedisMembershipIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private static RedisServer server;
-    private static RedisClient client;
-    private static NodeResources node;
+    @RegisterExtension
+    static final SharedRedisClient redis = new SharedRedisClient();
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private String ns;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        client = client(server);
-        node = NodeResources.create("test");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        node.close();
-        client.shutdown();
-        server.close();
-    }
-
-    @BeforeEach
-    void namespace() {
-        ns = "wsc-it-" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        while (!resources.isEmpty()) {
-            resources.pop().close();
-        }
-    }
+    private final RedisClient client = redis.client();
+    private final String ns = SharedRedis.namespace();
 
     @Test
     void twoMembershipsSeeEachOther() {
@@ -80,7 +45,7 @@ class RedisMembershipIT {
     @Test
     void anObserverListsNodesAndHearsEventsWithoutRegistering() {
         RedisMembership observer = RedisMembership.observer(client, ns, HEARTBEAT);
-        resources.push(observer);
+        redis.closeAfterEach(observer);
         List<MembershipEvent> seen = new CopyOnWriteArrayList<>();
         observer.addListener(seen::add);
         observer.start().toCompletableFuture().join();
@@ -131,8 +96,8 @@ class RedisMembershipIT {
 
     @Test
     void failsWhileRedisIsDownAndRegistersAgainAfterARestart() throws Exception {
-        try (RedisServer own = RedisServer.start()) {
-            RedisClient ownClient = client(own);
+        try (RedisServer own = RedisServer.start()) { // its own, to kill
+            RedisClient ownClient = SharedRedisClient.client(own);
             try {
                 RedisMembership sut = started(ownClient, "node-a", new AtomicReference<>(NodeState.ACTIVE));
                 assertThat(ids(sut)).containsExactly("node-a");
@@ -154,14 +119,14 @@ class RedisMembershipIT {
     @Test
     void checksItsArguments() {
         AtomicReference<NodeState> state = new AtomicReference<>(NodeState.ACTIVE);
-        assertThatThrownBy(() -> new RedisMembership(client, " ", HEARTBEAT, () -> info("n", state.get()), node.scheduler()))
+        assertThatThrownBy(() -> new RedisMembership(client, " ", HEARTBEAT, () -> info("n", state.get()), redis.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
-        assertThatThrownBy(() -> new RedisMembership(client, ns, Duration.ZERO, () -> info("n", state.get()), node.scheduler()))
+        assertThatThrownBy(() -> new RedisMembership(client, ns, Duration.ZERO, () -> info("n", state.get()), redis.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeat");
-        assertThatThrownBy(() -> new RedisMembership(client, ns, HEARTBEAT, () -> info("", state.get()), node.scheduler()))
+        assertThatThrownBy(() -> new RedisMembership(client, ns, HEARTBEAT, () -> info("", state.get()), redis.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id");
-        RedisMembership bare = new RedisMembership(raw(), ns, HEARTBEAT, () -> info("n", state.get()), node.scheduler());
-        resources.push(bare);
+        RedisMembership bare = new RedisMembership(raw(), ns, HEARTBEAT, () -> info("n", state.get()), redis.scheduler());
+        redis.closeAfterEach(bare);
         assertThatThrownBy(() -> bare.addListener(e -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("RedisClient");
     }
@@ -173,14 +138,14 @@ class RedisMembershipIT {
     }
 
     private RedisMembership membership(RedisClient c, String id, AtomicReference<NodeState> state) {
-        RedisMembership m = new RedisMembership(c, ns, HEARTBEAT, () -> info(id, state.get()), node.scheduler());
-        resources.push(m);
+        RedisMembership m = new RedisMembership(c, ns, HEARTBEAT, () -> info(id, state.get()), redis.scheduler());
+        redis.closeAfterEach(m);
         return m;
     }
 
     private StatefulRedisConnection<String, String> raw() {
         StatefulRedisConnection<String, String> c = client.connect();
-        resources.push(c);
+        redis.closeAfterEach(c);
         return c;
     }
 
@@ -195,14 +160,5 @@ class RedisMembershipIT {
     private static NodeInfo info(String id, NodeState state) {
         return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", state, 7, 1000, 0.25, 0.5, 12.5, 30.0, 0.01,
                 1_700_000_000_000L);
-    }
-
-    static RedisClient client(RedisServer redis) {
-        RedisClient c = RedisClient.create(redis.url());
-        c.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-                .build());
-        return c;
     }
 }

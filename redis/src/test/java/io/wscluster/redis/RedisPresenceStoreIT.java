@@ -7,58 +7,25 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.presence.PresenceInfo;
-import io.wscluster.resources.NodeResources;
 import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisPresenceStore} against a real redis-server, two stores standing for two nodes. */
 class RedisPresenceStoreIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
     private static final String ROOM = "chat/lobby";
 
-    private static RedisServer server;
-    private static RedisClient client;
-    private static NodeResources node;
+    @RegisterExtension
+    static final SharedRedisClient redis = new SharedRedisClient();
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private String ns;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        server = RedisServer.start();
-        client = RedisMembershipIT.client(server);
-        node = NodeResources.create("test");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        node.close();
-        client.shutdown();
-        server.close();
-    }
-
-    @BeforeEach
-    void namespace() {
-        ns = "wsc-it-" + UUID.randomUUID();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        while (!resources.isEmpty()) {
-            resources.pop().close();
-        }
-    }
+    private final RedisClient client = redis.client();
+    private final String ns = SharedRedis.namespace();
 
     @Test
     void mergesTheEntriesOfTwoNodes() {
@@ -146,11 +113,11 @@ class RedisPresenceStoreIT {
 
     @Test
     void failsWhileRedisIsDownAndHealsAfterARestart() throws Exception {
-        try (RedisServer own = RedisServer.start()) {
-            RedisClient ownClient = RedisMembershipIT.client(own);
+        try (RedisServer own = RedisServer.start()) { // its own, to kill
+            RedisClient ownClient = SharedRedisClient.client(own);
             try {
                 StatefulRedisConnection<String, String> connection = ownClient.connect();
-                RedisPresenceStore sut = new RedisPresenceStore(connection, ns, "node-a", HEARTBEAT, node.scheduler());
+                RedisPresenceStore sut = new RedisPresenceStore(connection, ns, "node-a", HEARTBEAT, redis.scheduler());
                 sut.start().toCompletableFuture().join();
                 join(sut, "a1", "alice");
 
@@ -178,7 +145,7 @@ class RedisPresenceStoreIT {
                 .hasMessageContaining("room");
         assertThatThrownBy(() -> a.join(ROOM, null, "u")).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("sessionId");
-        assertThatThrownBy(() -> new RedisPresenceStore(raw(), ns, " ", HEARTBEAT, node.scheduler()))
+        assertThatThrownBy(() -> new RedisPresenceStore(raw(), ns, " ", HEARTBEAT, redis.scheduler()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
     }
 
@@ -189,8 +156,8 @@ class RedisPresenceStoreIT {
     }
 
     private RedisPresenceStore store(RedisClient c, String nodeId) {
-        RedisPresenceStore s = new RedisPresenceStore(raw(c), ns, nodeId, HEARTBEAT, node.scheduler());
-        resources.push(s);
+        RedisPresenceStore s = new RedisPresenceStore(raw(c), ns, nodeId, HEARTBEAT, redis.scheduler());
+        redis.closeAfterEach(s);
         return s;
     }
 
@@ -200,7 +167,7 @@ class RedisPresenceStoreIT {
 
     private StatefulRedisConnection<String, String> raw(RedisClient c) {
         StatefulRedisConnection<String, String> connection = c.connect();
-        resources.push(connection);
+        redis.closeAfterEach(connection);
         return connection;
     }
 

@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import io.wscluster.testkit.SharedRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisSessionStoreIT {
     private static final Duration PERIOD = Duration.ofMillis(50);
     @RegisterExtension
-    static final SharedRedis redis = new SharedRedis();
+    static final SharedRedisClient redis = new SharedRedisClient();
 
-    private final String ns = "wsc-it-" + UUID.randomUUID();
+    private final String ns = SharedRedis.namespace();
     private final List<RedisSessionStore> stores = new ArrayList<>();
     private final NodeResources resources = NodeResources.create("test");
 

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.UUID;
+import io.wscluster.testkit.SharedRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisStickyRegistry} on a real redis-server; two registries stand for two gateways. */
 class RedisStickyRegistryIT {
     @RegisterExtension
-    static final SharedRedis redis = new SharedRedis();
+    static final SharedRedisClient redis = new SharedRedisClient();
 
-    private final String ns = "wsc-it-" + UUID.randomUUID();
+    private final String ns = SharedRedis.namespace();
 
     @Test
     void aMappingMadeByOneGatewayIsFoundByAnother() {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
@@ -20,27 +20,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /api/route} and the imbalance of {@code GET /api/cluster}, on three nodes of one embedded cluster. */
 class RouteApiIT {
+    @RegisterExtension
+    final NodeFixture fixture = new NodeFixture();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<WsCluster> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(WsCluster::stop);
-    }
 
     @Test
     void routesRoundRobinAndKeepsAUserOnItsNode() throws Exception {
-        EmbeddedCluster shared = new EmbeddedCluster(100, Duration.ofMinutes(5));
+        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.heartbeat(Duration.ofMillis(100))
+                .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER))));
         for (String id : List.of("a", "b", "c")) {
-            nodes.add(WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                    .heartbeat(Duration.ofMillis(100))
-                    .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER)).build())
-                    .embedded(shared).start());
+            nodes.start(id);
         }
         WsCluster a = nodes.get(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> routedNodes(a, 3).size() == 3);
@@ -62,10 +56,9 @@ class RouteApiIT {
 
     @Test
     void noNodeToGoToIs503WithRetryAfterAndTheClusterReportsImbalance() throws Exception {
-        EmbeddedCluster shared = new EmbeddedCluster(100, Duration.ofMinutes(5));
+        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.heartbeat(Duration.ofMillis(100)).capacity(2)));
         for (String id : List.of("a", "b")) {
-            nodes.add(WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                    .heartbeat(Duration.ofMillis(100)).capacity(2).build()).embedded(shared).start());
+            nodes.start(id);
         }
         WsCluster a = nodes.get(0);
         List<TestClient> clients = new ArrayList<>();

@@ -3,23 +3,23 @@ package io.wscluster.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.testkit.TestClient;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nodes of one process sharing an embedded cluster behave as nodes sharing Redis. */
 class EmbeddedClusterIT {
+    @RegisterExtension
+    final NodeFixture fixture = new NodeFixture();
 
     @Test
     void twoNodesOfOneProcessAreOneService() throws Exception {
-        EmbeddedCluster shared = new EmbeddedCluster(100, Duration.ofMinutes(5));
-        WsCluster a = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId("a").build())
-                .embedded(shared).start();
-        WsCluster b = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId("b").build())
-                .embedded(shared).start();
+        LocalNodes shared = fixture.cluster(b -> b);
+        WsCluster a = shared.start("a");
+        WsCluster b = shared.start("b");
         try (TestClient onA = TestClient.connect(a.url()); TestClient onB = TestClient.connect(b.url())) {
             onA.next("welcome");
             onB.next("welcome");
@@ -35,9 +35,6 @@ class EmbeddedClusterIT {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             JsonNode cluster = io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body());
             assertThat(cluster.path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
-        } finally {
-            a.stop();
-            b.stop();
         }
     }
 }

@@ -1,80 +1,42 @@
 package io.wscluster.cluster;
 
+import static io.wscluster.cluster.RedisNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
 import io.wscluster.protocol.Encoding;
-import io.wscluster.testkit.RedisServer;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
-import io.wscluster.testkit.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three nodes on one real redis-server are one service. */
 class RedisClusterIT {
-    private static final String SECRET = "cluster-secret";
-    private RedisServer redis;
-    private final List<WsCluster> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
-    private String cluster;
+    @RegisterExtension
+    static final SharedRedis redis = new SharedRedis();
 
-    @BeforeEach
-    void start() throws Exception {
-        redis = RedisServer.start();
-        cluster = "c" + System.nanoTime();
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(node("n" + i));
-        }
-    }
-
-    private WsCluster node(String id) {
-        return WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id).jwtSecret(SECRET)
-                .redisUrl(redis.url()).cluster(cluster).heartbeat(Duration.ofMillis(200)).shutdownTimeout(Duration.ofSeconds(2))
-                .build()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(WsCluster::stop);
-        redis.stop();
-    }
-
-    private TestClient connect(int node, String user) throws Exception {
-        TestClient.Options o = TestClient.options(nodes.get(node).url());
-        TestClient c = TestClient.connect(user == null ? o : o.withBearer(Tokens.hs256(SECRET, user)));
-        clients.add(c);
-        c.next("welcome");
-        return c;
-    }
-
-    private static JsonNode subscribe(TestClient c, String room) {
-        JsonNode r = c.request(c.frame("subscribe").put("room", room));
-        assertThat(r.path("op").asText()).as(r.toString()).isEqualTo("subscribed");
-        return r;
-    }
+    @RegisterExtension
+    final RedisNodes nodes = new RedisNodes(redis);
 
     @Test
     void aMessagePublishedOnOneNodeReachesSubscribersOnEveryNodeInOrder() throws Exception {
-        TestClient[] subs = {connect(0, null), connect(1, null), connect(2, null)};
+        TestClient[] subs = {nodes.connect(0, null), nodes.connect(1, null), nodes.connect(2, null)};
         for (TestClient s : subs) {
             subscribe(s, "prices");
         }
-        TestClient pub0 = connect(0, null);
-        TestClient pub2 = connect(2, null);
+        TestClient pub0 = nodes.connect(0, null);
+        TestClient pub2 = nodes.connect(2, null);
         for (int i = 0; i < 30; i++) {
             TestClient p = i % 2 == 0 ? pub0 : pub2;
             JsonNode ack = p.request(p.frame("publish").put("room", "prices").put("data", i));
@@ -90,9 +52,9 @@ class RedisClusterIT {
 
     @Test
     void usersAndBroadcastsReachEveryNode() throws Exception {
-        TestClient aliceOn1 = connect(1, "alice");
-        TestClient aliceOn2 = connect(2, "alice");
-        TestClient bob = connect(0, "bob");
+        TestClient aliceOn1 = nodes.connect(1, "alice");
+        TestClient aliceOn2 = nodes.connect(2, "alice");
+        TestClient bob = nodes.connect(0, "bob");
         JsonNode ack = bob.request(bob.frame("send").put("user", "alice").put("data", "hi"));
         assertThat(ack.path("op").asText()).isEqualTo("ack");
         for (TestClient a : new TestClient[] {aliceOn1, aliceOn2}) {
@@ -108,16 +70,16 @@ class RedisClusterIT {
 
     @Test
     void aClientRecoversOnAnotherNodeThanTheOneItLeft() throws Exception {
-        TestClient first = connect(0, null);
+        TestClient first = nodes.connect(0, null);
         JsonNode sub = subscribe(first, "feed");
-        TestClient pub = connect(1, null);
+        TestClient pub = nodes.connect(1, null);
         pub.request(pub.frame("publish").put("room", "feed").put("data", 1));
         JsonNode seen = first.next("message");
         first.close();
         for (int i = 2; i <= 5; i++) {
             pub.request(pub.frame("publish").put("room", "feed").put("data", i));
         }
-        TestClient again = connect(2, null);
+        TestClient again = nodes.connect(2, null);
         var req = again.frame("subscribe").put("room", "feed");
         req.putObject("since").put("epoch", sub.path("epoch").asText()).put("offset", seen.path("offset").asLong());
         JsonNode resumed = again.request(req);
@@ -127,10 +89,10 @@ class RedisClusterIT {
 
     @Test
     void presenceIsClusterWideAndAStoppedNodesEntriesGo() throws Exception {
-        subscribe(connect(0, "ann"), "lobby");
-        subscribe(connect(1, "ben"), "lobby");
-        subscribe(connect(2, null), "lobby");
-        TestClient asker = connect(1, null);
+        subscribe(nodes.connect(0, "ann"), "lobby");
+        subscribe(nodes.connect(1, "ben"), "lobby");
+        subscribe(nodes.connect(2, null), "lobby");
+        TestClient asker = nodes.connect(1, null);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             JsonNode p = asker.request(asker.frame("presence").put("room", "lobby"));
             assertThat(p.path("connections").asInt()).isEqualTo(3);
@@ -145,8 +107,8 @@ class RedisClusterIT {
 
     @Test
     void everyNodeListsTheWholeClusterWithTotals() throws Exception {
-        connect(0, null);
-        connect(2, null);
+        nodes.connect(0, null);
+        nodes.connect(2, null);
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nodes.get(1).httpUrl() + "/api/cluster")).build(),
@@ -159,8 +121,7 @@ class RedisClusterIT {
 
     @Test
     void aNodeThatCannotReachRedisSaysSoInOneLine() {
-        assertThatThrownBy(() -> WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0)
-                .redisUrl("redis://127.0.0.1:1").redisRetry(false).build()).start())
+        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.redisUrl("redis://127.0.0.1:1").redisRetry(false)).start(1))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("redis: cannot reach redis://127.0.0.1:1")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -168,29 +129,26 @@ class RedisClusterIT {
 
     @Test
     void aNodeStartedWithRedisDownWaitsForItWithBackoffAndThenServes() throws Exception {
-        redis.kill();
-        java.util.concurrent.CompletableFuture<WsCluster> late = java.util.concurrent.CompletableFuture.supplyAsync(() -> node("late"));
+        redis.server().kill();
+        java.util.concurrent.CompletableFuture<WsCluster> late = java.util.concurrent.CompletableFuture.supplyAsync(() -> nodes.start("late"));
         Thread.sleep(1500);
         assertThat(late).isNotDone();
-        redis.restart();
+        redis.server().restart();
         WsCluster node = late.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        nodes.add(node);
-        TestClient c = TestClient.connect(node.url());
-        clients.add(c);
-        c.next("welcome");
+        TestClient c = nodes.connect(node, null);
         assertThat(c.request(c.frame("publish").put("room", "r").put("data", 1)).path("op").asText()).isEqualTo("ack");
     }
 
     @Test
     void publishesAnswerUnavailableWhileRedisIsDownAndLocalDeliveryGoesOn() throws Exception {
-        TestClient sub = connect(0, null);
+        TestClient sub = nodes.connect(0, null);
         subscribe(sub, "r");
-        TestClient alice = connect(0, "alice");
-        redis.kill();
+        TestClient alice = nodes.connect(0, "alice");
+        redis.server().kill();
         JsonNode refused = sub.request(sub.frame("publish").put("room", "r").put("data", 1));
         assertThat(refused.path("op").asText()).isEqualTo("error");
         assertThat(refused.path("code").asText()).isEqualTo("unavailable");
-        redis.restart();
+        redis.server().restart();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             JsonNode ack = sub.request(sub.frame("publish").put("room", "r").put("data", 2));
             assertThat(ack.path("op").asText()).isEqualTo("ack");

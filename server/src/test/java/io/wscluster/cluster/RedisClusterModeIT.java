@@ -1,95 +1,45 @@
 package io.wscluster.cluster;
 
+import static io.wscluster.cluster.RedisNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.LocalNodes;
 import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
-import io.wscluster.WsCluster;
 import io.wscluster.protocol.Encoding;
-import io.wscluster.testkit.RedisClusterServers;
+import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
-import io.wscluster.testkit.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Three nodes on a real three-master Redis Cluster ({@code redis-cluster://} URL) are one service. */
 class RedisClusterModeIT {
-    private static final String SECRET = "cluster-mode-secret";
-    private static RedisClusterServers redis;
-    private final List<WsCluster> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
-    private String cluster;
+    @RegisterExtension
+    static final SharedRedis redis = SharedRedis.cluster();
 
-    @BeforeAll
-    static void startRedisCluster() throws Exception {
-        redis = RedisClusterServers.start();
-    }
-
-    @AfterAll
-    static void stopRedisCluster() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        cluster = "c" + System.nanoTime();
-        for (int i = 1; i <= 3; i++) {
-            nodes.add(node("n" + i));
-        }
-    }
-
-    private WsCluster node(String id) {
-        return WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id).jwtSecret(SECRET)
-                .redisUrl(redis.url()).cluster(cluster).heartbeat(Duration.ofMillis(200)).shutdownTimeout(Duration.ofSeconds(2))
-                .build()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(WsCluster::stop);
-    }
-
-    private TestClient connect(int node, String user) throws Exception {
-        TestClient.Options o = TestClient.options(nodes.get(node).url());
-        TestClient c = TestClient.connect(user == null ? o : o.withBearer(Tokens.hs256(SECRET, user)));
-        clients.add(c);
-        c.next("welcome");
-        return c;
-    }
-
-    private static JsonNode subscribe(TestClient c, String room) {
-        JsonNode r = c.request(c.frame("subscribe").put("room", room));
-        assertThat(r.path("op").asText()).as(r.toString()).isEqualTo("subscribed");
-        return r;
-    }
+    @RegisterExtension
+    final RedisNodes nodes = new RedisNodes(redis);
 
     @Test
     void roomMessagesUsersAndBroadcastsCrossNodesInOrder() throws Exception {
         List<String> rooms = List.of("prices", "news", "chat-1", "chat-2", "chat-3", "chat-4");
-        TestClient[] subs = {connect(0, "alice"), connect(1, null), connect(2, null)};
+        TestClient[] subs = {nodes.connect(0, "alice"), nodes.connect(1, null), nodes.connect(2, null)};
         for (TestClient s : subs) {
             for (String room : rooms) {
                 subscribe(s, room);
             }
         }
-        TestClient pub0 = connect(0, null);
-        TestClient pub2 = connect(2, "bob");
+        TestClient pub0 = nodes.connect(0, null);
+        TestClient pub2 = nodes.connect(2, "bob");
         for (int i = 0; i < 10; i++) {
             for (String room : rooms) {
                 TestClient p = i % 2 == 0 ? pub0 : pub2;
@@ -120,10 +70,10 @@ class RedisClusterModeIT {
 
     @Test
     void presenceIsClusterWideAndTheApiListsEveryNode() throws Exception {
-        subscribe(connect(0, "ann"), "lobby");
-        subscribe(connect(1, "ben"), "lobby");
-        subscribe(connect(2, null), "lobby");
-        TestClient asker = connect(1, null);
+        subscribe(nodes.connect(0, "ann"), "lobby");
+        subscribe(nodes.connect(1, "ben"), "lobby");
+        subscribe(nodes.connect(2, null), "lobby");
+        TestClient asker = nodes.connect(1, null);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             JsonNode p = asker.request(asker.frame("presence").put("room", "lobby"));
             assertThat(p.path("connections").asInt()).isEqualTo(3);
@@ -158,8 +108,8 @@ class RedisClusterModeIT {
 
     @Test
     void aNodeThatCannotReachTheRedisClusterSaysSoInOneLine() {
-        assertThatThrownBy(() -> WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0)
-                .redisUrl("redis-cluster://127.0.0.1:1,127.0.0.1:2").redisRetry(false).build()).start())
+        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.redisUrl("redis-cluster://127.0.0.1:1,127.0.0.1:2").redisRetry(false))
+                .start(1))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("redis: cannot reach redis-cluster://127.0.0.1:1,127.0.0.1:2")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

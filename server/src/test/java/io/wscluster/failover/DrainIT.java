@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.testkit.TestClient;
@@ -17,29 +17,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /admin/drain: no new connections, clients sent to another node in paced batches, then the node stops. */
 class DrainIT {
-    private final EmbeddedCluster cluster = new EmbeddedCluster(1000, Duration.ofMinutes(5));
-    private final List<WsCluster> nodes = new ArrayList<>();
-    private final List<TestClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final NodeFixture fixture = new NodeFixture();
+    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.historySize(1000)
+            .heartbeat(Duration.ofMillis(100)).drainBatch(10).drainPace(Duration.ofMillis(50))));
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(WsCluster::stop);
-        cluster.close();
-    }
 
     @Test
     void aDrainedNodeSendsItsClientsToAnotherNodeInBatchesAndStops() throws Exception {
-        WsCluster a = node("a");
-        WsCluster b = node("b");
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
+        List<TestClient> clients = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            TestClient c = TestClient.connect(a.url() + "?session=d-" + i);
+            TestClient c = fixture.connect(a.url() + "?session=d-" + i);
             c.next("welcome");
             c.request(c.frame("subscribe").put("room", "news"));
             clients.add(c);
@@ -63,12 +58,10 @@ class DrainIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.state() == NodeState.OFFLINE);
 
         // A client that follows its reconnect frame with its session gets its room back on b.
-        TestClient publisher = TestClient.connect(b.url());
-        clients.add(publisher);
+        TestClient publisher = fixture.connect(b.url());
         publisher.next("welcome");
         publisher.request(publisher.frame("publish").put("room", "news").put("data", "after"));
-        TestClient back = TestClient.connect(b.url() + "?session=d-7");
-        clients.add(back);
+        TestClient back = fixture.connect(b.url() + "?session=d-7");
         assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
         TreeSet<Long> offsets = new TreeSet<>();
         assertThat(back.next("subscribed").path("room").asText()).isEqualTo("news");
@@ -80,13 +73,5 @@ class DrainIT {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.httpUrl() + "/api/route")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body()).path("node").asText();
-    }
-
-    private WsCluster node(String id) {
-        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                .heartbeat(Duration.ofMillis(100)).drainBatch(10).drainPace(Duration.ofMillis(50)).build())
-                .embedded(cluster).start();
-        nodes.add(n);
-        return n;
     }
 }

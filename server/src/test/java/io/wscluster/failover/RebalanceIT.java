@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.Encoding;
@@ -17,32 +17,27 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** After a scale-out, POST /admin/shed applies an imbalance move: clients are sent to the new node, the node stays active. */
 class RebalanceIT {
-    private final EmbeddedCluster cluster = new EmbeddedCluster(100, Duration.ofMinutes(5));
-    private final List<WsCluster> nodes = new ArrayList<>();
+    @RegisterExtension
+    final NodeFixture fixture = new NodeFixture();
+    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o
+            .heartbeat(Duration.ofMillis(100)).drainBatch(5).drainPace(Duration.ofMillis(20))));
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @AfterEach
-    void stop() {
-        clients.forEach(TestClient::close);
-        nodes.forEach(WsCluster::stop);
-        cluster.close();
-    }
-
     @Test
     void theImbalanceMoveSendsHalfOfTheClientsToTheNewNode() throws Exception {
-        WsCluster a = node("a");
+        WsCluster a = nodes.start("a");
         for (int i = 0; i < 40; i++) {
-            TestClient c = TestClient.connect(a.url());
+            TestClient c = fixture.connect(a.url());
             c.next("welcome");
             clients.add(c);
         }
-        WsCluster b = node("b"); // the scale-out
+        WsCluster b = nodes.start("b"); // the scale-out
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(json(get(a, "/api/cluster")).path("imbalance")
                 .path("moves").toString()).isEqualTo("[{\"from\":\"a\",\"to\":\"b\",\"connections\":20}]"));
 
@@ -62,13 +57,6 @@ class RebalanceIT {
         assertThat(a.state()).isEqualTo(NodeState.ACTIVE);
         assertThat(post(a, "/admin/shed?count=5&to=a").statusCode()).isEqualTo(400); // not another node
         assertThat(post(a, "/admin/shed?count=x&to=b").statusCode()).isEqualTo(400);
-    }
-
-    private WsCluster node(String id) {
-        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                .heartbeat(Duration.ofMillis(100)).drainBatch(5).drainPace(Duration.ofMillis(20)).build()).embedded(cluster).start();
-        nodes.add(n);
-        return n;
     }
 
     private HttpResponse<String> get(WsCluster n, String path) throws Exception {

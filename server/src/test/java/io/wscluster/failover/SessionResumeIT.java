@@ -3,32 +3,27 @@ package io.wscluster.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.EmbeddedCluster;
-import io.wscluster.NodeOptions;
+import io.wscluster.LocalNodes;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that comes back with {@code ?session=} to another node gets its rooms and every message it missed. */
 class SessionResumeIT {
-    private final EmbeddedCluster cluster = new EmbeddedCluster(1000, Duration.ofMinutes(5));
-    private final List<WsCluster> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        nodes.forEach(WsCluster::stop);
-        cluster.close();
-    }
+    @RegisterExtension
+    final NodeFixture fixture = new NodeFixture();
+    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.historySize(1000).heartbeat(Duration.ofMillis(100))));
 
     @Test
     void aSessionResumesItsRoomsOnAnotherNodeWithEveryMessageItMissed() throws Exception {
-        WsCluster a = node("a");
-        WsCluster b = node("b");
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
         TreeSet<Long> seenR1 = new TreeSet<>();
         TreeSet<Long> seenR2 = new TreeSet<>();
         try (TestClient first = TestClient.connect(a.url() + "?session=sess-1");
@@ -77,7 +72,7 @@ class SessionResumeIT {
 
     @Test
     void anotherUsersSessionIdResumesNothing() throws Exception {
-        WsCluster a = node("a");
+        WsCluster a = nodes.start("a");
         try (TestClient c = TestClient.connect(a.url() + "?session=sess-2")) {
             c.next("welcome");
             c.request(c.frame("subscribe").put("room", "private"));
@@ -93,13 +88,6 @@ class SessionResumeIT {
         try (TestClient fresh = TestClient.connect(a.url() + "?session=never-seen")) {
             assertThat(fresh.next("welcome").path("resumed").asBoolean()).isFalse();
         }
-    }
-
-    private WsCluster node(String id) {
-        WsCluster n = WsCluster.builder().options(NodeOptions.builder().host("127.0.0.1").port(0).nodeId(id)
-                .heartbeat(Duration.ofMillis(100)).build()).embedded(cluster).start();
-        nodes.add(n);
-        return n;
     }
 
     private static List<Long> range(long from, long to) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.NodeFixture;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.testkit.TestClient;
 import java.io.IOException;

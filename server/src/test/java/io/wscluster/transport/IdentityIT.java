@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.NodeFixture;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;

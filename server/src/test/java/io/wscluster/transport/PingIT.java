@@ -3,6 +3,7 @@ package io.wscluster.transport;
 import static io.wscluster.transport.Wire.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wscluster.NodeFixture;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;

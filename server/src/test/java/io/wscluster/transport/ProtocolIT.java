@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wscluster.NodeFixture;
 import io.wscluster.NodeOptions;
 import io.wscluster.testkit.TestClient;
 import java.util.ArrayList;

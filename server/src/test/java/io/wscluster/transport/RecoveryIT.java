@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.protocol.Message;
 import io.wscluster.testkit.TestClient;

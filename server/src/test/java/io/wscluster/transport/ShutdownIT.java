@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.NodeFixture;
 import io.wscluster.NodeOptions;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
@@ -17,14 +18,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A graceful stop: not ready, no new connections, reconnect + 1001 for everyone, bounded by the timeout. */
 class ShutdownIT {
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void everyClientIsAskedToReconnectAndClosedWith1001() throws Exception {
-        WsCluster node = WsCluster.builder().options(NodeOptions.builder().port(0).build()).start();
+        WsCluster node = nodes.start(o -> o.shutdownTimeout(NodeOptions.DEFAULT_SHUTDOWN_TIMEOUT));
         try (TestClient a = TestClient.connect(node.url()); TestClient b = TestClient.connect(TestClient.options(node.url())
                 .withEncoding(io.wscluster.protocol.Encoding.MSGPACK))) {
             a.request(a.frame("subscribe").put("room", "r"));
@@ -41,8 +45,7 @@ class ShutdownIT {
 
     @Test
     void whileDrainingReadyIs503AndUpgradesAreRefusedAndTheTimeoutBoundsTheStop() throws Exception {
-        WsCluster node = WsCluster.builder().options(NodeOptions.builder().port(0)
-                .shutdownTimeout(Duration.ofSeconds(4)).outboundBufferLimit(64 * 1024 * 1024).build()).start();
+        WsCluster node = nodes.start(o -> o.shutdownTimeout(Duration.ofSeconds(4)).outboundBufferLimit(64 * 1024 * 1024));
         TestClient stuck = TestClient.connect(node.url());
         try {
             // A client that does not read, with a full outbound queue, keeps the node draining for a while.

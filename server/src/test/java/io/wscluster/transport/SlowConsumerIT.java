@@ -4,29 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.NodeOptions;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client that stops reading is closed with 1008 before it can grow the heap, and slows nobody else. */
 class SlowConsumerIT {
     private static final int MESSAGES = 1500;
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
     private WsCluster node;
 
     @BeforeEach
     void start() {
-        node = WsCluster.builder().options(NodeOptions.builder().port(0).outboundBufferLimit(256 * 1024).build()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        node.stop();
+        node = nodes.start(o -> o.outboundBufferLimit(256 * 1024));
     }
 
     @Test

@@ -3,24 +3,21 @@ package io.wscluster.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.NodeOptions;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.testkit.TestClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SmokeIT {
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
     WsCluster node;
 
     @BeforeEach
     void start() {
-        node = WsCluster.builder().options(NodeOptions.builder().port(0).nodeId("n1").build()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        node.stop();
+        node = nodes.start(o -> o.nodeId("n1"));
     }
 
     @Test

@@ -7,16 +7,19 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
-import io.wscluster.NodeOptions;
+import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.testkit.TestClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** After the upgrade a connection carries WebSocket handlers only: no HTTP state per idle connection. */
 class UpgradedPipelineIT {
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
 
     @Test
     void noHttpHandlerIsLeftAfterTheUpgrade() throws Exception {
@@ -38,16 +41,12 @@ class UpgradedPipelineIT {
                 || h instanceof WebSocketServerExtensionHandler;
     }
 
-    private static List<ChannelHandler> handlersAfterUpgrade(java.util.function.Function<String, TestClient.Options> options) throws Exception {
+    private List<ChannelHandler> handlersAfterUpgrade(java.util.function.Function<String, TestClient.Options> options) throws Exception {
         CompletableFuture<List<ChannelHandler>> handlers = new CompletableFuture<>();
-        WsCluster node = WsCluster.builder().options(NodeOptions.builder().port(0).build())
-                .onConnect(s -> handlers.complete(((WebSocketConnection) s.connection()).pipeline().toMap().values().stream().toList()))
-                .start();
-        try (TestClient c = TestClient.connect(options.apply(node.url()))) {
-            c.next("welcome");
-            return handlers.get(5, TimeUnit.SECONDS);
-        } finally {
-            node.stop();
-        }
+        WsCluster node = nodes.start(o -> o,
+                b -> b.onConnect(s -> handlers.complete(((WebSocketConnection) s.connection()).pipeline().toMap().values().stream().toList())));
+        TestClient c = nodes.connect(options.apply(node.url()));
+        c.next("welcome");
+        return handlers.get(5, TimeUnit.SECONDS);
     }
 }
