@@ -37,10 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one switch on the bus type: the embedded bus when no Redis is configured, a standalone Redis
- * for a {@code redis://} URL, a Redis Cluster for a {@code redis-cluster://} one (see
- * {@link RedisUrls}). Holds the implementations of bus, presence and membership that belong
- * together, and closes them.
+ * The implementations of bus, presence, sticky registry, session records, failover log and
+ * membership that belong together, for each backend {@link NodeBootstrap} can choose: the
+ * embedded bus of one node or of several in one process, a standalone Redis, a Redis Cluster.
+ * Holds them, and closes them.
  */
 final class ClusterBackend implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBackend.class);
@@ -74,21 +74,21 @@ final class ClusterBackend implements AutoCloseable {
         this.description = description;
     }
 
-    /** @param scheduler the node's, for the parts' periodic work; the node shuts it down */
-    static ClusterBackend create(NodeOptions o, String nodeId, Supplier<NodeInfo> self, EmbeddedCluster embedded,
-                                 ScheduledExecutorService scheduler) {
-        if (o.redisUrl() == null && embedded != null) {
-            return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions.node(nodeId), embedded.failovers, null,
-                    () -> embedded.members.join(self), null, SHARED);
-        }
-        if (o.redisUrl() == null) {
-            return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl()), scheduler), new LocalPresenceStore(),
-                    new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat(), scheduler), new LocalFailoverLog(), null,
-                    () -> new LocalMembership(self, scheduler, o.heartbeat()), null, "embedded bus");
-        }
-        if (RedisUrls.isCluster(o.redisUrl())) {
-            return onRedisCluster(o, nodeId, self, scheduler);
-        }
+    /** The embedded bus shared by several nodes of this process, whose shared parts outlive this node. */
+    static ClusterBackend sharedInProcess(EmbeddedCluster embedded, String nodeId, Supplier<NodeInfo> self) {
+        return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions.node(nodeId),
+                embedded.failovers, null, () -> embedded.members.join(self), null, SHARED);
+    }
+
+    /** The embedded bus of a node alone: a cluster of one. */
+    static ClusterBackend alone(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
+        return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl()), scheduler), new LocalPresenceStore(),
+                new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat(), scheduler),
+                new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, o.heartbeat()), null, "embedded bus");
+    }
+
+    /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
+    static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
         RedisClient client = RedisClient.create(o.redisUrl());
         RedisBus bus = connect(o, client, RedisConnectionException.class,
                 () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
@@ -100,7 +100,7 @@ final class ClusterBackend implements AutoCloseable {
     }
 
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
-    private static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
+    static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
                                                  ScheduledExecutorService scheduler) {
         RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -31,6 +32,8 @@ public final class Hub {
     private final List<HubShard> shards = new ArrayList<>();
     private volatile HubShard[] shardArray = new HubShard[0];
     private final AtomicLong connectionSerial = new AtomicLong();
+    /** Completed, and dropped, when the last session leaves. */
+    private final List<CompletableFuture<Void>> emptyWaiters = new CopyOnWriteArrayList<>();
 
     public Hub(HubConfig config) {
         this.nodeId = config.nodeId();
@@ -69,6 +72,26 @@ public final class Hub {
     void remove(Session s) {
         s.shard.remove(s);
         metrics.connectionClosed();
+        if (metrics.connections() == 0) {
+            emptied();
+        }
+    }
+
+    /** Completes when no session is open (at once when none is), e.g. for a stop that waits for its clients to leave. */
+    public CompletionStage<Void> whenEmpty() {
+        CompletableFuture<Void> empty = new CompletableFuture<>();
+        emptyWaiters.add(empty);
+        if (metrics.connections() == 0) {
+            emptied();
+        }
+        return empty;
+    }
+
+    private void emptied() {
+        for (CompletableFuture<Void> f : emptyWaiters) {
+            emptyWaiters.remove(f);
+            f.complete(null);
+        }
     }
 
     /** Registers the session under its user; returns true when it is the user's first on its shard. */

@@ -1,0 +1,129 @@
+package io.wscluster;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wscluster.api.ClusterView;
+import io.wscluster.api.NodeEndpoints;
+import io.wscluster.bus.Bus;
+import io.wscluster.cluster.Membership;
+import io.wscluster.failover.FailoverCoordinator;
+import io.wscluster.failover.StoredSessions;
+import io.wscluster.hub.BusBridge;
+import io.wscluster.hub.ClientRequests;
+import io.wscluster.hub.Hub;
+import io.wscluster.hub.HubConfig;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.redis.RedisUrls;
+import io.wscluster.resources.NodeResources;
+import io.wscluster.routing.Imbalance;
+import io.wscluster.routing.NodeDirectory;
+import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.routing.Router;
+import io.wscluster.routing.Stickiness;
+import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.JwtTokenVerifier;
+import io.wscluster.security.TokenVerifier;
+import io.wscluster.transport.WsServer;
+
+/**
+ * The one bootstrap: picks one implementation of each part (one switch, on the backend), wires
+ * them together, registers the node's meters and starts it serving. Nothing else in the node
+ * constructs a part; {@link WsCluster} is the facade over what this returns.
+ */
+final class NodeBootstrap {
+    private NodeBootstrap() {
+    }
+
+    /** The parts of a running node that its facade talks to. */
+    record Node(NodeIdentity self, NodeLifecycle lifecycle, BusBridge bus, PrometheusMeterRegistry registry) {
+    }
+
+    /**
+     * Builds and starts a node.
+     *
+     * @throws StartupException when it cannot start, with a one-line reason; what was built is closed
+     */
+    static Node start(WsCluster.Builder app) {
+        NodeOptions options = app.options();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        NodeMetrics metrics = new NodeMetrics(registry);
+        NodeIdentity self = new NodeIdentity(options, metrics);
+        NodeResources resources = NodeResources.create(self.id());
+        ClusterBackend backend;
+        try {
+            backend = backend(options, self, app.embedded(), resources);
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+
+        StoredSessions sessions = new StoredSessions(backend.sessions);
+        HubConfig hubConfig = HubConfig.builder()
+                .nodeId(self.id())
+                .pingInterval(options.pingInterval())
+                .bus(backend.bus)
+                .presence(backend.presence)
+                .records(sessions)
+                .authorizer(app.authorizer())
+                .hooks(app.hooks())
+                .ops(app.ops())
+                .metrics(metrics)
+                .recentFrames(Math.min(options.historySize(), HubConfig.DEFAULT_RECENT_PER_ROOM), options.recoveryCache())
+                .build();
+        Hub hub = new Hub(hubConfig);
+        BusBridge bridge = new BusBridge(hubConfig, hub);
+        ClientRequests requests = new ClientRequests(hubConfig, hub, bridge);
+
+        Membership members = new DeferredMembership(backend::membership);
+        NodeDirectory directory = new NodeDirectory(members, options.heartbeat(), resources.scheduler());
+        Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
+        // A drain sends clients where the algorithm says, without waiting on the sticky registry, and
+        // never back to this node (the directory may not have seen it turn draining yet).
+        Router drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
+                backend.sticky, options.heartbeat());
+        FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes, backend.sticky,
+                drainRouter, backend.failovers, resources.scheduler(), options.heartbeat(), registry);
+        NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
+
+        TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
+        NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
+                new RouteEndpoint(router, options.routing().stickyKey()), lifecycle::drain, lifecycle::shed, backend.failovers,
+                options.apiKey());
+        registerMeters(registry, options, backend.bus, directory, backend.sticky);
+        lifecycle.serve(new WsServer(options, hub, requests, verifier, self::state, endpoints));
+        return new Node(self, lifecycle, bridge, registry);
+    }
+
+    /**
+     * The one switch on the backend: the embedded bus when no Redis is configured (shared with the
+     * other nodes of an {@link EmbeddedCluster} when given one), a standalone Redis for a {@code
+     * redis://} URL, a Redis Cluster for a {@code redis-cluster://} one (see {@link RedisUrls}).
+     */
+    private static ClusterBackend backend(NodeOptions options, NodeIdentity self, EmbeddedCluster embedded, NodeResources resources) {
+        if (options.redisUrl() == null) {
+            return embedded != null
+                    ? ClusterBackend.sharedInProcess(embedded, self.id(), self::info)
+                    : ClusterBackend.alone(options, self.id(), self::info, resources.scheduler());
+        }
+        return RedisUrls.isCluster(options.redisUrl())
+                ? ClusterBackend.onRedisCluster(options, self.id(), self::info, resources.scheduler())
+                : ClusterBackend.onRedis(options, self.id(), self::info, resources.scheduler());
+    }
+
+    /** The node's meters beyond those its parts register themselves ({@link NodeMetrics}, failovers). */
+    private static void registerMeters(PrometheusMeterRegistry registry, NodeOptions options, Bus bus, NodeDirectory directory,
+                                       StickyRegistry sticky) {
+        FunctionCounter.builder("wsc_bus_dropped_low", bus, Bus::droppedLowPriority)
+                .description("Low-priority messages refused because the bus was saturated").register(registry);
+        Gauge.builder("wsc_cluster_imbalance", directory, d -> Imbalance.of(d.nodes(), options.routing().imbalanceThreshold()).spread())
+                .description("Spread of load over the active nodes: highest minus lowest connections over fair share").register(registry);
+        Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)
+                .description("Sticky-session lookups answered from the local cache").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+}
