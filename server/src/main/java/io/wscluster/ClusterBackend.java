@@ -27,9 +27,9 @@ import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
 import io.wscluster.redis.RedisSessionStore;
 import io.wscluster.redis.RedisStickyRegistry;
+import io.wscluster.redis.RedisUrls;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.StickyRegistry;
-import io.wscluster.redis.RedisUrls;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -82,35 +82,35 @@ final class ClusterBackend implements AutoCloseable {
 
     /** The embedded bus of a node alone: a cluster of one. */
     static ClusterBackend alone(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        return new ClusterBackend(new LocalBus(new LocalHistory(o.historySize(), o.historyTtl()), scheduler), new LocalPresenceStore(),
-                new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.sessionTtl(), o.heartbeat(), scheduler),
-                new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, o.heartbeat()), null, "embedded bus");
+        return new ClusterBackend(new LocalBus(new LocalHistory(o.history().size(), o.history().ttl()), scheduler), new LocalPresenceStore(),
+                new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), o.bus().heartbeat(), scheduler),
+                new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, o.bus().heartbeat()), null, "embedded bus");
     }
 
     /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
     static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        RedisClient client = RedisClient.create(o.redisUrl());
+        RedisClient client = RedisClient.create(o.bus().redisUrl());
         RedisBus bus = connect(o, client, RedisConnectionException.class,
-                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
+                () -> new RedisBus(client, o.history(), o.bus()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
-                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self, scheduler), client,
-                "Redis " + o.redisUrl() + ", cluster '" + o.cluster() + "'", scheduler);
+                () -> new RedisMembership(client, o.bus().cluster(), o.bus().heartbeat(), self, scheduler), client,
+                "Redis " + o.bus().redisUrl() + ", cluster '" + o.bus().cluster() + "'", scheduler);
     }
 
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
     static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
                                                  ScheduledExecutorService scheduler) {
-        RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.redisUrl()));
+        RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.bus().redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
-                () -> new RedisBus(client, o.cluster(), o.historySize(), o.historyTtl(), batching(o)));
+                () -> new RedisBus(client, o.history(), o.bus()));
         // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
-                () -> new RedisMembership(client, o.cluster(), o.heartbeat(), self, scheduler), client,
-                "Redis Cluster " + o.redisUrl() + ", cluster '" + o.cluster() + "'", scheduler);
+                () -> new RedisMembership(client, o.bus().cluster(), o.bus().heartbeat(), self, scheduler), client,
+                "Redis Cluster " + o.bus().redisUrl() + ", cluster '" + o.bus().cluster() + "'", scheduler);
     }
 
     /**
@@ -120,10 +120,10 @@ final class ClusterBackend implements AutoCloseable {
     private static ClusterBackend overRedis(NodeOptions o, String nodeId, RedisBus bus, AutoCloseable presenceConnection,
                                             RedisClusterAsyncCommands<String, String> commands, Supplier<RedisMembership> membership,
                                             AbstractRedisClient client, String description, ScheduledExecutorService scheduler) {
-        RedisPresenceStore presence = new RedisPresenceStore(commands, o.cluster(), nodeId, o.heartbeat(), scheduler);
+        RedisPresenceStore presence = new RedisPresenceStore(commands, o.bus().cluster(), nodeId, o.bus().heartbeat(), scheduler);
         presence.start();
         return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands, scheduler),
-                new RedisFailoverLog(commands, o.cluster()), presenceConnection, () -> {
+                new RedisFailoverLog(commands, o.bus().cluster()), presenceConnection, () -> {
             RedisMembership m = membership.get();
             m.start();
             return m;
@@ -140,8 +140,8 @@ final class ClusterBackend implements AutoCloseable {
                 if (!unreachable.isInstance(e)) {
                     throw e;
                 }
-                String why = "redis: cannot reach " + o.redisUrl() + " (" + rootMessage(e) + ")";
-                if (!o.redisRetry()) {
+                String why = "redis: cannot reach " + o.bus().redisUrl() + " (" + rootMessage(e) + ")";
+                if (!o.bus().redisRetry()) {
                     client.shutdown();
                     throw new StartupException(why);
                 }
@@ -154,20 +154,17 @@ final class ClusterBackend implements AutoCloseable {
 
     /** The sticky registry shares presence's connection: both are light, periodic or per-connection traffic. */
     private static StickyRegistry sticky(NodeOptions o, RedisClusterAsyncCommands<String, String> commands) {
-        return new RedisStickyRegistry(commands, o.cluster(), o.routing().stickyTtl(), RedisStickyRegistry.DEFAULT_CACHE_TTL);
+        return new RedisStickyRegistry(commands, o.bus().cluster(), o.routing().stickyTtl(), RedisStickyRegistry.DEFAULT_CACHE_TTL);
     }
 
     /** Session records share presence's connection too: a write per subscribe, a few per heartbeat. */
     private static SessionStore sessions(NodeOptions o, String nodeId, RedisClusterAsyncCommands<String, String> commands,
                                          ScheduledExecutorService scheduler) {
-        RedisSessionStore s = new RedisSessionStore(commands, o.cluster(), nodeId, o.sessionTtl(), o.heartbeat(), scheduler);
+        RedisSessionStore s = new RedisSessionStore(commands, o.bus().cluster(), nodeId, o.failover().sessionTtl(), o.bus().heartbeat(), scheduler);
         s.start();
         return s;
     }
 
-    private static RedisBus.Batching batching(NodeOptions o) {
-        return new RedisBus.Batching(o.busBatchSize(), o.busBatchDelay(), o.busMaxInFlight());
-    }
 
     /** Starts membership once the node can describe itself (it is serving). */
     synchronized Membership membership() {

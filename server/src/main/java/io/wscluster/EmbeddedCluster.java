@@ -3,10 +3,12 @@ package io.wscluster;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
-import io.wscluster.history.LocalHistory;
+import io.wscluster.failover.FailoverOptions;
 import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;
+import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.RoutingOptions;
@@ -27,10 +29,10 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final NodeResources resources = NodeResources.create("embedded-cluster");
     final LocalBus.Group bus;
     final LocalPresenceStore presence = new LocalPresenceStore();
-    final LocalMembership.Registry members = new LocalMembership.Registry(resources.scheduler(), NodeOptions.DEFAULT_HEARTBEAT);
+    final LocalMembership.Registry members = new LocalMembership.Registry(resources.scheduler(), BusOptions.DEFAULT_HEARTBEAT);
     final LocalStickyRegistry sticky = new LocalStickyRegistry(RoutingOptions.DEFAULT.stickyTtl());
     final LocalFailoverLog failovers = new LocalFailoverLog();
-    final LocalSessionStore sessions = new LocalSessionStore(NodeOptions.DEFAULT_SESSION_TTL, NodeOptions.DEFAULT_HEARTBEAT,
+    final LocalSessionStore sessions = new LocalSessionStore(FailoverOptions.DEFAULT.sessionTtl(), BusOptions.DEFAULT_HEARTBEAT,
             resources.scheduler());
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {

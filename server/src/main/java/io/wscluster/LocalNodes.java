@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * processes.
  *
  * <pre>{@code
- * try (LocalNodes nodes = LocalNodes.builder().options(o -> o.heartbeat(Duration.ofMillis(100))).idPrefix("n").start(3)) {
+ * try (LocalNodes nodes = LocalNodes.builder().options(o -> o.bus(b -> b.heartbeat(Duration.ofMillis(100)))).idPrefix("n").start(3)) {
  *     String url = nodes.get(0).url(); // n1, n2 and n3 on loopback, each on a free port
  * }
  * }</pre>
@@ -50,7 +50,7 @@ public final class LocalNodes implements AutoCloseable {
         this.idPrefix = b.idPrefix;
         this.application = b.application;
         this.portTaken = b.portTaken;
-        this.embedded = options.redisUrl() == null ? new EmbeddedCluster(options.historySize(), options.historyTtl()) : null;
+        this.embedded = options.bus().redisUrl() == null ? new EmbeddedCluster(options.history().size(), options.history().ttl()) : null;
     }
 
     public static Builder builder() {
@@ -109,15 +109,15 @@ public final class LocalNodes implements AutoCloseable {
         }
         int index = started.getAndIncrement();
         NodeOptions own = options.toBuilder().nodeId(nodeId.apply(index))
-                .port(options.port() == 0 ? 0 : options.port() + index).build();
+                .transport(t -> t.port(options.transport().port() == 0 ? 0 : options.transport().port() + index)).build();
         WsCluster node;
         try {
             node = launch(own);
         } catch (StartupException e) {
-            if (own.port() == 0 || !e.getMessage().startsWith(PORT_TAKEN) || !portTaken.takeFreePort(index, own)) {
+            if (own.transport().port() == 0 || !e.getMessage().startsWith(PORT_TAKEN) || !portTaken.takeFreePort(index, own)) {
                 throw e;
             }
-            node = launch(own.toBuilder().port(0).build());
+            node = launch(own.toBuilder().transport(t -> t.port(0)).build());
         }
         nodes.add(node);
         return node;
@@ -160,9 +160,13 @@ public final class LocalNodes implements AutoCloseable {
         }
     }
 
+    private static NodeOptions.Builder loopback() {
+        return NodeOptions.builder().transport(t -> t.host(DEFAULT_HOST).port(DEFAULT_PORT));
+    }
+
     /** The options of the nodes and the application they run. */
     public static final class Builder {
-        private NodeOptions options = NodeOptions.builder().host(DEFAULT_HOST).port(DEFAULT_PORT).build();
+        private NodeOptions options = loopback().build();
         private String idPrefix = DEFAULT_ID_PREFIX;
         private UnaryOperator<WsCluster.Builder> application = UnaryOperator.identity();
         private PortTaken portTaken = (index, node) -> false;
@@ -176,9 +180,9 @@ public final class LocalNodes implements AutoCloseable {
             return this;
         }
 
-        /** The defaults (loopback, free ports) with {@code changes}: {@code o -> o.redisUrl(url).heartbeat(...)}. */
+        /** The defaults (loopback, free ports) with {@code changes}: {@code o -> o.bus(b -> b.redisUrl(url).heartbeat(...))}. */
         public Builder options(UnaryOperator<NodeOptions.Builder> changes) {
-            return options(changes.apply(NodeOptions.builder().host(DEFAULT_HOST).port(DEFAULT_PORT)).build());
+            return options(changes.apply(loopback()).build());
         }
 
         /** Node ids are this prefix and a number from 1. */

@@ -64,7 +64,7 @@ final class NodeBootstrap {
         StoredSessions sessions = new StoredSessions(backend.sessions);
         HubConfig hubConfig = HubConfig.builder()
                 .nodeId(self.id())
-                .pingInterval(options.pingInterval())
+                .pingInterval(options.transport().pingInterval())
                 .bus(backend.bus)
                 .presence(backend.presence)
                 .records(sessions)
@@ -72,29 +72,30 @@ final class NodeBootstrap {
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)
-                .recentFrames(Math.min(options.historySize(), HubConfig.DEFAULT_RECENT_PER_ROOM), options.recoveryCache())
+                .recentFrames(options.history().recoveryCachePerRoom(), options.history().recoveryCache())
                 .build();
         Hub hub = new Hub(hubConfig);
         BusBridge bridge = new BusBridge(hubConfig, hub);
         ClientRequests requests = new ClientRequests(hubConfig, hub, bridge);
 
         Membership members = new DeferredMembership(backend::membership);
-        NodeDirectory directory = new NodeDirectory(members, options.heartbeat(), resources.scheduler());
-        Router router = options.routing().router(directory::nodes, backend.sticky, options.heartbeat());
+        NodeDirectory directory = new NodeDirectory(members, options.bus().heartbeat(), resources.scheduler());
+        Router router = options.routing().router(directory::nodes, backend.sticky, options.bus().heartbeat());
         // A drain sends clients where the algorithm says, without waiting on the sticky registry, and
         // never back to this node (the directory may not have seen it turn draining yet).
         Router drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
-                backend.sticky, options.heartbeat());
+                backend.sticky, options.bus().heartbeat());
         FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes, backend.sticky,
-                drainRouter, backend.failovers, resources.scheduler(), options.heartbeat(), registry);
+                drainRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
 
-        TokenVerifier verifier = options.jwtSecret() == null ? TokenVerifier.NONE : new JwtTokenVerifier(options.jwtSecret());
+        TokenVerifier verifier = options.security().jwtSecret() == null ? TokenVerifier.NONE
+                : new JwtTokenVerifier(options.security().jwtSecret());
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
                 new RouteEndpoint(router, options.routing().stickyKey()), lifecycle::drain, lifecycle::shed, backend.failovers,
-                options.apiKey());
+                options.security().apiKey());
         registerMeters(registry, options, backend.bus, directory, backend.sticky);
-        lifecycle.serve(new WsServer(options, hub, requests, verifier, self::state, endpoints));
+        lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints));
         return new Node(self, lifecycle, bridge, registry);
     }
 
@@ -104,12 +105,12 @@ final class NodeBootstrap {
      * redis://} URL, a Redis Cluster for a {@code redis-cluster://} one (see {@link RedisUrls}).
      */
     private static ClusterBackend backend(NodeOptions options, NodeIdentity self, EmbeddedCluster embedded, NodeResources resources) {
-        if (options.redisUrl() == null) {
+        if (options.bus().redisUrl() == null) {
             return embedded != null
                     ? ClusterBackend.sharedInProcess(embedded, self.id(), self::info)
                     : ClusterBackend.alone(options, self.id(), self::info, resources.scheduler());
         }
-        return RedisUrls.isCluster(options.redisUrl())
+        return RedisUrls.isCluster(options.bus().redisUrl())
                 ? ClusterBackend.onRedisCluster(options, self.id(), self::info, resources.scheduler())
                 : ClusterBackend.onRedis(options, self.id(), self::info, resources.scheduler());
     }

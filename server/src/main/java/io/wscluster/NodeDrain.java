@@ -1,6 +1,7 @@
 package io.wscluster;
 
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.failover.DrainOptions;
 import io.wscluster.hub.Session;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.OutboundFrame;
@@ -63,9 +64,9 @@ final class NodeDrain {
         this.timer = timer;
     }
 
-    CompletionStage<Void> start(int batch, Duration pace, Duration deadline) {
-        long until = System.nanoTime() + deadline.toNanos();
-        step(batch, pace, until);
+    CompletionStage<Void> start(DrainOptions options) {
+        long until = System.nanoTime() + options.timeout().toNanos();
+        step(options.batch(), options.pace(), until);
         return done;
     }
 

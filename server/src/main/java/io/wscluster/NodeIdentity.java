@@ -4,6 +4,7 @@ import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.metrics.LoadSampler;
 import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.transport.TransportOptions;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,8 +56,9 @@ final class NodeIdentity {
 
     /** Sets the URL from the bound port, unless one is advertised. */
     void servingOn(int port) {
-        String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
-        url = options.advertisedUrl() != null ? options.advertisedUrl() : "ws://" + host + ":" + port + "/ws";
+        TransportOptions transport = options.transport();
+        String host = "0.0.0.0".equals(transport.host()) || "::".equals(transport.host()) ? "127.0.0.1" : transport.host();
+        url = transport.advertisedUrl() != null ? transport.advertisedUrl() : "ws://" + host + ":" + port + "/ws";
     }
 
     /** Takes this second's load sample; once per second. */

@@ -75,7 +75,7 @@ final class NodeLifecycle {
             address = server.start();
         } catch (BindException e) {
             abandon();
-            throw new StartupException("port: " + options.port() + " is already in use on " + options.host());
+            throw new StartupException("port: " + options.transport().port() + " is already in use on " + options.transport().host());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandon();
@@ -83,7 +83,7 @@ final class NodeLifecycle {
         }
         self.servingOn(address.getPort());
         resources.scheduler().scheduleAtFixedRate(self::sample, 1, 1, TimeUnit.SECONDS);
-        long period = options.heartbeat().toMillis();
+        long period = options.bus().heartbeat().toMillis();
         resources.scheduler().scheduleAtFixedRate(() -> sessions.recordPositions(hub), period, period, TimeUnit.MILLISECONDS);
         self.state(NodeState.ACTIVE);
         Membership membership = backend.membership();
@@ -119,13 +119,13 @@ final class NodeLifecycle {
         stopping = true;
         self.state(NodeState.DRAINING);
         // Spread the reconnects so a restarting fleet is not hit by every client at once.
-        long spread = Math.min(1000, options.shutdownTimeout().toMillis() / 4);
+        long spread = Math.min(1000, options.drain().shutdownTimeout().toMillis() / 4);
         server.closeAll(ServerFrames.reconnect(ReconnectReason.SHUTDOWN, null,
                 spread <= 0 ? 0 : ThreadLocalRandom.current().nextLong(spread)), CloseCode.GOING_AWAY, "shutdown");
         // What follows blocks (closing event loops, Redis): never on an event loop, which completes the wait.
         Executor own = r -> new Thread(r, "wsc-stop-" + self.id()).start();
         hub.whenEmpty().toCompletableFuture()
-                .orTimeout(options.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(options.drain().shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((v, timedOut) -> null)
                 .thenRunAsync(this::offline, own);
         return stopped;
@@ -169,7 +169,7 @@ final class NodeLifecycle {
             log.info("node {} draining {} connection(s)", self.id(), hub.metrics().connections());
             directory.refreshNow();
             draining = NodeDrain.drain(server, drainRouter, hub.metrics()::connections, resources.scheduler())
-                    .start(options.drainBatch(), options.drainPace(), options.drainTimeout())
+                    .start(options.drain())
                     .thenCompose(v -> stop());
         }
         return draining;
@@ -186,7 +186,7 @@ final class NodeLifecycle {
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + to + "' is not another node that takes connections"));
         log.info("node {} rebalancing: {} client(s) to {}", self.id(), count, to);
         return NodeDrain.shed(server, target, count, hub.metrics()::connections, resources.scheduler())
-                .start(options.drainBatch(), options.drainPace(), options.drainTimeout());
+                .start(options.drain());
     }
 
     /**

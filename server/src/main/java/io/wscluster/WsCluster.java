@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * WsCluster node = WsCluster.builder()
- *         .options(NodeOptions.builder().port(8080).build())
+ *         .options(NodeOptions.builder().transport(t -> t.port(8080)).build())
  *         .onConnect(session -> log.info("hello {}", session.userId()))
  *         .authorizePublish((principal, room) -> !room.startsWith("admin:") || "root".equals(principal.userId()))
  *         .op("echo", (session, frame) -> CompletableFuture.completedFuture(frame.get("data")))

@@ -57,7 +57,8 @@ public final class NodeFixture implements AfterEachCallback {
         // Several event loops even on a small machine, so fan-out crosses shards; a short shutdown
         // so a test that leaves a client behind cannot hang the suite.
         LocalNodes alone = cluster(b -> b.application(setup)
-                .options(o -> options.apply(o.nodeId(NODE_ID).ioThreads(4).shutdownTimeout(Duration.ofSeconds(2)))));
+                .options(o -> options.apply(o.nodeId(NODE_ID).transport(t -> t.ioThreads(4))
+                        .drain(d -> d.shutdownTimeout(Duration.ofSeconds(2))))));
         node = alone.start(alone.options().nodeId());
         return node;
     }
@@ -89,7 +90,7 @@ public final class NodeFixture implements AfterEachCallback {
 
     /** Connection options for {@code node} carrying a valid token of {@code user}, signed with its JWT secret. */
     public TestClient.Options optionsAs(WsCluster node, String user) {
-        String secret = node.options().jwtSecret();
+        String secret = node.options().security().jwtSecret();
         if (secret == null) {
             throw new IllegalStateException("the node has no JWT secret");
         }

@@ -1,7 +1,7 @@
 package io.wscluster.cli;
 
-import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.redis.BusOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +15,7 @@ final class ClusterAccess {
     @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL).")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = NodeOptions.DEFAULT_CLUSTER,
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
             description = "The cluster's name. Default: ${DEFAULT-VALUE}.")
     String cluster;
 

@@ -3,9 +3,9 @@ package io.wscluster.cli;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.failover.FailoverRecord;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.redis.RedisFailoverLog;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisUrls;
@@ -34,7 +34,7 @@ final class ClusterNodes {
         }
         AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
                 : RedisClient.create(redisUrl);
-        try (RedisMembership members = RedisMembership.observer(client, cluster, NodeOptions.DEFAULT_HEARTBEAT)) {
+        try (RedisMembership members = RedisMembership.observer(client, cluster, BusOptions.DEFAULT_HEARTBEAT)) {
             List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
             List<FailoverRecord> failovers;
             if (client instanceof RedisClusterClient c) {

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,13 +49,13 @@ public final class DemoCommand implements Callable<Integer> {
             if (nodes < 1 || nodes > 16) {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
-            NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().cluster("demo").build());
-            if (base.redisUrl() != null && !reachable(base.redisUrl())) {
-                System.out.println("Redis at " + base.redisUrl() + " is not reachable: using the embedded bus");
-                base = base.toBuilder().redisUrl(null).build();
+            NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo")).build());
+            if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {
+                System.out.println("Redis at " + base.bus().redisUrl() + " is not reachable: using the embedded bus");
+                base = base.toBuilder().bus(b -> b.redisUrl(null)).build();
             }
-            backend = base.redisUrl() == null ? "an embedded bus shared by the nodes (set REDIS_URL to run them over Redis)"
-                    : "Redis at " + base.redisUrl();
+            backend = base.bus().redisUrl() == null ? "an embedded bus shared by the nodes (set REDIS_URL to run them over Redis)"
+                    : "Redis at " + base.bus().redisUrl();
             started = LocalNodes.builder().options(base).idPrefix("demo-").onPortTaken(this::takeFreePort).start(nodes);
             gateway = gateway(base, started.embedded());
         } catch (ConfigException | StartupException | IllegalStateException e) {
@@ -105,8 +104,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static Gateway startGateway(NodeOptions base, EmbeddedCluster embedded, int port) throws InterruptedException {
-        GatewayOptions o = new GatewayOptions(base.host(), port, base.redisUrl(), base.cluster(), base.heartbeat(), base.routing(),
-                0, Duration.ofSeconds(2));
+        GatewayOptions o = GatewayOptions.builder().host(base.transport().host()).port(port).redisUrl(base.bus().redisUrl())
+                .cluster(base.bus().cluster()).heartbeat(base.bus().heartbeat()).routing(any -> base.routing()).build();
         return embedded == null ? Gateway.start(o) : Gateway.start(o, embedded.membership(), embedded.sticky());
     }
 
@@ -116,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (index == 0 && portChosen) {
             return false;
         }
-        System.out.println("port " + node.port() + " is in use; node " + node.nodeId() + " takes a free port instead");
+        System.out.println("port " + node.transport().port() + " is in use; node " + node.nodeId() + " takes a free port instead");
         return true;
     }
 

@@ -1,9 +1,9 @@
 package io.wscluster.cli;
 
-import io.wscluster.NodeOptions;
 import io.wscluster.config.Values;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "Run a gateway: it places each new WebSocket connection on a node (algorithm and stickiness),"
                 + " relays it, learns the nodes from the cluster's Redis, and sends a lost node's clients elsewhere.")
 public final class GatewayCommand implements Callable<Integer> {
-    @Option(names = "--host", paramLabel = "<host>", defaultValue = "0.0.0.0", description = "Interface to listen on. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--host", paramLabel = "<host>", defaultValue = GatewayOptions.DEFAULT_HOST, description = "Interface to listen on. Default: ${DEFAULT-VALUE}.")
     String host;
 
     @Option(names = "--port", paramLabel = "<port>", defaultValue = "" + GatewayOptions.DEFAULT_PORT,
@@ -30,7 +30,7 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL): redis://host:port or redis-cluster://host:port,...")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = NodeOptions.DEFAULT_CLUSTER,
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
             description = "The cluster's name, as the nodes were given. Default: ${DEFAULT-VALUE}.")
     String cluster;
 
@@ -96,7 +96,9 @@ public final class GatewayCommand implements Callable<Integer> {
         r = set(r, "sticky-key", stickyKey, v -> r0 -> r0.withStickyKey(v));
         r = set(r, "region-neighbors", regionNeighbors, v -> r0 -> r0.withRegionNeighbors(v));
         Duration beat = parse("heartbeat", heartbeat, Values::duration);
-        return new GatewayOptions(host, port, redisUrl, cluster, beat, r, ioThreads, Duration.ofSeconds(2));
+        RoutingOptions routing = r;
+        return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
+                .routing(any -> routing).ioThreads(ioThreads).build();
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

@@ -2,10 +2,10 @@ package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wscluster.NodeOptions;
 import io.wscluster.api.ClusterView;
 import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.RoutingOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ public final class StatusCommand implements Callable<Integer> {
             + " --url is not given): redis://host:port or redis-cluster://host:port,...")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = NodeOptions.DEFAULT_CLUSTER,
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
             description = "The cluster's name (its Redis namespace), with --redis. Default: ${DEFAULT-VALUE}.")
     String cluster;
 

@@ -12,7 +12,6 @@ import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
-import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
@@ -78,8 +77,8 @@ class FailoverStrategiesProcessIT {
                     "--failover-strategy", strategy, "--failover-grace", GRACE.toMillis() + "ms",
                     "--failover-batch", String.valueOf(BATCH), "--failover-pace", PACE.toMillis() + "ms"));
         }
-        gateway = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, Duration.ofSeconds(1),
-                RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER), 1, Duration.ofSeconds(2)));
+        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).redisUrl(redis.url()).cluster(cluster)
+                .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER)).ioThreads(1).build());
         await().atMost(Duration.ofSeconds(15)).until(() -> gatewayPlaces(3));
 
         // Users who connected once and are away: their mappings stay in Redis for the sticky TTL.

@@ -52,8 +52,7 @@ class GatewayProcessIT {
         for (int i = 1; i <= 3; i++) {
             nodes.start("n" + i, "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms");
         }
-        gateway = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT,
-                RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE), 1, Duration.ofSeconds(2)));
+        gateway = Gateway.start(options(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE)));
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/api/cluster")).build(),
@@ -97,10 +96,8 @@ class GatewayProcessIT {
     @Test
     void twoGatewaysSideBySideShareTheStickyRegistry() throws Exception {
         RoutingOptions bySession = RoutingOptions.DEFAULT.withAlgorithm(Algorithm.RANDOM).withStickiness(Stickiness.SESSION);
-        try (Gateway one = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT, bySession, 1,
-                Duration.ofSeconds(2)));
-             Gateway two = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT, bySession, 1,
-                     Duration.ofSeconds(2)))) {
+        try (Gateway one = Gateway.start(options(bySession));
+             Gateway two = Gateway.start(options(bySession))) {
             for (int s = 0; s < 10; s++) {
                 String node;
                 try (TestClient first = TestClient.connect(one.url() + "?session=shared-" + s)) {
@@ -117,8 +114,7 @@ class GatewayProcessIT {
 
     @Test
     void sdkClientsBehindTwoGatewaysLoseNothingWhenANodeDies() throws Exception {
-        try (Gateway second = Gateway.start(new GatewayOptions("127.0.0.1", 0, redis.url(), cluster, HEARTBEAT,
-                RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE), 1, Duration.ofSeconds(2)))) {
+        try (Gateway second = Gateway.start(options(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE)))) {
             Thread.sleep(2 * HEARTBEAT.toMillis());
             List<WscClient> sdk = new ArrayList<>();
             List<List<Long>> seen = new ArrayList<>();
@@ -189,5 +185,11 @@ class GatewayProcessIT {
             byNode.computeIfAbsent(c.next("welcome").path("node").asText(), k -> new ArrayList<>()).add(c);
         }
         return byNode;
+    }
+
+    /** A gateway on a free loopback port in front of this test's cluster. */
+    private GatewayOptions options(RoutingOptions routing) {
+        return GatewayOptions.builder().host("127.0.0.1").port(0).redisUrl(redis.url()).cluster(cluster).heartbeat(HEARTBEAT)
+                .routing(any -> routing).ioThreads(1).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.wscluster.failover;
 
+import io.wscluster.options.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,11 +17,13 @@ import java.util.Objects;
  *                 node's mappings, moving each, writing the record)
  * @param attempts how many times each such step is tried before the failover fails (and, its lease
  *                 left to lapse, another survivor tries it)
+ * @param sessionTtl how long a session's record (its rooms and positions) outlives its connection,
+ *                 for a resume on any node
  */
 public record FailoverOptions(FailoverStrategy strategy, Duration grace, int batch, Duration pace, Duration leaseTtl,
-                              Backoff retry, int attempts) {
+                              Backoff retry, int attempts, Duration sessionTtl) {
     public static final FailoverOptions DEFAULT = new FailoverOptions(FailoverStrategy.IMMEDIATE, Duration.ofSeconds(10), 500,
-            Duration.ofMillis(100), Duration.ofSeconds(10), backoffFrom(Duration.ofMillis(200)), 5);
+            Duration.ofMillis(100), Duration.ofSeconds(10), backoffFrom(Duration.ofMillis(200)), 5, Duration.ofMinutes(5));
 
     public FailoverOptions {
         Objects.requireNonNull(strategy, "strategy");
@@ -37,6 +40,7 @@ public record FailoverOptions(FailoverStrategy strategy, Duration grace, int bat
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
         }
+        Check.setting(sessionTtl != null && sessionTtl.toMillis() >= 1000, "session-ttl", sessionTtl, "at least 1s");
     }
 
     /** Exponential backoff from {@code first}, doubling up to 25 times it, with jitter. */
@@ -45,26 +49,30 @@ public record FailoverOptions(FailoverStrategy strategy, Duration grace, int bat
     }
 
     public FailoverOptions withStrategy(FailoverStrategy s) {
-        return new FailoverOptions(s, grace, batch, pace, leaseTtl, retry, attempts);
+        return new FailoverOptions(s, grace, batch, pace, leaseTtl, retry, attempts, sessionTtl);
     }
 
     public FailoverOptions withGrace(Duration g) {
-        return new FailoverOptions(strategy, g, batch, pace, leaseTtl, retry, attempts);
+        return new FailoverOptions(strategy, g, batch, pace, leaseTtl, retry, attempts, sessionTtl);
     }
 
     public FailoverOptions withBatch(int b) {
-        return new FailoverOptions(strategy, grace, b, pace, leaseTtl, retry, attempts);
+        return new FailoverOptions(strategy, grace, b, pace, leaseTtl, retry, attempts, sessionTtl);
     }
 
     public FailoverOptions withPace(Duration p) {
-        return new FailoverOptions(strategy, grace, batch, p, leaseTtl, retry, attempts);
+        return new FailoverOptions(strategy, grace, batch, p, leaseTtl, retry, attempts, sessionTtl);
     }
 
     public FailoverOptions withLeaseTtl(Duration t) {
-        return new FailoverOptions(strategy, grace, batch, pace, t, retry, attempts);
+        return new FailoverOptions(strategy, grace, batch, pace, t, retry, attempts, sessionTtl);
     }
 
     public FailoverOptions withRetry(Backoff b, int n) {
-        return new FailoverOptions(strategy, grace, batch, pace, leaseTtl, b, n);
+        return new FailoverOptions(strategy, grace, batch, pace, leaseTtl, b, n, sessionTtl);
+    }
+
+    public FailoverOptions withSessionTtl(Duration t) {
+        return new FailoverOptions(strategy, grace, batch, pace, leaseTtl, retry, attempts, t);
     }
 }

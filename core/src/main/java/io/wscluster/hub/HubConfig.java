@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wscluster.bus.Bus;
+import io.wscluster.history.HistoryOptions;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.security.Authorizer;
@@ -14,9 +15,8 @@ import java.util.Objects;
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
                         Authorizer authorizer, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
                         ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
-    /** Frames a room keeps for recovery ({@link RecentFrames}), and the most the node keeps over all rooms. */
-    public static final int DEFAULT_RECENT_PER_ROOM = 1000;
-    public static final long DEFAULT_RECENT_BUDGET = 20_000;
+    /** The ping interval announced in {@code welcome}; the transport's default is this one. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
 
     public HubConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -40,7 +40,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
 
     public static final class Builder {
         private String nodeId;
-        private Duration ping = Duration.ofSeconds(25);
+        private Duration ping = DEFAULT_PING_INTERVAL;
         private Bus bus;
         private PresenceStore presence;
         private SessionRecords records;
@@ -49,8 +49,8 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private Map<String, OpHandler> ops;
         private NodeMetrics metrics;
         private ByteBufAllocator alloc;
-        private int recentPerRoom = DEFAULT_RECENT_PER_ROOM;
-        private long recentBudget = DEFAULT_RECENT_BUDGET;
+        private int recentPerRoom = HistoryOptions.DEFAULT.recoveryCachePerRoom();
+        private long recentBudget = HistoryOptions.DEFAULT_RECOVERY_CACHE;
 
         public Builder nodeId(String v) { nodeId = v; return this; }
         public Builder pingInterval(Duration v) { ping = v; return this; }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * A running gateway:
  *
  * <pre>{@code
- * Gateway g = Gateway.start(new GatewayOptions("0.0.0.0", 8000, "redis://127.0.0.1:6379", "wsc",
- *         Duration.ofSeconds(1), RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ADAPTIVE), 0, Duration.ofSeconds(2)));
+ * Gateway g = Gateway.start(GatewayOptions.builder().port(8000).redisUrl("redis://127.0.0.1:6379")
+ *         .routing(r -> r.withAlgorithm(Algorithm.ADAPTIVE)).build());
  * // clients connect to ws://<gateway>:8000/ws as they would to a node
  * g.close();
  * }</pre>

@@ -1,43 +1,112 @@
 package io.wscluster.gateway;
 
+import io.wscluster.options.Check;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.RoutingOptions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
-/**
- * What a gateway is configured with.
- *
- * @param redisUrl       the cluster's Redis ({@code redis://} or {@code redis-cluster://}); null
- *                       when the caller supplies membership and sticky registry itself (in-process)
- * @param cluster        the cluster's name: the namespace of its Redis keys
- * @param heartbeat      the nodes' heartbeat: how often the gateway re-reads membership
- * @param ioThreads      event loops; 0: one per core
- * @param connectTimeout how long the gateway waits for a node to accept the TCP connection
- */
-public record GatewayOptions(String host, int port, String redisUrl, String cluster, Duration heartbeat,
-                             RoutingOptions routing, int ioThreads, Duration connectTimeout) {
+/** What a gateway is configured with. Immutable; build with {@link #builder()}. */
+public final class GatewayOptions {
+    public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
+    public static final int DEFAULT_IO_THREADS = 0;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-    public GatewayOptions {
-        Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: '" + port + "' is not valid, expected 0 to 65535");
-        }
-        Objects.requireNonNull(cluster, "cluster");
-        if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
-            throw new IllegalArgumentException("heartbeat: '" + heartbeat + "' is not valid, expected a positive duration");
-        }
-        Objects.requireNonNull(routing, "routing");
-        if (ioThreads < 0) {
-            throw new IllegalArgumentException("io-threads: '" + ioThreads + "' is not valid, expected 0 or more");
-        }
-        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connect-timeout: '" + connectTimeout + "' is not valid, expected a positive duration");
-        }
+    private final String host;
+    private final int port;
+    private final String redisUrl;
+    private final String cluster;
+    private final Duration heartbeat;
+    private final RoutingOptions routing;
+    private final int ioThreads;
+    private final Duration connectTimeout;
+
+    private GatewayOptions(Builder b) {
+        host = b.host;
+        port = b.port;
+        redisUrl = b.redisUrl;
+        cluster = b.cluster;
+        heartbeat = b.heartbeat;
+        routing = b.routing;
+        ioThreads = b.ioThreads;
+        connectTimeout = b.connectTimeout;
     }
 
-    /** Loopback, a free port, no Redis, default routing: for tests and the in-process demo. */
-    public static GatewayOptions local(RoutingOptions routing, Duration heartbeat) {
-        return new GatewayOptions("127.0.0.1", 0, null, "wsc", heartbeat, routing, 0, Duration.ofSeconds(2));
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Interface to listen on. */
+    public String host() { return host; }
+    /** Port for clients, WebSocket and HTTP; 0 picks a free one. */
+    public int port() { return port; }
+    /** The cluster's Redis; null when the caller supplies membership and sticky registry itself (in-process). */
+    public String redisUrl() { return redisUrl; }
+    /** The cluster's name: the namespace of its Redis keys. */
+    public String cluster() { return cluster; }
+    /** The nodes' heartbeat: how often the gateway re-reads membership. */
+    public Duration heartbeat() { return heartbeat; }
+    /** How new connections are placed. */
+    public RoutingOptions routing() { return routing; }
+    /** Event loops; 0: one per core. */
+    public int ioThreads() { return ioThreads; }
+    /** How long the gateway waits for a node to accept the TCP connection. */
+    public Duration connectTimeout() { return connectTimeout; }
+
+    /** Builder with every default set; setters check their argument and name the option in the error. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String redisUrl;
+        private String cluster = BusOptions.DEFAULT_CLUSTER;
+        private Duration heartbeat = BusOptions.DEFAULT_HEARTBEAT;
+        private RoutingOptions routing = RoutingOptions.DEFAULT;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { host = Objects.requireNonNull(v, "host"); return this; }
+
+        public Builder port(int v) {
+            Check.setting(v >= 0 && v <= 65535, "port", v, "0 to 65535");
+            port = v;
+            return this;
+        }
+
+        /** Checked when the gateway starts, which says what is wrong with it. */
+        public Builder redisUrl(String v) { redisUrl = v; return this; }
+
+        public Builder cluster(String v) { cluster = Objects.requireNonNull(v, "cluster"); return this; }
+
+        public Builder heartbeat(Duration v) {
+            Check.setting(v != null && !v.isNegative() && !v.isZero(), "heartbeat", v, "a positive duration");
+            heartbeat = v;
+            return this;
+        }
+
+        public Builder routing(UnaryOperator<RoutingOptions> change) {
+            routing = Objects.requireNonNull(change.apply(routing), "routing");
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            Check.setting(v >= 0, "io-threads", v, "0 or more");
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            Check.setting(v != null && !v.isNegative() && !v.isZero(), "connect-timeout", v, "a positive duration");
+            connectTimeout = v;
+            return this;
+        }
+
+        public GatewayOptions build() {
+            return new GatewayOptions(this);
+        }
     }
 }

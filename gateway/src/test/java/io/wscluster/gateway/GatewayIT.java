@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.heartbeat(HEARTBEAT)).build();
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT))).build();
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private Gateway gateway;
@@ -135,7 +135,8 @@ class GatewayIT {
     }
 
     private Gateway gateway(RoutingOptions routing) throws InterruptedException {
-        return Gateway.start(GatewayOptions.local(routing, HEARTBEAT), nodes.embedded().membership(), nodes.embedded().sticky());
+        GatewayOptions options = GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> routing).build();
+        return Gateway.start(options, nodes.embedded().membership(), nodes.embedded().sticky());
     }
 
     private void startNodes(String... ids) {

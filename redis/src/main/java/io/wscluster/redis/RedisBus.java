@@ -8,6 +8,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
+import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.protocol.Message;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * plus the broadcast channel; Lettuce re-subscribes them by itself after a reconnect. Messages of
  * one channel arrive on one connection, in publish order.
  *
- * <p>On a Redis Cluster ({@link #RedisBus(RedisClusterClient, String, int, Duration)}) the same
+ * <p>On a Redis Cluster ({@link #RedisBus(RedisClusterClient, HistoryOptions, BusOptions)}) the same
  * happens shard by shard: a room's keys and channel share the room's slot (its name is a hash tag),
  * so its publish script runs on the room's master and publishes with {@code SPUBLISH}; user
  * messages and broadcasts use {@code SPUBLISH} on their own channels (the broadcast channel lives
@@ -55,48 +56,32 @@ public final class RedisBus implements Bus {
 
     /**
      * Connects to a standalone Redis; throws {@link io.lettuce.core.RedisConnectionException}
-     * when it cannot be reached. Sets {@link #clientOptions()} on the client.
-     *
-     * @param historySize messages kept per room (0: none)
-     * @param historyTtl  how long an idle room's history and position are kept
+     * when it cannot be reached. Sets {@link #clientOptions()} on the client. Keys live under
+     * {@code bus.cluster()}.
      */
-    public RedisBus(RedisClient client, String namespace, int historySize, Duration historyTtl, Batching batching) {
-        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), namespace, historySize,
-                historyTtl, batching);
+    public RedisBus(RedisClient client, HistoryOptions history, BusOptions bus) {
+        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), history, bus);
     }
 
     /**
      * Connects to a Redis Cluster (Redis 7 or later, for sharded pub/sub); throws a
      * {@link io.lettuce.core.RedisException} when none of its seed nodes can be reached. Sets
-     * {@link #clusterClientOptions()} on the client.
-     *
-     * @param historySize messages kept per room (0: none)
-     * @param historyTtl  how long an idle room's history and position are kept
+     * {@link #clusterClientOptions()} on the client. Keys live under {@code bus.cluster()}.
      */
-    public RedisBus(RedisClusterClient client, String namespace, int historySize, Duration historyTtl, Batching batching) {
-        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), namespace, historySize,
-                historyTtl, batching);
-    }
-
-    /**
-     * How outgoing bus traffic is batched: up to {@code maxBatch} commands or {@code maxDelay}, and
-     * at most {@code maxInFlight} unanswered before low-priority messages are refused.
-     */
-    public record Batching(int maxBatch, Duration maxDelay, int maxInFlight) {
-        public static final Batching DEFAULT = new Batching(100, Duration.ofMillis(1), 10_000);
-        /** One write per command: what a bus without batching does. */
-        public static final Batching NONE = new Batching(1, Duration.ZERO, Integer.MAX_VALUE);
+    public RedisBus(RedisClusterClient client, HistoryOptions history, BusOptions bus) {
+        this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), history, bus);
     }
 
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
-                     String namespace, int historySize, Duration historyTtl, Batching batching) {
+                     HistoryOptions history, BusOptions bus) {
         this.links = links;
         this.publisher = publisher;
-        this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, batching.maxBatch(), batching.maxDelay(), batching.maxInFlight());
-        this.keys = new RedisKeys(namespace);
-        this.historySize = historySize;
-        this.ttlSeconds = String.valueOf(Math.max(1, historyTtl.toSeconds()));
-        this.history = new RedisHistoryStore(links.commands(), keys, historyTtl);
+        this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
+                bus.maxInFlight());
+        this.keys = new RedisKeys(bus.cluster());
+        this.historySize = history.size();
+        this.ttlSeconds = String.valueOf(Math.max(1, history.ttl().toSeconds()));
+        this.history = new RedisHistoryStore(links.commands(), keys, history.ttl());
     }
 
     private static RedisLinks open(RedisClient client) {

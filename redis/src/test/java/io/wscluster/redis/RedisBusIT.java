@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lettuce.core.RedisClient;
 import io.wscluster.bus.BusListener;
+import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
@@ -51,8 +52,8 @@ class RedisBusIT {
     void start() throws Exception {
         client = RedisClient.create(redis.url());
         String ns = SharedRedis.namespace();
-        a = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
-        b = new RedisBus(client, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
+        a = new RedisBus(client, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
+        b = new RedisBus(client, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
         a.start(onA);
         b.start(onB);
     }

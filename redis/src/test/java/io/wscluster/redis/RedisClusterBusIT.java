@@ -8,6 +8,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
@@ -47,8 +48,8 @@ class RedisClusterBusIT {
         ns = SharedRedis.namespace();
         clientA = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         clientB = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
-        a = new RedisBus(clientA, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
-        b = new RedisBus(clientB, ns, 50, Duration.ofMinutes(5), RedisBus.Batching.DEFAULT);
+        a = new RedisBus(clientA, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
+        b = new RedisBus(clientB, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
         a.start(onA);
         b.start(onB);
     }

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsers for setting and option values: integers, sizes ({@code 64KiB}), durations ({@code 25s}), booleans. */
+/**
+ * Parsers for setting and option values: integers, sizes ({@code 64KiB}), durations ({@code 25s}),
+ * booleans; and the text of a default in the same form.
+ */
 public final class Values {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?");
@@ -67,5 +70,25 @@ public final class Values {
             throw new IllegalArgumentException("larger than 2GiB");
         }
         return (int) bytes;
+    }
+
+    /** {@code d} in the largest unit that holds it whole, as {@link #duration} reads it: {@code 25s}, {@code 5m}, {@code 100ms}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** {@code bytes} in the largest binary unit that holds it whole, as {@link #size} reads it: {@code 64KiB}, {@code 1MiB}. */
+    public static String sizeText(int bytes) {
+        if (bytes != 0 && bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + "MiB";
+        }
+        return bytes != 0 && bytes % 1024 == 0 ? bytes / 1024 + "KiB" : String.valueOf(bytes);
     }
 }

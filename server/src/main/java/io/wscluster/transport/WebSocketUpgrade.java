@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.HubShard;
@@ -38,7 +37,8 @@ import java.util.function.Supplier;
 final class WebSocketUpgrade {
     private static final String SUBPROTOCOLS = Encoding.JSON.subprotocol() + "," + Encoding.MSGPACK.subprotocol();
 
-    private final NodeOptions options;
+    private final TransportOptions options;
+    private final boolean allowAnonymous;
     private final ClientRequests requests;
     private final NodeMetrics metrics;
     private final TokenVerifier verifier;
@@ -46,9 +46,10 @@ final class WebSocketUpgrade {
     private final Map<EventLoop, HubShard> shards;
     private final WebSocketServerHandshakerFactory handshakers;
 
-    WebSocketUpgrade(NodeOptions options, ClientRequests requests, NodeMetrics metrics, TokenVerifier verifier,
+    WebSocketUpgrade(TransportOptions options, boolean allowAnonymous, ClientRequests requests, NodeMetrics metrics, TokenVerifier verifier,
                      Supplier<NodeState> state, Map<EventLoop, HubShard> shards) {
         this.options = options;
+        this.allowAnonymous = allowAnonymous;
         this.requests = requests;
         this.metrics = metrics;
         this.verifier = verifier;
@@ -114,7 +115,7 @@ final class WebSocketUpgrade {
         if (token != null && !token.isEmpty()) {
             return verifier.verify(token);
         }
-        if (!options.allowAnonymous()) {
+        if (!allowAnonymous) {
             throw new ProtocolException(ErrorCode.UNAUTHORIZED, "a token is required: send Authorization: Bearer <jwt> or ?token=<jwt>");
         }
         return Principal.ANONYMOUS;

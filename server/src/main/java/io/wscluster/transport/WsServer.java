@@ -7,7 +7,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
-import io.wscluster.NodeOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.eventloops.EventLoops;
 import io.wscluster.hub.ClientRequests;
@@ -16,6 +15,7 @@ import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.TokenVerifier;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -38,7 +38,8 @@ public final class WsServer {
     /** Netty's own per-connection queue stops taking writes above this; the {@link OutboundLimiter} takes over. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final NodeOptions options;
+    private final TransportOptions options;
+    private final SecurityOptions security;
     private final Hub hub;
     private final ClientRequests requests;
     private final TokenVerifier verifier;
@@ -48,9 +49,10 @@ public final class WsServer {
     private EventLoopGroup group;
     private Channel serverChannel;
 
-    public WsServer(NodeOptions options, Hub hub, ClientRequests requests, TokenVerifier verifier, Supplier<NodeState> state,
-                    HttpEndpoints endpoints) {
+    public WsServer(TransportOptions options, SecurityOptions security, Hub hub, ClientRequests requests, TokenVerifier verifier,
+                    Supplier<NodeState> state, HttpEndpoints endpoints) {
         this.options = options;
+        this.security = security;
         this.hub = hub;
         this.requests = requests;
         this.verifier = verifier;
@@ -73,7 +75,7 @@ public final class WsServer {
             loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
                     sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, requests, hub.metrics(), verifier, state, shards);
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state, shards);
         HttpRouter router = new HttpRouter(upgrade, endpoints);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)

@@ -31,7 +31,7 @@ class RouteApiIT {
 
     @Test
     void routesRoundRobinAndKeepsAUserOnItsNode() throws Exception {
-        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.heartbeat(Duration.ofMillis(100))
+        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.bus(bus -> bus.heartbeat(Duration.ofMillis(100)))
                 .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER))));
         for (String id : List.of("a", "b", "c")) {
             nodes.start(id);
@@ -56,7 +56,7 @@ class RouteApiIT {
 
     @Test
     void noNodeToGoToIs503WithRetryAfterAndTheClusterReportsImbalance() throws Exception {
-        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.heartbeat(Duration.ofMillis(100)).capacity(2)));
+        LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.bus(bus -> bus.heartbeat(Duration.ofMillis(100))).capacity(2)));
         for (String id : List.of("a", "b")) {
             nodes.start(id);
         }

@@ -121,7 +121,7 @@ class RedisClusterIT {
 
     @Test
     void aNodeThatCannotReachRedisSaysSoInOneLine() {
-        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.redisUrl("redis://127.0.0.1:1").redisRetry(false)).start(1))
+        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.bus(bus -> bus.redisUrl("redis://127.0.0.1:1").redisRetry(false))).start(1))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("redis: cannot reach redis://127.0.0.1:1")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

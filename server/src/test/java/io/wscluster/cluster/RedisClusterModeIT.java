@@ -1,15 +1,11 @@
 package io.wscluster.cluster;
 
-import static io.wscluster.cluster.RedisNodes.subscribe;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.redis.BusOptions;
 import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
@@ -20,6 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.wscluster.cluster.RedisNodes.subscribe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Three nodes on a real three-master Redis Cluster ({@code redis-cluster://} URL) are one service. */
 class RedisClusterModeIT {
@@ -98,17 +99,17 @@ class RedisClusterModeIT {
 
     @Test
     void theSchemeSelectsClusterModeAndABadClusterUrlIsRefused() {
-        assertThat(NodeOptions.builder().redisUrl("redis-cluster://a:7000,b:7001").build().redisUrl())
+        assertThat(NodeOptions.builder().bus(bus -> bus.redisUrl("redis-cluster://a:7000,b:7001")).build().bus().redisUrl())
                 .isEqualTo("redis-cluster://a:7000,b:7001");
-        assertThatThrownBy(() -> NodeOptions.builder().redisUrl("redis-cluster://"))
+        assertThatThrownBy(() -> BusOptions.builder().redisUrl("redis-cluster://"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis-cluster://host:port");
-        assertThatThrownBy(() -> NodeOptions.builder().redisUrl("cluster://a:7000"))
+        assertThatThrownBy(() -> BusOptions.builder().redisUrl("cluster://a:7000"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aNodeThatCannotReachTheRedisClusterSaysSoInOneLine() {
-        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.redisUrl("redis-cluster://127.0.0.1:1,127.0.0.1:2").redisRetry(false))
+        assertThatThrownBy(() -> LocalNodes.builder().options(o -> o.bus(bus -> bus.redisUrl("redis-cluster://127.0.0.1:1,127.0.0.1:2").redisRetry(false)))
                 .start(1))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("redis: cannot reach redis-cluster://127.0.0.1:1,127.0.0.1:2")

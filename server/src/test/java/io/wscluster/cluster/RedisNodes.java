@@ -39,8 +39,9 @@ final class RedisNodes implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        nodes = fixture.cluster(b -> b.options(o -> o.jwtSecret(SECRET).redisUrl(redis.url()).cluster(SharedRedis.namespace())
-                .heartbeat(Duration.ofMillis(200)).shutdownTimeout(Duration.ofSeconds(2))).idPrefix("n"));
+        nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.jwtSecret(SECRET))
+                .bus(bus -> bus.redisUrl(redis.url()).cluster(SharedRedis.namespace()).heartbeat(Duration.ofMillis(200)))
+                .drain(d -> d.shutdownTimeout(Duration.ofSeconds(2)))).idPrefix("n"));
         nodes.start(3);
     }
 

@@ -1,9 +1,7 @@
 package io.wscluster.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.wscluster.NodeOptions;
+import io.wscluster.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class ConfigLoaderTest {
     @TempDir
     Path dir;
@@ -19,28 +20,28 @@ class ConfigLoaderTest {
     @Test
     void defaultsHoldWithoutAnySource() {
         NodeOptions o = ConfigLoader.load(null, Map.of(), Map.of(), NodeOptions.defaults());
-        assertThat(o.port()).isEqualTo(NodeOptions.DEFAULT_PORT);
-        assertThat(o.maxFrameSize()).isEqualTo(64 * 1024);
-        assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(25));
-        assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(o.allowAnonymous()).isTrue();
+        assertThat(o.transport().port()).isEqualTo(TransportOptions.DEFAULT_PORT);
+        assertThat(o.transport().maxFrameSize()).isEqualTo(64 * 1024);
+        assertThat(o.transport().pingInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(o.drain().shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.security().allowAnonymous()).isTrue();
     }
 
     @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheOneBefore() throws IOException {
         Path file = yaml("port: 9001\nhistory-size: 7\nping-interval: 5s\nmax-frame-size: 128KiB\n");
         NodeOptions fileOnly = ConfigLoader.load(file, Map.of(), Map.of(), NodeOptions.defaults());
-        assertThat(fileOnly.port()).isEqualTo(9001);
-        assertThat(fileOnly.historySize()).isEqualTo(7);
-        assertThat(fileOnly.maxFrameSize()).isEqualTo(128 * 1024);
+        assertThat(fileOnly.transport().port()).isEqualTo(9001);
+        assertThat(fileOnly.history().size()).isEqualTo(7);
+        assertThat(fileOnly.transport().maxFrameSize()).isEqualTo(128 * 1024);
 
         NodeOptions withEnv = ConfigLoader.load(file, Map.of("WSC_PORT", "9002", "PATH", "/bin"), Map.of(), NodeOptions.defaults());
-        assertThat(withEnv.port()).isEqualTo(9002);
-        assertThat(withEnv.historySize()).isEqualTo(7);
+        assertThat(withEnv.transport().port()).isEqualTo(9002);
+        assertThat(withEnv.history().size()).isEqualTo(7);
 
         NodeOptions withFlags = ConfigLoader.load(file, Map.of("WSC_PORT", "9002"), Map.of("port", "9003"), NodeOptions.defaults());
-        assertThat(withFlags.port()).isEqualTo(9003);
-        assertThat(withFlags.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(withFlags.transport().port()).isEqualTo(9003);
+        assertThat(withFlags.transport().pingInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DrainIT {
     @RegisterExtension
     final NodeFixture fixture = new NodeFixture();
-    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.historySize(1000)
-            .heartbeat(Duration.ofMillis(100)).drainBatch(10).drainPace(Duration.ofMillis(50))));
+    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.history(h -> h.size(1000))
+            .bus(bus -> bus.heartbeat(Duration.ofMillis(100))).drain(d -> d.batch(10).pace(Duration.ofMillis(50)))));
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test

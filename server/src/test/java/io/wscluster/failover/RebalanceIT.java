@@ -25,7 +25,7 @@ class RebalanceIT {
     @RegisterExtension
     final NodeFixture fixture = new NodeFixture();
     private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o
-            .heartbeat(Duration.ofMillis(100)).drainBatch(5).drainPace(Duration.ofMillis(20))));
+            .bus(bus -> bus.heartbeat(Duration.ofMillis(100))).drain(d -> d.batch(5).pace(Duration.ofMillis(20)))));
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 

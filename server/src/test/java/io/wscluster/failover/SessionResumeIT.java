@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SessionResumeIT {
     @RegisterExtension
     final NodeFixture fixture = new NodeFixture();
-    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.historySize(1000).heartbeat(Duration.ofMillis(100))));
+    private final LocalNodes nodes = fixture.cluster(b -> b.options(o -> o.history(h -> h.size(1000)).bus(bus -> bus.heartbeat(Duration.ofMillis(100)))));
 
     @Test
     void aSessionResumesItsRoomsOnAnotherNodeWithEveryMessageItMissed() throws Exception {

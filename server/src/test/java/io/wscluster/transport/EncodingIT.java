@@ -140,7 +140,7 @@ class EncodingIT {
 
     @Test
     void withCompressionOffTheExtensionIsNotNegotiatedButTheConnectionWorks() throws Exception {
-        nodes.start(o -> o.compression(false));
+        nodes.start(o -> o.transport(t -> t.compression(false)));
         TestClient c = nodes.open(nodes.options().withCompression());
         String extensions = c.upgradeHeaders().get(EXTENSIONS);
         assertThat(extensions == null || !extensions.contains("permessage-deflate"))

@@ -188,7 +188,7 @@ class ErrorsIT {
 
     @Test
     void frameOverTheMaximumClosesWith1009() throws Exception {
-        nodes.start(o -> o.maxFrameSize(8 * 1024));
+        nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
         TestClient c = nodes.open();
         // Just under the limit is fine.
         assertThat(publish(c, "big", "x".repeat(7 * 1024)).path("offset").asLong()).isEqualTo(1);
@@ -199,7 +199,7 @@ class ErrorsIT {
 
     @Test
     void compressedMessageThatInflatesOverTheMaximumClosesWith1009() throws Exception {
-        nodes.start(o -> o.maxFrameSize(8 * 1024));
+        nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
         TestClient c = nodes.open(nodes.options().withCompression());
         assertThat(c.upgradeHeaders().get("Sec-WebSocket-Extensions")).contains("permessage-deflate");
         TestClient bystander = nodes.open();
@@ -213,7 +213,7 @@ class ErrorsIT {
 
     @Test
     void badClientsNeverDisturbAnotherConnection() throws Exception {
-        nodes.start(o -> o.maxFrameSize(8 * 1024));
+        nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
         TestClient bystander = nodes.open();
         TestClient publisher = nodes.open();
         subscribe(bystander, "feed");

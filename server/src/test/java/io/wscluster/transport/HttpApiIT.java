@@ -60,7 +60,7 @@ class HttpApiIT {
 
     @Test
     void sendAndBroadcastAreDelivered() throws Exception {
-        nodes.start(o -> o.jwtSecret("s3cret"));
+        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret")));
         TestClient alice = nodes.openAs("alice");
         TestClient bob = nodes.openAs("bob");
 
@@ -85,7 +85,7 @@ class HttpApiIT {
 
     @Test
     void errorsAreJsonWithTheirStatus() throws Exception {
-        nodes.start(o -> o.maxFrameSize(8 * 1024));
+        nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
         assertError(post("/api/publish", "{\"room\":"), 400, "bad_request");
         assertError(post("/api/publish", "[1,2]"), 400, "bad_request");
         assertError(post("/api/publish", "{\"data\":1}"), 400, "bad_request");
@@ -110,7 +110,7 @@ class HttpApiIT {
 
     @Test
     void apiKeyGuardsTheApi() throws Exception {
-        nodes.start(o -> o.apiKey("k"));
+        nodes.start(o -> o.security(s -> s.apiKey("k")));
         String body = "{\"room\":\"r\",\"data\":1}";
         assertError(send(request("/api/publish").POST(HttpRequest.BodyPublishers.ofString(body))), 401, "unauthorized");
         assertError(post("/api/publish", body, "wrong"), 401, "unauthorized");

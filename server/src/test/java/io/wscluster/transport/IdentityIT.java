@@ -26,21 +26,21 @@ class IdentityIT {
 
     @Test
     void tokenInTheAuthorizationHeaderNamesTheUser() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         TestClient c = nodes.connect(nodes.options().withBearer(Tokens.hs256(SECRET, "alice")));
         assertThat(expect(c.next(), "welcome").path("user").asText()).isEqualTo("alice");
     }
 
     @Test
     void tokenInTheQueryNamesTheUser() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         TestClient c = nodes.connect(nodes.options().withUrl(nodes.node().url() + "?token=" + Tokens.hs256(SECRET, "bob")));
         assertThat(expect(c.next(), "welcome").path("user").asText()).isEqualTo("bob");
     }
 
     @Test
     void tokenWithAWrongSignatureIsRefusedWith401() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         assertRefused(nodes.options().withBearer(Tokens.hs256("not-the-secret", "mallory")));
         assertRefused(nodes.options().withUrl(nodes.node().url() + "?token=" + Tokens.hs256("not-the-secret", "mallory")));
         assertRefused(nodes.options().withBearer("not.a.jwt"));
@@ -48,14 +48,14 @@ class IdentityIT {
 
     @Test
     void expiredTokenIsRefusedWith401() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         JsonNode error = assertRefused(nodes.options().withBearer(Tokens.expired(SECRET, "alice")));
         assertThat(error.path("message").asText()).containsIgnoringCase("expired");
     }
 
     @Test
     void withoutAnonymousUsersAConnectionWithoutTokenIsRefusedWith401() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET).allowAnonymous(false));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(false)));
         assertRefused(nodes.options());
         // ...while one with a token is welcome.
         assertThat(expect(nodes.connect(nodes.optionsAs("alice")).next(), "welcome").path("user").asText())
@@ -64,14 +64,14 @@ class IdentityIT {
 
     @Test
     void anonymousIsTheDefault() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         JsonNode welcome = expect(nodes.connect(nodes.options()).next(), "welcome");
         assertThat(welcome.path("user").isNull()).as("user in %s", welcome).isTrue();
     }
 
     @Test
     void sendReachesOnlyThatUserWhateverTheEncoding() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         TestClient aliceJson = nodes.openAs("alice");
         TestClient aliceMsgpack = nodes.open(nodes.optionsAs("alice").withEncoding(Encoding.MSGPACK));
         TestClient bob = nodes.openAs("bob");
@@ -92,7 +92,7 @@ class IdentityIT {
 
     @Test
     void aConnectionIsClosedWith1008WhenItsTokenExpires() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         // JWT expiry has whole seconds: this one lasts one to two seconds from now.
         String shortLived = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(2))
                 .sign(Algorithm.HMAC256(SECRET));
@@ -106,7 +106,7 @@ class IdentityIT {
 
     @Test
     void tokenWithoutSubjectOrWithAlgorithmNoneIsRefusedWith401() throws Exception {
-        nodes.start(o -> o.jwtSecret(SECRET));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
         String noSubject = JWT.create().withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
         assertRefused(nodes.options().withBearer(noSubject));
         String unsigned = JWT.create().withSubject("root").withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.none());

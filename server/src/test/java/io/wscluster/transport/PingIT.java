@@ -19,7 +19,7 @@ class PingIT {
 
     @BeforeEach
     void start() {
-        nodes.start(o -> o.pingInterval(INTERVAL));
+        nodes.start(o -> o.transport(t -> t.pingInterval(INTERVAL)));
     }
 
     @Test

@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.NodeFixture;
-import io.wscluster.NodeOptions;
 import io.wscluster.testkit.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ class ProtocolIT {
 
     @BeforeEach
     void start() {
-        nodes.start(o -> o.jwtSecret("s3cret"),
+        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret")),
                 b -> b.op("echo", (session, frame) -> CompletableFuture.completedFuture(frame.get("data"))));
     }
 
@@ -41,7 +40,7 @@ class ProtocolIT {
         assertThat(welcome.path("node").asText()).isEqualTo(NodeFixture.NODE_ID);
         assertThat(welcome.has("user")).as("welcome %s has a user field", welcome).isTrue();
         assertThat(welcome.get("user").isNull()).as("user of an anonymous connection in %s", welcome).isTrue();
-        assertThat(welcome.path("ping_ms").asLong()).isEqualTo(NodeOptions.DEFAULT_PING_INTERVAL.toMillis());
+        assertThat(welcome.path("ping_ms").asLong()).isEqualTo(TransportOptions.DEFAULT_PING_INTERVAL.toMillis());
 
         JsonNode aliceWelcome = expect(alice.next(), "welcome");
         assertThat(aliceWelcome.path("user").asText()).isEqualTo("alice");

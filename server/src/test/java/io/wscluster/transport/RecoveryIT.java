@@ -78,7 +78,7 @@ class RecoveryIT {
 
     @Test
     void sinceOlderThanTheHistoryIsNotRecovered() throws Exception {
-        nodes.start(o -> o.historySize(5));
+        nodes.start(o -> o.history(h -> h.size(5)));
         TestClient publisher = nodes.open();
         String epoch = publishAll(publisher, "feed", 20);
 
@@ -99,7 +99,7 @@ class RecoveryIT {
         int total = 2000;
         int[] subscribeAt = {200, 700, 1200};
         int replay = 100;
-        WsCluster node = nodes.start(o -> o.historySize(total));
+        WsCluster node = nodes.start(o -> o.history(h -> h.size(total)));
         List<TestClient> clients = new ArrayList<>();
         for (int i = 0; i < subscribeAt.length; i++) {
             clients.add(nodes.open());

@@ -1,14 +1,10 @@
 package io.wscluster.transport;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
-import io.wscluster.NodeOptions;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.failover.DrainOptions;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 /** A graceful stop: not ready, no new connections, reconnect + 1001 for everyone, bounded by the timeout. */
 class ShutdownIT {
     @RegisterExtension
@@ -28,7 +28,7 @@ class ShutdownIT {
 
     @Test
     void everyClientIsAskedToReconnectAndClosedWith1001() throws Exception {
-        WsCluster node = nodes.start(o -> o.shutdownTimeout(NodeOptions.DEFAULT_SHUTDOWN_TIMEOUT));
+        WsCluster node = nodes.start(o -> o.drain(d -> d.shutdownTimeout(DrainOptions.DEFAULT_SHUTDOWN_TIMEOUT)));
         try (TestClient a = TestClient.connect(node.url()); TestClient b = TestClient.connect(TestClient.options(node.url())
                 .withEncoding(io.wscluster.protocol.Encoding.MSGPACK))) {
             a.request(a.frame("subscribe").put("room", "r"));
@@ -45,7 +45,8 @@ class ShutdownIT {
 
     @Test
     void whileDrainingReadyIs503AndUpgradesAreRefusedAndTheTimeoutBoundsTheStop() throws Exception {
-        WsCluster node = nodes.start(o -> o.shutdownTimeout(Duration.ofSeconds(4)).outboundBufferLimit(64 * 1024 * 1024));
+        WsCluster node = nodes.start(o -> o.drain(d -> d.shutdownTimeout(Duration.ofSeconds(4)))
+                .transport(t -> t.outboundBufferLimit(64 * 1024 * 1024)));
         TestClient stuck = TestClient.connect(node.url());
         try {
             // A client that does not read, with a full outbound queue, keeps the node draining for a while.

@@ -23,7 +23,7 @@ class SlowConsumerIT {
 
     @BeforeEach
     void start() {
-        node = nodes.start(o -> o.outboundBufferLimit(256 * 1024));
+        node = nodes.start(o -> o.transport(t -> t.outboundBufferLimit(256 * 1024)));
     }
 
     @Test

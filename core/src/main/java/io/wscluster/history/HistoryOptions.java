@@ -1,0 +1,73 @@
+package io.wscluster.history;
+
+import io.wscluster.options.Check;
+import java.time.Duration;
+
+/** How much of each room is kept, and for how long. Immutable; build with {@link #builder()}. */
+public final class HistoryOptions {
+    public static final int DEFAULT_SIZE = 100;
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+    public static final int DEFAULT_RECOVERY_CACHE = 20_000;
+    /** The most of one room's newest messages the recovery cache keeps, whatever history-size is. */
+    public static final int RECOVERY_CACHE_PER_ROOM = 1000;
+    public static final HistoryOptions DEFAULT = builder().build();
+
+    private final int size;
+    private final Duration ttl;
+    private final int recoveryCache;
+
+    private HistoryOptions(Builder b) {
+        size = b.size;
+        ttl = b.ttl;
+        recoveryCache = b.recoveryCache;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return builder().size(size).ttl(ttl).recoveryCache(recoveryCache);
+    }
+
+    /** Messages kept per room for recovery and {@code history}; 0 keeps none. */
+    public int size() { return size; }
+    /** How long an idle room's history is kept. */
+    public Duration ttl() { return ttl; }
+    /** Recent room messages the node keeps, over all rooms, to answer a subscribe with since without a history read. */
+    public int recoveryCache() { return recoveryCache; }
+    /** How many of one room's newest messages the recovery cache keeps. */
+    public int recoveryCachePerRoom() { return Math.min(size, RECOVERY_CACHE_PER_ROOM); }
+
+    /** Builder with every default set; setters check their argument and name the setting in the error. */
+    public static final class Builder {
+        private int size = DEFAULT_SIZE;
+        private Duration ttl = DEFAULT_TTL;
+        private int recoveryCache = DEFAULT_RECOVERY_CACHE;
+
+        private Builder() {
+        }
+
+        public Builder size(int v) {
+            Check.setting(v >= 0, "history-size", v, "0 or more");
+            size = v;
+            return this;
+        }
+
+        public Builder ttl(Duration v) {
+            Check.setting(v != null && v.toMillis() >= 1000, "history-ttl", v, "at least 1s");
+            ttl = v;
+            return this;
+        }
+
+        public Builder recoveryCache(int v) {
+            Check.setting(v >= 0, "recovery-cache", v, "0 (none) or more");
+            recoveryCache = v;
+            return this;
+        }
+
+        public HistoryOptions build() {
+            return new HistoryOptions(this);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.wscluster.transport;
+
+import io.wscluster.hub.HubConfig;
+import io.wscluster.options.Check;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Where a node listens and how it treats each socket. Immutable; build with {@link #builder()}. */
+public final class TransportOptions {
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
+    public static final Duration DEFAULT_PING_INTERVAL = HubConfig.DEFAULT_PING_INTERVAL;
+    public static final int DEFAULT_OUTBOUND_BUFFER_LIMIT = 1024 * 1024;
+    public static final boolean DEFAULT_COMPRESSION = true;
+    public static final int DEFAULT_IO_THREADS = 0;
+    public static final TransportOptions DEFAULT = builder().build();
+
+    private final String host;
+    private final int port;
+    private final String advertisedUrl;
+    private final int maxFrameSize;
+    private final Duration pingInterval;
+    private final int outboundBufferLimit;
+    private final boolean compression;
+    private final int ioThreads;
+
+    private TransportOptions(Builder b) {
+        host = b.host;
+        port = b.port;
+        advertisedUrl = b.advertisedUrl;
+        maxFrameSize = b.maxFrameSize;
+        pingInterval = b.pingInterval;
+        outboundBufferLimit = b.outboundBufferLimit;
+        compression = b.compression;
+        ioThreads = b.ioThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
+                .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads);
+    }
+
+    /** Interface to bind; {@code 0.0.0.0} for all. */
+    public String host() { return host; }
+    /** TCP port; 0 picks a free one. */
+    public int port() { return port; }
+    /** The WebSocket URL clients use to reach this node; null derives it from host and port. */
+    public String advertisedUrl() { return advertisedUrl; }
+    /** Largest WebSocket message and HTTP body accepted, in bytes. */
+    public int maxFrameSize() { return maxFrameSize; }
+    /** Interval of WebSocket pings; a connection silent for two intervals is closed. */
+    public Duration pingInterval() { return pingInterval; }
+    /** Bytes a connection may have queued beyond the socket's buffer before it is closed as a slow consumer. */
+    public int outboundBufferLimit() { return outboundBufferLimit; }
+    /** Whether permessage-deflate is offered to clients that ask for it. */
+    public boolean compression() { return compression; }
+    /** Event-loop threads; 0 uses one per core. */
+    public int ioThreads() { return ioThreads; }
+
+    /** Builder with every default set; setters check their argument and name the setting in the error. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String advertisedUrl;
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private int outboundBufferLimit = DEFAULT_OUTBOUND_BUFFER_LIMIT;
+        private boolean compression = DEFAULT_COMPRESSION;
+        private int ioThreads = DEFAULT_IO_THREADS;
+
+        private Builder() {
+        }
+
+        public Builder host(String v) { host = Objects.requireNonNull(v, "host"); return this; }
+
+        public Builder port(int v) {
+            Check.setting(v >= 0 && v <= 65535, "port", v, "0 to 65535");
+            port = v;
+            return this;
+        }
+
+        public Builder advertisedUrl(String v) { advertisedUrl = v; return this; }
+
+        public Builder maxFrameSize(int v) {
+            Check.setting(v >= 1024, "max-frame-size", v, "at least 1024 bytes");
+            maxFrameSize = v;
+            return this;
+        }
+
+        public Builder pingInterval(Duration v) {
+            Check.setting(v != null && v.toMillis() >= 10, "ping-interval", v, "at least 10ms");
+            pingInterval = v;
+            return this;
+        }
+
+        public Builder outboundBufferLimit(int v) {
+            Check.setting(v >= 1024, "outbound-buffer-limit", v, "at least 1024 bytes");
+            outboundBufferLimit = v;
+            return this;
+        }
+
+        public Builder compression(boolean v) { compression = v; return this; }
+
+        public Builder ioThreads(int v) {
+            Check.setting(v >= 0 && v <= 1024, "io-threads", v, "0 (one per core) to 1024");
+            ioThreads = v;
+            return this;
+        }
+
+        public TransportOptions build() {
+            return new TransportOptions(this);
+        }
+    }
+}
