@@ -82,9 +82,11 @@ final class ClusterBackend implements AutoCloseable {
 
     /** The embedded bus of a node alone: a cluster of one. */
     static ClusterBackend alone(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        return new ClusterBackend(new LocalBus(new LocalHistory(o.history().size(), o.history().ttl()), scheduler), new LocalPresenceStore(),
-                new LocalStickyRegistry(o.routing().stickyTtl()), LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), o.bus().heartbeat(), scheduler),
-                new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, o.bus().heartbeat()), null, "embedded bus");
+        Duration heartbeat = o.bus().heartbeat();
+        return new ClusterBackend(new LocalBus(new LocalHistory(o.history().size(), o.history().ttl()), scheduler),
+                new LocalPresenceStore(), new LocalStickyRegistry(o.routing().stickyTtl()),
+                LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), heartbeat, scheduler),
+                new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, heartbeat), null, "embedded bus");
     }
 
     /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
@@ -160,11 +162,11 @@ final class ClusterBackend implements AutoCloseable {
     /** Session records share presence's connection too: a write per subscribe, a few per heartbeat. */
     private static SessionStore sessions(NodeOptions o, String nodeId, RedisClusterAsyncCommands<String, String> commands,
                                          ScheduledExecutorService scheduler) {
-        RedisSessionStore s = new RedisSessionStore(commands, o.bus().cluster(), nodeId, o.failover().sessionTtl(), o.bus().heartbeat(), scheduler);
+        RedisSessionStore s = new RedisSessionStore(commands, o.bus().cluster(), nodeId, o.failover().sessionTtl(),
+                o.bus().heartbeat(), scheduler);
         s.start();
         return s;
     }
-
 
     /** Starts membership once the node can describe itself (it is serving). */
     synchronized Membership membership() {

@@ -114,7 +114,8 @@ class GatewayProcessIT {
 
     @Test
     void sdkClientsBehindTwoGatewaysLoseNothingWhenANodeDies() throws Exception {
-        try (Gateway second = Gateway.start(options(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE)))) {
+        RoutingOptions spread = RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE);
+        try (Gateway second = Gateway.start(options(spread))) {
             Thread.sleep(2 * HEARTBEAT.toMillis());
             List<WscClient> sdk = new ArrayList<>();
             List<List<Long>> seen = new ArrayList<>();
