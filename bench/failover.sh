@@ -43,7 +43,7 @@ for n in $COUNTS; do
     CL_NODE_OPTS=(--history-size 20000)
     start_cluster 3 "fo$n$mode$run" -Xmx1g
     out="$WORK/probe-$n-$mode-$run"
-    java -Xmx3g -jar "$JAR" failover-probe "${CL_URLS[@]}" --clients "$n" --bystanders "$BYSTANDERS" --rate "$rate" \
+    java -Xmx3g -jar "$JAR" failover-probe "${CL_URLS[@]}" "${CL_ADMIN_URLS[@]}" --clients "$n" --bystanders "$BYSTANDERS" --rate "$rate" \
         --warmup-moves "$moves" --warmup-rounds "$ROUNDS" --duration "${DURATION}s" --report-json "$out.json" --trace-csv "$out.csv" \
         >"$out.log" 2>&1 </dev/null &
     probe=$!

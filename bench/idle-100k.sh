@@ -31,7 +31,7 @@ heap_used_kb() {
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 conns() { curl -s --max-time 5 "$1/metrics" | awk '$1 == "wsc_connections" { printf "%d", $2 }'; }
-total_conns() { local t=0 i c; for i in $(seq "$NODES"); do c=$(conns "${NODE_HTTP[n$i]}"); t=$((t + ${c:-0})); done; echo "$t"; }
+total_conns() { local t=0 i c; for i in $(seq "$NODES"); do c=$(conns "${NODE_ADMIN[n$i]}"); t=$((t + ${c:-0})); done; echo "$t"; }
 
 : >"$WORK/nodes.md" ; : >"$WORK/gen.md"
 declare -a HEAPS=() RSSS=() GENS=()
@@ -45,7 +45,7 @@ for run in $(seq "$RUNS"); do
   run_loadtest "$WORK/warm-$run.json" --timeout 120 -- "${urls[@]}" --scenario idle --connections $((300 * NODES)) \
       --connect-rate 2000 --duration 1s || die "warmup failed: $(tail -5 "$WORK/warm-$run.json.out")"
   for i in $(seq "$NODES"); do
-    until_t=$((SECONDS + 30)); while [ "$(conns "${NODE_HTTP[n$i]}")" != 0 ] && [ $SECONDS -lt $until_t ]; do sleep 0.5; done
+    until_t=$((SECONDS + 30)); while [ "$(conns "${NODE_ADMIN[n$i]}")" != 0 ] && [ $SECONDS -lt $until_t ]; do sleep 0.5; done
     eval "H0_$i=$(heap_used_kb "${NODE_PID[n$i]}") R0_$i=$(rss_kb "${NODE_PID[n$i]}")"
   done
 
@@ -66,7 +66,7 @@ for run in $(seq "$RUNS"); do
   held=$(total_conns)
   log "run $run: $held connections open; measuring nodes"
   for i in $(seq "$NODES"); do
-    p="${NODE_PID[n$i]}" c=$(conns "${NODE_HTTP[n$i]}")
+    p="${NODE_PID[n$i]}" c=$(conns "${NODE_ADMIN[n$i]}")
     h1=$(heap_used_kb "$p") r1=$(rss_kb "$p")
     eval "h0=\$H0_$i r0=\$R0_$i"
     hb=$(( (h1 - h0) * 1024 / c )) rb=$(( (r1 - r0) * 1024 / c ))

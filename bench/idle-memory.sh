@@ -106,7 +106,7 @@ for run in $(seq "$RUNS"); do
   for _ in $(seq 300); do grep -q 'listening on ws://' "$work/node.log" && break; kill -0 "$node_pid" || break; sleep 0.1; done
   URL="$(grep -o 'ws://127\.[0-9.]*:[0-9]*/ws' "$work/node.log" | head -1 || true)"
   [ -n "$URL" ] || die "node did not start: $(tail -5 "$work/node.log")"
-  HTTP="${URL/ws:/http:}"; HTTP="${HTTP%/ws}"
+  HTTP="$(grep -o 'operator listener http://127\.[0-9.]*:[0-9]*' "$work/node.log" | head -1 | sed 's/^operator listener //' || true)"   # /metrics
   TRANSPORT="$(grep -o '([a-z]* transport' "$work/node.log" | head -1 | tr -d '(' || true)"   # "epoll transport"
 
   # Warm-up: the first connections load classes and fill one-off caches; keep them out of the delta.

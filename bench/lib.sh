@@ -4,7 +4,8 @@
 #   bench_opts "--runs RUNS 3" "--rates RATES 1 2 5" -- "$@"   # options, --help, --no-append; sets COMMAND
 #   bench_init fanout          # work dir, traps, logging prefix, cd to the repository root
 #   bench_build                # builds once, copies the jar to $WORK/wsc.jar (BENCH_JAR=<jar> skips the build)
-#   start_node n1 -Xmx2g       # node on 127.0.0.1, a free port; sets NODE_PID[n1], NODE_URL[n1], NODE_HTTP[n1]
+#   start_node n1 -Xmx2g       # node on 127.0.0.1, a free port; sets NODE_PID[n1], NODE_URL[n1], NODE_HTTP[n1],
+#                              # NODE_ADMIN[n1] (its operator listener: the API, admin, /metrics)
 #   run_loadtest out.json -- --scenario fanout ...   # generator; its CPU lands in GEN_CPU_S / GEN_WALL_S
 #   stop_node n1
 #   start_redis                # redis-server on a free port; sets REDIS_PID, REDIS_PORT, REDIS_URL
@@ -23,7 +24,7 @@ BENCH_NAME=bench
 WORK=""
 KEEP="${KEEP:-0}"
 NO_APPEND="${NO_APPEND:-0}"
-declare -A NODE_PID=() NODE_URL=() NODE_HTTP=()
+declare -A NODE_PID=() NODE_URL=() NODE_HTTP=() NODE_ADMIN=()
 declare -a BENCH_PIDS=()
 
 log() { echo "$BENCH_NAME: $*" >&2; }
@@ -166,6 +167,7 @@ start_node() {
   done
   [ -n "$url" ] || die "node $name did not start: $(tail -5 "$logf")"
   NODE_PID[$name]=$pid NODE_URL[$name]=$url
+  NODE_ADMIN[$name]="$(grep -o 'operator listener http://127\.[0-9.]*:[0-9]*' "$logf" | head -1 | sed 's/^operator listener //' || true)"
   NODE_HTTP[$name]="${url%/ws}"; NODE_HTTP[$name]="http:${NODE_HTTP[$name]#ws:}"
   wait_ready "${NODE_HTTP[$name]}" 30 || die "node $name not ready within 30 s"
   log "node $name: pid $pid, $url"
@@ -387,15 +389,15 @@ EOR
 #   cluster_window 10               # CPU of each node and of Redis, Redis commands/s over the steady part
 #   stop_cluster
 # CL_NODE_OPTS: more `wsc node` options for every node (bench/cluster-*.sh --node-opts).
-declare -a CL_URLS=() CL_PIDS=() CL_NODES=() CL_NODE_OPTS=()
+declare -a CL_URLS=() CL_ADMIN_URLS=() CL_PIDS=() CL_NODES=() CL_NODE_OPTS=()
 start_cluster() {
   local k="$1" name="$2"; shift 2
   local i
   start_redis
-  CL_URLS=() CL_PIDS=() CL_NODES=()
+  CL_URLS=() CL_ADMIN_URLS=() CL_PIDS=() CL_NODES=()
   for i in $(seq "$k"); do
     start_node "n$i" "$@" -- --redis "$REDIS_URL" --cluster "$name" "${CL_NODE_OPTS[@]}"
-    CL_URLS+=(--url "${NODE_URL[n$i]}") CL_PIDS+=(--server-pid "${NODE_PID[n$i]}") CL_NODES+=("n$i")
+    CL_URLS+=(--url "${NODE_URL[n$i]}") CL_ADMIN_URLS+=(--admin-url "${NODE_ADMIN[n$i]}") CL_PIDS+=(--server-pid "${NODE_PID[n$i]}") CL_NODES+=("n$i")
   done
   CL_PIDS+=(--server-pid "$REDIS_PID")
 }

@@ -108,8 +108,9 @@ public final class LocalNodes implements AutoCloseable {
             throw new IllegalStateException("these nodes are closed");
         }
         int index = started.getAndIncrement();
-        NodeOptions own = options.toBuilder().nodeId(nodeId.apply(index))
-                .transport(t -> t.port(options.transport().port() == 0 ? 0 : options.transport().port() + index)).build();
+        int port = options.transport().port() == 0 ? 0 : options.transport().port() + index;
+        // Each takes a free operator port: nodes on one host cannot share a configured one.
+        NodeOptions own = options.toBuilder().nodeId(nodeId.apply(index)).transport(t -> t.port(port).adminPort(0)).build();
         WsCluster node;
         try {
             node = launch(own);

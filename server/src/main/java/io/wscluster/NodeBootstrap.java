@@ -92,8 +92,8 @@ final class NodeBootstrap {
         TokenVerifier verifier = options.security().jwtSecret() == null ? TokenVerifier.NONE
                 : new JwtTokenVerifier(options.security().jwtSecret());
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
-                new RouteEndpoint(router, options.routing().stickyKey()), lifecycle::drain, lifecycle::shed, backend.failovers,
-                options.security().apiKey());
+                new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
+                options.security(), options.transport().page());
         registerMeters(registry, options, backend.bus, directory, backend.sticky);
         lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints));
         return new Node(self, lifecycle, bridge, registry);

@@ -20,6 +20,7 @@ final class NodeIdentity {
     private final AtomicReference<NodeState> state = new AtomicReference<>(NodeState.JOINING);
     private final long startedAt = System.currentTimeMillis();
     private volatile String url;
+    private volatile String adminUrl;
 
     NodeIdentity(NodeOptions options, NodeMetrics metrics) {
         this.id = options.nodeId() != null ? options.nodeId() : "node-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
@@ -54,11 +55,21 @@ final class NodeIdentity {
         return url;
     }
 
-    /** Sets the URL from the bound port, unless one is advertised. */
-    void servingOn(int port) {
+    /** The operator listener's URL ({@code http://host:admin-port}); null until it serves. */
+    String adminUrl() {
+        return adminUrl;
+    }
+
+    /** Sets the URLs from the bound ports; the WebSocket one unless one is advertised. */
+    void servingOn(int port, int adminPort) {
         TransportOptions transport = options.transport();
-        String host = "0.0.0.0".equals(transport.host()) || "::".equals(transport.host()) ? "127.0.0.1" : transport.host();
-        url = transport.advertisedUrl() != null ? transport.advertisedUrl() : "ws://" + host + ":" + port + "/ws";
+        url = transport.advertisedUrl() != null ? transport.advertisedUrl() : "ws://" + reachable(transport.host()) + ":" + port + "/ws";
+        adminUrl = "http://" + reachable(transport.adminHost()) + ":" + adminPort;
+    }
+
+    /** A host to reach a listener bound to {@code bound} on: loopback for a wildcard address. */
+    private static String reachable(String bound) {
+        return "0.0.0.0".equals(bound) || "::".equals(bound) ? "127.0.0.1" : bound.contains(":") ? "[" + bound + "]" : bound;
     }
 
     /** Takes this second's load sample; once per second. */
@@ -70,6 +81,6 @@ final class NodeIdentity {
     NodeInfo info() {
         LoadSampler.Load l = load.load();
         return new NodeInfo(id, url, options.region(), state.get(), metrics.connections(), options.capacity(),
-                l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), l.errorRate(), startedAt);
+                l.cpu(), l.memory(), l.messagesInPerSec(), l.messagesOutPerSec(), l.errorRate(), startedAt, adminUrl);
     }
 }

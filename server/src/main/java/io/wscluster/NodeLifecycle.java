@@ -15,6 +15,7 @@ import io.wscluster.protocol.ServerFrames;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.Router;
+import io.wscluster.transport.ListenerTakenException;
 import io.wscluster.transport.WsServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -73,15 +74,19 @@ final class NodeLifecycle {
         this.server = server;
         try {
             address = server.start();
+        } catch (ListenerTakenException e) {
+            abandon();
+            throw new StartupException(e.getMessage());
         } catch (BindException e) {
             abandon();
-            throw new StartupException("port: " + options.transport().port() + " is already in use on " + options.transport().host());
+            throw new StartupException("port: " + options.transport().port() + " could not be bound on " + options.transport().host()
+                    + " (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandon();
             throw new StartupException("interrupted while starting");
         }
-        self.servingOn(address.getPort());
+        self.servingOn(address.getPort(), server.operatorAddress().getPort());
         resources.scheduler().scheduleAtFixedRate(self::sample, 1, 1, TimeUnit.SECONDS);
         long period = options.bus().heartbeat().toMillis();
         resources.scheduler().scheduleAtFixedRate(() -> sessions.recordPositions(hub), period, period, TimeUnit.MILLISECONDS);

@@ -68,9 +68,14 @@ public final class WsCluster implements AutoCloseable {
         return self.url();
     }
 
-    /** The base HTTP URL of this node, e.g. {@code http://127.0.0.1:8080}. */
+    /** The base HTTP URL of this node's public listener, e.g. {@code http://127.0.0.1:8080}: health, readiness, the page. */
     public String httpUrl() {
         return url().replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+    }
+
+    /** The base URL of this node's operator listener, e.g. {@code http://127.0.0.1:9080}: the HTTP API, admin, metrics. */
+    public String adminUrl() {
+        return self.adminUrl();
     }
 
     public NodeState state() {

@@ -2,6 +2,7 @@ package io.wscluster.cli;
 
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.redis.BusOptions;
+import io.wscluster.transport.TransportOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that act on a running cluster ({@code drain}, {@code rebalance}): where it is and its API key. */
+/** The options of the commands that act on a running cluster ({@code drain}, {@code rebalance}): where it is and its admin key. */
 final class ClusterAccess {
     @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL).")
     String redis;
@@ -19,8 +20,9 @@ final class ClusterAccess {
             description = "The cluster's name. Default: ${DEFAULT-VALUE}.")
     String cluster;
 
-    @Option(names = "--api-key", paramLabel = "<key>", description = "The nodes' API key, when they require one.")
-    String apiKey;
+    @Option(names = "--admin-key", paramLabel = "<key>", description = "The nodes' admin key, when they require one (also"
+            + " WSC_ADMIN_KEY, which ps does not show). Without one, the nodes answer only on their own host's loopback.")
+    String adminKey;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -30,20 +32,30 @@ final class ClusterAccess {
     }
 
     /**
-     * POSTs to {@code path} of {@code node}'s HTTP API; returns null on {@code 202}, else a one-line reason.
+     * POSTs to {@code path} of {@code node}'s operator listener; returns null on {@code 202}, else
+     * a one-line reason.
      */
     String adminPost(NodeInfo node, String path) {
-        return adminPost(node.id(), node.url(), path);
+        return adminPost(node.id(), node.adminUrl() != null ? node.adminUrl() : defaultAdminUrl(node.url()), path);
     }
 
-    /** The same for a node known by its id and WebSocket URL. */
-    String adminPost(String nodeId, String wsUrl, String path) {
-        String base = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+    /**
+     * The operator listener of a node known only by its WebSocket URL, as a node configures it by
+     * default: the same host, the port plus {@code 1000}.
+     */
+    static String defaultAdminUrl(String wsUrl) {
+        URI ws = URI.create(wsUrl);
+        return "http://" + ws.getHost() + ":" + (ws.getPort() + TransportOptions.ADMIN_PORT_OFFSET);
+    }
+
+    /** The same for a node known by its id and operator URL. */
+    String adminPost(String nodeId, String base, String path) {
         try {
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.noBody());
-            if (apiKey != null) {
-                r.header("Authorization", "Bearer " + apiKey);
+            String key = adminKey != null ? adminKey : System.getenv("WSC_ADMIN_KEY");
+            if (key != null) {
+                r.header("Authorization", "Bearer " + key);
             }
             HttpResponse<String> answer = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 202 ? null : nodeId + " answered HTTP " + answer.statusCode() + ": " + answer.body();

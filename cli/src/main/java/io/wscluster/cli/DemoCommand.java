@@ -49,7 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (nodes < 1 || nodes > 16) {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
-            NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo")).build());
+            // The demo serves its page (and the cluster view the page shows) on the public ports.
+            NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo"))
+                    .transport(t -> t.page(true)).build());
             if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {
                 System.out.println("Redis at " + base.bus().redisUrl() + " is not reachable: using the embedded bus");
                 base = base.toBuilder().bus(b -> b.redisUrl(null)).build();
@@ -79,8 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
         for (WsCluster n : running.nodes()) {
             System.out.println("  or " + n.httpUrl() + "/ (node " + n.nodeId() + ") directly, to see messages cross nodes");
         }
-        System.out.println("  metrics: " + running.get(0).httpUrl() + "/metrics   cluster: " + running.get(0).httpUrl() + "/api/cluster"
-                + "   gateway: " + gateway.httpUrl() + "/metrics");
+        System.out.println("  operator listeners (loopback only): " + String.join(", ",
+                running.nodes().stream().map(n -> n.adminUrl() + " (" + n.nodeId() + ")").toList()));
+        System.out.println("  metrics: " + running.get(0).adminUrl() + "/metrics   cluster: " + running.get(0).adminUrl()
+                + "/api/cluster   gateway: " + gateway.httpUrl() + "/metrics");
         System.out.println("  Ctrl-C stops it.");
         System.out.println();
         return NodeCommand.serveUntilStopped(() -> {

@@ -47,6 +47,11 @@ public final class FailoverProbeCommand implements Callable<Integer> {
                     + " their fallbacks and hold the bystanders.")
     List<String> urls;
 
+    @Option(names = "--admin-url", paramLabel = "<http-url>",
+            description = "The nodes' operator listeners, in the order of --url (for the publisher and the warm-up's sheds)."
+                    + " Default: each node's host and port + 1000, as nodes configure them by default.")
+    List<String> adminUrls;
+
     @Option(names = "--clients", defaultValue = "1000", paramLabel = "<n>",
             description = "Clients on the first node. Default: ${DEFAULT-VALUE}.")
     int clients;
@@ -175,7 +180,7 @@ public final class FailoverProbeCommand implements Callable<Integer> {
                     + " (their first connect failed); they are not measured");
         }
         System.out.println("failover-probe: " + all.size() + " clients connected; publishing");
-        Publisher publisher = new Publisher(others.get(0));
+        Publisher publisher = new Publisher(adminUrl(urls.indexOf(others.get(0))));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         var publishing = timer.scheduleAtFixedRate(publisher::publishOne, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
         if (warmupMoves > 0) {
@@ -264,10 +269,15 @@ public final class FailoverProbeCommand implements Callable<Integer> {
         }
         for (int round = 0; round < warmupRounds; round++) {
             for (int k = 0; k < ids.size(); k++) {
-                shed(admin, ids.get(k), urls.get(k + 1), ids.get((k + 1) % ids.size()));
+                shed(admin, ids.get(k), adminUrl(k + 1), ids.get((k + 1) % ids.size()));
             }
             awaitResubscribed(all);
         }
+    }
+
+    /** The operator listener of the i-th node of --url. */
+    private String adminUrl(int i) {
+        return adminUrls != null && i < adminUrls.size() ? adminUrls.get(i) : ClusterAccess.defaultAdminUrl(urls.get(i));
     }
 
     /** The node id behind {@code url}, from a client that started there. */
@@ -280,8 +290,8 @@ public final class FailoverProbeCommand implements Callable<Integer> {
         throw new IllegalStateException("warm-up needs a bystander on every other node (--bystanders at least " + (urls.size() - 1) + ")");
     }
 
-    private void shed(ClusterAccess admin, String from, String fromUrl, String to) {
-        String failed = admin.adminPost(from, fromUrl, "/admin/shed?count=" + warmupMoves + "&to=" + to);
+    private void shed(ClusterAccess admin, String from, String adminUrl, String to) {
+        String failed = admin.adminPost(from, adminUrl, "/admin/shed?count=" + warmupMoves + "&to=" + to);
         if (failed != null) {
             throw new IllegalStateException("warm-up: " + failed);
         }
@@ -311,8 +321,8 @@ public final class FailoverProbeCommand implements Callable<Integer> {
     }
 
     /**
-     * Publishes over the HTTP API of one survivor ({@code POST /api/publish}): a WebSocket publisher
-     * could itself be among the clients a warm-up moves.
+     * Publishes over the HTTP API of one survivor ({@code POST /api/publish} on its operator
+     * listener): a WebSocket publisher could itself be among the clients a warm-up moves.
      */
     private static final class Publisher {
         private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -320,8 +330,8 @@ public final class FailoverProbeCommand implements Callable<Integer> {
         final AtomicLong refused = new AtomicLong();
         private final URI uri;
 
-        Publisher(String wsUrl) {
-            this.uri = URI.create(wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "") + "/api/publish");
+        Publisher(String adminUrl) {
+            this.uri = URI.create(adminUrl + "/api/publish");
         }
 
         void publishOne() {

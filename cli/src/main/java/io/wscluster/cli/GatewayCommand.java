@@ -58,6 +58,10 @@ public final class GatewayCommand implements Callable<Integer> {
             + " 'eu-west:eu-central,us-east;us-east:eu-west'.")
     String regionNeighbors;
 
+    @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
+            + " /admin/* is never forwarded. Default: off.")
+    boolean forwardApi;
+
     @Option(names = "--io-threads", paramLabel = "<n>", defaultValue = "0", description = "Event loops; 0 is one per core. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
@@ -98,7 +102,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Duration beat = parse("heartbeat", heartbeat, Values::duration);
         RoutingOptions routing = r;
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
-                .routing(any -> routing).ioThreads(ioThreads).build();
+                .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi).build();
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

@@ -37,7 +37,8 @@ public final class NodeCommand implements Callable<Integer> {
             System.err.println("wsc " + spec.name() + ": " + e.getMessage());
             return 2;
         }
-        System.out.println("wscluster node " + node.nodeId() + " listening on " + node.url());
+        System.out.println("wscluster node " + node.nodeId() + " listening on " + node.url() + " (operator listener "
+                + node.adminUrl() + ")");
         // A drain ends with the node stopped: the process exits then (async: stop() holds the node's lock).
         node.stopped().thenRunAsync(() -> System.exit(0));
         return serveUntilStopped(node);

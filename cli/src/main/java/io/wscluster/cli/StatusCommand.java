@@ -2,10 +2,10 @@ package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wscluster.api.ClusterView;
 import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.redis.BusOptions;
+import io.wscluster.routing.ClusterReport;
 import io.wscluster.routing.RoutingOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,17 +34,19 @@ public final class StatusCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--url", paramLabel = "<http-url>",
-            description = "Ask this node's /api/cluster instead of Redis. Default without --redis and REDIS_URL: http://127.0.0.1:8080.")
+            description = "Ask the node whose operator listener is here for /api/cluster instead of Redis. Default without --redis"
+                    + " and REDIS_URL: http://127.0.0.1:9080 (the operator listener of a node on port 8080).")
     String url;
 
-    @Option(names = "--api-key", paramLabel = "<key>", description = "The nodes' API key, when they require one (with --url).")
+    @Option(names = "--api-key", paramLabel = "<key>", description = "The node's API or admin key, when it requires one (with"
+            + " --url; also WSC_API_KEY).")
     String apiKey;
 
     @Override
     public Integer call() {
         String redisUrl = redis != null ? redis : url == null ? System.getenv("REDIS_URL") : null;
         try {
-            JsonNode view = redisUrl != null ? fromRedis(redisUrl) : fromNode(url != null ? url : "http://127.0.0.1:8080");
+            JsonNode view = redisUrl != null ? fromRedis(redisUrl) : fromNode(url != null ? url : "http://127.0.0.1:9080");
             System.out.print(render(view));
             return 0;
         } catch (Failure f) {
@@ -56,7 +58,7 @@ public final class StatusCommand implements Callable<Integer> {
     private JsonNode fromRedis(String redisUrl) {
         try {
             ClusterNodes.Snapshot s = ClusterNodes.snapshot(redisUrl, cluster);
-            ObjectNode view = ClusterView.render(s.nodes(), RoutingOptions.DEFAULT.imbalanceThreshold());
+            ObjectNode view = ClusterReport.render(s.nodes(), RoutingOptions.DEFAULT.imbalanceThreshold(), true);
             var failovers = view.putArray("failovers");
             s.failovers().forEach(f -> failovers.add(FailoverRecordJson.toJson(f)));
             return view;
@@ -88,8 +90,9 @@ public final class StatusCommand implements Callable<Integer> {
     private HttpRequest get(String node, String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.replaceFirst("/$", "") + path))
                 .timeout(Duration.ofSeconds(5));
-        if (apiKey != null) {
-            request.header("Authorization", "Bearer " + apiKey);
+        String key = apiKey != null ? apiKey : System.getenv("WSC_API_KEY");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
         }
         return request.build();
     }

@@ -114,14 +114,14 @@ class ClusterProcessIT {
     }
 
     private static JsonNode getJson(String wsUrl, String path) throws Exception {
-        String http = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        String http = NodeProcesses.adminUrl(wsUrl);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return Encoding.JSON.mapper().readTree(r.body());
     }
 
     private static List<String> nodeIds(String wsUrl) throws Exception {
-        String http = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        String http = NodeProcesses.adminUrl(wsUrl);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "/api/cluster")).build(),
                 HttpResponse.BodyHandlers.ofString());
         List<String> ids = new ArrayList<>();

@@ -147,7 +147,7 @@ class FailoverStrategiesProcessIT {
 
     /** The newest failover record of {@code node}, as {@code GET /api/failovers} on a survivor lists it, or null. */
     private static JsonNode failoverOf(String node, String wsUrl) throws Exception {
-        String http = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        String http = NodeProcesses.adminUrl(wsUrl);
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http + "/api/failovers")).build(),
                 HttpResponse.BodyHandlers.ofString());
         for (JsonNode f : Encoding.JSON.mapper().readTree(r.body()).path("failovers")) {

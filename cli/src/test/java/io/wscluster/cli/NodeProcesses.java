@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** `wsc node` processes for tests where a node must die for real (SIGKILL) or freeze (SIGSTOP). */
 final class NodeProcesses implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (ws://\\S+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (ws://\\S+) \\(operator listener (http://[^)\\s]+)\\)");
+    /** The operator listener of each node started, by its WebSocket URL. */
+    private static final Map<String, String> OPERATOR = new ConcurrentHashMap<>();
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -34,6 +38,7 @@ final class NodeProcesses implements AutoCloseable {
         while (System.nanoTime() < deadline && p.isAlive()) {
             Matcher m = LISTENING.matcher(Files.readString(log));
             if (m.find()) {
+                OPERATOR.put(m.group(1), m.group(2));
                 return m.group(1);
             }
             sleep(50);
@@ -47,6 +52,15 @@ final class NodeProcesses implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The operator listener ({@code http://127.0.0.1:port}: the API, admin, metrics) of the node at {@code wsUrl}. */
+    static String adminUrl(String wsUrl) {
+        String url = OPERATOR.get(wsUrl);
+        if (url == null) {
+            throw new IllegalArgumentException("no node was started at " + wsUrl);
+        }
+        return url;
     }
 
     /** The i-th started process (0-based). */

@@ -91,8 +91,7 @@ class RollingRestartProcessIT {
             if (i == 0) { // the command an operator types
                 assertThat(Main.commandLine().execute("drain", "n1", "--redis", redis.url(), "--cluster", cluster)).isZero();
             } else { // what it does
-                String httpUrl = urls.get(i).replaceFirst("^ws", "http").replaceFirst("/ws$", "");
-                assertThat(http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/admin/drain"))
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(NodeProcesses.adminUrl(urls.get(i)) + "/admin/drain"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
             }
             assertThat(nodes.get(i).waitFor(30, TimeUnit.SECONDS)).as("node %d exits once drained", i + 1).isTrue();

@@ -12,7 +12,7 @@ import java.util.Locale;
  * A {@link NodeInfo} as JSON, one shape everywhere: a node of {@code GET /api/cluster} and a
  * record in a membership registry have the same fields ({@code id, url, region, state,
  * connections, capacity, cpu, memory, messages_in_per_sec, messages_out_per_sec, error_rate,
- * started_at}), so
+ * started_at, admin_url}), so
  * an operator reading Redis sees what the API shows. Thread-safe.
  */
 public final class NodeInfoJson {
@@ -39,7 +39,8 @@ public final class NodeInfoJson {
                 .put("messages_in_per_sec", round(n.messagesInPerSec()))
                 .put("messages_out_per_sec", round(n.messagesOutPerSec()))
                 .put("error_rate", round(n.errorRate()))
-                .put("started_at", n.startedAtMillis());
+                .put("started_at", n.startedAtMillis())
+                .put("admin_url", n.adminUrl());
     }
 
     /** Three decimals: what a person or a balancer needs of a load figure. */
@@ -63,7 +64,7 @@ public final class NodeInfoJson {
                 o.path("connections").asInt(), o.path("capacity").asInt(),
                 o.path("cpu").asDouble(), o.path("memory").asDouble(),
                 o.path("messages_in_per_sec").asDouble(), o.path("messages_out_per_sec").asDouble(),
-                o.path("error_rate").asDouble(), o.path("started_at").asLong());
+                o.path("error_rate").asDouble(), o.path("started_at").asLong(), text(o, "admin_url"));
     }
 
     private static String text(JsonNode o, String field) {

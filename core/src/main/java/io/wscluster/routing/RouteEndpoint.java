@@ -10,7 +10,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code GET /api/route?user=&ip=&region=&session=&<sticky-key>=}: where a new connection should
- * go, as JSON, for the nodes and the gateway alike. {@code 200 {"node","url"}}, or {@code 503}
+ * go, as JSON, for the nodes and the gateway alike. Where anyone may ask (the gateway's public
+ * listener) it is a lookup that writes no sticky mapping; on a node's operator listener, where
+ * only a back end with a key (or loopback) asks, the answer is recorded as a placement. {@code 200 {"node","url"}}, or {@code 503}
  * with {@code Retry-After} when no node takes connections.
  */
 public final class RouteEndpoint {
@@ -22,10 +24,13 @@ public final class RouteEndpoint {
 
     private final Router router;
     private final String stickyKey;
+    private final boolean record;
 
-    public RouteEndpoint(Router router, String stickyKey) {
+    /** @param record whether an answer writes the sticky mapping (a placement) or not (a lookup) */
+    public RouteEndpoint(Router router, String stickyKey, boolean record) {
         this.router = router;
         this.stickyKey = stickyKey;
+        this.record = record;
     }
 
     /**
@@ -36,7 +41,7 @@ public final class RouteEndpoint {
         String ip = first(params, "ip");
         RouteRequest request = new RouteRequest(ip != null ? ip : fallbackIp, first(params, "user"), first(params, "region"),
                 first(params, "session"), first(params, stickyKey));
-        return router.select(request).handle((node, e) -> {
+        return (record ? router.select(request) : router.advise(request)).handle((node, e) -> {
             if (e == null) {
                 return new Reply(200, body(node), 0);
             }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,22 @@ public final class Router {
         return select(RouteRequest.of(clientIp, userId, region));
     }
 
+    /** The node for a new connection, recorded: the sticky mapping is written or renewed, the placement counted. */
     public CompletionStage<NodeInfo> select(RouteRequest request) {
+        return place(request, true);
+    }
+
+    /**
+     * Where {@code request} would go, without recording it: no sticky mapping is written or renewed
+     * and nothing is counted. What {@code /api/route} answers: anyone may ask, so asking must change
+     * nothing.
+     */
+    public CompletionStage<NodeInfo> advise(RouteRequest request) {
+        return place(request, false);
+    }
+
+    private CompletionStage<NodeInfo> place(RouteRequest request, boolean record) {
+        UnaryOperator<NodeInfo> count = record ? this::count : UnaryOperator.identity();
         List<NodeInfo> all = nodes.get();
         List<NodeInfo> candidates = candidates(all);
         if (candidates.isEmpty()) {
@@ -78,11 +94,11 @@ public final class Router {
             candidates = regions.nearest(request.region(), candidates);
         }
         if (stickiness == Stickiness.KEY && request.key() != null) {
-            return CompletableFuture.completedFuture(count(keyRing.byKey(candidates, request.key())));
+            return CompletableFuture.completedFuture(count.apply(keyRing.byKey(candidates, request.key())));
         }
         String key = stickiness.registryKey(request);
         if (key == null) {
-            return CompletableFuture.completedFuture(count(balancer.pick(candidates, request)));
+            return CompletableFuture.completedFuture(count.apply(balancer.pick(candidates, request)));
         }
         List<NodeInfo> among = candidates;
         return registry.lookup(key).thenCompose(nodeId -> nodeId == null || find(among, nodeId) != null
@@ -92,15 +108,17 @@ public final class Router {
                 .handle((nodeId, e) -> {
                     if (e != null) {
                         log.debug("sticky registry unavailable, placing {} by the algorithm: {}", key, e.toString());
-                        return CompletableFuture.completedFuture(count(balancer.pick(among, request)));
+                        return CompletableFuture.completedFuture(count.apply(balancer.pick(among, request)));
                     }
                     NodeInfo mapped = nodeId == null ? null : find(among, nodeId);
                     if (mapped != null) {
-                        registry.assign(key, nodeId); // renews the mapping's TTL; the registry may skip it
-                        return CompletableFuture.completedFuture(count(mapped));
+                        if (record) {
+                            registry.assign(key, nodeId); // renews the mapping's TTL; the registry may skip it
+                        }
+                        return CompletableFuture.completedFuture(count.apply(mapped));
                     }
-                    NodeInfo chosen = count(balancer.pick(among, request));
-                    return registry.assign(key, chosen.id()).handle((v, x) -> chosen);
+                    NodeInfo chosen = count.apply(balancer.pick(among, request));
+                    return record ? registry.assign(key, chosen.id()).handle((v, x) -> chosen) : CompletableFuture.completedFuture(chosen);
                 }).thenCompose(s -> s);
     }
 

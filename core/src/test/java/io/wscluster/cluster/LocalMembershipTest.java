@@ -104,6 +104,6 @@ class LocalMembershipTest {
     }
 
     private static NodeInfo info(String id, NodeState state) {
-        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, null, state, 0, 0, 0, 0, 0, 0, 0, 1L);
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, null, state, 0, 0, 0, 0, 0, 0, 0, 1L, null);
     }
 }

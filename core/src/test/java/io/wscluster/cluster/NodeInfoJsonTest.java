@@ -9,7 +9,7 @@ class NodeInfoJsonTest {
 
     @Test
     void writesTheFieldNamesOfTheClusterApiAndReadsThemBack() {
-        NodeInfo n = new NodeInfo("n1", "ws://h:8080/ws", null, NodeState.DRAINING, 12, 500, 0.5, 0.25, 3.5, 7.0, 0.125, 42L);
+        NodeInfo n = new NodeInfo("n1", "ws://h:8080/ws", null, NodeState.DRAINING, 12, 500, 0.5, 0.25, 3.5, 7.0, 0.125, 42L, "http://127.0.0.1:9080");
 
         String json = NodeInfoJson.write(n);
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.AdaptiveWeights;
+import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.Regions;
 import io.wscluster.routing.Router;
@@ -157,7 +157,7 @@ class FailoverCoordinatorTest {
         cluster.set(nodes("a"));
         settle();
         // x starts again under the same id, then crashes: the earlier run's settled lease does not cover it.
-        NodeInfo again = new NodeInfo("x", "ws://127.0.0.1:1/x", null, NodeState.ACTIVE, 0, 1000, 0, 0, 0, 0, 0, 2L);
+        NodeInfo again = new NodeInfo("x", "ws://127.0.0.1:1/x", null, NodeState.ACTIVE, 0, 1000, 0, 0, 0, 0, 0, 2L, null);
         cluster.set(List.of(node("a", NodeState.ACTIVE), again));
         settle();
         cluster.set(nodes("a"));
@@ -271,6 +271,6 @@ class FailoverCoordinatorTest {
     }
 
     private static NodeInfo node(String id, NodeState state) {
-        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, null, state, 0, 1000, 0, 0, 0, 0, 0, 1L);
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, null, state, 0, 1000, 0, 0, 0, 0, 0, 1L, null);
     }
 }

@@ -28,7 +28,7 @@ public final class ChatServer implements AutoCloseable {
 
     private ChatServer(int port) {
         node = WsCluster.builder()
-                .options(NodeOptions.builder().nodeId("chat-1").transport(t -> t.port(port)).build())
+                .options(NodeOptions.builder().nodeId("chat-1").transport(t -> t.port(port).page(true)).build())
                 .onConnect(session -> {
                     if (session.remoteAddress().contains("blocked")) {
                         throw new ProtocolException(ErrorCode.FORBIDDEN, "not welcome here");

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.protocol.RequestPaths;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
 import java.net.InetSocketAddress;
@@ -61,11 +62,15 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             upgrade(ctx, request);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = RequestPaths.raw(request.uri());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (GatewayEndpoints.owns(uri.path())) {
-            core.endpoints().handle(uri, request.method(), clientIp(ctx, request)).whenComplete((reply, e) ->
-                    ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
+        if (GatewayEndpoints.owns(path)) {
+            core.endpoints().handle(new QueryStringDecoder(request.uri()), path, request.method(), clientIp(ctx, request))
+                    .whenComplete((reply, e) -> ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
+            return;
+        }
+        if (!forwardable(path)) {
+            respond(ctx, GatewayEndpoints.Reply.json(404, GatewayEndpoints.error("not_found", "no endpoint " + path)), keepAlive);
             return;
         }
         NodeInfo node;
@@ -78,6 +83,15 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpRequest forward = forwardedRequest(ctx, request);
         forward.content().writeBytes(request.content());
         HttpForward.forward(core, ctx, node, forward, keepAlive);
+    }
+
+    /**
+     * Whether a request for {@code path} may go on to a node: a plainly written path, never an
+     * operator path ({@code /admin/*}), and {@code /api/*} only when the gateway is told to forward it.
+     */
+    private boolean forwardable(String path) {
+        return RequestPaths.plain(path) && !path.startsWith("/admin/") && !path.equals("/admin")
+                && (core.options().forwardApi() || !path.startsWith("/api/") && !path.equals("/api"));
     }
 
     private static boolean isUpgrade(FullHttpRequest r) {

@@ -41,7 +41,8 @@ final class GatewayCore {
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
         this.metrics = new GatewayMetrics(links, sticky);
         this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
-        this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey()), metrics);
+        this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
+                options.routing().imbalanceThreshold());
     }
 
     GatewayOptions options() {

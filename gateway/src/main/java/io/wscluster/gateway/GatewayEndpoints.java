@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.routing.ClusterReport;
 import io.wscluster.routing.RouteEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's own HTTP endpoints: {@code /health}, {@code /ready} (200 while some node takes
- * connections), {@code /metrics} and {@code /api/route}. Other paths are forwarded to a node.
+ * connections), {@code /metrics}, {@code /api/cluster} (the nodes as the gateway sees them, without
+ * their operator listeners) and {@code /api/route} (a lookup: it writes no sticky mapping).
+ * Other plainly written paths are forwarded to a node, but never {@code /admin/*}, nor
+ * {@code /api/*} unless the gateway is configured to ({@code forward-api}).
  */
 final class GatewayEndpoints {
     /** An answer: status, content type, body, and {@code Retry-After} seconds (0: none). */
@@ -29,9 +33,11 @@ final class GatewayEndpoints {
     private final Supplier<List<NodeInfo>> nodes;
     private final RouteEndpoint route;
     private final GatewayMetrics metrics;
+    private final double imbalanceThreshold;
 
-    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics) {
+    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold) {
         this.nodes = nodes;
+        this.imbalanceThreshold = imbalanceThreshold;
         this.route = route;
         this.metrics = metrics;
     }
@@ -39,16 +45,16 @@ final class GatewayEndpoints {
     /** Whether the gateway answers {@code path} itself; other requests go to a node. */
     static boolean owns(String path) {
         return switch (path) {
-            case "/health", "/ready", "/metrics", "/api/route" -> true;
+            case "/health", "/ready", "/metrics", "/api/route", "/api/cluster" -> true;
             default -> false;
         };
     }
 
-    CompletionStage<Reply> handle(QueryStringDecoder uri, HttpMethod method, String clientIp) {
+    CompletionStage<Reply> handle(QueryStringDecoder uri, String path, HttpMethod method, String clientIp) {
         if (!method.equals(HttpMethod.GET)) {
             return done(Reply.json(405, error("bad_request", "use GET")));
         }
-        switch (uri.path()) {
+        switch (path) {
             case "/health":
                 return done(Reply.json(200, "{\"status\":\"ok\"}"));
             case "/ready":
@@ -57,11 +63,13 @@ final class GatewayEndpoints {
             case "/metrics":
                 return done(new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.registry().scrape().getBytes(StandardCharsets.UTF_8), 0));
+            case "/api/cluster":
+                return done(Reply.json(200, ClusterReport.render(nodes.get(), imbalanceThreshold, false).toString()));
             case "/api/route":
                 return route.handle(uri.parameters(), clientIp).thenApply(r ->
                         new Reply(r.status(), "application/json", r.json().getBytes(StandardCharsets.UTF_8), r.retryAfterSeconds()));
             default:
-                throw new IllegalArgumentException("not a gateway endpoint: " + uri.path());
+                throw new IllegalArgumentException("not a gateway endpoint: " + path);
         }
     }
 

@@ -22,6 +22,7 @@ public final class GatewayOptions {
     private final RoutingOptions routing;
     private final int ioThreads;
     private final Duration connectTimeout;
+    private final boolean forwardApi;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -32,6 +33,7 @@ public final class GatewayOptions {
         routing = b.routing;
         ioThreads = b.ioThreads;
         connectTimeout = b.connectTimeout;
+        forwardApi = b.forwardApi;
     }
 
     public static Builder builder() {
@@ -54,6 +56,8 @@ public final class GatewayOptions {
     public int ioThreads() { return ioThreads; }
     /** How long the gateway waits for a node to accept the TCP connection. */
     public Duration connectTimeout() { return connectTimeout; }
+    /** Whether client requests for {@code /api/*} (but its own {@code /api/route}) go on to the nodes; {@code /admin/*} never does. */
+    public boolean forwardApi() { return forwardApi; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -65,6 +69,7 @@ public final class GatewayOptions {
         private RoutingOptions routing = RoutingOptions.DEFAULT;
         private int ioThreads = DEFAULT_IO_THREADS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private boolean forwardApi;
 
         private Builder() {
         }
@@ -104,6 +109,8 @@ public final class GatewayOptions {
             connectTimeout = v;
             return this;
         }
+
+        public Builder forwardApi(boolean v) { forwardApi = v; return this; }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
+import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT))).build();
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.page(true)))
+            .build();
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private Gateway gateway;
@@ -94,10 +97,23 @@ class GatewayIT {
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("wsc_gateway_connections 2.0", "wsc_gateway_connections_relayed_total 2.0",
                 "wsc_gateway_bytes_to_clients_bytes_total");
-        // Other HTTP requests go to a node: the cluster's API and pages work through the gateway.
+        // The gateway lists the cluster itself; pages come from a node (its page is on).
         assertThat(json(get("/api/cluster")).path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
         assertThat(get("/").body()).contains("wscluster demo");
         assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void operatorPathsAreNeverForwardedInAnySpellingAndRouteLookupsWriteNothing() throws Exception {
+        startNodes("a");
+        gateway = gateway(RoutingOptions.DEFAULT.withStickiness(Stickiness.USER));
+        for (String path : List.of("/admin/drain", "/admin%2Fdrain", "/%61dmin/drain", "/./admin/drain", "/ws/../admin/drain",
+                "//admin/drain", "/x/../admin/drain", "/api/publish", "/api/send", "/api/broadcast", "/api/failovers", "/api/%2e%2e/admin/drain")) {
+            assertThat(RawHttp.send(gateway.httpUrl(), "POST", path).status()).as("POST %s through the gateway", path).isIn(400, 404, 405);
+        }
+        assertThat(nodes.get(0).state()).as("nothing reached the node's drain").isEqualTo(NodeState.ACTIVE);
+        assertThat(json(get("/api/route?user=mallory")).path("node").asText()).isEqualTo("a");
+        assertThat(nodes.embedded().sticky().lookup("u:mallory").toCompletableFuture().get()).as("a lookup writes no mapping").isNull();
     }
 
     @Test

@@ -15,7 +15,6 @@ import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +106,6 @@ class RedisClusterMembershipIT {
     }
 
     private static NodeInfo info(String id) {
-        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", NodeState.ACTIVE, 0, 100, 0, 0, 0, 0, 0, 1L);
+        return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", NodeState.ACTIVE, 0, 100, 0, 0, 0, 0, 0, 1L, null);
     }
 }

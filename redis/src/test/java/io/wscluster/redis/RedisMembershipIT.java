@@ -159,6 +159,6 @@ class RedisMembershipIT {
 
     private static NodeInfo info(String id, NodeState state) {
         return new NodeInfo(id, "ws://127.0.0.1:1/" + id, "eu-west", state, 7, 1000, 0.25, 0.5, 12.5, 30.0, 0.01,
-                1_700_000_000_000L);
+                1_700_000_000_000L, "http://127.0.0.1:9080");
     }
 }

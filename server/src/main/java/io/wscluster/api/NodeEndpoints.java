@@ -5,33 +5,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.wscluster.api.OperatorAccess.Kind;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.failover.FailoverLog;
+import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.hub.BusBridge;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
-import io.wscluster.failover.FailoverLog;
-import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.security.SecurityOptions;
+import io.wscluster.transport.HttpCaller;
 import io.wscluster.transport.HttpEndpoints;
 import io.wscluster.transport.HttpReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /** The HTTP endpoints of protocol.md for one node. */
@@ -47,13 +49,13 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final Runnable drain;
     private final BiConsumer<Integer, String> shed;
     private final FailoverLog failovers;
-    private final byte[] apiKey;
+    private final OperatorAccess access;
     private final byte[] demoPage;
     private final Map<String, Route> routes;
 
     public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
-                         String apiKey) {
+                         SecurityOptions keys, boolean page) {
         this.bus = bus;
         this.state = state;
         this.prometheus = prometheus;
@@ -62,57 +64,55 @@ public final class NodeEndpoints implements HttpEndpoints {
         this.drain = drain;
         this.shed = shed;
         this.failovers = failovers;
-        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.access = new OperatorAccess(keys.apiKey(), keys.adminKey(), page);
         this.demoPage = resource("/io/wscluster/api/demo.html");
         this.routes = routes();
     }
 
     @Override
-    public CompletionStage<HttpReply> handle(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+    public CompletionStage<HttpReply> handle(FullHttpRequest request, String path, HttpCaller caller) {
         Route route = routes.get(path);
         try {
-            if (route == null) {
+            if (route == null || !access.visible(route.kind(), caller)) {
                 throw new ProtocolException(ErrorCode.NOT_FOUND, "no endpoint " + path);
             }
-            if (path.startsWith("/api/") || path.startsWith("/admin/")) {
-                requireApiKey(request);
-            }
+            access.check(route.kind(), request.headers(), caller);
             if (!request.method().equals(route.method())) {
                 return done(HttpReply.error(405, ErrorCode.BAD_REQUEST, "use " + route.method() + " for " + path));
             }
-            return route.handler().apply(request);
+            return route.handler().apply(request, caller);
         } catch (ProtocolException e) {
             return done(error(e));
         }
     }
 
     private Map<String, Route> routes() {
-        Route page = new Route(HttpMethod.GET, r -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
+        Route page = new Route(Kind.PAGE, HttpMethod.GET,
+                (r, c) -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
         return Map.ofEntries(
                 Map.entry("/", page),
                 Map.entry("/index.html", page),
-                Map.entry("/health", new Route(HttpMethod.GET, r -> done(HttpReply.json(200, "{\"status\":\"ok\"}")))),
-                Map.entry("/ready", new Route(HttpMethod.GET, r -> ready())),
-                Map.entry("/metrics", new Route(HttpMethod.GET, r -> done(new HttpReply(200, PROMETHEUS_TYPE,
+                Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> done(HttpReply.json(200, "{\"status\":\"ok\"}")))),
+                Map.entry("/ready", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> ready())),
+                Map.entry("/metrics", new Route(Kind.METRICS, HttpMethod.GET, (r, c) -> done(new HttpReply(200, PROMETHEUS_TYPE,
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())))),
-                Map.entry("/api/cluster", new Route(HttpMethod.GET,
-                        r -> cluster.toJson().thenApply(json -> HttpReply.json(200, json.toString())))),
-                Map.entry("/api/route", new Route(HttpMethod.GET, this::route)),
-                Map.entry("/admin/shed", new Route(HttpMethod.POST, this::shed)),
-                Map.entry("/api/failovers", new Route(HttpMethod.GET, r -> failovers.recent(50).thenApply(list -> {
+                Map.entry("/api/cluster", new Route(Kind.PAGE, HttpMethod.GET,
+                        (r, c) -> cluster.toJson(c.operator()).thenApply(json -> HttpReply.json(200, json.toString())))),
+                Map.entry("/api/route", new Route(Kind.READ, HttpMethod.GET, (r, c) -> route(r))),
+                Map.entry("/admin/shed", new Route(Kind.ADMIN, HttpMethod.POST, (r, c) -> shed(r))),
+                Map.entry("/api/failovers", new Route(Kind.READ, HttpMethod.GET, (r, c) -> failovers.recent(50).thenApply(list -> {
                     ObjectNode out = JSON.createObjectNode();
                     var array = out.putArray("failovers");
                     list.forEach(f -> array.add(FailoverRecordJson.toJson(f)));
                     return HttpReply.json(200, out.toString());
                 }))),
-                Map.entry("/admin/drain", new Route(HttpMethod.POST, r -> {
+                Map.entry("/admin/drain", new Route(Kind.ADMIN, HttpMethod.POST, (r, c) -> {
                     drain.run();
                     return done(HttpReply.json(202, "{\"state\":\"" + state.get().wireName() + "\"}"));
                 })),
-                Map.entry("/api/publish", new Route(HttpMethod.POST, r -> publish(body(r)))),
-                Map.entry("/api/send", new Route(HttpMethod.POST, r -> send(body(r)))),
-                Map.entry("/api/broadcast", new Route(HttpMethod.POST, r -> broadcast(body(r)))));
+                Map.entry("/api/publish", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> publish(body(r)))),
+                Map.entry("/api/send", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> send(body(r)))),
+                Map.entry("/api/broadcast", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> broadcast(body(r)))));
     }
 
     /** {@code POST /admin/shed?count=N&to=NODE}: a rebalancing move, as {@code wsc rebalance} makes them. */
@@ -181,18 +181,6 @@ public final class NodeEndpoints implements HttpEndpoints {
         });
     }
 
-    private void requireApiKey(FullHttpRequest request) {
-        if (apiKey == null) {
-            return;
-        }
-        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        byte[] given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(apiKey, given)) {
-            throw new ProtocolException(ErrorCode.UNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <api key>");
-        }
-    }
-
     private static ObjectNode body(FullHttpRequest request) {
         JsonNode tree;
         try (InputStream in = new io.netty.buffer.ByteBufInputStream(request.content().duplicate())) {
@@ -230,8 +218,8 @@ public final class NodeEndpoints implements HttpEndpoints {
         return HttpReply.error(e.code(), e.getMessage());
     }
 
-    /** An endpoint: the one method it takes and what answers it. */
-    private record Route(HttpMethod method, java.util.function.Function<FullHttpRequest, CompletionStage<HttpReply>> handler) {
+    /** An endpoint: who may reach it, the one method it takes and what answers it. */
+    private record Route(Kind kind, HttpMethod method, BiFunction<FullHttpRequest, HttpCaller, CompletionStage<HttpReply>> handler) {
     }
 
     private static CompletionStage<HttpReply> done(HttpReply reply) {

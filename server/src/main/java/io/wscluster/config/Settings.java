@@ -33,8 +33,25 @@ public final class Settings {
                     (b, v) -> b.security(t -> t.jwtSecret(v))),
             new Setting("allow-anonymous", String.valueOf(SecurityOptions.DEFAULT_ALLOW_ANONYMOUS), "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
-            new Setting("api-key", "none", "Bearer key required by /api/* and /admin/*; none leaves them open.",
+            new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"
+                    + " /metrics). Callers from elsewhere than loopback need api-key or admin-key.",
+                    (b, v) -> b.transport(t -> t.adminHost(v))),
+            new Setting("admin-port", "<port>+" + TransportOptions.ADMIN_PORT_OFFSET, "Port of the operator listener; 0 picks a free port"
+                    + " (as does the default when port is 0).",
+                    (b, v) -> b.transport(t -> t.adminPort(Values.integer(v)))),
+            new Setting("page", String.valueOf(TransportOptions.DEFAULT_PAGE), "Serve the demo page, and the cluster view it shows,"
+                    + " on the public port.",
+                    (b, v) -> b.transport(t -> t.page(Values.bool(v)))),
+            new Setting("api-key", "none", "Bearer key of the publish API (/api/publish, send, broadcast) and the read-only operator"
+                    + " endpoints; none: callers on loopback only. Prefer WSC_API_KEY or api-key-file: ps shows flags.",
                     (b, v) -> b.security(t -> t.apiKey(v))),
+            new Setting("api-key-file", "none", "A file whose first line is api-key.",
+                    (b, v) -> b.security(t -> t.apiKey(Values.secretFile(v)))),
+            new Setting("admin-key", "none", "Bearer key of /admin/* (drain, shed), also accepted by the read-only operator endpoints;"
+                    + " none: callers on loopback only. Prefer WSC_ADMIN_KEY or admin-key-file.",
+                    (b, v) -> b.security(t -> t.adminKey(v))),
+            new Setting("admin-key-file", "none", "A file whose first line is admin-key.",
+                    (b, v) -> b.security(t -> t.adminKey(Values.secretFile(v)))),
             new Setting("max-frame-size", Values.sizeText(TransportOptions.DEFAULT_MAX_FRAME_SIZE), "Largest WebSocket message and HTTP body accepted.",
                     (b, v) -> b.transport(t -> t.maxFrameSize(Values.size(v)))),
             new Setting("ping-interval", Values.text(TransportOptions.DEFAULT_PING_INTERVAL), "WebSocket ping interval; connections silent for two intervals are closed.",

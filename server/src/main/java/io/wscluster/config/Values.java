@@ -91,4 +91,18 @@ public final class Values {
         }
         return bytes != 0 && bytes % 1024 == 0 ? bytes / 1024 + "KiB" : String.valueOf(bytes);
     }
+
+    /** The first line of the file at {@code path}, trimmed: a key kept out of flags and the environment. */
+    public static String secretFile(String path) {
+        String first;
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(path.trim()))) {
+            first = in.readLine();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        if (first == null || first.isBlank()) {
+            throw new IllegalArgumentException("an empty file");
+        }
+        return first.trim();
+    }
 }

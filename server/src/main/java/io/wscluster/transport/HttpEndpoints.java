@@ -4,10 +4,15 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers plain HTTP requests (everything but the WebSocket upgrade). Called on the connection's
- * event loop: must not block; slow work completes the stage later. The request is released by the
- * caller once the stage completes.
+ * Answers plain HTTP requests (everything but the WebSocket upgrade), on both listeners. Called on
+ * the connection's event loop: must not block; slow work completes the stage later. The request is
+ * released by the caller once the stage completes.
  */
 public interface HttpEndpoints {
-    CompletionStage<HttpReply> handle(FullHttpRequest request);
+    /**
+     * @param path   the request's path exactly as sent (not percent-decoded, dot segments kept), so
+     *               that {@code /admin%2Fdrain} or {@code /x/../admin/drain} never match {@code /admin/drain}
+     * @param caller which listener it came in on, and whether from loopback
+     */
+    CompletionStage<HttpReply> handle(FullHttpRequest request, String path, HttpCaller caller);
 }

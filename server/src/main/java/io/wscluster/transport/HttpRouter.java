@@ -5,26 +5,38 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.RequestPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends {@code GET /ws} to the WebSocket upgrade and every other request to the HTTP endpoints.
- * Stateless and shared by all connections.
+ * Sends {@code GET /ws} to the WebSocket upgrade (on the public listener only) and every other
+ * request to the HTTP endpoints. Routes on the path exactly as sent: a path is never decoded into
+ * one it was not written as. Stateless and shared by all connections of one listener.
  */
 @ChannelHandler.Sharable
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String NAME = "router";
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
+    /** Null on the operator listener: it serves no WebSocket. */
     private final WebSocketUpgrade upgrade;
     private final HttpEndpoints endpoints;
 
-    HttpRouter(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
+    private HttpRouter(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
         this.upgrade = upgrade;
         this.endpoints = endpoints;
+    }
+
+    /** The public listener's router: the WebSocket upgrade and the endpoints clients may use. */
+    static HttpRouter publicListener(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
+        return new HttpRouter(upgrade, endpoints);
+    }
+
+    /** The operator listener's router: HTTP endpoints only. */
+    static HttpRouter operatorListener(HttpEndpoints endpoints) {
+        return new HttpRouter(null, endpoints);
     }
 
     @Override
@@ -33,14 +45,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponses.write(ctx, HttpReply.error(ErrorCode.BAD_REQUEST, "malformed HTTP request"), false);
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
-        if ("/ws".equals(path)) {
+        String path = RequestPaths.raw(request.uri());
+        if (upgrade != null && "/ws".equals(path)) {
             upgrade.upgrade(ctx, request);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpCaller caller = HttpCaller.of(upgrade == null, ctx.channel().remoteAddress());
         request.retain();
-        endpoints.handle(request).whenComplete((reply, error) -> {
+        endpoints.handle(request, path, caller).whenComplete((reply, error) -> {
             request.release();
             HttpReply answer = reply;
             if (error != null) {

@@ -5,7 +5,13 @@ import io.wscluster.options.Check;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Where a node listens and how it treats each socket. Immutable; build with {@link #builder()}. */
+/**
+ * Where a node listens and how it treats each socket. A node has two listeners: the public one
+ * ({@code host}, {@code port}) serves clients only ({@code /ws}, {@code /health}, {@code /ready},
+ * and the page when {@code page} is on); the operator listener ({@code admin-host},
+ * {@code admin-port}, loopback by default) serves the API, {@code /admin/*} and {@code /metrics}.
+ * Immutable; build with {@link #builder()}.
+ */
 public final class TransportOptions {
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -14,6 +20,12 @@ public final class TransportOptions {
     public static final int DEFAULT_OUTBOUND_BUFFER_LIMIT = 1024 * 1024;
     public static final boolean DEFAULT_COMPRESSION = true;
     public static final int DEFAULT_IO_THREADS = 0;
+    public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
+    /** {@code admin-port}'s default is the public port plus this; a free port when that is 0 or beyond 65535. */
+    public static final int ADMIN_PORT_OFFSET = 1000;
+    public static final boolean DEFAULT_PAGE = false;
+    /** {@code admin-port} as given when it was not: derived from the public port. */
+    private static final int DERIVED = -1;
     public static final TransportOptions DEFAULT = builder().build();
 
     private final String host;
@@ -24,6 +36,9 @@ public final class TransportOptions {
     private final int outboundBufferLimit;
     private final boolean compression;
     private final int ioThreads;
+    private final String adminHost;
+    private final int adminPort;
+    private final boolean page;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -34,6 +49,9 @@ public final class TransportOptions {
         outboundBufferLimit = b.outboundBufferLimit;
         compression = b.compression;
         ioThreads = b.ioThreads;
+        adminHost = b.adminHost;
+        adminPort = b.adminPort;
+        page = b.page;
     }
 
     public static Builder builder() {
@@ -42,7 +60,8 @@ public final class TransportOptions {
 
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
-                .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads);
+                .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -61,6 +80,18 @@ public final class TransportOptions {
     public boolean compression() { return compression; }
     /** Event-loop threads; 0 uses one per core. */
     public int ioThreads() { return ioThreads; }
+    /** Interface of the operator listener; loopback unless the operator opens it (with keys). */
+    public String adminHost() { return adminHost; }
+    /** Port of the operator listener: as set, else {@code port + 1000}, else (port 0, or beyond 65535) a free one. */
+    public int adminPort() {
+        if (adminPort != DERIVED) {
+            return adminPort;
+        }
+        int derived = port + ADMIN_PORT_OFFSET;
+        return port == 0 || derived > 65535 ? 0 : derived;
+    }
+    /** Whether the public listener serves the demo page (and the cluster view it shows). */
+    public boolean page() { return page; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -72,6 +103,9 @@ public final class TransportOptions {
         private int outboundBufferLimit = DEFAULT_OUTBOUND_BUFFER_LIMIT;
         private boolean compression = DEFAULT_COMPRESSION;
         private int ioThreads = DEFAULT_IO_THREADS;
+        private String adminHost = DEFAULT_ADMIN_HOST;
+        private int adminPort = DERIVED;
+        private boolean page = DEFAULT_PAGE;
 
         private Builder() {
         }
@@ -111,6 +145,21 @@ public final class TransportOptions {
             ioThreads = v;
             return this;
         }
+
+        public Builder adminHost(String v) { adminHost = Objects.requireNonNull(v, "admin-host"); return this; }
+
+        public Builder adminPort(int v) {
+            Check.setting(v >= 0 && v <= 65535, "admin-port", v, "0 to 65535");
+            adminPort = v;
+            return this;
+        }
+
+        private Builder derivedOrAdminPort(int v) {
+            adminPort = v;
+            return this;
+        }
+
+        public Builder page(boolean v) { page = v; return this; }
 
         public TransportOptions build() {
             return new TransportOptions(this);

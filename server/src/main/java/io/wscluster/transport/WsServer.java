@@ -31,8 +31,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The node's socket server: one event-loop group that accepts, speaks HTTP and WebSocket, and owns
- * one hub shard per loop.
+ * The node's socket server: one event-loop group that owns one hub shard per loop and serves two
+ * listeners, the public one (WebSocket and the client endpoints) and the operator one (the HTTP
+ * API, {@code /admin/*}, {@code /metrics}), which stays open while the public one stops accepting.
  */
 public final class WsServer {
     /** Netty's own per-connection queue stops taking writes above this; the {@link OutboundLimiter} takes over. */
@@ -48,6 +49,7 @@ public final class WsServer {
     private final Map<EventLoop, HubShard> shards = new IdentityHashMap<>();
     private EventLoopGroup group;
     private Channel serverChannel;
+    private Channel operatorChannel;
 
     public WsServer(TransportOptions options, SecurityOptions security, Hub hub, ClientRequests requests, TokenVerifier verifier,
                     Supplier<NodeState> state, HttpEndpoints endpoints) {
@@ -61,9 +63,9 @@ public final class WsServer {
     }
 
     /**
-     * Binds and starts serving; returns the bound address.
+     * Binds both listeners and starts serving; returns the public listener's address.
      *
-     * @throws BindException when the port is taken
+     * @throws ListenerTakenException when the port of either listener is taken
      */
     public InetSocketAddress start() throws BindException, InterruptedException {
         group = EventLoops.group(options.ioThreads(), "wsc-io");
@@ -75,8 +77,22 @@ public final class WsServer {
             loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
                     sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
-        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state, shards);
-        HttpRouter router = new HttpRouter(upgrade, endpoints);
+        WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state,
+                shards);
+        try {
+            serverChannel = bind("port", options.host(), options.port(), HttpRouter.publicListener(upgrade, endpoints),
+                    options.compression());
+            operatorChannel = bind("admin-port", options.adminHost(), options.adminPort(), HttpRouter.operatorListener(endpoints),
+                    false);
+        } catch (BindException | InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    private Channel bind(String setting, String host, int port, HttpRouter router, boolean compression)
+            throws BindException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(EventLoops.serverChannel())
@@ -84,25 +100,25 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), options.compression(),
-                        options.outboundBufferLimit()));
+                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), compression, options.outboundBufferLimit()));
         try {
-            serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
+            return bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            if (e instanceof BindException be) {
-                throw be;
-            }
             // Native epoll reports EADDRINUSE as its own IOException, not as a BindException.
-            if (e instanceof java.io.IOException && String.valueOf(e.getMessage()).contains("Address already in use")) {
-                throw new BindException(e.getMessage());
+            if (e instanceof BindException
+                    || e instanceof java.io.IOException && String.valueOf(e.getMessage()).contains("Address already in use")) {
+                throw new ListenerTakenException(setting, host, port);
             }
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw new IllegalStateException("could not bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not bind " + setting + " " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The operator listener's address ({@code /api/*}, {@code /admin/*}, {@code /metrics}). */
+    public InetSocketAddress operatorAddress() {
+        return (InetSocketAddress) operatorChannel.localAddress();
     }
 
     /** Stops accepting new connections; existing ones go on. */

@@ -103,7 +103,7 @@ class RouteApiIT {
     }
 
     private HttpResponse<String> get(WsCluster node, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(node.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(node.adminUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

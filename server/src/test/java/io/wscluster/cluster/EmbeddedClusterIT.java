@@ -31,7 +31,7 @@ class EmbeddedClusterIT {
             JsonNode presence = onB.request(onB.frame("presence").put("room", "r"));
             assertThat(presence.path("connections").asInt()).isEqualTo(2);
             var http = java.net.http.HttpClient.newHttpClient();
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.httpUrl() + "/api/cluster")).build(),
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.adminUrl() + "/api/cluster")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             JsonNode cluster = io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body());
             assertThat(cluster.path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");

@@ -83,7 +83,7 @@ class RedisClusterModeIT {
 
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nodes.get(2).httpUrl() + "/api/cluster")).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nodes.get(2).adminUrl() + "/api/cluster")).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Encoding.JSON.mapper().readTree(r.body());
             assertThat(body.path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("n1", "n2", "n3");

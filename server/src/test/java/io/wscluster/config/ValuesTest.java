@@ -28,6 +28,17 @@ class ValuesTest {
     }
 
     @Test
+    void aKeyFileGivesItsFirstLineAndAnEmptyOrMissingFileIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key"), "s3cret-key \nsecond line\n");
+        assertThat(Values.secretFile(key.toString())).isEqualTo("s3cret-key");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Values.secretFile(empty.toString())).hasMessage("an empty file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Values.secretFile(dir.resolve("none").toString()))
+                .hasMessage("not a readable file");
+    }
+
+    @Test
     void everyDefaultTextIsAValueItsSettingAccepts() {
         for (Setting s : Settings.ALL) {
             if (!s.defaultText().equals("none") && !s.defaultText().equals("generated") && !s.defaultText().contains("<")) {

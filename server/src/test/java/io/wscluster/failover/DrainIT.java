@@ -41,7 +41,7 @@ class DrainIT {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> routedTo(a).equals("b")); // a knows b
 
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.httpUrl() + "/admin/drain"))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(a.adminUrl() + "/admin/drain"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("draining");
@@ -70,7 +70,7 @@ class DrainIT {
     }
 
     private String routedTo(WsCluster via) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.httpUrl() + "/api/route")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.adminUrl() + "/api/route")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body()).path("node").asText();
     }

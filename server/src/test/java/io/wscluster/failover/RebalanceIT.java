@@ -60,11 +60,11 @@ class RebalanceIT {
     }
 
     private HttpResponse<String> get(WsCluster n, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(n.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(n.adminUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(WsCluster n, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(n.httpUrl() + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(n.adminUrl() + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -197,8 +197,11 @@ class HttpApiIT {
         return Encoding.JSON.mapper().readTree(r.body());
     }
 
+    /** A request to the listener that serves {@code path}: the operator one for the API, admin and metrics. */
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(nodes.node().httpUrl() + path)).timeout(TIMEOUT);
+        boolean operator = path.startsWith("/api/") || path.startsWith("/admin/") || path.equals("/metrics");
+        return HttpRequest.newBuilder(URI.create((operator ? nodes.node().adminUrl() : nodes.node().httpUrl()) + path))
+                .timeout(TIMEOUT);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

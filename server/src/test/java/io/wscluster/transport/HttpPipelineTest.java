@@ -23,7 +23,7 @@ class HttpPipelineTest {
 
     HttpPipelineTest() {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
-        HttpRouter router = new HttpRouter(null, request -> CompletableFuture.completedFuture(HttpReply.text(200, "x".repeat(1000))));
+        HttpRouter router = HttpRouter.operatorListener((request, path, caller) -> CompletableFuture.completedFuture(HttpReply.text(200, "x".repeat(1000))));
         channel.pipeline().addLast(new HttpChannelInitializer(router, 65536, false, LIMIT));
         channel.pipeline().addFirst("socket", new ChannelOutboundHandlerAdapter() {
             @Override
