@@ -95,7 +95,8 @@ class ClusterProcessIT {
     }
 
     private String start(String id, String cluster) throws Exception {
-        return processes.start(id, "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms", "--jwt-secret", SECRET);
+        return processes.start(id, "--redis", redis.url(), "--cluster", cluster, "--heartbeat", "200ms", "--jwt-secret", SECRET,
+                "--allow-anonymous", "true");
     }
 
     private TestClient connect(String url, String user) throws Exception {

@@ -93,7 +93,7 @@ class FailoverStrategiesProcessIT {
 
         stream = new StreamClients(CLIENTS, i -> ClientOptions.of(gateway.url()).withToken(Tokens.hs256(SECRET, "user-" + i))
                 .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2)));
-        stream.publish(ClientOptions.of(urls.get(1)), RATE);
+        stream.publish(ClientOptions.of(urls.get(1)).withToken(Tokens.hs256(SECRET, "publisher")), RATE);
         Thread.sleep(3000);
 
         long killedAt = System.nanoTime();

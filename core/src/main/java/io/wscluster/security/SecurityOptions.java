@@ -4,11 +4,11 @@ import io.wscluster.options.Check;
 
 /** Who may connect and who may call the node's API. Immutable; build with {@link #builder()}. */
 public final class SecurityOptions {
-    public static final boolean DEFAULT_ALLOW_ANONYMOUS = true;
     public static final SecurityOptions DEFAULT = builder().build();
 
     private final String jwtSecret;
-    private final boolean allowAnonymous;
+    /** Null: as the secret says (anonymous only without one). */
+    private final Boolean allowAnonymous;
     private final String apiKey;
     private final String adminKey;
 
@@ -24,13 +24,16 @@ public final class SecurityOptions {
     }
 
     public Builder toBuilder() {
-        return builder().jwtSecret(jwtSecret).allowAnonymous(allowAnonymous).apiKey(apiKey).adminKey(adminKey);
+        return builder().jwtSecret(jwtSecret).allowAnonymousOrDerived(allowAnonymous).apiKey(apiKey).adminKey(adminKey);
     }
 
     /** The HS256 secret of user tokens; null accepts no tokens. */
     public String jwtSecret() { return jwtSecret; }
-    /** Whether connections without a token are accepted as anonymous. */
-    public boolean allowAnonymous() { return allowAnonymous; }
+    /**
+     * Whether connections without a token are accepted as anonymous: as set, else only when no
+     * token secret is configured (a node that verifies tokens wants them unless told otherwise).
+     */
+    public boolean allowAnonymous() { return allowAnonymous != null ? allowAnonymous : jwtSecret == null; }
     /**
      * The bearer key of the publish API ({@code /api/publish}, {@code send}, {@code broadcast}) and
      * of the read-only operator endpoints; null: only callers on loopback may use them.
@@ -45,15 +48,23 @@ public final class SecurityOptions {
     /** Builder with every default set; an empty secret or key means none. */
     public static final class Builder {
         private String jwtSecret;
-        private boolean allowAnonymous = DEFAULT_ALLOW_ANONYMOUS;
+        private Boolean allowAnonymous;
         private String apiKey;
         private String adminKey;
 
         private Builder() {
         }
 
-        public Builder jwtSecret(String v) { jwtSecret = Check.noneIfEmpty(v); return this; }
+        /** Null: none. An empty or blank secret is refused: it would make every token forgeable. */
+        public Builder jwtSecret(String v) {
+            Check.setting(v == null || !v.isBlank(), "jwt-secret", v, "a secret (an empty one would sign any token)");
+            jwtSecret = v;
+            return this;
+        }
+
         public Builder allowAnonymous(boolean v) { allowAnonymous = v; return this; }
+
+        private Builder allowAnonymousOrDerived(Boolean v) { allowAnonymous = v; return this; }
         public Builder apiKey(String v) { apiKey = Check.noneIfEmpty(v); return this; }
         public Builder adminKey(String v) { adminKey = Check.noneIfEmpty(v); return this; }
 

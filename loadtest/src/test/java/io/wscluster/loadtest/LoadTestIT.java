@@ -22,7 +22,7 @@ class LoadTestIT {
 
     @BeforeAll
     static void startNode() {
-        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET)).history(h -> h.size(1000))).start(1);
+        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)).history(h -> h.size(1000))).start(1);
         node = nodes.get(0);
     }
 

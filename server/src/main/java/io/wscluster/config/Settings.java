@@ -10,7 +10,6 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
-import io.wscluster.security.SecurityOptions;
 import io.wscluster.transport.TransportOptions;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +30,7 @@ public final class Settings {
                     (b, v) -> b.transport(t -> t.advertisedUrl(v))),
             new Setting("jwt-secret", "none", "HS256 secret for user tokens (the JWT 'sub' is the user id).",
                     (b, v) -> b.security(t -> t.jwtSecret(v))),
-            new Setting("allow-anonymous", String.valueOf(SecurityOptions.DEFAULT_ALLOW_ANONYMOUS), "Accept connections without a token as anonymous users.",
+            new Setting("allow-anonymous", "true without jwt-secret, false with it", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"
                     + " /metrics). Callers from elsewhere than loopback need api-key or admin-key.",

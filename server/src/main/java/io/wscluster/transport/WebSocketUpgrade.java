@@ -103,16 +103,27 @@ final class WebSocketUpgrade {
         });
     }
 
+    /**
+     * Who connects: the verified token of the {@code Authorization} header or of {@code ?token=},
+     * else anonymous where allowed. A credential that is there but malformed (another scheme, an
+     * empty token) is refused: a client that meant to authenticate is never let in as anonymous.
+     */
     private Principal identify(FullHttpRequest request, QueryStringDecoder query) {
         String token = null;
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (auth != null) {
+            if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+                throw new ProtocolException(ErrorCode.UNAUTHORIZED, "malformed Authorization header: expected Bearer <jwt>");
+            }
             token = auth.substring(7).trim();
         }
         if (token == null) {
             token = first(query, "token");
+            if (token != null && token.isBlank()) {
+                throw new ProtocolException(ErrorCode.UNAUTHORIZED, "empty token: give ?token=<jwt>, or no token to connect anonymously");
+            }
         }
-        if (token != null && !token.isEmpty()) {
+        if (token != null) {
             return verifier.verify(token);
         }
         if (!allowAnonymous) {

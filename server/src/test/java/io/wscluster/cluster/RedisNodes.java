@@ -39,7 +39,7 @@ final class RedisNodes implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.jwtSecret(SECRET))
+        nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true))
                 .bus(bus -> bus.redisUrl(redis.url()).cluster(SharedRedis.namespace()).heartbeat(Duration.ofMillis(200)))
                 .drain(d -> d.shutdownTimeout(Duration.ofSeconds(2)))).idPrefix("n"));
         nodes.start(3);

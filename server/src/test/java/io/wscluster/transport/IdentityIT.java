@@ -2,13 +2,16 @@ package io.wscluster.transport;
 
 import static io.wscluster.transport.Wire.expect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
+import io.wscluster.WsCluster;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
 import java.time.Duration;
@@ -63,15 +66,44 @@ class IdentityIT {
     }
 
     @Test
-    void anonymousIsTheDefault() throws Exception {
-        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
+    void anonymousIsTheDefaultOnlyWithoutASecret() throws Exception {
+        nodes.start();
         JsonNode welcome = expect(nodes.connect(nodes.options()).next(), "welcome");
         assertThat(welcome.path("user").isNull()).as("user in %s", welcome).isTrue();
     }
 
     @Test
+    void aSecretTurnsAnonymousAccessOffUnlessItIsAllowedExplicitly() throws Exception {
+        WsCluster node = nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
+        TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class, () -> TestClient.connect(node.url()));
+        assertThat(refused.status()).isEqualTo(401);
+        node.stop();
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)));
+        expect(nodes.connect(nodes.options()).next(), "welcome");
+    }
+
+    @Test
+    void aMalformedCredentialIsRefusedNeverTakenForAnonymous() throws Exception {
+        WsCluster node = nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)));
+        for (String header : List.of("Basic YWxpY2U6eA==", "Bearer ", "Bearer", "token abc")) {
+            RawHttp.Answer answer = RawHttp.send(node.httpUrl(), "GET", "/ws", "Upgrade: websocket", "Connection: Upgrade",
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13", "Authorization: " + header);
+            assertThat(answer.status()).as("Authorization: %s", header).isEqualTo(401);
+        }
+        RawHttp.Answer emptyToken = RawHttp.send(node.httpUrl(), "GET", "/ws?token=", "Upgrade: websocket", "Connection: Upgrade",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13");
+        assertThat(emptyToken.status()).isEqualTo(401);
+    }
+
+    @Test
+    void anEmptySecretIsRefused() {
+        assertThatThrownBy(() -> nodes.start(o -> o.security(s -> s.jwtSecret(""))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jwt-secret: '' is not valid");
+    }
+
+    @Test
     void sendReachesOnlyThatUserWhateverTheEncoding() throws Exception {
-        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET)));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)));
         TestClient aliceJson = nodes.openAs("alice");
         TestClient aliceMsgpack = nodes.open(nodes.optionsAs("alice").withEncoding(Encoding.MSGPACK));
         TestClient bob = nodes.openAs("bob");

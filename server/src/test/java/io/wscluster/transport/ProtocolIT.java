@@ -26,7 +26,7 @@ class ProtocolIT {
 
     @BeforeEach
     void start() {
-        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret")),
+        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret").allowAnonymous(true)),
                 b -> b.op("echo", (session, frame) -> CompletableFuture.completedFuture(frame.get("data"))));
     }
 
