@@ -13,6 +13,7 @@ import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.testkit.SharedRedis;
+import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,11 +101,12 @@ class GatewayProcessIT {
              Gateway two = Gateway.start(options(bySession))) {
             for (int s = 0; s < 10; s++) {
                 String node;
-                try (TestClient first = TestClient.connect(one.url() + "?session=shared-" + s)) {
+                String session = SessionIdsForTests.next();
+                try (TestClient first = TestClient.connect(one.url() + "?session=" + session)) {
                     node = first.next("welcome").path("node").asText();
                 }
                 for (Gateway g : List.of(two, one, two)) { // random placement, yet every reconnect lands on its node
-                    try (TestClient again = TestClient.connect(g.url() + "?session=shared-" + s)) {
+                    try (TestClient again = TestClient.connect(g.url() + "?session=" + session)) {
                         assertThat(again.next("welcome").path("node").asText()).isEqualTo(node);
                     }
                 }

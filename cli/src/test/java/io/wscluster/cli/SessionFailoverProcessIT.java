@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.testkit.SharedRedis;
+import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.TreeSet;
@@ -40,7 +41,8 @@ class SessionFailoverProcessIT {
         TreeSet<Long> seen = new TreeSet<>();
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        try (TestClient client = TestClient.connect(n1 + "?session=survivor");
+        String session = SessionIdsForTests.next();
+        try (TestClient client = TestClient.connect(n1 + "?session=" + session);
              TestClient publisher = TestClient.connect(n2)) {
             client.next("welcome");
             client.request(client.frame("subscribe").put("room", "feed"));
@@ -68,7 +70,7 @@ class SessionFailoverProcessIT {
                     seen.add(f.path("offset").asLong());
                 }
             }
-            try (TestClient back = TestClient.connect(n2 + "?session=survivor")) {
+            try (TestClient back = TestClient.connect(n2 + "?session=" + session)) {
                 assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
                 long resumedAt = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

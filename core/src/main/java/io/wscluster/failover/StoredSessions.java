@@ -3,6 +3,8 @@ package io.wscluster.failover;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.Session;
 import io.wscluster.hub.SessionRecords;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.StreamPosition;
 import java.util.Map;
 import java.util.Objects;
@@ -24,8 +26,12 @@ public final class StoredSessions implements SessionRecords {
 
     @Override
     public CompletionStage<Map<String, StreamPosition>> resume(Session session) {
-        return store.load(session.id()).thenApply(saved ->
-                saved != null && Objects.equals(saved.userId(), session.userId()) ? saved.rooms() : null);
+        return store.load(session.id()).thenApply(saved -> {
+            if (saved != null && !Objects.equals(saved.userId(), session.userId())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "this session id belongs to another user");
+            }
+            return saved == null ? null : saved.rooms();
+        });
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.wscluster.protocol.StreamPosition;
 import io.wscluster.security.Authorizer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,13 @@ public final class ClientRequests {
         }
         Replies.onLoop(s, records.resume(s), (rooms, error) -> {
             if (s.closed) {
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof ProtocolException refused && refused.code() == ErrorCode.FORBIDDEN) {
+                // Another user's session: taking its id would take over its record.
+                replies.fail(s, refused);
+                s.close(CloseCode.POLICY_VIOLATION, refused.getMessage());
                 return;
             }
             if (error != null) {

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 public interface SessionRecords {
     /**
      * The rooms a resuming session held, each with the position to resume from; completes with
-     * null when there is no record it may take over (none, expired, or another user's).
+     * null when there is no record (none, or expired), and fails with a {@code forbidden}
+     * {@link io.wscluster.protocol.ProtocolException} when the record is another user's.
      */
     CompletionStage<Map<String, StreamPosition>> resume(Session session);
 

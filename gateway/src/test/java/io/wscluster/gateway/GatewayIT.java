@@ -11,6 +11,7 @@ import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.testkit.RawHttp;
+import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,10 +67,11 @@ class GatewayIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> json(get("/api/route")).path("node").asText().equals("b"));
         assertThat(connect(20)).containsEntry("b", 20);
 
-        TestClient first = open(gateway.url() + "?session=s-42");
+        String session = SessionIdsForTests.next();
+        TestClient first = open(gateway.url() + "?session=" + session);
         String node = first.next("welcome").path("node").asText();
         for (int i = 0; i < 5; i++) { // reconnects with its session land on its node
-            try (TestClient again = TestClient.connect(gateway.url() + "?session=s-42")) {
+            try (TestClient again = TestClient.connect(gateway.url() + "?session=" + session)) {
                 assertThat(again.next("welcome").path("node").asText()).isEqualTo(node);
             }
         }

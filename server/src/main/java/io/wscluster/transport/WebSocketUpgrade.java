@@ -21,7 +21,6 @@ import io.wscluster.hub.SessionRecord;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
-import io.wscluster.protocol.Names;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
@@ -82,13 +81,18 @@ final class WebSocketUpgrade {
             HttpResponses.write(ctx, HttpReply.error(e.code(), e.getMessage()), false);
             return;
         }
+        String asked = first(query, "session");
+        if (asked != null && !SessionIds.wellFormed(asked)) {
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.BAD_REQUEST, "session ids are issued by the server: connect without"
+                    + " ?session= and reconnect with the id of your welcome"), false);
+            return;
+        }
         WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        String asked = first(query, "session");
-        boolean keep = asked != null && Names.isValidSessionId(asked);
+        boolean keep = asked != null;
         String sessionId = keep ? asked : SessionIds.next();
         // ?resume=false keeps the id (for sticky routing) without a record: a client that knows its
         // own positions resubscribes with since, which is exact where the record may lag.

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
+import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +27,11 @@ class SessionResumeIT {
         WsCluster b = nodes.start("b");
         TreeSet<Long> seenR1 = new TreeSet<>();
         TreeSet<Long> seenR2 = new TreeSet<>();
-        try (TestClient first = TestClient.connect(a.url() + "?session=sess-1");
+        String session = SessionIdsForTests.next();
+        try (TestClient first = TestClient.connect(a.url() + "?session=" + session);
              TestClient publisher = TestClient.connect(b.url())) {
             JsonNode welcome = first.next("welcome");
-            assertThat(welcome.path("session").asText()).isEqualTo("sess-1");
+            assertThat(welcome.path("session").asText()).isEqualTo(session);
             assertThat(welcome.path("resumed").asBoolean()).isFalse(); // nothing recorded yet
             first.request(first.frame("subscribe").put("room", "r1"));
             first.request(first.frame("subscribe").put("room", "r2"));
@@ -48,7 +50,7 @@ class SessionResumeIT {
                 publisher.request(publisher.frame("publish").put("room", "r2").put("data", i));
             }
         }
-        try (TestClient back = TestClient.connect(b.url() + "?session=sess-1")) {
+        try (TestClient back = TestClient.connect(b.url() + "?session=" + session)) {
             JsonNode welcome = back.next("welcome");
             assertThat(welcome.path("resumed").asBoolean()).isTrue();
             assertThat(welcome.path("node").asText()).isEqualTo("b");
@@ -73,19 +75,20 @@ class SessionResumeIT {
     @Test
     void anotherUsersSessionIdResumesNothing() throws Exception {
         WsCluster a = nodes.start("a");
-        try (TestClient c = TestClient.connect(a.url() + "?session=sess-2")) {
+        String session = SessionIdsForTests.next();
+        try (TestClient c = TestClient.connect(a.url() + "?session=" + session)) {
             c.next("welcome");
             c.request(c.frame("subscribe").put("room", "private"));
         }
         // Same id, anonymous too: resumed. The record's user must match; a token user would not.
-        try (TestClient again = TestClient.connect(a.url() + "?session=sess-2")) {
+        try (TestClient again = TestClient.connect(a.url() + "?session=" + session)) {
             assertThat(again.next("welcome").path("resumed").asBoolean()).isTrue();
             assertThat(again.next("subscribed").path("room").asText()).isEqualTo("private");
             // A client that resubscribes on its own as well (with since) is answered, not refused.
             JsonNode reply = again.request(again.frame("subscribe").put("room", "private"));
             assertThat(reply.path("op").asText()).isEqualTo("subscribed");
         }
-        try (TestClient fresh = TestClient.connect(a.url() + "?session=never-seen")) {
+        try (TestClient fresh = TestClient.connect(a.url() + "?session=" + SessionIdsForTests.next())) {
             assertThat(fresh.next("welcome").path("resumed").asBoolean()).isFalse();
         }
     }

@@ -96,6 +96,24 @@ class IdentityIT {
     }
 
     @Test
+    void aSessionIdResumesOnlyForTheUserItWasIssuedTo() throws Exception {
+        WsCluster node = nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)));
+        TestClient alice = nodes.connect(nodes.optionsAs("alice"));
+        String session = alice.next("welcome").path("session").asText();
+        alice.request(alice.frame("subscribe").put("room", "alice-only"));
+        alice.close();
+        for (TestClient intruder : List.of(nodes.connect(nodes.optionsAs("bob").withUrl(node.url() + "?session=" + session)),
+                nodes.connect(nodes.options().withUrl(node.url() + "?session=" + session)))) {
+            JsonNode error = intruder.next("error");
+            assertThat(error.path("code").asText()).isEqualTo("forbidden");
+            assertThat(intruder.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1008);
+        }
+        TestClient back = nodes.connect(nodes.optionsAs("alice").withUrl(node.url() + "?session=" + session));
+        assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();
+        assertThat(back.next("subscribed").path("room").asText()).isEqualTo("alice-only");
+    }
+
+    @Test
     void anEmptySecretIsRefused() {
         assertThatThrownBy(() -> nodes.start(o -> o.security(s -> s.jwtSecret(""))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jwt-secret: '' is not valid");

@@ -6,6 +6,7 @@ import static io.wscluster.transport.Wire.publish;
 import static io.wscluster.transport.Wire.range;
 import static io.wscluster.transport.Wire.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,9 +57,13 @@ class ProtocolIT {
         TestClient again = nodes.connect(nodes.options().withUrl(nodes.node().url() + "?session=" + session));
         assertThat(expect(again.next(), "welcome").path("session").asText()).isEqualTo(session);
 
-        TestClient invalid = nodes.connect(nodes.options().withUrl(nodes.node().url() + "?session=" + "x".repeat(65)));
-        String fresh = expect(invalid.next(), "welcome").path("session").asText();
-        assertThat(fresh).isNotEmpty().isNotEqualTo("x".repeat(65));
+        assertThat(session).hasSize(22); // 128 random bits
+        for (String invented : List.of("x".repeat(65), "support-chat-42", session.substring(1))) {
+            TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class,
+                    () -> TestClient.connect(nodes.node().url() + "?session=" + invented));
+            assertThat(refused.status()).as("?session=%s", invented).isEqualTo(400);
+            assertThat(refused.body()).contains("issued by the server");
+        }
     }
 
     @Test
