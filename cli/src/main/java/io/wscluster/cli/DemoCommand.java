@@ -109,7 +109,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static Gateway startGateway(NodeOptions base, EmbeddedCluster embedded, int port) throws InterruptedException {
         GatewayOptions o = GatewayOptions.builder().host(base.transport().host()).port(port).redisUrl(base.bus().redisUrl())
-                .cluster(base.bus().cluster()).heartbeat(base.bus().heartbeat()).routing(any -> base.routing()).build();
+                .cluster(base.bus().cluster()).heartbeat(base.bus().heartbeat()).routing(any -> base.routing())
+                .jwtSecret(base.security().jwtSecret()).build();
         return embedded == null ? Gateway.start(o) : Gateway.start(o, embedded.membership(), embedded.sticky());
     }
 

@@ -58,6 +58,11 @@ public final class GatewayCommand implements Callable<Integer> {
             + " 'eu-west:eu-central,us-east;us-east:eu-west'.")
     String regionNeighbors;
 
+    @Option(names = "--jwt-secret", paramLabel = "<secret>", description = "The nodes' token secret (also WSC_JWT_SECRET, which ps"
+            + " does not show): tokens are verified before their user places a connection (sticky user); without it, connections"
+            + " are placed as anonymous and the nodes authenticate them.")
+    String jwtSecret;
+
     @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
             + " /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
@@ -102,7 +107,8 @@ public final class GatewayCommand implements Callable<Integer> {
         Duration beat = parse("heartbeat", heartbeat, Values::duration);
         RoutingOptions routing = r;
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
-                .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi).build();
+                .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi)
+                .jwtSecret(jwtSecret != null ? jwtSecret : System.getenv("WSC_JWT_SECRET")).build();
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

@@ -1,7 +1,5 @@
 package io.wscluster.gateway;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.exceptions.JWTDecodeException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,9 +24,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.RequestPaths;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
+import io.wscluster.security.TokenVerifier;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +103,14 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Map<String, List<String>> q = uri.parameters();
         String ip = clientIp(ctx, request);
-        RouteRequest route = new RouteRequest(ip, userOf(request, q), first(q, "region"), first(q, "session"),
+        String user;
+        try {
+            user = userOf(request, q);
+        } catch (ProtocolException e) {
+            respond(ctx, GatewayEndpoints.Reply.json(401, GatewayEndpoints.error("unauthorized", e.getMessage())), false);
+            return;
+        }
+        RouteRequest route = new RouteRequest(ip, user, first(q, "region"), first(q, "session"),
                 first(q, core.options().routing().stickyKey()));
         FullHttpRequest forward = forwardedRequest(ctx, request);
         core.router().select(route).whenComplete((node, e) -> ctx.executor().execute(() -> {
@@ -237,20 +244,23 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * The token's user id, for stickiness only: read without checking the signature, which is the
      * node's job; a forged token only changes where its bearer lands, and the node refuses it.
      */
-    private static String userOf(FullHttpRequest request, Map<String, List<String>> q) {
+    /**
+     * The user to place a connection by: the {@code sub} of its token, verified with the gateway's
+     * {@code jwt-secret}. A gateway without one places every connection as anonymous (the node
+     * still authenticates it): an unverified {@code sub} would let anyone pick another user's node
+     * and write their sticky mapping. A token that fails verification is refused here, with 401.
+     */
+    private String userOf(FullHttpRequest request, Map<String, List<String>> q) {
+        TokenVerifier verifier = core.tokens();
+        if (verifier == null) {
+            return null;
+        }
         String token = first(q, "token");
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (token == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = auth.substring(7).trim();
         }
-        if (token == null) {
-            return null;
-        }
-        try {
-            return JWT.decode(token).getSubject();
-        } catch (JWTDecodeException e) {
-            return null;
-        }
+        return token == null || token.isEmpty() ? null : verifier.verify(token).userId();
     }
 
     private static String first(Map<String, List<String>> q, String name) {

@@ -6,6 +6,8 @@ import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.JwtTokenVerifier;
+import io.wscluster.security.TokenVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +36,11 @@ final class GatewayCore {
     private volatile List<NodeInfo> usable = List.of();
     private volatile int suspectsVersion;
     private int usableVersion = -1;
+    private final TokenVerifier tokens;
 
     GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky) {
         this.options = options;
+        this.tokens = options.jwtSecret() == null ? null : new JwtTokenVerifier(options.jwtSecret());
         this.directory = directory;
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
         this.metrics = new GatewayMetrics(links, sticky);
@@ -47,6 +51,11 @@ final class GatewayCore {
 
     GatewayOptions options() {
         return options;
+    }
+
+    /** Verifies clients' tokens before their {@code sub} places them; null when the gateway has no secret. */
+    TokenVerifier tokens() {
+        return tokens;
     }
 
     Router router() {

@@ -23,6 +23,7 @@ public final class GatewayOptions {
     private final int ioThreads;
     private final Duration connectTimeout;
     private final boolean forwardApi;
+    private final String jwtSecret;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -34,6 +35,7 @@ public final class GatewayOptions {
         ioThreads = b.ioThreads;
         connectTimeout = b.connectTimeout;
         forwardApi = b.forwardApi;
+        jwtSecret = b.jwtSecret;
     }
 
     public static Builder builder() {
@@ -58,6 +60,8 @@ public final class GatewayOptions {
     public Duration connectTimeout() { return connectTimeout; }
     /** Whether client requests for {@code /api/*} (but its own {@code /api/route}) go on to the nodes; {@code /admin/*} never does. */
     public boolean forwardApi() { return forwardApi; }
+    /** The nodes' HS256 token secret, to verify a token before its {@code sub} places a connection; null: place as anonymous. */
+    public String jwtSecret() { return jwtSecret; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -70,6 +74,7 @@ public final class GatewayOptions {
         private int ioThreads = DEFAULT_IO_THREADS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean forwardApi;
+        private String jwtSecret;
 
         private Builder() {
         }
@@ -111,6 +116,12 @@ public final class GatewayOptions {
         }
 
         public Builder forwardApi(boolean v) { forwardApi = v; return this; }
+
+        public Builder jwtSecret(String v) {
+            Check.setting(v == null || !v.isBlank(), "jwt-secret", v, "a secret (an empty one would sign any token)");
+            jwtSecret = v;
+            return this;
+        }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);

@@ -13,6 +13,7 @@ import io.wscluster.routing.Stickiness;
 import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
+import io.wscluster.testkit.Tokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,6 +117,27 @@ class GatewayIT {
         assertThat(nodes.get(0).state()).as("nothing reached the node's drain").isEqualTo(NodeState.ACTIVE);
         assertThat(json(get("/api/route?user=mallory")).path("node").asText()).isEqualTo("a");
         assertThat(nodes.embedded().sticky().lookup("u:mallory").toCompletableFuture().get()).as("a lookup writes no mapping").isNull();
+    }
+
+    @Test
+    void theGatewayPlacesByAUserOnlyOnceItHasVerifiedTheToken() throws Exception {
+        startNodes("a", "b");
+        RoutingOptions byUser = RoutingOptions.DEFAULT.withStickiness(Stickiness.USER);
+        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> byUser)
+                .jwtSecret("gateway-secret").build(), nodes.embedded().membership(), nodes.embedded().sticky());
+        TestClient.Refused forged = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
+                () -> TestClient.connect(TestClient.options(gateway.url()).withBearer(Tokens.hs256("guessed-secret", "alice"))));
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(nodes.embedded().sticky().lookup("u:alice").toCompletableFuture().get()).as("no mapping for a forged user").isNull();
+        gateway.close();
+
+        gateway = gateway(byUser); // no secret: tokens place nobody
+        try {
+            TestClient.connect(TestClient.options(gateway.url()).withBearer(Tokens.hs256("guessed-secret", "alice"))).close();
+        } catch (TestClient.Refused refusedByTheNode) {
+            assertThat(refusedByTheNode.status()).isEqualTo(401);
+        }
+        assertThat(nodes.embedded().sticky().lookup("u:alice").toCompletableFuture().get()).isNull();
     }
 
     @Test
