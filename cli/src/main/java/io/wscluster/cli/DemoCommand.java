@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
             // The demo serves its page (and the cluster view the page shows) on the public ports.
             NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo"))
-                    .transport(t -> t.page(true)).build());
+                    // Its pages follow reconnect frames from node to node on this host: other origins.
+                    .transport(t -> t.page(true).allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*"))).build());
             if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {
                 System.out.println("Redis at " + base.bus().redisUrl() + " is not reachable: using the embedded bus");
                 base = base.toBuilder().bus(b -> b.redisUrl(null)).build();

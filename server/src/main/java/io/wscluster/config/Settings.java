@@ -38,6 +38,9 @@ public final class Settings {
             new Setting("admin-port", "<port>+" + TransportOptions.ADMIN_PORT_OFFSET, "Port of the operator listener; 0 picks a free port"
                     + " (as does the default when port is 0).",
                     (b, v) -> b.transport(t -> t.adminPort(Values.integer(v)))),
+            new Setting("allowed-origins", "none (same origin only)", "Origins of other sites whose pages may open a WebSocket here,"
+                    + " comma-separated, * as a wildcard: 'https://app.example.com,https://*.example.com'; * alone allows any.",
+                    (b, v) -> b.transport(t -> t.allowedOrigins(Values.list(v)))),
             new Setting("page", String.valueOf(TransportOptions.DEFAULT_PAGE), "Serve the demo page, and the cluster view it shows,"
                     + " on the public port.",
                     (b, v) -> b.transport(t -> t.page(Values.bool(v)))),

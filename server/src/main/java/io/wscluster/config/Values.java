@@ -105,4 +105,9 @@ public final class Values {
         }
         return first.trim();
     }
+
+    /** A comma-separated list, each item trimmed, empty items dropped. */
+    public static java.util.List<String> list(String v) {
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
 }

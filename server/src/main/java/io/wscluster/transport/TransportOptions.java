@@ -3,6 +3,7 @@ package io.wscluster.transport;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.options.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,6 +40,7 @@ public final class TransportOptions {
     private final String adminHost;
     private final int adminPort;
     private final boolean page;
+    private final List<String> allowedOrigins;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -52,6 +54,7 @@ public final class TransportOptions {
         adminHost = b.adminHost;
         adminPort = b.adminPort;
         page = b.page;
+        allowedOrigins = b.allowedOrigins;
     }
 
     public static Builder builder() {
@@ -61,7 +64,7 @@ public final class TransportOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
-                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort);
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -92,6 +95,8 @@ public final class TransportOptions {
     }
     /** Whether the public listener serves the demo page (and the cluster view it shows). */
     public boolean page() { return page; }
+    /** Origins of other sites whose pages may open a WebSocket here ({@code *} wildcards); pages of the same origin always may. */
+    public List<String> allowedOrigins() { return allowedOrigins; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -106,6 +111,7 @@ public final class TransportOptions {
         private String adminHost = DEFAULT_ADMIN_HOST;
         private int adminPort = DERIVED;
         private boolean page = DEFAULT_PAGE;
+        private List<String> allowedOrigins = List.of();
 
         private Builder() {
         }
@@ -160,6 +166,15 @@ public final class TransportOptions {
         }
 
         public Builder page(boolean v) { page = v; return this; }
+
+        public Builder allowedOrigins(List<String> v) {
+            for (String o : v) {
+                Check.setting(o.equals("*") || o.matches("(?i)[a-z][a-z0-9+.-]*://[^/\\s]+"), "allowed-origins", o,
+                        "origins such as https://app.example.com or https://*.example.com, or * for any");
+            }
+            allowedOrigins = List.copyOf(v);
+            return this;
+        }
 
         public TransportOptions build() {
             return new TransportOptions(this);

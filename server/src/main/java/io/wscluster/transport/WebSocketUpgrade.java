@@ -38,6 +38,7 @@ final class WebSocketUpgrade {
 
     private final TransportOptions options;
     private final boolean allowAnonymous;
+    private final OriginPolicy origins;
     private final ClientRequests requests;
     private final NodeMetrics metrics;
     private final TokenVerifier verifier;
@@ -49,6 +50,7 @@ final class WebSocketUpgrade {
                      Supplier<NodeState> state, Map<EventLoop, HubShard> shards) {
         this.options = options;
         this.allowAnonymous = allowAnonymous;
+        this.origins = new OriginPolicy(options.allowedOrigins());
         this.requests = requests;
         this.metrics = metrics;
         this.verifier = verifier;
@@ -71,6 +73,12 @@ final class WebSocketUpgrade {
         if (state.get() != NodeState.ACTIVE) {
             HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is " + state.get().wireName() + ": connect to another node");
             HttpResponses.write(ctx, new HttpReply(busy.status(), busy.contentType(), busy.body(), Map.of("Retry-After", "1")), false);
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!origins.allows(origin, request.headers().get(HttpHeaderNames.HOST), request.headers().get("X-Forwarded-Host"))) {
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.FORBIDDEN, "pages of this origin may not connect (allowed-origins)"),
+                    false);
             return;
         }
         QueryStringDecoder query = new QueryStringDecoder(request.uri());

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.1 request written byte for byte as given, request-target included: what an attacker
- * sends ({@code /admin%2Fdrain}, {@code /x/../admin/drain}), which HTTP client libraries would
- * normalise or refuse. Loopback only; bounded by a timeout.
+ * sends ({@code /admin%2Fdrain}, {@code /x/../admin/drain}, a forged {@code Origin}), which HTTP
+ * client libraries would normalise or refuse. Loopback only; bounded by a timeout.
  */
 public final class RawHttp {
     /** A status and a body. */
@@ -51,12 +51,17 @@ public final class RawHttp {
         }
     }
 
+    /** Until the server closes, or, for a {@code 101} (an upgrade that stays open), until the end of its headers. */
     private static String readAll(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         int n;
         while ((n = in.read(buf)) >= 0 && all.size() < 1024 * 1024) {
             all.write(buf, 0, n);
+            String sofar = all.toString(StandardCharsets.ISO_8859_1);
+            if (sofar.startsWith("HTTP/1.1 101") && sofar.contains("\r\n\r\n")) {
+                break;
+            }
         }
         return all.toString(StandardCharsets.UTF_8);
     }
