@@ -90,7 +90,8 @@ final class NodeBootstrap {
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
 
         TokenVerifier verifier = options.security().jwtSecret() == null ? TokenVerifier.NONE
-                : new JwtTokenVerifier(options.security().jwtSecret());
+                : new JwtTokenVerifier(options.security().jwtSecret(), options.security().jwtLeeway(), options.security().jwtIssuer(),
+                        options.security().jwtAudience());
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page());

@@ -1,9 +1,11 @@
 package io.wscluster.security;
 
 import io.wscluster.options.Check;
+import java.time.Duration;
 
 /** Who may connect and who may call the node's API. Immutable; build with {@link #builder()}. */
 public final class SecurityOptions {
+    public static final Duration DEFAULT_JWT_LEEWAY = Duration.ZERO;
     public static final SecurityOptions DEFAULT = builder().build();
 
     private final String jwtSecret;
@@ -11,12 +13,18 @@ public final class SecurityOptions {
     private final Boolean allowAnonymous;
     private final String apiKey;
     private final String adminKey;
+    private final Duration jwtLeeway;
+    private final String jwtIssuer;
+    private final String jwtAudience;
 
     private SecurityOptions(Builder b) {
         jwtSecret = b.jwtSecret;
         allowAnonymous = b.allowAnonymous;
         apiKey = b.apiKey;
         adminKey = b.adminKey;
+        jwtLeeway = b.jwtLeeway;
+        jwtIssuer = b.jwtIssuer;
+        jwtAudience = b.jwtAudience;
     }
 
     public static Builder builder() {
@@ -24,7 +32,8 @@ public final class SecurityOptions {
     }
 
     public Builder toBuilder() {
-        return builder().jwtSecret(jwtSecret).allowAnonymousOrDerived(allowAnonymous).apiKey(apiKey).adminKey(adminKey);
+        return builder().jwtSecret(jwtSecret).allowAnonymousOrDerived(allowAnonymous).apiKey(apiKey).adminKey(adminKey)
+                .jwtLeeway(jwtLeeway).jwtIssuer(jwtIssuer).jwtAudience(jwtAudience);
     }
 
     /** The HS256 secret of user tokens; null accepts no tokens. */
@@ -44,6 +53,12 @@ public final class SecurityOptions {
      * accept too; null: only callers on loopback may use them.
      */
     public String adminKey() { return adminKey; }
+    /** Clock skew tolerated on a token's {@code exp}, {@code nbf} and {@code iat}. */
+    public Duration jwtLeeway() { return jwtLeeway; }
+    /** The {@code iss} every token must carry; null: not checked. */
+    public String jwtIssuer() { return jwtIssuer; }
+    /** An {@code aud} every token must include; null: not checked. */
+    public String jwtAudience() { return jwtAudience; }
 
     /** Builder with every default set; an empty secret or key means none. */
     public static final class Builder {
@@ -51,6 +66,9 @@ public final class SecurityOptions {
         private Boolean allowAnonymous;
         private String apiKey;
         private String adminKey;
+        private Duration jwtLeeway = DEFAULT_JWT_LEEWAY;
+        private String jwtIssuer;
+        private String jwtAudience;
 
         private Builder() {
         }
@@ -67,6 +85,14 @@ public final class SecurityOptions {
         private Builder allowAnonymousOrDerived(Boolean v) { allowAnonymous = v; return this; }
         public Builder apiKey(String v) { apiKey = Check.noneIfEmpty(v); return this; }
         public Builder adminKey(String v) { adminKey = Check.noneIfEmpty(v); return this; }
+        public Builder jwtIssuer(String v) { jwtIssuer = Check.noneIfEmpty(v); return this; }
+        public Builder jwtAudience(String v) { jwtAudience = Check.noneIfEmpty(v); return this; }
+
+        public Builder jwtLeeway(Duration v) {
+            Check.setting(v != null && !v.isNegative() && v.toSeconds() <= 600, "jwt-leeway", v, "0s to 10m");
+            jwtLeeway = v;
+            return this;
+        }
 
         public SecurityOptions build() {
             return new SecurityOptions(this);

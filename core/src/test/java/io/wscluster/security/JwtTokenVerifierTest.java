@@ -106,6 +106,38 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void aLeewayToleratesClockSkewOnExpAndNbf() {
+        JwtTokenVerifier lenient = new JwtTokenVerifier(SECRET, java.time.Duration.ofSeconds(30), null, null);
+        java.util.Date justExpired = new java.util.Date(System.currentTimeMillis() - 10_000);
+        java.util.Date soonValid = new java.util.Date(System.currentTimeMillis() + 10_000);
+        assertThat(lenient.verify(token().withExpiresAt(justExpired).sign(HS256)).userId()).isEqualTo("alice");
+        assertThat(lenient.verify(token().withNotBefore(soonValid).sign(HS256)).userId()).isEqualTo("alice");
+        assertThat(refused(token().withExpiresAt(justExpired).sign(HS256)).getMessage()).isEqualTo("token expired");
+        assertThat(refused(token().withNotBefore(soonValid).sign(HS256)).getMessage()).isEqualTo("invalid token: not valid yet ('nbf')");
+    }
+
+    @Test
+    void issuerAndAudienceAreCheckedWhenConfigured() {
+        JwtTokenVerifier strict = new JwtTokenVerifier(SECRET, java.time.Duration.ZERO, "https://auth.example", "chat");
+        assertThat(strict.verify(token().withIssuer("https://auth.example").withAudience("chat", "other").sign(HS256)).userId())
+                .isEqualTo("alice");
+        assertThatThrownBy(() -> strict.verify(token().withIssuer("https://evil.example").withAudience("chat").sign(HS256)))
+                .hasMessage("invalid token: claim 'iss' not accepted");
+        assertThatThrownBy(() -> strict.verify(token().withIssuer("https://auth.example").withAudience("billing").sign(HS256)))
+                .hasMessage("invalid token: claim 'aud' not accepted");
+        assertThatThrownBy(() -> strict.verify(token().withAudience("chat").sign(HS256)))
+                .hasMessage("invalid token: missing claim 'iss'");
+    }
+
+    @Test
+    void refusalsAreInOurWordsNotTheLibrarys() {
+        for (String bad : new String[] {"garbage", token().sign(Algorithm.HMAC256("x")), token().sign(Algorithm.none()),
+                token().withNotBefore(IN_AN_HOUR).sign(HS256)}) {
+            assertThat(refused(bad).getMessage()).doesNotContain("com.auth0", "Exception", "The Token", "{");
+        }
+    }
+
+    @Test
     void aSecretIsRequired() {
         assertThatThrownBy(() -> new JwtTokenVerifier("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");
         assertThatThrownBy(() -> new JwtTokenVerifier(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secret");

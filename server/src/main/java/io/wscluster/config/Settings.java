@@ -10,6 +10,7 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.transport.TransportOptions;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,12 @@ public final class Settings {
                     (b, v) -> b.transport(t -> t.advertisedUrl(v))),
             new Setting("jwt-secret", "none", "HS256 secret for user tokens (the JWT 'sub' is the user id).",
                     (b, v) -> b.security(t -> t.jwtSecret(v))),
+            new Setting("jwt-leeway", Values.text(SecurityOptions.DEFAULT_JWT_LEEWAY), "Clock skew tolerated on a token's exp, nbf and iat.",
+                    (b, v) -> b.security(t -> t.jwtLeeway(Values.duration(v)))),
+            new Setting("jwt-issuer", "none", "The 'iss' every token must carry; none: not checked.",
+                    (b, v) -> b.security(t -> t.jwtIssuer(v))),
+            new Setting("jwt-audience", "none", "An 'aud' every token must include; none: not checked.",
+                    (b, v) -> b.security(t -> t.jwtAudience(v))),
             new Setting("allow-anonymous", "true without jwt-secret, false with it", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"
