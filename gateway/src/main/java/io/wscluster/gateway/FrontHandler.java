@@ -241,10 +241,6 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * The token's user id, for stickiness only: read without checking the signature, which is the
-     * node's job; a forged token only changes where its bearer lands, and the node refuses it.
-     */
-    /**
      * The user to place a connection by: the {@code sub} of its token, verified with the gateway's
      * {@code jwt-secret}. A gateway without one places every connection as anonymous (the node
      * still authenticates it): an unverified {@code sub} would let anyone pick another user's node
