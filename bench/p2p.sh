@@ -8,4 +8,4 @@
 # bench/lib.sh) and appends them to docs/benchmarks.md.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BENCH_COMMAND="bench/p2p.sh${*:+ $*}"
-scenario_bench "Point-to-point: 5,000 JWT users, 2,000 user-targeted sends/s from 50 publishers" "$@" --node-opts '--jwt-secret bench-secret-bench-secret-32bytes!' -- --scenario p2p --connections 5000 --connect-rate 2500 --jwt-secret 'bench-secret-bench-secret-32bytes!' --publishers 50 --rate 2000 --duration 20s --payload-size 100
+scenario_bench "Point-to-point: 5,000 JWT users, 2,000 user-targeted sends/s from 50 publishers" "$@" --node-opts '--jwt-secret bench-secret-bench-secret-32bytes! --client-send authenticated' -- --scenario p2p --connections 5000 --connect-rate 2500 --jwt-secret 'bench-secret-bench-secret-32bytes!' --publishers 50 --rate 2000 --duration 20s --payload-size 100

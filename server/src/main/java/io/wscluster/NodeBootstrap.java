@@ -68,7 +68,7 @@ final class NodeBootstrap {
                 .bus(backend.bus)
                 .presence(backend.presence)
                 .records(sessions)
-                .authorizer(app.authorizer())
+                .authorizer(app.authorizer().within(options.security().clientSend(), options.security().clientBroadcast()))
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)

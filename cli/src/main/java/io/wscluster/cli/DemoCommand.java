@@ -8,6 +8,7 @@ import io.wscluster.WsCluster;
 import io.wscluster.config.ConfigException;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
+import io.wscluster.security.ClientReach;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -51,7 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
             // The demo serves its page (and the cluster view the page shows) on the public ports.
+            // Its page sends and broadcasts too.
             NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo"))
+                    .security(s -> s.clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE))
                     // Its pages follow reconnect frames from node to node on this host: other origins.
                     .transport(t -> t.page(true).allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*"))).build());
             if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {

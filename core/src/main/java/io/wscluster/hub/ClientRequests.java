@@ -164,9 +164,15 @@ public final class ClientRequests {
             replies.reply(s, f.id(), bridge.publish(Message.toRoom(f.room(), f.data(), s.userId(), f.priority())),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
         } else if (frame instanceof ClientFrame.Send f) {
+            if (!authorizer.canSend(s.principal(), f.user())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "no permission to send to users (client-send on the node)");
+            }
             replies.reply(s, f.id(), bridge.send(Message.toUser(f.user(), f.data(), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Broadcast f) {
+            if (!authorizer.canBroadcast(s.principal())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "no permission to broadcast (client-broadcast on the node)");
+            }
             replies.reply(s, f.id(), bridge.broadcast(Message.toAll(f.data(), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Presence f) {

@@ -2,10 +2,13 @@ package io.wscluster.security;
 
 import io.wscluster.options.Check;
 import java.time.Duration;
+import java.util.Objects;
 
 /** Who may connect and who may call the node's API. Immutable; build with {@link #builder()}. */
 public final class SecurityOptions {
     public static final Duration DEFAULT_JWT_LEEWAY = Duration.ZERO;
+    public static final ClientReach DEFAULT_CLIENT_SEND = ClientReach.OFF;
+    public static final ClientReach DEFAULT_CLIENT_BROADCAST = ClientReach.OFF;
     public static final SecurityOptions DEFAULT = builder().build();
 
     private final String jwtSecret;
@@ -16,6 +19,8 @@ public final class SecurityOptions {
     private final Duration jwtLeeway;
     private final String jwtIssuer;
     private final String jwtAudience;
+    private final ClientReach clientSend;
+    private final ClientReach clientBroadcast;
 
     private SecurityOptions(Builder b) {
         jwtSecret = b.jwtSecret;
@@ -25,6 +30,8 @@ public final class SecurityOptions {
         jwtLeeway = b.jwtLeeway;
         jwtIssuer = b.jwtIssuer;
         jwtAudience = b.jwtAudience;
+        clientSend = b.clientSend;
+        clientBroadcast = b.clientBroadcast;
     }
 
     public static Builder builder() {
@@ -33,7 +40,8 @@ public final class SecurityOptions {
 
     public Builder toBuilder() {
         return builder().jwtSecret(jwtSecret).allowAnonymousOrDerived(allowAnonymous).apiKey(apiKey).adminKey(adminKey)
-                .jwtLeeway(jwtLeeway).jwtIssuer(jwtIssuer).jwtAudience(jwtAudience);
+                .jwtLeeway(jwtLeeway).jwtIssuer(jwtIssuer).jwtAudience(jwtAudience)
+                .clientSend(clientSend).clientBroadcast(clientBroadcast);
     }
 
     /** The HS256 secret of user tokens; null accepts no tokens. */
@@ -59,6 +67,10 @@ public final class SecurityOptions {
     public String jwtIssuer() { return jwtIssuer; }
     /** An {@code aud} every token must include; null: not checked. */
     public String jwtAudience() { return jwtAudience; }
+    /** Which clients may {@code send} to any user (the HTTP and embedding APIs always may). */
+    public ClientReach clientSend() { return clientSend; }
+    /** Which clients may {@code broadcast} to everyone (the HTTP and embedding APIs always may). */
+    public ClientReach clientBroadcast() { return clientBroadcast; }
 
     /** Builder with every default set; an empty secret or key means none. */
     public static final class Builder {
@@ -69,6 +81,8 @@ public final class SecurityOptions {
         private Duration jwtLeeway = DEFAULT_JWT_LEEWAY;
         private String jwtIssuer;
         private String jwtAudience;
+        private ClientReach clientSend = DEFAULT_CLIENT_SEND;
+        private ClientReach clientBroadcast = DEFAULT_CLIENT_BROADCAST;
 
         private Builder() {
         }
@@ -87,6 +101,8 @@ public final class SecurityOptions {
         public Builder adminKey(String v) { adminKey = Check.noneIfEmpty(v); return this; }
         public Builder jwtIssuer(String v) { jwtIssuer = Check.noneIfEmpty(v); return this; }
         public Builder jwtAudience(String v) { jwtAudience = Check.noneIfEmpty(v); return this; }
+        public Builder clientSend(ClientReach v) { clientSend = Objects.requireNonNull(v, "client-send"); return this; }
+        public Builder clientBroadcast(ClientReach v) { clientBroadcast = Objects.requireNonNull(v, "client-broadcast"); return this; }
 
         public Builder jwtLeeway(Duration v) {
             Check.setting(v != null && !v.isNegative() && v.toSeconds() <= 600, "jwt-leeway", v, "0s to 10m");

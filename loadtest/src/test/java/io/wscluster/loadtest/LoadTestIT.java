@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
+import io.wscluster.security.ClientReach;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -22,7 +23,7 @@ class LoadTestIT {
 
     @BeforeAll
     static void startNode() {
-        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)).history(h -> h.size(1000))).start(1);
+        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)).history(h -> h.size(1000))).start(1);
         node = nodes.get(0);
     }
 

@@ -10,6 +10,7 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.ClientReach;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.transport.TransportOptions;
 import java.util.List;
@@ -37,6 +38,12 @@ public final class Settings {
                     (b, v) -> b.security(t -> t.jwtIssuer(v))),
             new Setting("jwt-audience", "none", "An 'aud' every token must include; none: not checked.",
                     (b, v) -> b.security(t -> t.jwtAudience(v))),
+            new Setting("client-send", SecurityOptions.DEFAULT_CLIENT_SEND.wireName(), "Which clients may send to any user: off,"
+                    + " authenticated or anyone. The HTTP API and the embedding API always may.",
+                    (b, v) -> b.security(t -> t.clientSend(ClientReach.parse(v)))),
+            new Setting("client-broadcast", SecurityOptions.DEFAULT_CLIENT_BROADCAST.wireName(), "Which clients may broadcast to every"
+                    + " connection: off, authenticated or anyone. The HTTP API and the embedding API always may.",
+                    (b, v) -> b.security(t -> t.clientBroadcast(ClientReach.parse(v)))),
             new Setting("allow-anonymous", "true without jwt-secret, false with it", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"

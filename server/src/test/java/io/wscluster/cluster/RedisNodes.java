@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
+import io.wscluster.security.ClientReach;
 import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class RedisNodes implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true))
+        nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE))
                 .bus(bus -> bus.redisUrl(redis.url()).cluster(SharedRedis.namespace()).heartbeat(Duration.ofMillis(200)))
                 .drain(d -> d.shutdownTimeout(Duration.ofSeconds(2)))).idPrefix("n"));
         nodes.start(3);

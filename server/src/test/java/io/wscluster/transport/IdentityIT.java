@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.security.ClientReach;
 import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
@@ -114,6 +115,20 @@ class IdentityIT {
     }
 
     @Test
+    void clientSendAndBroadcastAreOffUnlessTheConfigurationAllowsThem() throws Exception {
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).clientSend(ClientReach.AUTHENTICATED)));
+        TestClient anonymous = nodes.open();
+        TestClient alice = nodes.openAs("alice");
+        expect(anonymous.request(anonymous.frame("send").put("user", "alice").put("data", "x")), "error");
+        assertThat(alice.request(alice.frame("send").put("user", "bob").put("data", "x")).path("op").asText()).isEqualTo("ack");
+        for (TestClient c : List.of(anonymous, alice)) {
+            JsonNode refused = c.request(c.frame("broadcast").put("data", "to all"));
+            assertThat(refused.path("op").asText()).isEqualTo("error");
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+        }
+    }
+
+    @Test
     void anEmptySecretIsRefused() {
         assertThatThrownBy(() -> nodes.start(o -> o.security(s -> s.jwtSecret(""))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jwt-secret: '' is not valid");
@@ -121,7 +136,7 @@ class IdentityIT {
 
     @Test
     void sendReachesOnlyThatUserWhateverTheEncoding() throws Exception {
-        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true)));
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)));
         TestClient aliceJson = nodes.openAs("alice");
         TestClient aliceMsgpack = nodes.open(nodes.optionsAs("alice").withEncoding(Encoding.MSGPACK));
         TestClient bob = nodes.openAs("bob");

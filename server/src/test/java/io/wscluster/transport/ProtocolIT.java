@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.NodeFixture;
+import io.wscluster.security.ClientReach;
 import io.wscluster.testkit.TestClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class ProtocolIT {
 
     @BeforeEach
     void start() {
-        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret").allowAnonymous(true)),
+        nodes.start(o -> o.security(s -> s.jwtSecret("s3cret").allowAnonymous(true).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)),
                 b -> b.op("echo", (session, frame) -> CompletableFuture.completedFuture(frame.get("data"))));
     }
 
