@@ -9,6 +9,7 @@ import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -63,6 +64,11 @@ public final class GatewayCommand implements Callable<Integer> {
             + " are placed as anonymous and the nodes authenticate them.")
     String jwtSecret;
 
+    @Option(names = "--trusted-proxies", paramLabel = "<ip,cidr,...>", split = ",",
+            description = "Proxies in front of the gateway whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDR"
+                    + " blocks). From anyone else those headers are dropped. Default: none.")
+    List<String> trustedProxies;
+
     @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
             + " /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
@@ -108,7 +114,8 @@ public final class GatewayCommand implements Callable<Integer> {
         RoutingOptions routing = r;
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
                 .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi)
-                .jwtSecret(jwtSecret != null ? jwtSecret : System.getenv("WSC_JWT_SECRET")).build();
+                .jwtSecret(jwtSecret != null ? jwtSecret : System.getenv("WSC_JWT_SECRET"))
+                .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

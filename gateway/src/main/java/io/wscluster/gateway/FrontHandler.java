@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -177,19 +178,23 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** The upgrade as the node should see it: same method, path, query and headers, plus the forwarding headers. */
-    private static FullHttpRequest forwardedRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private FullHttpRequest forwardedRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpRequest f = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 Unpooled.buffer(request.content().readableBytes()));
-        f.headers().set(request.headers());
+        HttpHeaders h = f.headers().set(request.headers());
         String remote = remoteIp(ctx);
-        String prior = request.headers().get("X-Forwarded-For");
-        f.headers().set("X-Forwarded-For", prior == null ? remote : prior + ", " + remote);
-        if (!request.headers().contains("X-Forwarded-Proto")) {
-            f.headers().set("X-Forwarded-Proto", "http");
+        if (!core.proxies().trusts(remote)) {
+            // A client's own X-Forwarded-* headers are not passed on as if a proxy had written them.
+            h.remove("X-Forwarded-For").remove("X-Forwarded-Proto").remove("X-Forwarded-Host");
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !request.headers().contains("X-Forwarded-Host")) {
-            f.headers().set("X-Forwarded-Host", host);
+        String prior = h.get("X-Forwarded-For");
+        h.set("X-Forwarded-For", prior == null ? remote : prior + ", " + remote);
+        if (!h.contains("X-Forwarded-Proto")) {
+            h.set("X-Forwarded-Proto", "http");
+        }
+        String host = h.get(HttpHeaderNames.HOST);
+        if (host != null && !h.contains("X-Forwarded-Host")) {
+            h.set("X-Forwarded-Host", host);
         }
         return f;
     }
@@ -230,10 +235,9 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** The first {@code X-Forwarded-For} hop when the gateway is itself behind a proxy, else the peer. */
-    private static String clientIp(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String forwarded = request.headers().get("X-Forwarded-For");
-        return forwarded != null ? forwarded.split(",")[0].trim() : remoteIp(ctx);
+    /** The peer, or behind a trusted proxy the client it names ({@link TrustedProxies}). */
+    private String clientIp(ChannelHandlerContext ctx, FullHttpRequest request) {
+        return core.proxies().clientIp(remoteIp(ctx), request.headers().get("X-Forwarded-For"));
     }
 
     private static String remoteIp(ChannelHandlerContext ctx) {

@@ -37,10 +37,12 @@ final class GatewayCore {
     private volatile int suspectsVersion;
     private int usableVersion = -1;
     private final TokenVerifier tokens;
+    private final TrustedProxies proxies;
 
     GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky) {
         this.options = options;
         this.tokens = options.jwtSecret() == null ? null : new JwtTokenVerifier(options.jwtSecret());
+        this.proxies = new TrustedProxies(options.trustedProxies());
         this.directory = directory;
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
         this.metrics = new GatewayMetrics(links, sticky);
@@ -56,6 +58,11 @@ final class GatewayCore {
     /** Verifies clients' tokens before their {@code sub} places them; null when the gateway has no secret. */
     TokenVerifier tokens() {
         return tokens;
+    }
+
+    /** Whose {@code X-Forwarded-*} headers to believe. */
+    TrustedProxies proxies() {
+        return proxies;
     }
 
     Router router() {

@@ -4,6 +4,7 @@ import io.wscluster.options.Check;
 import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.RoutingOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -24,6 +25,7 @@ public final class GatewayOptions {
     private final Duration connectTimeout;
     private final boolean forwardApi;
     private final String jwtSecret;
+    private final List<String> trustedProxies;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -36,6 +38,7 @@ public final class GatewayOptions {
         connectTimeout = b.connectTimeout;
         forwardApi = b.forwardApi;
         jwtSecret = b.jwtSecret;
+        trustedProxies = b.trustedProxies;
     }
 
     public static Builder builder() {
@@ -62,6 +65,8 @@ public final class GatewayOptions {
     public boolean forwardApi() { return forwardApi; }
     /** The nodes' HS256 token secret, to verify a token before its {@code sub} places a connection; null: place as anonymous. */
     public String jwtSecret() { return jwtSecret; }
+    /** Addresses or CIDR blocks of the proxies in front whose {@code X-Forwarded-*} headers are believed; none by default. */
+    public List<String> trustedProxies() { return trustedProxies; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -75,6 +80,7 @@ public final class GatewayOptions {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean forwardApi;
         private String jwtSecret;
+        private List<String> trustedProxies = List.of();
 
         private Builder() {
         }
@@ -120,6 +126,13 @@ public final class GatewayOptions {
         public Builder jwtSecret(String v) {
             Check.setting(v == null || !v.isBlank(), "jwt-secret", v, "a secret (an empty one would sign any token)");
             jwtSecret = v;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming an entry that is not an address or CIDR block */
+        public Builder trustedProxies(List<String> v) {
+            new TrustedProxies(v);
+            trustedProxies = List.copyOf(v);
             return this;
         }
 
