@@ -45,7 +45,7 @@ final class ClusterAccess {
      */
     static String defaultAdminUrl(String wsUrl) {
         URI ws = URI.create(wsUrl);
-        return "http://" + ws.getHost() + ":" + (ws.getPort() + TransportOptions.ADMIN_PORT_OFFSET);
+        return "http://" + ws.getHost() + ":" + TransportOptions.builder().port(ws.getPort()).build().adminPort();
     }
 
     /** The same for a node known by its id and operator URL. */

@@ -13,7 +13,6 @@ import io.wscluster.protocol.StreamPosition;
 import io.wscluster.security.Authorizer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,8 +79,7 @@ public final class ClientRequests {
             if (s.closed) {
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof ProtocolException refused && refused.code() == ErrorCode.FORBIDDEN) {
+            if (error instanceof ProtocolException refused && refused.code() == ErrorCode.FORBIDDEN) {
                 // Another user's session: taking its id would take over its record.
                 replies.fail(s, refused);
                 s.close(CloseCode.POLICY_VIOLATION, refused.getMessage());
