@@ -181,9 +181,12 @@ public final class LocalNodes implements AutoCloseable {
             return this;
         }
 
-        /** The defaults (loopback, free ports) with {@code changes}: {@code o -> o.bus(b -> b.redisUrl(url).heartbeat(...))}. */
+        /**
+         * The options so far (by default loopback and free ports) with {@code changes}:
+         * {@code o -> o.bus(b -> b.redisUrl(url).heartbeat(...))}.
+         */
         public Builder options(UnaryOperator<NodeOptions.Builder> changes) {
-            return options(changes.apply(loopback()).build());
+            return options(changes.apply(options.toBuilder()).build());
         }
 
         /** Node ids are this prefix and a number from 1. */

@@ -25,8 +25,14 @@ import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.JwksKeys;
+import io.wscluster.security.JwtOptions;
 import io.wscluster.security.JwtTokenVerifier;
+import io.wscluster.security.PermissionProxy;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.transport.BackendHttp;
+import io.wscluster.transport.HttpPermissionProxy;
 import io.wscluster.transport.WsServer;
 
 /**
@@ -35,6 +41,8 @@ import io.wscluster.transport.WsServer;
  * constructs a part; {@link WsCluster} is the facade over what this returns.
  */
 final class NodeBootstrap {
+    private static final java.time.Duration JWKS_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     private NodeBootstrap() {
     }
 
@@ -62,6 +70,7 @@ final class NodeBootstrap {
         }
 
         StoredSessions sessions = new StoredSessions(backend.sessions);
+        TokenVerifier verifier = verifier(options.security(), resources);
         HubConfig hubConfig = HubConfig.builder()
                 .nodeId(self.id())
                 .pingInterval(options.transport().pingInterval())
@@ -69,6 +78,9 @@ final class NodeBootstrap {
                 .presence(backend.presence)
                 .records(sessions)
                 .authorizer(app.authorizer().within(options.security().clientSend(), options.security().clientBroadcast()))
+                .rooms(options.security().roomPolicy())
+                .tokens(verifier)
+                .proxy(proxy(options.security()))
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)
@@ -89,15 +101,32 @@ final class NodeBootstrap {
                 drainRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
 
-        TokenVerifier verifier = options.security().jwtSecret() == null ? TokenVerifier.NONE
-                : new JwtTokenVerifier(options.security().jwtSecret(), options.security().jwtLeeway(), options.security().jwtIssuer(),
-                        options.security().jwtAudience());
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page());
         registerMeters(registry, options, backend.bus, directory, backend.sticky);
         lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints));
         return new Node(self, lifecycle, bridge, registry);
+    }
+
+    /** The node's token verifier; a JWKS's keys are fetched now and refreshed on the node's scheduler. */
+    private static TokenVerifier verifier(SecurityOptions security, NodeResources resources) {
+        JwtOptions jwt = security.jwt();
+        if (!jwt.enabled()) {
+            return TokenVerifier.NONE;
+        }
+        JwksKeys jwks = jwt.jwksUrl() == null ? null
+                : new JwksKeys(jwt.jwksUrl(), new BackendHttp(JWKS_TIMEOUT, 2)::get).start(resources.scheduler(), security.jwksRefresh());
+        return new JwtTokenVerifier(jwt, jwks);
+    }
+
+    /** The application's back end, asked where a proxy URL is set. */
+    private static PermissionProxy proxy(SecurityOptions security) {
+        if (security.proxyConnectUrl() == null && security.proxySubscribeUrl() == null && security.proxyPublishUrl() == null) {
+            return PermissionProxy.NONE;
+        }
+        return new HttpPermissionProxy(new BackendHttp(security.proxyTimeout(), security.proxyMaxInFlight()),
+                security.proxyConnectUrl(), security.proxySubscribeUrl(), security.proxyPublishUrl());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.wscluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.security.RoomAccess;
 import io.wscluster.testkit.TestClient;
 import io.wscluster.testkit.Tokens;
 import java.io.IOException;
@@ -63,11 +64,20 @@ public final class NodeFixture implements AfterEachCallback {
         return node;
     }
 
-    /** Nodes of one cluster, none started yet, as {@code nodes} describes them; stopped after the test. */
+    /**
+     * Nodes of one cluster, none started yet, as {@code nodes} describes them; stopped after the test.
+     * Unlike a node's defaults, clients may publish to rooms and read their presence (the tests of
+     * delivery need that; the tests of permissions set what they test).
+     */
     public LocalNodes cluster(UnaryOperator<LocalNodes.Builder> nodes) {
-        LocalNodes cluster = nodes.apply(LocalNodes.builder()).build();
+        LocalNodes cluster = nodes.apply(LocalNodes.builder().options(NodeFixture::openRooms)).build();
         clusters.add(cluster);
         return cluster;
+    }
+
+    /** Rooms open to every client, as most tests of delivery want them. */
+    public static NodeOptions.Builder openRooms(NodeOptions.Builder o) {
+        return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE));
     }
 
     /** The node {@link #start started} last. */
@@ -90,7 +100,7 @@ public final class NodeFixture implements AfterEachCallback {
 
     /** Connection options for {@code node} carrying a valid token of {@code user}, signed with its JWT secret. */
     public TestClient.Options optionsAs(WsCluster node, String user) {
-        String secret = node.options().security().jwtSecret();
+        String secret = node.options().security().jwt().secret();
         if (secret == null) {
             throw new IllegalStateException("the node has no JWT secret");
         }

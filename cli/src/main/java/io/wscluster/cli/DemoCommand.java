@@ -9,6 +9,7 @@ import io.wscluster.config.ConfigException;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
 import io.wscluster.security.ClientReach;
+import io.wscluster.security.RoomAccess;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -52,9 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
             // The demo serves its page (and the cluster view the page shows) on the public ports.
-            // Its page sends and broadcasts too.
+            // Its page's anonymous users publish, read presence, send and broadcast.
             NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo"))
-                    .security(s -> s.clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE))
+                    .security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE)
+                            .clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE))
                     // Its pages follow reconnect frames from node to node on this host: other origins.
                     .transport(t -> t.page(true).allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*"))).build());
             if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {
@@ -115,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static Gateway startGateway(NodeOptions base, EmbeddedCluster embedded, int port) throws InterruptedException {
         GatewayOptions o = GatewayOptions.builder().host(base.transport().host()).port(port).redisUrl(base.bus().redisUrl())
                 .cluster(base.bus().cluster()).heartbeat(base.bus().heartbeat()).routing(any -> base.routing())
-                .jwtSecret(base.security().jwtSecret()).build();
+                .tokens(base.security()).build();
         return embedded == null ? Gateway.start(o) : Gateway.start(o, embedded.membership(), embedded.sticky());
     }
 

@@ -1,5 +1,8 @@
 package io.wscluster.cli;
 
+import io.wscluster.NodeOptions;
+import io.wscluster.config.Setting;
+import io.wscluster.config.Settings;
 import io.wscluster.config.Values;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
@@ -8,8 +11,11 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.SecurityOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -60,9 +66,33 @@ public final class GatewayCommand implements Callable<Integer> {
     String regionNeighbors;
 
     @Option(names = "--jwt-secret", paramLabel = "<secret>", description = "The nodes' token secret (also WSC_JWT_SECRET, which ps"
-            + " does not show): tokens are verified before their user places a connection (sticky user); without it, connections"
-            + " are placed as anonymous and the nodes authenticate them.")
+            + " does not show): tokens are verified before their user places a connection (sticky user); without a key, connections"
+            + " are placed as anonymous and the nodes authenticate them. The other --jwt-* flags are the nodes' settings of that name.")
     String jwtSecret;
+
+    @Option(names = "--jwt-secret-file", paramLabel = "<file>", description = "As the nodes' jwt-secret-file setting.")
+    String jwtSecretFile;
+
+    @Option(names = "--jwt-public-key-file", paramLabel = "<file>", description = "As the nodes' jwt-public-key-file setting.")
+    String jwtPublicKeyFile;
+
+    @Option(names = "--jwt-jwks-url", paramLabel = "<url>", description = "As the nodes' jwt-jwks-url setting.")
+    String jwtJwksUrl;
+
+    @Option(names = "--jwt-jwks-refresh", paramLabel = "<duration>", description = "As the nodes' jwt-jwks-refresh setting.")
+    String jwtJwksRefresh;
+
+    @Option(names = "--jwt-leeway", paramLabel = "<duration>", description = "As the nodes' jwt-leeway setting.")
+    String jwtLeeway;
+
+    @Option(names = "--jwt-issuer", paramLabel = "<iss>", description = "As the nodes' jwt-issuer setting.")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", paramLabel = "<aud>", description = "As the nodes' jwt-audience setting.")
+    String jwtAudience;
+
+    @Option(names = "--jwt-max-lifetime", paramLabel = "<duration>", description = "As the nodes' jwt-max-lifetime setting.")
+    String jwtMaxLifetime;
 
     @Option(names = "--trusted-proxies", paramLabel = "<ip,cidr,...>", split = ",",
             description = "Proxies in front of the gateway whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDR"
@@ -114,8 +144,37 @@ public final class GatewayCommand implements Callable<Integer> {
         RoutingOptions routing = r;
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
                 .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi)
-                .jwtSecret(jwtSecret != null ? jwtSecret : System.getenv("WSC_JWT_SECRET"))
+                .tokens(tokens())
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
+    }
+
+    /**
+     * The token settings, read by the nodes' own settings table so that both accept the same tokens:
+     * the --jwt-* flags, and WSC_JWT_* variables for those not given.
+     */
+    private SecurityOptions tokens() {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("jwt-secret", jwtSecret);
+        given.put("jwt-secret-file", jwtSecretFile);
+        given.put("jwt-public-key-file", jwtPublicKeyFile);
+        given.put("jwt-jwks-url", jwtJwksUrl);
+        given.put("jwt-jwks-refresh", jwtJwksRefresh);
+        given.put("jwt-leeway", jwtLeeway);
+        given.put("jwt-issuer", jwtIssuer);
+        given.put("jwt-audience", jwtAudience);
+        given.put("jwt-max-lifetime", jwtMaxLifetime);
+        NodeOptions.Builder b = NodeOptions.builder();
+        given.forEach((name, flag) -> {
+            Setting setting = Settings.byName(name).orElseThrow();
+            String value = flag != null ? flag : System.getenv(setting.envName());
+            if (value != null) {
+                parse(name, value, v -> {
+                    setting.apply().accept(b, v);
+                    return v;
+                });
+            }
+        });
+        return b.build().security();
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

@@ -61,7 +61,7 @@ class ArchitectureTest {
                         "io.wscluster.history..", "io.wscluster.presence..", "io.wscluster.cluster..", "io.wscluster.routing..",
                         "io.wscluster.failover..", "io.wscluster.security..", "io.wscluster.metrics..", "io.wscluster.resources..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty.channel..", "io.lettuce..", "io.wscluster.redis..",
-                        "io.wscluster.transport..")
+                        "io.wscluster.transport..", "java.net.http..", "com.sun.net.httpserver..")
                 .check(MAIN);
     }
 }

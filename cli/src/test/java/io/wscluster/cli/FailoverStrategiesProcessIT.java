@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.wscluster.client.ClientOptions;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.failover.Backoff;
 import io.wscluster.gateway.Gateway;
 import io.wscluster.gateway.GatewayOptions;
@@ -78,7 +79,7 @@ class FailoverStrategiesProcessIT {
                     "--failover-batch", String.valueOf(BATCH), "--failover-pace", PACE.toMillis() + "ms"));
         }
         gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).redisUrl(redis.url()).cluster(cluster)
-                .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER)).ioThreads(1).jwtSecret(SECRET).build());
+                .routing(r -> r.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.USER)).ioThreads(1).tokens(SecurityOptions.builder().jwtSecret(SECRET).build()).build());
         await().atMost(Duration.ofSeconds(15)).until(() -> gatewayPlaces(3));
 
         // Users who connected once and are away: their mappings stay in Redis for the sticky TTL.

@@ -31,8 +31,13 @@ final class NodeProcesses implements AutoCloseable {
         Path dir = Path.of("target", "nodes");
         Files.createDirectories(dir);
         Path log = Files.createTempFile(dir, id + "-", ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // The tests' clients publish into rooms and read presence, which nodes do not let
+        // anonymous clients do by default.
+        builder.environment().putIfAbsent("WSC_ROOM_PUBLISH", "anyone");
+        builder.environment().putIfAbsent("WSC_ROOM_PRESENCE", "anyone");
+        Process p = builder.start();
         processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && p.isAlive()) {

@@ -10,9 +10,12 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
-import io.wscluster.security.Authorizer;
+import io.wscluster.security.PermissionProxy;
+import io.wscluster.security.RoomAction;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,8 @@ public final class ClientRequests {
     final Replies replies;
     final PresenceStore presence;
     final SessionRecords records;
-    private final Authorizer authorizer;
+    final Permissions permissions;
+    final PermissionProxy proxy;
     private final HubHooks hooks;
     private final Map<String, OpHandler> ops;
     private final NodeMetrics metrics;
@@ -44,10 +48,16 @@ public final class ClientRequests {
         this.replies = new Replies(metrics);
         this.presence = config.presence();
         this.records = config.records();
-        this.authorizer = config.authorizer();
+        this.permissions = new Permissions(config.rooms(), config.authorizer(), config.tokens());
+        this.proxy = config.proxy();
         this.hooks = config.hooks();
         this.ops = config.ops();
         this.pingMillis = config.pingMillis();
+    }
+
+    /** The back end asked about connects (by the transport, before the upgrade), subscribes and publishes. */
+    public PermissionProxy proxy() {
+        return proxy;
     }
 
     // ---- a session's life, on its loop ----
@@ -158,36 +168,57 @@ public final class ClientRequests {
         } else if (frame instanceof ClientFrame.Unsubscribe f) {
             unsubscribe(s, f);
         } else if (frame instanceof ClientFrame.Publish f) {
-            requirePublish(s, f.room());
-            replies.reply(s, f.id(), bridge.publish(Message.toRoom(f.room(), f.data(), s.userId(), f.priority())),
+            permissions.require(s, RoomAction.PUBLISH, f.room());
+            Message m = Message.toRoom(f.room(), f.data(), s.userId(), f.priority());
+            replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m) : bridge.publish(m),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
         } else if (frame instanceof ClientFrame.Send f) {
-            if (!authorizer.canSend(s.principal(), f.user())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "no permission to send to users (client-send on the node)");
-            }
+            permissions.requireSend(s, f.user());
             replies.reply(s, f.id(), bridge.send(Message.toUser(f.user(), f.data(), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Broadcast f) {
-            if (!authorizer.canBroadcast(s.principal())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "no permission to broadcast (client-broadcast on the node)");
-            }
+            permissions.requireBroadcast(s);
             replies.reply(s, f.id(), bridge.broadcast(Message.toAll(f.data(), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Presence f) {
-            requireSubscribe(s, f.room());
+            permissions.require(s, RoomAction.PRESENCE, f.room());
+            if (!permissions.tracksPresence(f.room())) {
+                throw ProtocolException.badRequest("presence is not kept for room '" + f.room() + "' (its namespace turns it off)");
+            }
             replies.reply(s, f.id(), presence.get(f.room()),
                     p -> ServerFrames.presence(f.id(), f.room(), p.users(), p.connections()));
         } else if (frame instanceof ClientFrame.History f) {
-            requireSubscribe(s, f.room());
+            permissions.require(s, RoomAction.HISTORY, f.room());
             replies.reply(s, f.id(), bridge.history().read(f.room(), f.since(), f.limit()),
                     h -> ServerFrames.history(f.id(), f.room(), h.latest(), h.messages()));
         } else if (frame instanceof ClientFrame.Ping f) {
             s.send(ServerFrames.pong(f.id()));
+        } else if (frame instanceof ClientFrame.Refresh f) {
+            s.principal(permissions.refreshed(s, f.token()));
+            s.send(ServerFrames.refreshed(f.id(), s.principal().expiresAtMillis()));
         } else if (frame instanceof ClientFrame.Custom f) {
             custom(s, f);
         } else {
             throw new IllegalStateException("unhandled frame " + frame);
         }
+    }
+
+    /**
+     * Asks the back end, then publishes on the session's loop. Questions go out at once; the
+     * publishes they allow go to the bus in the session's order, whatever order the answers come in.
+     */
+    private CompletionStage<Message> askThenPublish(Session s, ClientFrame.Publish f, Message m) {
+        CompletionStage<Void> asked = proxy.publish(s.principal(), s.id(), f.room(), f.data());
+        CompletableFuture<Void> handed = new CompletableFuture<>();
+        CompletionStage<Void> previous = s.publishTurn;
+        s.publishTurn = handed;
+        return previous.thenCompose(v -> asked).handleAsync((v, error) -> {
+            handed.complete(null);
+            if (error != null) {
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return bridge.publish(m);
+        }, s.shard.executor()).thenCompose(placed -> placed);
     }
 
     private void custom(Session s, ClientFrame.Custom f) {
@@ -228,20 +259,8 @@ public final class ClientRequests {
         if (hub.leave(sub)) {
             bridge.releaseRoom(sub.room, sub.session.shard);
         }
-        if (sub.live) {
+        if (sub.live && permissions.tracksPresence(sub.room)) {
             presence.leave(sub.room, hub.presenceKey(sub.session));
-        }
-    }
-
-    void requireSubscribe(Session s, String room) {
-        if (!authorizer.canSubscribe(s.principal(), room)) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "no subscribe permission on room '" + room + "'");
-        }
-    }
-
-    private void requirePublish(Session s, String room) {
-        if (!authorizer.canPublish(s.principal(), room)) {
-            throw new ProtocolException(ErrorCode.FORBIDDEN, "no publish permission on room '" + room + "'");
         }
     }
 }

@@ -7,13 +7,16 @@ import io.wscluster.history.HistoryOptions;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.security.Authorizer;
+import io.wscluster.security.PermissionProxy;
+import io.wscluster.security.RoomPolicy;
+import io.wscluster.security.TokenVerifier;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
-                        Authorizer authorizer, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
+                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
                         ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
     /** The ping interval announced in {@code welcome}; the transport's default is this one. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
@@ -25,6 +28,9 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         Objects.requireNonNull(metrics, "metrics");
         records = records == null ? SessionRecords.NONE : records;
         authorizer = authorizer == null ? Authorizer.ALLOW_ALL : authorizer;
+        rooms = rooms == null ? RoomPolicy.OPEN : rooms;
+        tokens = tokens == null ? TokenVerifier.NONE : tokens;
+        proxy = proxy == null ? PermissionProxy.NONE : proxy;
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
         alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
@@ -45,6 +51,9 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private PresenceStore presence;
         private SessionRecords records;
         private Authorizer authorizer;
+        private RoomPolicy rooms;
+        private TokenVerifier tokens;
+        private PermissionProxy proxy;
         private HubHooks hooks;
         private Map<String, OpHandler> ops;
         private NodeMetrics metrics;
@@ -59,6 +68,12 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         /** Where sessions are recorded so that they can be resumed on any node; none by default. */
         public Builder records(SessionRecords v) { records = v; return this; }
         public Builder authorizer(Authorizer v) { authorizer = v; return this; }
+        /** The configured rules of rooms, checked before the authorizer; everything open by default. */
+        public Builder rooms(RoomPolicy v) { rooms = v; return this; }
+        /** Verifies subscription tokens and refreshed tokens; none accepted by default. */
+        public Builder tokens(TokenVerifier v) { tokens = v; return this; }
+        /** The back end asked about subscribes and publishes, after the rules; nobody by default. */
+        public Builder proxy(PermissionProxy v) { proxy = v; return this; }
         public Builder hooks(HubHooks v) { hooks = v; return this; }
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
         public Builder metrics(NodeMetrics v) { metrics = v; return this; }
@@ -67,7 +82,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, hooks, ops, metrics, alloc,
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, hooks, ops, metrics, alloc,
                     recentPerRoom, recentBudget);
         }
     }

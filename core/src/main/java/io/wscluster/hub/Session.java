@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One client connection as the hub sees it: who it is, its encoding, its subscriptions, and the
@@ -18,7 +20,7 @@ import java.util.Set;
  */
 public final class Session {
     private final String id;
-    private final Principal principal;
+    private volatile Principal principal;
     private final Encoding encoding;
     private final Connection connection;
     private final SessionRecord record;
@@ -31,6 +33,8 @@ public final class Session {
     /** This connection's number on its node, set when it opens (see {@link Hub#presenceKey}). */
     long serial;
     Map<String, Subscription> subscriptions;
+    /** Completes when this session's latest publish went to the bus: publishes asked of a back end keep their order. */
+    CompletionStage<Void> publishTurn = CompletableFuture.completedFuture(null);
 
     public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");
@@ -46,6 +50,11 @@ public final class Session {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** A refreshed token's principal: same user, new expiry and grants. On the session's loop. */
+    void principal(Principal refreshed) {
+        principal = refreshed;
     }
 
     /** The user id, or null when anonymous. */

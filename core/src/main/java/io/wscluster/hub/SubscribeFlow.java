@@ -36,6 +36,30 @@ final class SubscribeFlow {
 
     void start() {
         String room = request.room();
+        takeOverExisting(room);
+        boolean byToken = requests.permissions.subscribe(session, room, request.token());
+        if (!requests.proxy.asksOnSubscribe()) {
+            join(room, byToken);
+            return;
+        }
+        Replies.onLoop(session, requests.proxy.subscribe(session.principal(), session.id(), room), (allowed, error) -> {
+            if (session.closed) {
+                return;
+            }
+            try {
+                if (error != null) {
+                    throw requests.replies.asProtocolError(error, request.id());
+                }
+                takeOverExisting(room); // another subscribe of the room may have gone ahead meanwhile
+                join(room, byToken);
+            } catch (ProtocolException e) {
+                requests.replies.fail(session, e.withRequestId(request.id()));
+            }
+        });
+    }
+
+    /** Refuses a second subscribe of a room, but for one a resume made, which this request replaces. */
+    private void takeOverExisting(String room) {
         Subscription existing = session.subscriptions == null ? null : session.subscriptions.get(room);
         if (existing != null) {
             if (!existing.fromResume || resume) {
@@ -46,8 +70,11 @@ final class SubscribeFlow {
             session.subscriptions.remove(room);
             requests.leaveRoom(existing);
         }
-        requests.requireSubscribe(session, room);
+    }
+
+    private void join(String room, boolean byToken) {
         sub = new Subscription(session, room);
+        sub.byToken = byToken;
         sub.fromResume = resume;
         var read = requests.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
         Replies.onLoop(session, read, this::complete);
@@ -128,6 +155,8 @@ final class SubscribeFlow {
         sub.live = true;
         requests.hub.metrics().messagesOut(delivered);
         requests.records.subscribed(session, request.room(), recovered ? request.since() : latest);
-        requests.presence.join(request.room(), requests.hub.presenceKey(session), session.userId());
+        if (requests.permissions.tracksPresence(request.room())) {
+            requests.presence.join(request.room(), requests.hub.presenceKey(session), session.userId());
+        }
     }
 }

@@ -20,6 +20,8 @@ final class Subscription {
     boolean live;
     /** Made by a session resume, not asked for on this connection: the client's own subscribe replaces it. */
     boolean fromResume;
+    /** Granted by a subscription token, which also grants the room's history and presence while it lasts. */
+    boolean byToken;
     /**
      * Where this subscriber surely is: the position of the last message whose bytes had left the
      * process when the hub last looked ({@link HubShard#drainedPositions}), or where it started;

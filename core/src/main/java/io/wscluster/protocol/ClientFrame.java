@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public sealed interface ClientFrame {
     long id();
 
-    record Subscribe(long id, String room, StreamPosition since) implements ClientFrame {
+    /** {@code token}: a subscription token granting the room, or null. */
+    record Subscribe(long id, String room, StreamPosition since, String token) implements ClientFrame {
+        public Subscribe(long id, String room, StreamPosition since) {
+            this(id, room, since, null);
+        }
     }
 
     record Unsubscribe(long id, String room) implements ClientFrame {
@@ -33,6 +37,10 @@ public sealed interface ClientFrame {
     }
 
     record Ping(long id) implements ClientFrame {
+    }
+
+    /** A new token for the same user, before the current one expires. */
+    record Refresh(long id, String token) implements ClientFrame {
     }
 
     /** An op the protocol does not define, for an application handler to take or refuse. */

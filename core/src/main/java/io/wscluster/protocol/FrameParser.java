@@ -19,7 +19,7 @@ public final class FrameParser {
     }
 
     private static final java.util.Set<String> PROTOCOL_OPS = java.util.Set.of(
-            "subscribe", "unsubscribe", "publish", "send", "broadcast", "presence", "history", "ping");
+            "subscribe", "unsubscribe", "publish", "send", "broadcast", "presence", "history", "ping", "refresh");
 
     /** True for the ops protocol.md defines, which applications cannot take over. */
     public static boolean isProtocolOp(String op) {
@@ -71,7 +71,7 @@ public final class FrameParser {
         String op = requiredString(f, "op");
         switch (op) {
             case "subscribe":
-                return new ClientFrame.Subscribe(id, room(f), since(f));
+                return new ClientFrame.Subscribe(id, room(f), since(f), optionalString(f, "token"));
             case "unsubscribe":
                 return new ClientFrame.Unsubscribe(id, room(f));
             case "publish":
@@ -86,6 +86,8 @@ public final class FrameParser {
                 return new ClientFrame.History(id, room(f), since(f), limit(f));
             case "ping":
                 return new ClientFrame.Ping(id);
+            case "refresh":
+                return new ClientFrame.Refresh(id, requiredString(f, "token"));
             default:
                 return new ClientFrame.Custom(id, op, f);
         }
@@ -157,6 +159,11 @@ public final class FrameParser {
             throw ProtocolException.badRequest("'limit' must be a positive integer");
         }
         return limit.asInt();
+    }
+
+    private static String optionalString(JsonNode f, String field) {
+        JsonNode v = f.get(field);
+        return v == null || v.isNull() ? null : requiredString(f, field);
     }
 
     private static String requiredString(JsonNode f, String field) {

@@ -44,6 +44,17 @@ public final class ServerFrames {
         };
     }
 
+    /** The answer to {@code refresh}: the connection now lives until {@code expiresAtMillis} (0: no expiry). */
+    public static OutboundFrame refreshed(long id, long expiresAtMillis) {
+        return g -> {
+            start(g, "refreshed", id);
+            if (expiresAtMillis > 0) {
+                g.writeNumberField("expires_at", expiresAtMillis);
+            }
+            g.writeEndObject();
+        };
+    }
+
     /** An ack; {@code offset} is written only for room publishes (pass a negative value otherwise). */
     public static OutboundFrame ack(long id, long offset) {
         return g -> {

@@ -1,18 +1,34 @@
 package io.wscluster.security;
 
+import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 
-/** Verifies a bearer token and says whose it is. Thread-safe, never blocks on I/O. */
+/** Verifies bearer tokens and says whose they are. Thread-safe, never blocks on I/O. */
 public interface TokenVerifier {
 
     /**
-     * Returns the principal of a valid token, or throws a {@link ProtocolException} with {@code
-     * unauthorized} that says why the token is refused (bad signature, expired, no subject).
+     * Returns the principal of a valid connection token, or throws a {@link ProtocolException} with
+     * {@code unauthorized} that says why the token is refused (bad signature, expired, no subject).
      */
     Principal verify(String token);
 
+    /** Returns what a valid subscription token grants, or throws as {@link #verify} does. */
+    SubscriptionGrant verifySubscription(String token);
+
     /** A verifier for a deployment without token support: every token is refused. */
-    TokenVerifier NONE = token -> {
-        throw new ProtocolException(io.wscluster.protocol.ErrorCode.UNAUTHORIZED, "tokens are not accepted: no JWT secret is configured");
+    TokenVerifier NONE = new TokenVerifier() {
+        @Override
+        public Principal verify(String token) {
+            throw refusal();
+        }
+
+        @Override
+        public SubscriptionGrant verifySubscription(String token) {
+            throw refusal();
+        }
+
+        private ProtocolException refusal() {
+            return new ProtocolException(ErrorCode.UNAUTHORIZED, "tokens are not accepted: no JWT key is configured");
+        }
     };
 }

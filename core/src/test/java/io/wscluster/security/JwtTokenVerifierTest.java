@@ -11,6 +11,7 @@ import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -30,7 +31,11 @@ class JwtTokenVerifierTest {
     }
 
     private ProtocolException refused(String token) {
-        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> sut.verify(token));
+        return refused(sut, token);
+    }
+
+    private static ProtocolException refused(JwtTokenVerifier verifier, String token) {
+        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> verifier.verify(token));
         assertThat(e).as("token %s must be refused", token).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
         assertThat(e.requestId()).isZero();
@@ -81,9 +86,68 @@ class JwtTokenVerifierTest {
     }
 
     @Test
-    void anotherAlgorithmIsRefused() {
-        assertThat(refused(token().sign(Algorithm.none())).getMessage()).startsWith("invalid token");
-        assertThat(refused(token().sign(Algorithm.HMAC384(SECRET))).getMessage()).startsWith("invalid token");
+    void noneAndAlgorithmsWithoutAKeyAreRefused() throws Exception {
+        assertThat(refused(token().sign(Algorithm.none())).getMessage())
+                .isEqualTo("invalid token: algorithm 'none' not accepted (accepted: HS256, HS384, HS512)");
+        java.security.KeyPair rsa = TestKeys.rsa();
+        assertThat(refused(token().sign(Algorithm.RSA256(null, (java.security.interfaces.RSAPrivateKey) rsa.getPrivate())))
+                .getMessage()).contains("algorithm 'RS256' not accepted");
+    }
+
+    @Test
+    void hs384AndHs512WithTheSecretAreAccepted() {
+        assertThat(sut.verify(token().sign(Algorithm.HMAC384(SECRET))).userId()).isEqualTo("alice");
+        assertThat(sut.verify(token().sign(Algorithm.HMAC512(SECRET))).userId()).isEqualTo("alice");
+        assertThat(refused(token().sign(Algorithm.HMAC512("other"))).getMessage()).contains("signature");
+    }
+
+    @Test
+    void rs256AndEs256VerifyWithConfiguredPublicKeys() throws Exception {
+        java.security.KeyPair rsa = TestKeys.rsa();
+        java.security.KeyPair ec = TestKeys.ec();
+        JwtTokenVerifier keys = new JwtTokenVerifier(JwtOptions.NONE.withPublicKeys(List.of(rsa.getPublic(), ec.getPublic())), null);
+        assertThat(keys.verify(token().sign(TestKeys.rs256(rsa))).userId()).isEqualTo("alice");
+        assertThat(keys.verify(token().sign(TestKeys.es256(ec))).userId()).isEqualTo("alice");
+        java.security.KeyPair stranger = TestKeys.rsa();
+        assertThatThrownBy(() -> keys.verify(token().sign(TestKeys.rs256(stranger)))).hasMessageContaining("signature");
+        assertThatThrownBy(() -> keys.verify(token().sign(HS256))).hasMessageContaining("'HS256' not accepted");
+    }
+
+    @Test
+    void roomClaimsBecomeGrants() {
+        Principal p = sut.verify(token().withClaim("rooms", List.of("chat:*", "news")).withClaim("publish_rooms", List.of("chat:mine"))
+                .sign(HS256));
+        assertThat(p.reads().matches("chat:general")).isTrue();
+        assertThat(p.reads().matches("news")).isTrue();
+        assertThat(p.reads().matches("sports")).isFalse();
+        assertThat(p.publishes().matches("chat:mine")).isTrue();
+        assertThat(p.publishes().matches("chat:general")).isFalse();
+        assertThat(refused(token().withClaim("rooms", "chat:*").sign(HS256)).getMessage())
+                .isEqualTo("invalid token: claim 'rooms' must be a list of room names or patterns");
+    }
+
+    @Test
+    void subscriptionTokensGrantOneRoomAndOpenNoConnection() {
+        String sub = token().withClaim("room", "chat:secret").sign(HS256);
+        SubscriptionGrant grant = sut.verifySubscription(sub);
+        assertThat(grant).isEqualTo(new SubscriptionGrant("alice", "chat:secret", IN_AN_HOUR.toEpochMilli()));
+        assertThat(grant.isFor(new Principal("alice", 0))).isTrue();
+        assertThat(grant.isFor(Principal.ANONYMOUS)).isFalse();
+        assertThat(refused(sub).getMessage()).isEqualTo("invalid token: a subscription token cannot open a connection");
+        assertThatThrownBy(() -> sut.verifySubscription(token().sign(HS256))).hasMessageContaining("needs a 'room' claim");
+        SubscriptionGrant anonymous = sut.verifySubscription(JWT.create().withClaim("room", "r").withExpiresAt(IN_AN_HOUR).sign(HS256));
+        assertThat(anonymous.isFor(Principal.ANONYMOUS)).isTrue();
+        assertThatThrownBy(() -> sut.verifySubscription(token().withClaim("room", "r").withExpiresAt(AN_HOUR_AGO).sign(HS256)))
+                .hasMessage("token expired");
+    }
+
+    @Test
+    void aMaximumLifetimeRefusesLongAndEndlessTokens() {
+        JwtTokenVerifier bounded = new JwtTokenVerifier(JwtOptions.NONE.withSecret(SECRET).withMaxLifetime(java.time.Duration.ofMinutes(10)),
+                null);
+        assertThat(bounded.verify(token().withExpiresAt(Instant.now().plusSeconds(300)).sign(HS256)).userId()).isEqualTo("alice");
+        assertThat(refused(bounded, token().sign(HS256)).getMessage()).isEqualTo("invalid token: lives longer than the PT10M allowed");
+        assertThat(refused(bounded, JWT.create().withSubject("a").sign(HS256)).getMessage()).startsWith("invalid token: no 'exp'");
     }
 
     @Test
@@ -147,6 +211,6 @@ class JwtTokenVerifierTest {
     void withoutASecretEveryTokenIsRefused() {
         ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> TokenVerifier.NONE.verify(token().sign(HS256)));
         assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
-        assertThat(e.getMessage()).contains("no JWT secret");
+        assertThat(e.getMessage()).contains("no JWT key");
     }
 }

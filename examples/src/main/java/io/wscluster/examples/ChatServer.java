@@ -5,6 +5,7 @@ import io.wscluster.NodeOptions;
 import io.wscluster.WsCluster;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.RoomAccess;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,9 @@ public final class ChatServer implements AutoCloseable {
 
     private ChatServer(int port) {
         node = WsCluster.builder()
-                .options(NodeOptions.builder().nodeId("chat-1").transport(t -> t.port(port).page(true)).build())
+                // Rooms let anyone publish; the authorizer below narrows that (both must allow).
+                .options(NodeOptions.builder().nodeId("chat-1").transport(t -> t.port(port).page(true))
+                        .security(s -> s.roomPublish(RoomAccess.ANYONE)).build())
                 .onConnect(session -> {
                     if (session.remoteAddress().contains("blocked")) {
                         throw new ProtocolException(ErrorCode.FORBIDDEN, "not welcome here");

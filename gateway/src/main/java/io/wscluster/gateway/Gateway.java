@@ -23,9 +23,16 @@ import io.wscluster.redis.RedisUrls;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.JwksKeys;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final HttpClient JWKS_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final NodeResources resources = NodeResources.create("gateway");
     private final EventLoopGroup group;
@@ -59,7 +68,9 @@ public final class Gateway implements AutoCloseable {
             throws InterruptedException {
         this.owned = owned;
         this.directory = new NodeDirectory(membership, options.heartbeat(), resources.scheduler());
-        this.core = new GatewayCore(options, directory, sticky);
+        URI jwksUrl = options.jwt().jwksUrl();
+        this.core = new GatewayCore(options, directory, sticky, jwksUrl == null ? null
+                : new JwksKeys(jwksUrl, Gateway::fetch).start(resources.scheduler(), options.jwksRefresh()));
         directory.addListener(change -> change.removed().forEach(core::nodeGone));
         this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
         try {
@@ -152,6 +163,17 @@ public final class Gateway implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return core.metrics().registry();
+    }
+
+    /** The JWKS document at {@code url}, within 5 s. */
+    private static CompletionStage<String> fetch(URI url) {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build();
+        return JWKS_HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        });
     }
 
     /**

@@ -6,6 +6,7 @@ import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.JwksKeys;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.TokenVerifier;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ final class GatewayCore {
     private final TokenVerifier tokens;
     private final TrustedProxies proxies;
 
-    GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky) {
+    GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky, JwksKeys jwks) {
         this.options = options;
-        this.tokens = options.jwtSecret() == null ? null : new JwtTokenVerifier(options.jwtSecret());
+        this.tokens = options.jwt().enabled() ? new JwtTokenVerifier(options.jwt(), jwks) : null;
         this.proxies = new TrustedProxies(options.trustedProxies());
         this.directory = directory;
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
@@ -55,7 +56,7 @@ final class GatewayCore {
         return options;
     }
 
-    /** Verifies clients' tokens before their {@code sub} places them; null when the gateway has no secret. */
+    /** Verifies clients' tokens before their {@code sub} places them; null when the gateway has no token key. */
     TokenVerifier tokens() {
         return tokens;
     }

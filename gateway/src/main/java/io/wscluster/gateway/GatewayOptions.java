@@ -2,6 +2,8 @@ package io.wscluster.gateway;
 
 import io.wscluster.options.Check;
 import io.wscluster.redis.BusOptions;
+import io.wscluster.security.JwtOptions;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.routing.RoutingOptions;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,8 @@ public final class GatewayOptions {
     private final int ioThreads;
     private final Duration connectTimeout;
     private final boolean forwardApi;
-    private final String jwtSecret;
+    private final JwtOptions jwt;
+    private final Duration jwksRefresh;
     private final List<String> trustedProxies;
 
     private GatewayOptions(Builder b) {
@@ -37,7 +40,8 @@ public final class GatewayOptions {
         ioThreads = b.ioThreads;
         connectTimeout = b.connectTimeout;
         forwardApi = b.forwardApi;
-        jwtSecret = b.jwtSecret;
+        jwt = b.jwt;
+        jwksRefresh = b.jwksRefresh;
         trustedProxies = b.trustedProxies;
     }
 
@@ -63,8 +67,13 @@ public final class GatewayOptions {
     public Duration connectTimeout() { return connectTimeout; }
     /** Whether client requests for {@code /api/*} (but its own {@code /api/route}) go on to the nodes; {@code /admin/*} never does. */
     public boolean forwardApi() { return forwardApi; }
-    /** The nodes' HS256 token secret, to verify a token before its {@code sub} places a connection; null: place as anonymous. */
-    public String jwtSecret() { return jwtSecret; }
+    /**
+     * The nodes' token settings, to verify a token before its {@code sub} places a connection;
+     * without a key connections are placed as anonymous.
+     */
+    public JwtOptions jwt() { return jwt; }
+    /** How often the JWKS, when {@link #jwt()} names one, is fetched again. */
+    public Duration jwksRefresh() { return jwksRefresh; }
     /** Addresses or CIDR blocks of the proxies in front whose {@code X-Forwarded-*} headers are believed; none by default. */
     public List<String> trustedProxies() { return trustedProxies; }
 
@@ -79,7 +88,8 @@ public final class GatewayOptions {
         private int ioThreads = DEFAULT_IO_THREADS;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean forwardApi;
-        private String jwtSecret;
+        private JwtOptions jwt = JwtOptions.NONE;
+        private Duration jwksRefresh = SecurityOptions.DEFAULT_JWKS_REFRESH;
         private List<String> trustedProxies = List.of();
 
         private Builder() {
@@ -123,9 +133,10 @@ public final class GatewayOptions {
 
         public Builder forwardApi(boolean v) { forwardApi = v; return this; }
 
-        public Builder jwtSecret(String v) {
-            Check.setting(v == null || !v.isBlank(), "jwt-secret", v, "a secret (an empty one would sign any token)");
-            jwtSecret = v;
+        /** The token settings of the nodes' {@link SecurityOptions}, so that the gateway accepts the same tokens. */
+        public Builder tokens(SecurityOptions nodes) {
+            jwt = nodes.jwt();
+            jwksRefresh = nodes.jwksRefresh();
             return this;
         }
 

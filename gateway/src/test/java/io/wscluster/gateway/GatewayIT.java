@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
+import io.wscluster.security.RoomAccess;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.page(true)))
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE)).bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.page(true)))
             .build();
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -124,7 +126,7 @@ class GatewayIT {
         startNodes("a", "b");
         RoutingOptions byUser = RoutingOptions.DEFAULT.withStickiness(Stickiness.USER);
         gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> byUser)
-                .jwtSecret("gateway-secret").build(), nodes.embedded().membership(), nodes.embedded().sticky());
+                .tokens(SecurityOptions.builder().jwtSecret("gateway-secret").build()).build(), nodes.embedded().membership(), nodes.embedded().sticky());
         TestClient.Refused forged = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
                 () -> TestClient.connect(TestClient.options(gateway.url()).withBearer(Tokens.hs256("guessed-secret", "alice"))));
         assertThat(forged.status()).isEqualTo(401);

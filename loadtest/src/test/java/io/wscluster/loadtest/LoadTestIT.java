@@ -3,6 +3,7 @@ package io.wscluster.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.LocalNodes;
+import io.wscluster.security.RoomAccess;
 import io.wscluster.WsCluster;
 import io.wscluster.security.ClientReach;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class LoadTestIT {
 
     @BeforeAll
     static void startNode() {
-        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)).history(h -> h.size(1000))).start(1);
+        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).roomPublish(RoomAccess.ANYONE).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)).history(h -> h.size(1000))).start(1);
         node = nodes.get(0);
     }
 

@@ -11,6 +11,7 @@ import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.security.ClientReach;
+import io.wscluster.security.RoomAccess;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.transport.TransportOptions;
 import java.util.List;
@@ -30,8 +31,20 @@ public final class Settings {
                     (b, v) -> b.nodeId(v)),
             new Setting("advertised-url", "ws://<host>:<port>/ws", "The WebSocket URL other parts use to reach this node.",
                     (b, v) -> b.transport(t -> t.advertisedUrl(v))),
-            new Setting("jwt-secret", "none", "HS256 secret for user tokens (the JWT 'sub' is the user id).",
+            new Setting("jwt-secret", "none", "HMAC secret of user tokens, HS256/384/512 (the JWT 'sub' is the user id)."
+                    + " Prefer WSC_JWT_SECRET or jwt-secret-file: ps shows flags.",
                     (b, v) -> b.security(t -> t.jwtSecret(v))),
+            new Setting("jwt-secret-file", "none", "A file whose first line is jwt-secret.",
+                    (b, v) -> b.security(t -> t.jwtSecret(Values.secretFile(v)))),
+            new Setting("jwt-public-key-file", "none", "PEM file of the RSA or EC (P-256) public keys of RS256 or ES256 user tokens.",
+                    (b, v) -> b.security(t -> t.jwtPublicKeys(Values.publicKeys(v)))),
+            new Setting("jwt-jwks-url", "none", "JWKS URL whose keys verify RS256 and ES256 tokens by their 'kid'; refetched every"
+                    + " jwt-jwks-refresh and, at most every 10s, when a token names an unknown key.",
+                    (b, v) -> b.security(t -> t.jwtJwksUrl(Values.uri(v)))),
+            new Setting("jwt-jwks-refresh", Values.text(SecurityOptions.DEFAULT_JWKS_REFRESH), "How often the JWKS is fetched again.",
+                    (b, v) -> b.security(t -> t.jwksRefresh(Values.duration(v)))),
+            new Setting("jwt-max-lifetime", "none", "Longest a token may still live when shown (tokens must then carry 'exp').",
+                    (b, v) -> b.security(t -> t.jwtMaxLifetime(Values.duration(v)))),
             new Setting("jwt-leeway", Values.text(SecurityOptions.DEFAULT_JWT_LEEWAY), "Clock skew tolerated on a token's exp, nbf and iat.",
                     (b, v) -> b.security(t -> t.jwtLeeway(Values.duration(v)))),
             new Setting("jwt-issuer", "none", "The 'iss' every token must carry; none: not checked.",
@@ -44,7 +57,34 @@ public final class Settings {
             new Setting("client-broadcast", SecurityOptions.DEFAULT_CLIENT_BROADCAST.wireName(), "Which clients may broadcast to every"
                     + " connection: off, authenticated or anyone. The HTTP API and the embedding API always may.",
                     (b, v) -> b.security(t -> t.clientBroadcast(ClientReach.parse(v)))),
-            new Setting("allow-anonymous", "true without jwt-secret, false with it", "Accept connections without a token as anonymous users.",
+            new Setting("room-subscribe", SecurityOptions.DEFAULT_ROOM_SUBSCRIBE.wireName(), "Who may subscribe to rooms of the default"
+                    + " namespace: off, granted (the token's 'rooms' claim or a subscription token), authenticated or anyone.",
+                    (b, v) -> b.security(t -> t.roomSubscribe(RoomAccess.parse(v)))),
+            new Setting("room-publish", SecurityOptions.DEFAULT_ROOM_PUBLISH.wireName(), "Who may publish from a client into rooms of the"
+                    + " default namespace: off, granted (the token's 'publish_rooms' claim), authenticated or anyone. The HTTP API always may.",
+                    (b, v) -> b.security(t -> t.roomPublish(RoomAccess.parse(v)))),
+            new Setting("room-history", "as room-subscribe", "Who may read the history of rooms of the default namespace.",
+                    (b, v) -> b.security(t -> t.roomHistory(RoomAccess.parse(v)))),
+            new Setting("room-presence", SecurityOptions.DEFAULT_ROOM_PRESENCE.wireName(), "Who may read the presence (user ids) of rooms"
+                    + " of the default namespace.",
+                    (b, v) -> b.security(t -> t.roomPresence(RoomAccess.parse(v)))),
+            new Setting("namespaces-file", "none", "YAML file of namespaces ('chat' for chat:general) and their rules: subscribe, publish,"
+                    + " history, presence, track-presence. Rules left out are the room-* settings'.",
+                    (b, v) -> b.security(t -> t.namespaces(NamespacesFile.read(v)))),
+            new Setting("proxy-connect-url", "none", "The application's URL asked (JSON POST) whether a connection may open;"
+                    + " it may name the user and grant rooms.",
+                    (b, v) -> b.security(t -> t.proxyConnectUrl(Values.uri(v)))),
+            new Setting("proxy-subscribe-url", "none", "The application's URL asked whether a client may subscribe, after the room rules.",
+                    (b, v) -> b.security(t -> t.proxySubscribeUrl(Values.uri(v)))),
+            new Setting("proxy-publish-url", "none", "The application's URL asked whether a client may publish, after the room rules.",
+                    (b, v) -> b.security(t -> t.proxyPublishUrl(Values.uri(v)))),
+            new Setting("proxy-timeout", Values.text(SecurityOptions.DEFAULT_PROXY_TIMEOUT), "Longest the application is waited for;"
+                    + " then the request is refused (unavailable).",
+                    (b, v) -> b.security(t -> t.proxyTimeout(Values.duration(v)))),
+            new Setting("proxy-max-in-flight", String.valueOf(SecurityOptions.DEFAULT_PROXY_MAX_IN_FLIGHT), "Questions to the"
+                    + " application at once at most; beyond, requests are refused (unavailable).",
+                    (b, v) -> b.security(t -> t.proxyMaxInFlight(Values.integer(v)))),
+            new Setting("allow-anonymous", "true without a JWT key, false with one", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"
                     + " /metrics). Callers from elsewhere than loopback need api-key or admin-key.",

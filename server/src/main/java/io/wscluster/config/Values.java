@@ -110,4 +110,28 @@ public final class Values {
     public static java.util.List<String> list(String v) {
         return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
+
+    /** The public keys of a PEM file. */
+    public static java.util.List<java.security.PublicKey> publicKeys(String path) {
+        String pem;
+        try {
+            pem = java.nio.file.Files.readString(java.nio.file.Path.of(path.trim()));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        return io.wscluster.security.PublicKeys.parsePem(pem);
+    }
+
+    /** An absolute URI. */
+    public static java.net.URI uri(String v) {
+        try {
+            java.net.URI uri = new java.net.URI(v.trim());
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an absolute URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+    }
 }

@@ -22,10 +22,12 @@ import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -106,6 +108,36 @@ final class WebSocketUpgrade {
         // own positions resubscribes with since, which is exact where the record may lag.
         SessionRecord record = !keep ? SessionRecord.NEW
                 : "false".equals(first(query, "resume")) ? SessionRecord.OWN_POSITIONS : SessionRecord.RESUME;
+        PermissionProxy proxy = requests.proxy();
+        if (!proxy.asksOnConnect()) {
+            handshake(ctx, request, handshaker, principal, sessionId, record);
+            return;
+        }
+        // The back end decides first; the request waits for it, and the connection reads nothing meanwhile.
+        request.retain();
+        ctx.channel().config().setAutoRead(false);
+        proxy.connect(principal, sessionId, remoteAddress(ctx), forwardedHeaders(request)).whenCompleteAsync((admitted, error) -> {
+            try {
+                ctx.channel().config().setAutoRead(true);
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    ProtocolException refused = cause instanceof ProtocolException pe ? pe
+                            : new ProtocolException(ErrorCode.UNAVAILABLE, "the application's connect check failed");
+                    HttpResponses.write(ctx, HttpReply.error(refused.code(), refused.getMessage()), false);
+                    return;
+                }
+                handshake(ctx, request, handshaker, admitted, sessionId, record);
+            } finally {
+                request.release();
+            }
+        }, ctx.executor());
+    }
+
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, Principal principal,
+                           String sessionId, SessionRecord record) {
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
                 install(ctx, handshaker, principal, sessionId, record);
@@ -113,6 +145,23 @@ final class WebSocketUpgrade {
                 ctx.close();
             }
         });
+    }
+
+    /** What the connect check sees of the request: the headers a back end authenticates browsers by. */
+    private static Map<String, String> forwardedHeaders(FullHttpRequest request) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (CharSequence name : List.of(HttpHeaderNames.COOKIE, HttpHeaderNames.ORIGIN, HttpHeaderNames.USER_AGENT)) {
+            String value = request.headers().get(name);
+            if (value != null) {
+                headers.put(name.toString(), value);
+            }
+        }
+        return headers;
+    }
+
+    private static String remoteAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
     }
 
     /**

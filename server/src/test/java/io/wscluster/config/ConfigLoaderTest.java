@@ -85,6 +85,37 @@ class ConfigLoaderTest {
         assertOneLine(() -> ConfigLoader.load(yaml("- a\n- b\n"), Map.of(), Map.of(), NodeOptions.defaults()), "must be a map");
     }
 
+    @Test
+    void namespacesComeFromTheirFileAndLeaveOutWhatTheRoomSettingsSay() throws IOException {
+        Path file = yaml("chat:\n  subscribe: authenticated\n  publish: authenticated\nuser:\n  subscribe: granted\n  publish: off\n"
+                + "  track-presence: false\n");
+        NodeOptions o = ConfigLoader.load(null, Map.of("WSC_ROOM_PRESENCE", "anyone"), Map.of("namespaces-file", file.toString()),
+                NodeOptions.defaults());
+        io.wscluster.security.RoomPolicy policy = o.security().roomPolicy();
+        assertThat(policy.namespaceOf("chat:x").publish()).isEqualTo(io.wscluster.security.RoomAccess.AUTHENTICATED);
+        assertThat(policy.namespaceOf("chat:x").presence()).isEqualTo(io.wscluster.security.RoomAccess.ANYONE);
+        assertThat(policy.namespaceOf("user:x").publish()).isEqualTo(io.wscluster.security.RoomAccess.OFF);
+        assertThat(policy.namespaceOf("user:x").history()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
+        assertThat(policy.namespaceOf("user:x").trackPresence()).isFalse();
+        assertThat(policy.namespaceOf("lobby").publish()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
+    }
+
+    @Test
+    void aBadNamespacesFileOrKeyIsOneLine() throws IOException {
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("chat:\n  publsh: anyone\n").toString()),
+                NodeOptions.defaults()), "namespace 'chat': unknown rule 'publsh'");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("chat:\n  publish: everyone\n").toString()),
+                NodeOptions.defaults()), "publish 'everyone' is not one of off, granted, authenticated, anyone");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("a:b:\n  publish: off\n").toString()),
+                NodeOptions.defaults()), "without ':'");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", dir.resolve("missing").toString()),
+                NodeOptions.defaults()), "namespaces-file (from --namespaces-file)");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("jwt-public-key-file", yaml("not a key").toString()),
+                NodeOptions.defaults()), "no '-----BEGIN PUBLIC KEY-----' block");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("jwt-jwks-url", "ftp://keys"), NodeOptions.defaults()),
+                "an http or https URL");
+    }
+
     private static void assertOneLine(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String fragment) {
         assertThatThrownBy(call).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(fragment)

@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -73,17 +74,19 @@ public final class TestClient implements AutoCloseable {
 
     /** How to connect. Immutable; change with the {@code with*} methods. */
     public record Options(String url, Encoding encoding, boolean offerSubprotocol, boolean compression,
-                          String bearerToken, int maxFrameSize) {
-        public Options withEncoding(Encoding e) { return new Options(url, e, true, compression, bearerToken, maxFrameSize); }
+                          String bearerToken, int maxFrameSize, Map<String, String> headers) {
+        public Options withEncoding(Encoding e) { return new Options(url, e, true, compression, bearerToken, maxFrameSize, headers); }
         /** Connect without asking for any subprotocol (the server then speaks JSON). */
-        public Options withoutSubprotocol() { return new Options(url, Encoding.JSON, false, compression, bearerToken, maxFrameSize); }
-        public Options withCompression() { return new Options(url, encoding, offerSubprotocol, true, bearerToken, maxFrameSize); }
-        public Options withBearer(String token) { return new Options(url, encoding, offerSubprotocol, compression, token, maxFrameSize); }
-        public Options withUrl(String u) { return new Options(u, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize); }
+        public Options withoutSubprotocol() { return new Options(url, Encoding.JSON, false, compression, bearerToken, maxFrameSize, headers); }
+        public Options withCompression() { return new Options(url, encoding, offerSubprotocol, true, bearerToken, maxFrameSize, headers); }
+        public Options withBearer(String token) { return new Options(url, encoding, offerSubprotocol, compression, token, maxFrameSize, headers); }
+        public Options withUrl(String u) { return new Options(u, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, headers); }
+        /** Extra headers of the upgrade request ({@code Cookie}, {@code Origin}). */
+        public Options withHeaders(Map<String, String> h) { return new Options(url, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, Map.copyOf(h)); }
     }
 
     public static Options options(String url) {
-        return new Options(url, Encoding.JSON, true, false, null, 1024 * 1024);
+        return new Options(url, Encoding.JSON, true, false, null, 1024 * 1024, Map.of());
     }
 
     /** Thrown by {@link #connect} when the server refuses the upgrade with an HTTP status. */
@@ -115,6 +118,7 @@ public final class TestClient implements AutoCloseable {
     public static TestClient connect(Options options) throws IOException {
         URI uri = URI.create(options.url());
         HttpHeaders headers = new DefaultHttpHeaders();
+        options.headers().forEach(headers::set);
         if (options.bearerToken() != null) {
             headers.set("Authorization", "Bearer " + options.bearerToken());
         }

@@ -1,0 +1,105 @@
+package io.wscluster.hub;
+
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.Authorizer;
+import io.wscluster.security.Principal;
+import io.wscluster.security.RoomAction;
+import io.wscluster.security.RoomPolicy;
+import io.wscluster.security.SubscriptionGrant;
+import io.wscluster.security.TokenVerifier;
+import java.util.Objects;
+
+/**
+ * What a session may do, asked before a request touches the bus: the configured room rules first
+ * ({@link RoomPolicy}: namespaces, token grants, subscription tokens), then the embedding API's
+ * {@link Authorizer}. A refusal is a {@code forbidden} error that says which rule refused; nothing
+ * changes. Runs on the session's loop, from memory.
+ */
+final class Permissions {
+    private final RoomPolicy rooms;
+    private final Authorizer app;
+    private final TokenVerifier tokens;
+
+    Permissions(RoomPolicy rooms, Authorizer app, TokenVerifier tokens) {
+        this.rooms = rooms;
+        this.app = app;
+        this.tokens = tokens;
+    }
+
+    /**
+     * Throws {@code forbidden} unless the session may subscribe to {@code room}, with the subscription
+     * {@code token} when it shows one (null: none). Returns whether the token granted it.
+     */
+    boolean subscribe(Session s, String room, String token) {
+        boolean granted = token != null && grants(s, room, token);
+        check(rooms.refusal(RoomAction.SUBSCRIBE, s.principal(), room, granted));
+        if (!app.canSubscribe(s.principal(), room)) {
+            throw forbidden("no subscribe permission on room '" + room + "'");
+        }
+        return granted;
+    }
+
+    /** Throws {@code forbidden} unless the session may publish to, or read the history or presence of, {@code room}. */
+    void require(Session s, RoomAction action, String room) {
+        Subscription sub = s.subscriptions == null ? null : s.subscriptions.get(room);
+        check(rooms.refusal(action, s.principal(), room, sub != null && sub.byToken));
+        // The authorizer's canSubscribe answers for every read of the room.
+        boolean publish = action == RoomAction.PUBLISH;
+        if (!(publish ? app.canPublish(s.principal(), room) : app.canSubscribe(s.principal(), room))) {
+            throw forbidden("no " + (publish ? "publish" : "subscribe") + " permission on room '" + room + "'");
+        }
+    }
+
+    void requireSend(Session s, String user) {
+        if (!app.canSend(s.principal(), user)) {
+            throw forbidden("no permission to send to users (client-send on the node)");
+        }
+    }
+
+    void requireBroadcast(Session s) {
+        if (!app.canBroadcast(s.principal())) {
+            throw forbidden("no permission to broadcast (client-broadcast on the node)");
+        }
+    }
+
+    /** Whether presence is kept for {@code room}'s namespace. */
+    boolean tracksPresence(String room) {
+        return rooms.namespaceOf(room).trackPresence();
+    }
+
+    /** The principal of {@code token} when it is valid and for the same user; the session's grants and expiry become its. */
+    Principal refreshed(Session s, String token) {
+        Principal next = tokens.verify(token);
+        if (!Objects.equals(next.userId(), s.userId())) {
+            throw forbidden("a refreshed token must be for the same user; reconnect to change users");
+        }
+        return next;
+    }
+
+    private boolean grants(Session s, String room, String token) {
+        SubscriptionGrant grant;
+        try {
+            grant = tokens.verifySubscription(token);
+        } catch (ProtocolException e) {
+            throw forbidden("subscription token refused: " + e.getMessage());
+        }
+        if (!grant.room().equals(room)) {
+            throw forbidden("the subscription token is for another room");
+        }
+        if (!grant.isFor(s.principal())) {
+            throw forbidden("the subscription token is for another user");
+        }
+        return true;
+    }
+
+    private static void check(String refusal) {
+        if (refusal != null) {
+            throw forbidden(refusal);
+        }
+    }
+
+    private static ProtocolException forbidden(String why) {
+        return new ProtocolException(ErrorCode.FORBIDDEN, why);
+    }
+}

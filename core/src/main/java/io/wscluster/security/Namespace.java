@@ -1,0 +1,38 @@
+package io.wscluster.security;
+
+import java.util.Objects;
+
+/**
+ * The rules of one namespace's rooms ({@code chat:general} is in {@code chat}; a room without a
+ * known prefix is in the default namespace, whose name is empty): who may subscribe, publish, read
+ * history and read presence, and whether presence is kept at all.
+ */
+public record Namespace(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
+                        boolean trackPresence) {
+    public Namespace {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(subscribe, "subscribe");
+        Objects.requireNonNull(publish, "publish");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(presence, "presence");
+    }
+
+    /** Everything allowed to anyone: the embedding API's default, where its authorizer decides. */
+    public static Namespace open(String name) {
+        return new Namespace(name, RoomAccess.ANYONE, RoomAccess.ANYONE, RoomAccess.ANYONE, RoomAccess.ANYONE, true);
+    }
+
+    public RoomAccess level(RoomAction action) {
+        return switch (action) {
+            case SUBSCRIBE -> subscribe;
+            case PUBLISH -> publish;
+            case HISTORY -> history;
+            case PRESENCE -> presence;
+        };
+    }
+
+    /** How refusals name it. */
+    public String describe() {
+        return name.isEmpty() ? "the default namespace" : "namespace '" + name + "'";
+    }
+}

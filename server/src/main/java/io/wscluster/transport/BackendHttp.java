@@ -1,0 +1,69 @@
+package io.wscluster.transport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The requests a node makes to back ends (a JWKS, the permission proxies): each bounded in time,
+ * at most {@code maxInFlight} at once (beyond, it fails at once rather than queue), answered only
+ * by a 200. Never blocks the caller; completes on the HTTP client's threads.
+ */
+public final class BackendHttp {
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Semaphore inFlight;
+
+    public BackendHttp(Duration timeout, int maxInFlight) {
+        this.timeout = timeout;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The body of {@code url}. */
+    public CompletableFuture<String> get(URI url) {
+        return send(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build());
+    }
+
+    /** The body of the answer to {@code json} posted to {@code url}. */
+    public CompletableFuture<String> postJson(URI url, String json) {
+        return send(HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private CompletableFuture<String> send(HttpRequest request) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new BackendException("too many requests to it in flight"));
+        }
+        CompletableFuture<HttpResponse<String>> sent;
+        try {
+            sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            inFlight.release();
+            return CompletableFuture.failedFuture(new BackendException("unreachable"));
+        }
+        return sent.handle((response, error) -> {
+            inFlight.release();
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                throw new BackendException(cause instanceof java.net.http.HttpTimeoutException
+                        ? "no answer within " + timeout.toMillis() + " ms" : "unreachable");
+            }
+            if (response.statusCode() != 200) {
+                throw new BackendException("answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        });
+    }
+
+    /** Why a back end gave no usable answer, in a few words for logs and error frames. */
+    public static final class BackendException extends RuntimeException {
+        public BackendException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.wscluster.transport;
+
+import static io.wscluster.transport.Wire.error;
+import static io.wscluster.transport.Wire.expect;
+import static io.wscluster.transport.Wire.subscribe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.wscluster.NodeFixture;
+import io.wscluster.testkit.TestClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The application's back end asked over HTTP about connects, subscribes and publishes, served by
+ * the test on loopback: allowing, refusing with a reason, answering slowly and out of order, and
+ * not answering at all.
+ */
+class ProxyIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
+    private final ExecutorService backendThreads = Executors.newCachedThreadPool();
+    private final ConcurrentLinkedQueue<JsonNode> questions = new ConcurrentLinkedQueue<>();
+    private HttpServer backend;
+
+    @BeforeEach
+    void startBackend() throws IOException {
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.setExecutor(backendThreads);
+        backend.createContext("/connect", exchange -> {
+            JsonNode q = read(exchange);
+            boolean cookie = q.path("headers").path("cookie").asText().equals("sid=good");
+            answer(exchange, cookie ? "{\"allow\":true,\"user\":\"cookie-user\",\"rooms\":[\"vip:*\"]}"
+                    : "{\"allow\":false,\"reason\":\"no session cookie\"}");
+        });
+        backend.createContext("/subscribe", exchange -> {
+            JsonNode q = read(exchange);
+            answer(exchange, q.path("room").asText().startsWith("secret") ? "{\"allow\":false,\"reason\":\"not for you\"}"
+                    : "{\"allow\":true}");
+        });
+        backend.createContext("/publish", exchange -> {
+            JsonNode q = read(exchange);
+            String data = q.path("data").asText();
+            if (data.startsWith("slow")) {
+                sleep(Duration.ofMillis(400));
+            } else if (data.equals("stall")) {
+                sleep(Duration.ofSeconds(3));
+            }
+            answer(exchange, data.equals("spam") ? "{\"allow\":false,\"reason\":\"spam\"}" : "{\"allow\":true}");
+        });
+        backend.start();
+    }
+
+    @AfterEach
+    void stopBackend() {
+        backend.stop(0);
+        backendThreads.shutdownNow();
+    }
+
+    private URI url(String path) {
+        return URI.create("http://127.0.0.1:" + backend.getAddress().getPort() + path);
+    }
+
+    @Test
+    void theBackEndDecidesSubscribesAndPublishesAfterTheRules() throws Exception {
+        nodes.start(o -> o.security(s -> s.proxySubscribeUrl(url("/subscribe")).proxyPublishUrl(url("/publish"))
+                .proxyTimeout(Duration.ofMillis(1000))));
+        TestClient c = nodes.open();
+        subscribe(c, "lobby");
+        assertThat(error(c, c.frame("subscribe").put("room", "secret-plans"), "forbidden").path("message").asText())
+                .isEqualTo("refused by the application: not for you");
+
+        assertThat(error(c, c.frame("publish").put("room", "lobby").put("data", "spam"), "forbidden").path("message").asText())
+                .isEqualTo("refused by the application: spam");
+        // Answers come back out of order (the first is slow); the messages keep the client's order.
+        c.send(c.frame("publish").put("id", 10).put("room", "lobby").put("data", "slow-first"));
+        c.send(c.frame("publish").put("id", 11).put("room", "lobby").put("data", "second"));
+        List<String> got = List.of(c.next("message").path("data").asText(), c.next("message").path("data").asText());
+        assertThat(got).containsExactly("slow-first", "second");
+        assertThat(questions).anySatisfy(q -> assertThat(q.path("room").asText()).isEqualTo("lobby"));
+        assertThat(questions).allSatisfy(q -> assertThat(q.has("session")).isTrue());
+    }
+
+    @Test
+    void aBackEndThatIsSlowOrDownRefusesAsUnavailableAndNothingHappens() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        URI down = URI.create("http://127.0.0.1:" + closedPort + "/subscribe");
+        nodes.start(o -> o.security(s -> s.proxySubscribeUrl(down).proxyPublishUrl(url("/publish")).proxyTimeout(Duration.ofMillis(300))));
+        TestClient c = nodes.open();
+        assertThat(error(c, c.frame("subscribe").put("room", "lobby"), "unavailable").path("message").asText())
+                .isEqualTo("the application's subscribe check did not answer (unreachable); nothing was done");
+        assertThat(error(c, c.frame("publish").put("room", "lobby").put("data", "stall"), "unavailable").path("message").asText())
+                .contains("no answer within 300 ms");
+        TestClient reader = nodes.open();
+        assertThat(expect(reader.request(reader.frame("history").put("room", "lobby")), "history").path("offset").asLong())
+                .as("nothing published").isZero();
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void theBackEndAdmitsConnectionsAndMayNameTheirUser() throws Exception {
+        nodes.start(o -> o.security(s -> s.proxyConnectUrl(url("/connect")).roomSubscribe(io.wscluster.security.RoomAccess.GRANTED)));
+        TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class, () -> nodes.connect(nodes.options()));
+        assertThat(refused).isNotNull();
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body()).contains("refused by the application: no session cookie");
+
+        TestClient c = nodes.connect(nodes.options().withHeaders(Map.of("Cookie", "sid=good")));
+        assertThat(expect(c.next(), "welcome").path("user").asText()).isEqualTo("cookie-user");
+        subscribe(c, "vip:lounge");
+        error(c, c.frame("subscribe").put("room", "lobby"), "forbidden");
+        assertThat(questions.peek().path("remote").asText()).isEqualTo("127.0.0.1");
+    }
+
+    private JsonNode read(HttpExchange exchange) throws IOException {
+        JsonNode q = JSON.readTree(exchange.getRequestBody());
+        questions.add(q);
+        return q;
+    }
+
+    private static void answer(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
