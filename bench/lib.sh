@@ -149,7 +149,7 @@ free_port() {
 # start_node NAME [JVM options...] [-- node options...]: starts `wsc node` on 127.0.0.1 with a free
 # port (--port 0), waits (bounded) for its URL and for /ready, and records PID and URLs. Its
 # generator's anonymous clients publish, so rooms let anyone publish (WSC_ROOM_PUBLISH; a node
-# option --room-publish overrides it).
+# option --room-publish overrides it), where the jar has room rules (an older BENCH_JAR has none).
 start_node() {
   local name="$1"; shift
   local -a jvm=() args=()
@@ -157,7 +157,12 @@ start_node() {
   [ $# -gt 0 ] && shift
   args=("$@")
   local logf="$WORK/node-$name.log"
-  WSC_ROOM_PUBLISH="${WSC_ROOM_PUBLISH:-anyone}" java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
+  if [ -z "${JAR_HAS_ROOM_RULES:-}" ]; then
+    JAR_HAS_ROOM_RULES=$(java -jar "$JAR" node --help 2>/dev/null | grep -c -- '--room-publish' || true)
+  fi
+  local -a rules=()
+  [ "$JAR_HAS_ROOM_RULES" -gt 0 ] && rules=("WSC_ROOM_PUBLISH=${WSC_ROOM_PUBLISH:-anyone}")
+  env "${rules[@]}" java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
   local pid=$!
   BENCH_PIDS+=("$pid")
   local url="" _

@@ -37,6 +37,7 @@ final class NodeDrain {
 
     private final WsServer server;
     private final Function<Session, NodeInfo> target;
+    private final Function<NodeInfo, String> urls;
     private final ReconnectReason reason;
     private final int limit;
     private final AtomicInteger moved = new AtomicInteger();
@@ -44,20 +45,27 @@ final class NodeDrain {
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    /** A drain: every client, each to the node {@code router} picks. */
-    static NodeDrain drain(WsServer server, Router router, IntSupplier connections, ScheduledExecutorService timer) {
-        return new NodeDrain(server, s -> pick(router, s), ReconnectReason.DRAIN, Integer.MAX_VALUE, connections, timer);
+    /**
+     * A drain: every client, each to the node {@code router} picks.
+     *
+     * @param urls the URL a reconnect frame gives for a node (its own, or the public one with a hint)
+     */
+    static NodeDrain drain(WsServer server, Router router, Function<NodeInfo, String> urls, IntSupplier connections,
+                           ScheduledExecutorService timer) {
+        return new NodeDrain(server, s -> pick(router, s), urls, ReconnectReason.DRAIN, Integer.MAX_VALUE, connections, timer);
     }
 
     /** A rebalance: {@code count} clients to {@code to}. */
-    static NodeDrain shed(WsServer server, NodeInfo to, int count, IntSupplier connections, ScheduledExecutorService timer) {
-        return new NodeDrain(server, s -> to, ReconnectReason.REBALANCE, count, connections, timer);
+    static NodeDrain shed(WsServer server, NodeInfo to, Function<NodeInfo, String> urls, int count, IntSupplier connections,
+                          ScheduledExecutorService timer) {
+        return new NodeDrain(server, s -> to, urls, ReconnectReason.REBALANCE, count, connections, timer);
     }
 
-    private NodeDrain(WsServer server, Function<Session, NodeInfo> target, ReconnectReason reason, int limit,
-                      IntSupplier connections, ScheduledExecutorService timer) {
+    private NodeDrain(WsServer server, Function<Session, NodeInfo> target, Function<NodeInfo, String> urls, ReconnectReason reason,
+                      int limit, IntSupplier connections, ScheduledExecutorService timer) {
         this.server = server;
         this.target = target;
+        this.urls = urls;
         this.reason = reason;
         this.limit = limit;
         this.connections = connections;
@@ -94,7 +102,7 @@ final class NodeDrain {
             return null;
         }
         // A little jitter so that a batch does not reconnect in the same millisecond.
-        return ServerFrames.reconnect(reason, to.url(), ThreadLocalRandom.current().nextLong(50));
+        return ServerFrames.reconnect(reason, urls.apply(to), ThreadLocalRandom.current().nextLong(50));
     }
 
     private static NodeInfo pick(Router router, Session s) {

@@ -7,12 +7,15 @@ import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.transport.TransportOptions;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who this node is and how it reports itself to the cluster: its id, URL, state and load, as one
  * {@link NodeInfo} per heartbeat. Thread-safe.
  */
 final class NodeIdentity {
+    private static final Logger log = LoggerFactory.getLogger(NodeIdentity.class);
     private final String id;
     private final NodeOptions options;
     private final NodeMetrics metrics;
@@ -63,13 +66,33 @@ final class NodeIdentity {
     /** Sets the URLs from the bound ports; the WebSocket one unless one is advertised. */
     void servingOn(int port, int adminPort) {
         TransportOptions transport = options.transport();
-        url = transport.advertisedUrl() != null ? transport.advertisedUrl() : "ws://" + reachable(transport.host()) + ":" + port + "/ws";
-        adminUrl = "http://" + reachable(transport.adminHost()) + ":" + adminPort;
+        boolean tls = transport.tls().enabled();
+        url = transport.advertisedUrl() != null ? transport.advertisedUrl()
+                : (tls ? "wss://" : "ws://") + reachable(transport.host()) + ":" + port + "/ws";
+        adminUrl = (tls ? "https://" : "http://") + reachable(transport.adminHost()) + ":" + adminPort;
+        if (transport.advertisedUrl() == null && url.contains("//127.0.0.1:") && !"127.0.0.1".equals(transport.host())) {
+            log.warn("this node advertises {}: other hosts cannot reach it there; set advertised-url", url);
+        }
     }
 
-    /** A host to reach a listener bound to {@code bound} on: loopback for a wildcard address. */
+    /**
+     * Where a client sent away should reconnect to reach {@code to}: the cluster's public URL with
+     * {@code to} as a hint the gateway honours, when one is set; else {@code to}'s own URL.
+     */
+    String reconnectUrl(NodeInfo to) {
+        String publicUrl = options.transport().publicUrl();
+        return publicUrl == null ? to.url() : publicUrl + (publicUrl.contains("?") ? "&" : "?") + "node=" + to.id();
+    }
+
+    /**
+     * A host to reach a listener bound to {@code bound} on: for a wildcard address, this host's
+     * address on its network (others cannot reach its loopback), else loopback when it has none.
+     */
     private static String reachable(String bound) {
-        return "0.0.0.0".equals(bound) || "::".equals(bound) ? "127.0.0.1" : bound.contains(":") ? "[" + bound + "]" : bound;
+        if ("0.0.0.0".equals(bound) || "::".equals(bound)) {
+            return HostAddress.onNetwork();
+        }
+        return bound.contains(":") ? "[" + bound + "]" : bound;
     }
 
     /** Takes this second's load sample; once per second. */

@@ -68,7 +68,7 @@ final class NodeLifecycle {
      * Binds {@code server} and turns the node active: its load sampled each second, its sessions'
      * resume positions recorded each heartbeat, its membership registered and watched.
      *
-     * @throws StartupException when the port is taken; everything built so far is closed
+     * @throws StartupException when the port is taken or the TLS files cannot be used; everything built so far is closed
      */
     void serve(WsServer server) {
         this.server = server;
@@ -76,6 +76,9 @@ final class NodeLifecycle {
             address = server.start();
         } catch (ListenerTakenException e) {
             abandon();
+            throw new StartupException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            abandon(); // the TLS certificate and key, named in the message
             throw new StartupException(e.getMessage());
         } catch (BindException e) {
             abandon();
@@ -173,7 +176,7 @@ final class NodeLifecycle {
             }
             log.info("node {} draining {} connection(s)", self.id(), hub.metrics().connections());
             directory.refreshNow();
-            draining = NodeDrain.drain(server, drainRouter, hub.metrics()::connections, resources.scheduler())
+            draining = NodeDrain.drain(server, drainRouter, self::reconnectUrl, hub.metrics()::connections, resources.scheduler())
                     .start(options.drain())
                     .thenCompose(v -> stop());
         }
@@ -190,7 +193,7 @@ final class NodeLifecycle {
         NodeInfo target = directory.nodes().stream().filter(n -> n.id().equals(to) && n.accepting() && !n.id().equals(self.id()))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + to + "' is not another node that takes connections"));
         log.info("node {} rebalancing: {} client(s) to {}", self.id(), count, to);
-        return NodeDrain.shed(server, target, count, hub.metrics()::connections, resources.scheduler())
+        return NodeDrain.shed(server, target, self::reconnectUrl, count, hub.metrics()::connections, resources.scheduler())
                 .start(options.drain());
     }
 

@@ -53,12 +53,14 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new ConfigException("nodes: '" + nodes + "' is not valid, expected 1 to 16");
             }
             // The demo serves its page (and the cluster view the page shows) on the public ports.
-            // Its page's anonymous users publish, read presence, send and broadcast.
+            // Its page's anonymous users publish, read presence, send and broadcast: so it listens on
+            // this host only unless --host says otherwise.
             NodeOptions base = NodeCommand.options(spec, config, NodeOptions.builder().bus(b -> b.cluster("demo"))
                     .security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE)
                             .clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE))
                     // Its pages follow reconnect frames from node to node on this host: other origins.
-                    .transport(t -> t.page(true).allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*"))).build());
+                    .transport(t -> t.host("127.0.0.1").page(true).allowedOrigins(List.of("http://127.0.0.1:*", "http://localhost:*")))
+                    .build());
             if (base.bus().redisUrl() != null && !reachable(base.bus().redisUrl())) {
                 System.out.println("Redis at " + base.bus().redisUrl() + " is not reachable: using the embedded bus");
                 base = base.toBuilder().bus(b -> b.redisUrl(null)).build();

@@ -99,6 +99,20 @@ public final class GatewayCommand implements Callable<Integer> {
                     + " blocks). From anyone else those headers are dropped. Default: none.")
     List<String> trustedProxies;
 
+    @Option(names = "--tls-cert-file", paramLabel = "<file>", description = "PEM certificate chain to serve wss:// and https:// with"
+            + " (reloaded when it changes); with --tls-key-file.")
+    String tlsCertFile;
+
+    @Option(names = "--tls-key-file", paramLabel = "<file>", description = "PEM private key (PKCS#8) of --tls-cert-file.")
+    String tlsKeyFile;
+
+    @Option(names = "--tls-self-signed", description = "Serve wss:// with a certificate made at start, for development.")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--node-ca-file", paramLabel = "<file>", description = "PEM authorities trusted for nodes that advertise wss://."
+            + " Default: the system's.")
+    String nodeCaFile;
+
     @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
             + " /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
@@ -145,6 +159,8 @@ public final class GatewayCommand implements Callable<Integer> {
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
                 .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi)
                 .tokens(tokens())
+                .tls(file("tls-cert-file", tlsCertFile), file("tls-key-file", tlsKeyFile), tlsSelfSigned)
+                .nodeCaFile(file("node-ca-file", nodeCaFile))
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
     }
 
@@ -175,6 +191,10 @@ public final class GatewayCommand implements Callable<Integer> {
             }
         });
         return b.build().security();
+    }
+
+    private static java.nio.file.Path file(String flag, String value) {
+        return value == null ? null : parse(flag, value, Values::path);
     }
 
     /** Applies one flag when given, naming it in the error when its value is refused. */

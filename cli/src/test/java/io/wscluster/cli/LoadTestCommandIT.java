@@ -3,8 +3,13 @@ package io.wscluster.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.LocalNodes;
-import io.wscluster.security.RoomAccess;
 import io.wscluster.WsCluster;
+import io.wscluster.loadtest.LoadTest;
+import io.wscluster.loadtest.LoadTestOptions;
+import io.wscluster.loadtest.ReportJson;
+import io.wscluster.loadtest.RunReport;
+import io.wscluster.loadtest.Scenario;
+import io.wscluster.security.RoomAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,11 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.wscluster.loadtest.LoadTest;
-import io.wscluster.loadtest.LoadTestOptions;
-import io.wscluster.loadtest.ReportJson;
-import io.wscluster.loadtest.RunReport;
-import io.wscluster.loadtest.Scenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -24,7 +24,7 @@ class NodeProcessIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process node = new ProcessBuilder(List.of(java, "-cp", classpath, Main.class.getName(),
-                "node", "--port", "0", "--node-id", "proc-1", "--shutdown-timeout", "5s"))
+                "node", "--host", "127.0.0.1", "--port", "0", "--node-id", "proc-1", "--shutdown-timeout", "5s"))
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.wscluster.LocalNodes;
-import io.wscluster.security.RoomAccess;
 import io.wscluster.WsCluster;
 import io.wscluster.failover.Backoff;
+import io.wscluster.security.RoomAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -31,14 +31,34 @@ public final class FrameParser {
         try {
             tree = reader(encoding).readTree((java.io.InputStream) new ByteBufInputStream(bytes.duplicate()));
         } catch (JacksonException e) {
-            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + e.getOriginalMessage());
+            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + whatIsWrong(e));
         } catch (org.msgpack.core.MessagePackException e) {
             // msgpack-core reports some malformed input (never-used bytes, cut-short values) unchecked.
-            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + e.getMessage());
+            throw ProtocolException.badRequest("malformed " + encoding.label() + ": "
+                    + (e instanceof org.msgpack.core.MessageInsufficientBufferException ? "the frame ends inside a value" : "not a valid value"));
         } catch (IOException e) {
-            throw ProtocolException.badRequest("unreadable frame: " + e.getMessage());
+            throw ProtocolException.badRequest("unreadable frame");
         }
         return parse(tree);
+    }
+
+    /**
+     * What is wrong, in our words: the parser's own messages name its classes and settings and
+     * describe its source.
+     */
+    private static String whatIsWrong(JacksonException e) {
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            return "a value is too long or too deeply nested";
+        }
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || e.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+            return "the frame ends inside a value";
+        }
+        if (e.getOriginalMessage().startsWith("Trailing token")) {
+            return "more than one value in the frame";
+        }
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String where = at != null && at.getColumnNr() > 0 ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+        return (e instanceof com.fasterxml.jackson.core.JsonParseException ? "unexpected input" : "not a valid value") + where;
     }
 
     /**

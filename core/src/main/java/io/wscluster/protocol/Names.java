@@ -27,7 +27,9 @@ public final class Names {
             throw ProtocolException.badRequest("room name is longer than " + MAX_ROOM_LENGTH + " characters");
         }
         if (!isValidRoom(room)) {
-            throw ProtocolException.badRequest("room name '" + room + "' may hold only letters, digits and _ - . : @ /");
+            // The name itself is not echoed: it may carry control characters into clients' logs.
+            throw ProtocolException.badRequest("room name may hold only letters, digits and _ - . : @ / (character "
+                    + (firstInvalid(room) + 1) + " is " + visible(room.charAt(firstInvalid(room))) + ")");
         }
         return room;
     }
@@ -46,6 +48,20 @@ public final class Names {
             throw ProtocolException.badRequest("user must be 1 to " + MAX_ID_LENGTH + " characters");
         }
         return user;
+    }
+
+    private static int firstInvalid(String room) {
+        for (int i = 0; i < room.length(); i++) {
+            if (!isValidRoom(String.valueOf(room.charAt(i)))) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** A character as a reader can see it: itself when printable ASCII, else its code. */
+    private static String visible(char c) {
+        return c > ' ' && c < 127 ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 
     private static boolean isToken(String s, int maxLength, boolean roomPunctuation) {

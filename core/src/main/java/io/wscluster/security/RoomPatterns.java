@@ -2,7 +2,7 @@ package io.wscluster.security;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Room names or patterns a token grants, {@code *} matching any run of characters
@@ -13,20 +13,21 @@ public final class RoomPatterns {
     public static final int MAX_PATTERNS = 256;
     public static final RoomPatterns NONE = new RoomPatterns(List.of());
 
-    private final List<String> exact;
-    private final List<Pattern> wildcards;
+    private final Set<String> exact;
+    /** Each wildcard pattern split at its {@code *}s: the text before the first, between, and after the last. */
+    private final List<String[]> wildcards;
 
     private RoomPatterns(List<String> patterns) {
         List<String> names = new ArrayList<>();
-        List<Pattern> globs = new ArrayList<>();
+        List<String[]> globs = new ArrayList<>();
         for (String p : patterns) {
             if (p.indexOf('*') < 0) {
                 names.add(p);
             } else {
-                globs.add(glob(p));
+                globs.add(p.split("\\*", -1));
             }
         }
-        exact = List.copyOf(names);
+        exact = Set.copyOf(names);
         wildcards = List.copyOf(globs);
     }
 
@@ -50,31 +51,34 @@ public final class RoomPatterns {
         if (exact.contains(room)) {
             return true;
         }
-        for (Pattern p : wildcards) {
-            if (p.matcher(room).matches()) {
+        for (String[] parts : wildcards) {
+            if (matches(parts, room)) {
                 return true;
             }
         }
         return false;
     }
 
-    public boolean isEmpty() {
-        return exact.isEmpty() && wildcards.isEmpty();
+    /** Whether {@code room} starts with the first part, ends with the last, and holds the others in order between. */
+    private static boolean matches(String[] parts, String room) {
+        String first = parts[0];
+        String last = parts[parts.length - 1];
+        if (room.length() < first.length() + last.length() || !room.startsWith(first) || !room.endsWith(last)) {
+            return false;
+        }
+        int from = first.length();
+        int end = room.length() - last.length();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int at = room.indexOf(parts[i], from);
+            if (at < 0 || at + parts[i].length() > end) {
+                return false;
+            }
+            from = at + parts[i].length();
+        }
+        return true;
     }
 
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        int from = 0;
-        for (int star = pattern.indexOf('*'); star >= 0; star = pattern.indexOf('*', from)) {
-            if (star > from) {
-                regex.append(Pattern.quote(pattern.substring(from, star)));
-            }
-            regex.append(".*");
-            from = star + 1;
-        }
-        if (from < pattern.length()) {
-            regex.append(Pattern.quote(pattern.substring(from)));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+    public boolean isEmpty() {
+        return exact.isEmpty() && wildcards.isEmpty();
     }
 }

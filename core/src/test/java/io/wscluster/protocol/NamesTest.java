@@ -49,7 +49,9 @@ class NamesTest {
         assertThat(catchThrowableOfType(ProtocolException.class, () -> Names.requireRoom("r".repeat(201))).getMessage())
                 .contains("longer than 200");
         assertThat(catchThrowableOfType(ProtocolException.class, () -> Names.requireRoom("a b")).getMessage())
-                .contains("'a b'").contains("_ - . : @ /");
+                .isEqualTo("room name may hold only letters, digits and _ - . : @ / (character 2 is U+0020)");
+        assertThat(catchThrowableOfType(ProtocolException.class, () -> Names.requireRoom("ok\nFAKE LOG LINE")).getMessage())
+                .as("the client's bytes are not echoed").doesNotContain("\n", "FAKE").endsWith("(character 3 is U+000A)");
     }
 
     @ParameterizedTest

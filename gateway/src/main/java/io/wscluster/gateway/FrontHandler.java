@@ -114,6 +114,11 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         RouteRequest route = new RouteRequest(ip, user, first(q, "region"), first(q, "session"),
                 first(q, core.options().routing().stickyKey()));
         FullHttpRequest forward = forwardedRequest(ctx, request);
+        NodeInfo hinted = core.hinted(first(q, "node"));
+        if (hinted != null) {
+            connect(ctx, hinted, forward, route, true);
+            return;
+        }
         core.router().select(route).whenComplete((node, e) -> ctx.executor().execute(() -> {
             if (e != null) {
                 forward.release();
@@ -142,12 +147,13 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        core.tlsToNode(ch, target);
                         ch.pipeline().addLast(CODEC, new HttpClientCodec())
                                 .addLast(AGGREGATOR, new HttpObjectAggregator(64 * 1024))
                                 .addLast(back);
                     }
                 });
-        int port = target.getPort() > 0 ? target.getPort() : 80;
+        int port = GatewayCore.portOf(target);
         b.connect(target.getHost(), port).addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 if (!client.isActive()) {
@@ -190,7 +196,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String prior = h.get("X-Forwarded-For");
         h.set("X-Forwarded-For", prior == null ? remote : prior + ", " + remote);
         if (!h.contains("X-Forwarded-Proto")) {
-            h.set("X-Forwarded-Proto", "http");
+            h.set("X-Forwarded-Proto", ctx.pipeline().get("tls") != null ? "https" : "http");
         }
         String host = h.get(HttpHeaderNames.HOST);
         if (host != null && !h.contains("X-Forwarded-Host")) {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wscluster.cluster.Membership;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.eventloops.ServerTls;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisStickyRegistry;
 import io.wscluster.redis.RedisUrls;
@@ -63,6 +64,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayCore core;
     private final List<AutoCloseable> owned;
     private final String url;
+    /** TLS of the listener; null when plain. */
+    private ServerTls tls;
 
     private Gateway(GatewayOptions options, Membership membership, StickyRegistry sticky, List<AutoCloseable> owned)
             throws InterruptedException {
@@ -74,12 +77,17 @@ public final class Gateway implements AutoCloseable {
         directory.addListener(change -> change.removed().forEach(core::nodeGone));
         this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
         try {
+            this.tls = options.tlsSelfSigned() ? ServerTls.selfSigned()
+                    : options.tlsCertFile() == null ? null : ServerTls.fromFiles(options.tlsCertFile(), options.tlsKeyFile(), group);
             directory.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
             this.listener = new ServerBootstrap().group(group).channel(EventLoops.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(FrontHandler.CODEC, new HttpServerCodec())
                                     .addLast(FrontHandler.AGGREGATOR, new HttpObjectAggregator(64 * 1024))
                                     .addLast(new FrontHandler(core));
@@ -91,12 +99,15 @@ public final class Gateway implements AutoCloseable {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
+            if (e instanceof IllegalArgumentException bad) {
+                throw new IllegalStateException("tls: " + bad.getMessage(), e); // the certificate files
+            }
             throw new IllegalStateException("port: " + options.port() + " on " + options.host() + " cannot be bound ("
                     + e.getMessage() + ")", e);
         }
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         String host = "0.0.0.0".equals(options.host()) || "::".equals(options.host()) ? "127.0.0.1" : options.host();
-        this.url = "ws://" + host + ":" + port + "/ws";
+        this.url = (tls != null ? "wss://" : "ws://") + host + ":" + port + "/ws";
         log.info("gateway listening on {} ({} nodes known, algorithm {}, sticky {})", url, directory.nodes().size(),
                 options.routing().algorithm().wireName(), options.routing().stickiness().wireName());
     }
@@ -201,6 +212,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void shutdown() {
+        if (tls != null) {
+            tls.close();
+        }
         directory.close();
         resources.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

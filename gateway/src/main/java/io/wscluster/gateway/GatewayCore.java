@@ -1,6 +1,8 @@
 package io.wscluster.gateway;
 
+import io.netty.channel.Channel;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.eventloops.ClientTls;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
@@ -9,6 +11,7 @@ import io.wscluster.routing.StickyRegistry;
 import io.wscluster.security.JwksKeys;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.TokenVerifier;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +42,13 @@ final class GatewayCore {
     private int usableVersion = -1;
     private final TokenVerifier tokens;
     private final TrustedProxies proxies;
+    private final ClientTls nodeTls;
 
     GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky, JwksKeys jwks) {
         this.options = options;
         this.tokens = options.jwt().enabled() ? new JwtTokenVerifier(options.jwt(), jwks) : null;
         this.proxies = new TrustedProxies(options.trustedProxies());
+        this.nodeTls = ClientTls.trusting(options.nodeCaFile());
         this.directory = directory;
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
         this.metrics = new GatewayMetrics(links, sticky);
@@ -59,6 +64,38 @@ final class GatewayCore {
     /** Verifies clients' tokens before their {@code sub} places them; null when the gateway has no token key. */
     TokenVerifier tokens() {
         return tokens;
+    }
+
+    /**
+     * The node a client names with {@code ?node=} (a reconnect frame's hint from a drain or
+     * rebalance), when it is one the gateway would place on and takes connections; else null.
+     */
+    NodeInfo hinted(String nodeId) {
+        if (nodeId == null) {
+            return null;
+        }
+        for (NodeInfo n : usableNodes()) {
+            if (n.id().equals(nodeId) && n.accepting()) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The port of a node's URL: as given, else 443 or 80 by its scheme. */
+    static int portOf(URI node) {
+        return node.getPort() > 0 ? node.getPort() : secure(node) ? 443 : 80;
+    }
+
+    /** Starts a connection to a node that advertises {@code wss://} or {@code https://} with TLS, checking its certificate. */
+    void tlsToNode(Channel ch, URI node) {
+        if (secure(node)) {
+            ch.pipeline().addFirst("tls", nodeTls.newHandler(ch.alloc(), node.getHost(), portOf(node)));
+        }
+    }
+
+    private static boolean secure(URI node) {
+        return "wss".equalsIgnoreCase(node.getScheme()) || "https".equalsIgnoreCase(node.getScheme());
     }
 
     /** Whose {@code X-Forwarded-*} headers to believe. */

@@ -2,9 +2,10 @@ package io.wscluster.gateway;
 
 import io.wscluster.options.Check;
 import io.wscluster.redis.BusOptions;
+import io.wscluster.routing.RoutingOptions;
 import io.wscluster.security.JwtOptions;
 import io.wscluster.security.SecurityOptions;
-import io.wscluster.routing.RoutingOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,10 @@ public final class GatewayOptions {
     private final JwtOptions jwt;
     private final Duration jwksRefresh;
     private final List<String> trustedProxies;
+    private final Path tlsCertFile;
+    private final Path tlsKeyFile;
+    private final boolean tlsSelfSigned;
+    private final Path nodeCaFile;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -43,6 +48,10 @@ public final class GatewayOptions {
         jwt = b.jwt;
         jwksRefresh = b.jwksRefresh;
         trustedProxies = b.trustedProxies;
+        tlsCertFile = b.tlsCertFile;
+        tlsKeyFile = b.tlsKeyFile;
+        tlsSelfSigned = b.tlsSelfSigned;
+        nodeCaFile = b.nodeCaFile;
     }
 
     public static Builder builder() {
@@ -76,6 +85,14 @@ public final class GatewayOptions {
     public Duration jwksRefresh() { return jwksRefresh; }
     /** Addresses or CIDR blocks of the proxies in front whose {@code X-Forwarded-*} headers are believed; none by default. */
     public List<String> trustedProxies() { return trustedProxies; }
+    /** PEM certificate chain the gateway serves {@code wss://} with (reloaded when it changes); null with {@link #tlsKeyFile()}: plain. */
+    public Path tlsCertFile() { return tlsCertFile; }
+    /** PEM private key (PKCS#8) of {@link #tlsCertFile()}. */
+    public Path tlsKeyFile() { return tlsKeyFile; }
+    /** Serve {@code wss://} with a certificate made at start, for development. */
+    public boolean tlsSelfSigned() { return tlsSelfSigned; }
+    /** PEM authorities trusted for nodes that advertise {@code wss://}; null: the system's. */
+    public Path nodeCaFile() { return nodeCaFile; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -91,6 +108,10 @@ public final class GatewayOptions {
         private JwtOptions jwt = JwtOptions.NONE;
         private Duration jwksRefresh = SecurityOptions.DEFAULT_JWKS_REFRESH;
         private List<String> trustedProxies = List.of();
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private boolean tlsSelfSigned;
+        private Path nodeCaFile;
 
         private Builder() {
         }
@@ -146,6 +167,19 @@ public final class GatewayOptions {
             trustedProxies = List.copyOf(v);
             return this;
         }
+
+        /** Both files or neither; not with a self-signed certificate. */
+        public Builder tls(Path certFile, Path keyFile, boolean selfSigned) {
+            Check.setting((certFile == null) == (keyFile == null), certFile == null ? "tls-cert-file" : "tls-key-file", "none",
+                    "given with " + (certFile == null ? "--tls-key-file" : "--tls-cert-file"));
+            Check.setting(!(selfSigned && certFile != null), "tls-self-signed", true, "off when --tls-cert-file is given");
+            tlsCertFile = certFile;
+            tlsKeyFile = keyFile;
+            tlsSelfSigned = selfSigned;
+            return this;
+        }
+
+        public Builder nodeCaFile(Path v) { nodeCaFile = v; return this; }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);

@@ -32,7 +32,7 @@ final class HttpForward {
     /** Sends {@code request} (retained by the caller for this call) to {@code node} and answers the client with its response. */
     static void forward(GatewayCore core, ChannelHandlerContext client, NodeInfo node, FullHttpRequest request, boolean keepAlive) {
         URI target = URI.create(node.url());
-        int port = target.getPort() > 0 ? target.getPort() : 80;
+        int port = GatewayCore.portOf(target);
         request.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
         request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         new Bootstrap().group(client.channel().eventLoop()).channel(EventLoops.clientChannel())
@@ -40,6 +40,7 @@ final class HttpForward {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        core.tlsToNode(ch, target);
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(16 * 1024 * 1024),
                                 new SimpleChannelInboundHandler<FullHttpResponse>() {
                                     @Override

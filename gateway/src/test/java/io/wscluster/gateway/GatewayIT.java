@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
-import io.wscluster.security.RoomAccess;
-import io.wscluster.security.SecurityOptions;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.RoomAccess;
+import io.wscluster.security.SecurityOptions;
 import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.SessionIdsForTests;
 import io.wscluster.testkit.TestClient;
@@ -119,6 +119,20 @@ class GatewayIT {
         assertThat(nodes.get(0).state()).as("nothing reached the node's drain").isEqualTo(NodeState.ACTIVE);
         assertThat(json(get("/api/route?user=mallory")).path("node").asText()).isEqualTo("a");
         assertThat(nodes.embedded().sticky().lookup("u:mallory").toCompletableFuture().get()).as("a lookup writes no mapping").isNull();
+    }
+
+    @Test
+    void aNodeHintFromAReconnectFrameIsHonouredWhenThatNodeTakesConnections() throws Exception {
+        startNodes("a", "b");
+        gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
+        for (int i = 0; i < 4; i++) {
+            TestClient c = TestClient.connect(gateway.url() + "?node=b");
+            clients.add(c);
+            assertThat(c.next("welcome").path("node").asText()).isEqualTo("b");
+        }
+        TestClient unknown = TestClient.connect(gateway.url() + "?node=nowhere");
+        clients.add(unknown);
+        assertThat(unknown.next("welcome").path("node").asText()).isIn("a", "b");
     }
 
     @Test

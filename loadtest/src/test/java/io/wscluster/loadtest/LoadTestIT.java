@@ -3,9 +3,9 @@ package io.wscluster.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.LocalNodes;
-import io.wscluster.security.RoomAccess;
 import io.wscluster.WsCluster;
 import io.wscluster.security.ClientReach;
+import io.wscluster.security.RoomAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -31,6 +31,9 @@ public final class Settings {
                     (b, v) -> b.nodeId(v)),
             new Setting("advertised-url", "ws://<host>:<port>/ws", "The WebSocket URL other parts use to reach this node.",
                     (b, v) -> b.transport(t -> t.advertisedUrl(v))),
+            new Setting("public-url", "none", "The URL clients reach the cluster at (gateway, load balancer): reconnect frames point there,"
+                    + " with the chosen node as a ?node= hint the gateway honours, not at a node's own address.",
+                    (b, v) -> b.transport(t -> t.publicUrl(v))),
             new Setting("jwt-secret", "none", "HMAC secret of user tokens, HS256/384/512 (the JWT 'sub' is the user id)."
                     + " Prefer WSC_JWT_SECRET or jwt-secret-file: ps shows flags.",
                     (b, v) -> b.security(t -> t.jwtSecret(v))),
@@ -108,6 +111,13 @@ public final class Settings {
                     (b, v) -> b.security(t -> t.adminKey(v))),
             new Setting("admin-key-file", "none", "A file whose first line is admin-key.",
                     (b, v) -> b.security(t -> t.adminKey(Values.secretFile(v)))),
+            new Setting("tls-cert-file", "none", "PEM certificate chain (leaf first) of both listeners: wss:// and https://."
+                    + " Reloaded when it changes.",
+                    (b, v) -> b.transport(t -> t.tls(tls -> tls.withCertFile(Values.path(v))))),
+            new Setting("tls-key-file", "none", "PEM private key (PKCS#8, unencrypted) of tls-cert-file. Reloaded when it changes.",
+                    (b, v) -> b.transport(t -> t.tls(tls -> tls.withKeyFile(Values.path(v))))),
+            new Setting("tls-self-signed", "false", "TLS with a certificate made at start, for development only.",
+                    (b, v) -> b.transport(t -> t.tls(tls -> tls.withSelfSigned(Values.bool(v))))),
             new Setting("max-frame-size", Values.sizeText(TransportOptions.DEFAULT_MAX_FRAME_SIZE), "Largest WebSocket message and HTTP body accepted.",
                     (b, v) -> b.transport(t -> t.maxFrameSize(Values.size(v)))),
             new Setting("ping-interval", Values.text(TransportOptions.DEFAULT_PING_INTERVAL), "WebSocket ping interval; connections silent for two intervals are closed.",

@@ -134,4 +134,18 @@ public final class Values {
             throw new IllegalArgumentException("not a URL");
         }
     }
+
+    /** A readable file. */
+    public static java.nio.file.Path path(String v) {
+        java.nio.file.Path file;
+        try {
+            file = java.nio.file.Path.of(v.trim());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a file name");
+        }
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        return file;
+    }
 }

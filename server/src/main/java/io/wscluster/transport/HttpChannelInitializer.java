@@ -4,9 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wscluster.eventloops.ServerTls;
 
 /**
- * Builds the pipeline of a new connection, and only that: the outbound limit every byte to the
+ * Builds the pipeline of a new connection, and only that: TLS when the listener has it, the outbound limit every byte to the
  * client passes (first, so that it sees the encoders' output), HTTP codec, body aggregation,
  * permessage-deflate negotiation when enabled, and the router. The upgrade replaces all but the
  * limit.
@@ -16,17 +17,23 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     private final int maxBody;
     private final boolean compression;
     private final int outboundLimit;
+    private final ServerTls tls;
 
-    HttpChannelInitializer(HttpRouter router, int maxBody, boolean compression, int outboundLimit) {
+    /** @param tls the listener's TLS, or null for plain TCP */
+    HttpChannelInitializer(HttpRouter router, int maxBody, boolean compression, int outboundLimit, ServerTls tls) {
         this.router = router;
         this.maxBody = maxBody;
         this.compression = compression;
         this.outboundLimit = outboundLimit;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc())); // next to the socket: the limit counts what the client is sent
+        }
         p.addLast(OutboundLimiter.NAME, new OutboundLimiter(outboundLimit));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new LimitedHttpObjectAggregator(maxBody));

@@ -5,6 +5,7 @@ import io.wscluster.options.Check;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a node listens and how it treats each socket. A node has two listeners: the public one
@@ -41,6 +42,8 @@ public final class TransportOptions {
     private final int adminPort;
     private final boolean page;
     private final List<String> allowedOrigins;
+    private final TlsOptions tls;
+    private final String publicUrl;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -55,6 +58,8 @@ public final class TransportOptions {
         adminPort = b.adminPort;
         page = b.page;
         allowedOrigins = b.allowedOrigins;
+        tls = b.tls.checked();
+        publicUrl = b.publicUrl;
     }
 
     public static Builder builder() {
@@ -64,7 +69,7 @@ public final class TransportOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
-                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins);
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -97,6 +102,13 @@ public final class TransportOptions {
     public boolean page() { return page; }
     /** Origins of other sites whose pages may open a WebSocket here ({@code *} wildcards); pages of the same origin always may. */
     public List<String> allowedOrigins() { return allowedOrigins; }
+    /** TLS of both listeners ({@code wss://}, {@code https://}); off by default. */
+    public TlsOptions tls() { return tls; }
+    /**
+     * The URL clients reach the cluster at (a gateway or load balancer): reconnect frames point
+     * there, with the chosen node as a {@code node} hint, never at a node's own address; null: the node's.
+     */
+    public String publicUrl() { return publicUrl; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -112,6 +124,8 @@ public final class TransportOptions {
         private int adminPort = DERIVED;
         private boolean page = DEFAULT_PAGE;
         private List<String> allowedOrigins = List.of();
+        private TlsOptions tls = TlsOptions.NONE;
+        private String publicUrl;
 
         private Builder() {
         }
@@ -173,6 +187,18 @@ public final class TransportOptions {
                         "origins such as https://app.example.com or https://*.example.com, or * for any");
             }
             allowedOrigins = List.copyOf(v);
+            return this;
+        }
+
+        public Builder publicUrl(String v) {
+            Check.setting(v == null || v.matches("(?i)wss?://[^/\\s?#]+(/[^\\s#]*)?"), "public-url", v,
+                    "a ws:// or wss:// URL such as wss://chat.example.com/ws");
+            publicUrl = v;
+            return this;
+        }
+
+        public Builder tls(UnaryOperator<TlsOptions> change) {
+            tls = Objects.requireNonNull(change.apply(tls), "tls");
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.eventloops.ServerTls;
 import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
@@ -50,6 +51,8 @@ public final class WsServer {
     private EventLoopGroup group;
     private Channel serverChannel;
     private Channel operatorChannel;
+    /** TLS of both listeners; null when off. */
+    private ServerTls tls;
 
     public WsServer(TransportOptions options, SecurityOptions security, Hub hub, ClientRequests requests, TokenVerifier verifier,
                     Supplier<NodeState> state, HttpEndpoints endpoints) {
@@ -77,6 +80,13 @@ public final class WsServer {
             loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
                     sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
+        try {
+            TlsOptions t = options.tls();
+            tls = !t.enabled() ? null : t.selfSigned() ? ServerTls.selfSigned() : ServerTls.fromFiles(t.certFile(), t.keyFile(), group);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
         WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state,
                 shards);
         try {
@@ -100,7 +110,7 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), compression, options.outboundBufferLimit()));
+                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), compression, options.outboundBufferLimit(), tls));
         try {
             return bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
@@ -171,6 +181,9 @@ public final class WsServer {
 
     /** Stops the event loops, cutting whatever connections remain. */
     public void shutdown() {
+        if (tls != null) {
+            tls.close();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }

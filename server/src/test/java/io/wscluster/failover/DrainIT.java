@@ -70,6 +70,20 @@ class DrainIT {
         assertThat(offsets).containsExactly(1L);
     }
 
+    @Test
+    void behindAPublicUrlReconnectFramesPointThereWithTheNodeAsAHint() throws Exception {
+        LocalNodes behind = fixture.cluster(b -> b.options(o -> o.bus(bus -> bus.heartbeat(Duration.ofMillis(100)))
+                .transport(t -> t.publicUrl("wss://chat.example.com/ws"))));
+        WsCluster a = behind.start("a");
+        behind.start("b");
+        TestClient c = fixture.connect(a.url());
+        c.next("welcome");
+        await().atMost(Duration.ofSeconds(5)).until(() -> routedTo(a).equals("b"));
+        http.send(HttpRequest.newBuilder(URI.create(a.adminUrl() + "/admin/drain")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(c.next("reconnect").path("url").asText()).isEqualTo("wss://chat.example.com/ws?node=b");
+    }
+
     private String routedTo(WsCluster via) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.adminUrl() + "/api/route")).build(),
                 HttpResponse.BodyHandlers.ofString());
