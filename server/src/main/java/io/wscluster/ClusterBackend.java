@@ -83,7 +83,7 @@ final class ClusterBackend implements AutoCloseable {
     /** The embedded bus of a node alone: a cluster of one. */
     static ClusterBackend alone(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
         Duration heartbeat = o.bus().heartbeat();
-        return new ClusterBackend(new LocalBus(new LocalHistory(o.history().size(), o.history().ttl()), scheduler),
+        return new ClusterBackend(new LocalBus(new LocalHistory(NamespacedHistory.of(o)), scheduler),
                 new LocalPresenceStore(), new LocalStickyRegistry(o.routing().stickyTtl()),
                 LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), heartbeat, scheduler),
                 new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, heartbeat), null, "embedded bus");
@@ -93,7 +93,7 @@ final class ClusterBackend implements AutoCloseable {
     static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
         RedisClient client = RedisClient.create(o.bus().redisUrl());
         RedisBus bus = connect(o, client, RedisConnectionException.class,
-                () -> new RedisBus(client, o.history(), o.bus()));
+                () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
         StatefulRedisConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
@@ -107,7 +107,7 @@ final class ClusterBackend implements AutoCloseable {
         RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.bus().redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
-                () -> new RedisBus(client, o.history(), o.bus()));
+                () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
         // Presence gets its own connection here too (one per shard it touches, opened by Lettuce as needed).
         StatefulRedisClusterConnection<String, String> presenceConnection = client.connect();
         return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),

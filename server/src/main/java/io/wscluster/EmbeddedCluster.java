@@ -6,6 +6,7 @@ import io.wscluster.cluster.Membership;
 import io.wscluster.failover.FailoverOptions;
 import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;
+import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.redis.BusOptions;
@@ -36,7 +37,12 @@ public final class EmbeddedCluster implements AutoCloseable {
             resources.scheduler());
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {
-        this.bus = new LocalBus.Group(new LocalHistory(historySize, historyTtl), resources.scheduler());
+        this(HistoryLimits.uniform(historySize, historyTtl));
+    }
+
+    /** A cluster whose rooms keep history as {@code history} says (per namespace, say). */
+    public EmbeddedCluster(HistoryLimits history) {
+        this.bus = new LocalBus.Group(new LocalHistory(history), resources.scheduler());
     }
 
     /** The nodes of this cluster, for an in-process gateway; lists and hears events without joining. */

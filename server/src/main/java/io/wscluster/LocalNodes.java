@@ -50,7 +50,7 @@ public final class LocalNodes implements AutoCloseable {
         this.idPrefix = b.idPrefix;
         this.application = b.application;
         this.portTaken = b.portTaken;
-        this.embedded = options.bus().redisUrl() == null ? new EmbeddedCluster(options.history().size(), options.history().ttl()) : null;
+        this.embedded = options.bus().redisUrl() == null ? new EmbeddedCluster(NamespacedHistory.of(options)) : null;
     }
 
     public static Builder builder() {

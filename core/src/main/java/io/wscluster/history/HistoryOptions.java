@@ -30,6 +30,11 @@ public final class HistoryOptions {
         return builder().size(size).ttl(ttl).recoveryCache(recoveryCache);
     }
 
+    /** {@link #size()} and {@link #ttl()} for every room. */
+    public HistoryLimits limits() {
+        return HistoryLimits.uniform(size, ttl);
+    }
+
     /** Messages kept per room for recovery and {@code history}; 0 keeps none. */
     public int size() { return size; }
     /** How long an idle room's history is kept. */

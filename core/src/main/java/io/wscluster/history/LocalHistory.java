@@ -13,24 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Room streams held in memory: for each room an epoch, the latest offset and the newest
- * {@code size} messages. A room untouched for {@code ttl} is forgotten by {@link #expire}, and the
- * next use starts a new epoch, exactly as a Redis stream whose key expired would.
+ * Room streams held in memory: for each room an epoch, the latest offset and the newest messages,
+ * as many as its {@link HistoryLimits} say. A room untouched for its TTL is forgotten by {@link
+ * #expire}, and the next use starts a new epoch, exactly as a Redis stream whose key expired would.
  *
  * <p>{@link #append} is the write side the embedded bus uses; it is atomic per room, so offsets
  * strictly increase in the order appends return.
  */
 public final class LocalHistory implements HistoryStore {
-    private final int size;
-    private final long ttlMillis;
+    private final HistoryLimits limits;
     private final ConcurrentHashMap<String, RoomLog> rooms = new ConcurrentHashMap<>();
 
     public LocalHistory(int size, Duration ttl) {
-        if (size < 0) {
-            throw new IllegalArgumentException("size must be >= 0, was " + size);
-        }
-        this.size = size;
-        this.ttlMillis = Objects.requireNonNull(ttl, "ttl").toMillis();
+        this(HistoryLimits.uniform(size, ttl));
+    }
+
+    public LocalHistory(HistoryLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -42,8 +41,9 @@ public final class LocalHistory implements HistoryStore {
             Message placed = message.at(log.epoch, log.offset + 1);
             log.offset = placed.offset();
             log.touched = System.currentTimeMillis();
+            int size = limits.size(message.room());
             if (size > 0) {
-                if (log.messages.size() == size) {
+                while (log.messages.size() >= size) {
                     log.messages.removeFirst();
                 }
                 log.messages.addLast(placed);
@@ -86,7 +86,7 @@ public final class LocalHistory implements HistoryStore {
         for (var e : rooms.entrySet()) {
             RoomLog log = e.getValue();
             synchronized (log) {
-                if (nowMillis - log.touched > ttlMillis && rooms.remove(e.getKey(), log)) {
+                if (nowMillis - log.touched > limits.ttl(e.getKey()).toMillis() && rooms.remove(e.getKey(), log)) {
                     log.expired = true;
                     removed++;
                 }

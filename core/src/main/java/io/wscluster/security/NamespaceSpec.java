@@ -1,24 +1,37 @@
 package io.wscluster.security;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * One namespace as configured: each rule it sets, null for those it leaves to the default
- * namespace's. {@link #resolve} fills them in.
+ * namespace's (and, for history size and TTL, to the node's). {@link #resolve} fills them in.
  */
 public record NamespaceSpec(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
-                            Boolean trackPresence) {
+                            Boolean trackPresence, Integer historySize, Duration historyTtl) {
     public NamespaceSpec {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.indexOf(':') >= 0 || !io.wscluster.protocol.Names.isValidRoom(name)) {
             throw new IllegalArgumentException("namespace name '" + name + "' must be a room name without ':'");
         }
+        if (historySize != null && (historySize < 0 || historySize > 1_000_000)) {
+            throw new IllegalArgumentException("history-size '" + historySize + "' is not 0 to 1000000");
+        }
+        if (historyTtl != null && historyTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("history-ttl '" + historyTtl + "' is shorter than 1s");
+        }
+    }
+
+    /** A namespace that keeps the node's history. */
+    public NamespaceSpec(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
+                         Boolean trackPresence) {
+        this(name, subscribe, publish, history, presence, trackPresence, null, null);
     }
 
     public Namespace resolve(Namespace defaults) {
         return new Namespace(name, or(subscribe, defaults.subscribe()), or(publish, defaults.publish()),
                 or(history, or(subscribe, defaults.history())), or(presence, defaults.presence()),
-                trackPresence != null ? trackPresence : defaults.trackPresence());
+                trackPresence != null ? trackPresence : defaults.trackPresence(), historySize, historyTtl);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -8,7 +8,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
-import io.wscluster.history.HistoryOptions;
+import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.protocol.Message;
 import java.time.Duration;
@@ -45,8 +45,7 @@ public final class RedisBus implements Bus {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisKeys keys;
-    private final int historySize;
-    private final String ttlSeconds;
+    private final HistoryLimits limits;
     private final RedisLinks links;
     /** Publishes, sends and broadcasts, batched by {@link #batcher}. */
     private final RedisLinks publisher;
@@ -59,7 +58,7 @@ public final class RedisBus implements Bus {
      * when it cannot be reached. Sets {@link #clientOptions()} on the client. Keys live under
      * {@code bus.cluster()}.
      */
-    public RedisBus(RedisClient client, HistoryOptions history, BusOptions bus) {
+    public RedisBus(RedisClient client, HistoryLimits history, BusOptions bus) {
         this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), history, bus);
     }
 
@@ -68,20 +67,19 @@ public final class RedisBus implements Bus {
      * {@link io.lettuce.core.RedisException} when none of its seed nodes can be reached. Sets
      * {@link #clusterClientOptions()} on the client. Keys live under {@code bus.cluster()}.
      */
-    public RedisBus(RedisClusterClient client, HistoryOptions history, BusOptions bus) {
+    public RedisBus(RedisClusterClient client, HistoryLimits history, BusOptions bus) {
         this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), history, bus);
     }
 
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
-                     HistoryOptions history, BusOptions bus) {
+                     HistoryLimits history, BusOptions bus) {
         this.links = links;
         this.publisher = publisher;
         this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
                 bus.maxInFlight());
         this.keys = new RedisKeys(bus.cluster());
-        this.historySize = history.size();
-        this.ttlSeconds = String.valueOf(Math.max(1, history.ttl().toSeconds()));
-        this.history = new RedisHistoryStore(links.commands(), keys, history.ttl());
+        this.limits = history;
+        this.history = new RedisHistoryStore(links.commands(), keys, history);
     }
 
     private static RedisLinks open(RedisClient client) {
@@ -157,7 +155,8 @@ public final class RedisBus implements Bus {
         String[] k = {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room)};
         String json = MessageCodec.encode(m);
         return batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(), batcher::flushNow, k, json,
-                String.valueOf(historySize), ttlSeconds, RedisHistoryStore.newEpoch(), links.publishCommand()))
+                String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room), RedisHistoryStore.newEpoch(),
+                links.publishCommand()))
                 .thenApply(out -> placed(m, out));
     }
 

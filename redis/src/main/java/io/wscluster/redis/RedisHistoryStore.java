@@ -1,11 +1,11 @@
 package io.wscluster.redis;
 
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -19,12 +19,17 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RedisHistoryStore implements HistoryStore {
     private final RedisScriptingAsyncCommands<String, String> redis;
     private final RedisKeys keys;
-    private final String ttlSeconds;
+    private final HistoryLimits limits;
 
-    RedisHistoryStore(RedisScriptingAsyncCommands<String, String> redis, RedisKeys keys, Duration ttl) {
+    RedisHistoryStore(RedisScriptingAsyncCommands<String, String> redis, RedisKeys keys, HistoryLimits limits) {
         this.redis = redis;
         this.keys = keys;
-        this.ttlSeconds = String.valueOf(Math.max(1, ttl.toSeconds()));
+        this.limits = limits;
+    }
+
+    /** {@code room}'s TTL in whole seconds, at least one, as the scripts take it. */
+    static String ttlSeconds(HistoryLimits limits, String room) {
+        return String.valueOf(Math.max(1, limits.ttl(room).toSeconds()));
     }
 
     static String newEpoch() {
@@ -53,7 +58,7 @@ final class RedisHistoryStore implements HistoryStore {
 
     private CompletionStage<Raw> call(String room, long from) {
         String[] k = {keys.roomMeta(room), keys.roomHistory(room)};
-        return Scripts.READ.run(redis, k, newEpoch(), ttlSeconds, String.valueOf(from)).thenApply(out -> parse(room, out));
+        return Scripts.READ.run(redis, k, newEpoch(), ttlSeconds(limits, room), String.valueOf(from)).thenApply(out -> parse(room, out));
     }
 
     private static Raw parse(String room, List<Object> out) {

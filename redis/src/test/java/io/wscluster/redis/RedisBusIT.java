@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lettuce.core.RedisClient;
 import io.wscluster.bus.BusListener;
+import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
@@ -52,8 +53,8 @@ class RedisBusIT {
     void start() throws Exception {
         client = RedisClient.create(redis.url());
         String ns = SharedRedis.namespace();
-        a = new RedisBus(client, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
-        b = new RedisBus(client, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
+        a = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
+        b = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
         a.start(onA);
         b.start(onB);
     }
@@ -81,6 +82,26 @@ class RedisBusIT {
         assertThat(got.data().asInt()).isEqualTo(1);
         assertThat(got.from()).isEqualTo("u");
         assertThat(onA.rooms).isEmpty();
+    }
+
+    @Test
+    void eachRoomKeepsTheHistoryItsLimitsSay() throws Exception {
+        HistoryLimits limits = new HistoryLimits() {
+            @Override public int size(String room) { return room.startsWith("short:") ? 2 : 50; }
+            @Override public Duration ttl(String room) { return Duration.ofMinutes(5); }
+        };
+        RedisBus bus = new RedisBus(client, limits, BusOptions.builder().cluster(SharedRedis.namespace()).build());
+        try {
+            for (int i = 1; i <= 5; i++) {
+                bus.publish(room("short:x", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                bus.publish(room("long", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            assertThat(bus.history().read("short:x", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
+                    .extracting(m -> m.data().asInt()).containsExactly(4, 5);
+            assertThat(bus.history().read("long", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages()).hasSize(5);
+        } finally {
+            bus.close();
+        }
     }
 
     @Test

@@ -48,8 +48,8 @@ class RedisClusterBusIT {
         ns = SharedRedis.namespace();
         clientA = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
         clientB = RedisClusterClient.create(RedisUrls.clusterSeeds(cluster.url()));
-        a = new RedisBus(clientA, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
-        b = new RedisBus(clientB, HistoryOptions.builder().size(50).build(), BusOptions.builder().cluster(ns).build());
+        a = new RedisBus(clientA, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
+        b = new RedisBus(clientB, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
         a.start(onA);
         b.start(onB);
     }

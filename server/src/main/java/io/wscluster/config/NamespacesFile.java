@@ -27,11 +27,14 @@ import java.util.Set;
  *   subscribe: granted
  *   publish: off
  *   track-presence: false
+ *   history-size: 20
+ *   history-ttl: 1h
  * </pre>
  */
 final class NamespacesFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> RULES = Set.of("subscribe", "publish", "history", "presence", "track-presence");
+    private static final Set<String> RULES = Set.of("subscribe", "publish", "history", "presence", "track-presence", "history-size",
+            "history-ttl");
 
     private NamespacesFile() {
     }
@@ -70,8 +73,11 @@ final class NamespacesFile {
         });
         try {
             JsonNode track = rules.get("track-presence");
+            JsonNode size = rules.get("history-size");
+            JsonNode ttl = rules.get("history-ttl");
             return new NamespaceSpec(name, access(rules, "subscribe"), access(rules, "publish"), access(rules, "history"),
-                    access(rules, "presence"), track == null ? null : Values.bool(track.asText()));
+                    access(rules, "presence"), track == null ? null : Values.bool(track.asText()),
+                    size == null ? null : Values.integer(size.asText()), ttl == null ? null : Values.duration(ttl.asText()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("namespace '" + name + "': " + e.getMessage());
         }

@@ -72,7 +72,7 @@ public final class Settings {
                     + " of the default namespace.",
                     (b, v) -> b.security(t -> t.roomPresence(RoomAccess.parse(v)))),
             new Setting("namespaces-file", "none", "YAML file of namespaces ('chat' for chat:general) and their rules: subscribe, publish,"
-                    + " history, presence, track-presence. Rules left out are the room-* settings'.",
+                    + " history, presence, track-presence, history-size, history-ttl. Rules left out are the room-* and history-* settings'.",
                     (b, v) -> b.security(t -> t.namespaces(NamespacesFile.read(v)))),
             new Setting("proxy-connect-url", "none", "The application's URL asked (JSON POST) whether a connection may open;"
                     + " it may name the user and grant rooms.",

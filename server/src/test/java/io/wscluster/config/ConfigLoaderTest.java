@@ -1,5 +1,8 @@
 package io.wscluster.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.wscluster.NodeOptions;
 import io.wscluster.transport.TransportOptions;
 import java.io.IOException;
@@ -9,9 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
     @TempDir
@@ -88,7 +88,7 @@ class ConfigLoaderTest {
     @Test
     void namespacesComeFromTheirFileAndLeaveOutWhatTheRoomSettingsSay() throws IOException {
         Path file = yaml("chat:\n  subscribe: authenticated\n  publish: authenticated\nuser:\n  subscribe: granted\n  publish: off\n"
-                + "  track-presence: false\n");
+                + "  track-presence: false\n  history-size: 20\n  history-ttl: 1h\n");
         NodeOptions o = ConfigLoader.load(null, Map.of("WSC_ROOM_PRESENCE", "anyone"), Map.of("namespaces-file", file.toString()),
                 NodeOptions.defaults());
         io.wscluster.security.RoomPolicy policy = o.security().roomPolicy();
@@ -97,6 +97,9 @@ class ConfigLoaderTest {
         assertThat(policy.namespaceOf("user:x").publish()).isEqualTo(io.wscluster.security.RoomAccess.OFF);
         assertThat(policy.namespaceOf("user:x").history()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
         assertThat(policy.namespaceOf("user:x").trackPresence()).isFalse();
+        assertThat(policy.namespaceOf("user:x").historySize()).isEqualTo(20);
+        assertThat(policy.namespaceOf("user:x").historyTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(policy.namespaceOf("chat:x").historySize()).as("the node's").isNull();
         assertThat(policy.namespaceOf("lobby").publish()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
     }
 

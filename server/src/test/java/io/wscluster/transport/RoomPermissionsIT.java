@@ -107,6 +107,21 @@ class RoomPermissionsIT {
     }
 
     @Test
+    void aNamespaceKeepsTheHistoryItsRulesSay() throws Exception {
+        nodes.start(o -> o.history(h -> h.size(100)).security(s -> s.namespaces(List.of(
+                new NamespaceSpec("ticker", null, null, null, null, null, 2, java.time.Duration.ofMinutes(1))))));
+        for (int i = 1; i <= 5; i++) {
+            nodes.node().publish("ticker:eurusd", i).toCompletableFuture().get();
+            nodes.node().publish("lobby", i).toCompletableFuture().get();
+        }
+        TestClient c = nodes.open();
+        JsonNode ticker = expect(c.request(c.frame("history").put("room", "ticker:eurusd")), "history");
+        assertThat(ticker.path("messages")).hasSize(2);
+        assertThat(ticker.path("offset").asLong()).isEqualTo(5);
+        assertThat(expect(c.request(c.frame("history").put("room", "lobby")), "history").path("messages")).hasSize(5);
+    }
+
+    @Test
     void theEmbeddingApisAuthorizerNarrowsWhatTheConfigurationAllows() throws Exception {
         nodes.start(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE)),
                 app -> app.authorizePublish((principal, room) -> !room.startsWith("announce")));
