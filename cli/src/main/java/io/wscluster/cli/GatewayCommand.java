@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /** {@code wsc gateway}: a WebSocket-aware reverse proxy in front of the nodes of a cluster on Redis. */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run a gateway: it places each new WebSocket connection on a node (algorithm and stickiness),"
-                + " relays it, learns the nodes from the cluster's Redis, and sends a lost node's clients elsewhere.")
+                + " relays it, learns the nodes from the cluster's Redis, and sends a lost node's clients elsewhere. Its /metrics answers"
+                + " loopback callers, and anyone with the key of WSC_API_KEY once that is set.")
 public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "<host>", defaultValue = GatewayOptions.DEFAULT_HOST, description = "Interface to listen on. Default: ${DEFAULT-VALUE}.")
     String host;
@@ -161,6 +162,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .tokens(tokens())
                 .tls(file("tls-cert-file", tlsCertFile), file("tls-key-file", tlsKeyFile), tlsSelfSigned)
                 .nodeCaFile(file("node-ca-file", nodeCaFile))
+                .apiKey(System.getenv("WSC_API_KEY"))
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
     }
 

@@ -145,7 +145,7 @@ public final class Session {
         return closed || connection.isClosing();
     }
 
-    /** The client's address as text, for logs and hooks. */
+    /** The client's address as text, for logs and hooks: behind a trusted proxy ({@code trusted-proxies}), the client it names. */
     public String remoteAddress() {
         return connection.remoteAddress();
     }

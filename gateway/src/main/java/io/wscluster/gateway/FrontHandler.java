@@ -30,6 +30,7 @@ import io.wscluster.protocol.RequestPaths;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.security.TrustedProxies;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,8 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = RequestPaths.raw(request.uri());
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (GatewayEndpoints.owns(path)) {
-            core.endpoints().handle(new QueryStringDecoder(request.uri()), path, request.method(), clientIp(ctx, request))
+            core.endpoints().handle(new QueryStringDecoder(request.uri()), path, request.method(), clientIp(ctx, request),
+                            request.headers().get(HttpHeaderNames.AUTHORIZATION))
                     .whenComplete((reply, e) -> ctx.executor().execute(() -> respond(ctx, reply, keepAlive)));
             return;
         }

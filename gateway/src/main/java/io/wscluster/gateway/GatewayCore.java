@@ -11,6 +11,7 @@ import io.wscluster.routing.StickyRegistry;
 import io.wscluster.security.JwksKeys;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.security.TrustedProxies;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ final class GatewayCore {
         this.metrics = new GatewayMetrics(links, sticky);
         this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
         this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
-                options.routing().imbalanceThreshold());
+                options.routing().imbalanceThreshold(), options.apiKey());
     }
 
     GatewayOptions options() {

@@ -33,9 +33,13 @@ final class GatewayEndpoints {
     private final Supplier<List<NodeInfo>> nodes;
     private final RouteEndpoint route;
     private final GatewayMetrics metrics;
+    private final String apiKey;
     private final double imbalanceThreshold;
 
-    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold) {
+    /** @param apiKey the key that opens {@code /metrics} to others than loopback callers (and then to them too); null: loopback only */
+    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold,
+                     String apiKey) {
+        this.apiKey = apiKey;
         this.nodes = nodes;
         this.imbalanceThreshold = imbalanceThreshold;
         this.route = route;
@@ -50,9 +54,18 @@ final class GatewayEndpoints {
         };
     }
 
-    CompletionStage<Reply> handle(QueryStringDecoder uri, String path, HttpMethod method, String clientIp) {
+    /**
+     * @param clientIp      the client (the peer, or behind a trusted proxy the client it names)
+     * @param authorization the request's {@code Authorization} header, or null
+     */
+    CompletionStage<Reply> handle(QueryStringDecoder uri, String path, HttpMethod method, String clientIp, String authorization) {
         if (!method.equals(HttpMethod.GET)) {
             return done(Reply.json(405, error("bad_request", "use GET")));
+        }
+        if (path.equals("/metrics") && !metricsAllowed(clientIp, authorization)) {
+            return done(apiKey == null ? Reply.json(403, error("forbidden", "metrics are served to loopback callers only (set the"
+                    + " gateway's api key to open them)")) : Reply.json(401, error("unauthorized", "metrics need Authorization: Bearer"
+                    + " <api key>")));
         }
         switch (path) {
             case "/health":
@@ -82,5 +95,14 @@ final class GatewayEndpoints {
 
     private static CompletionStage<Reply> done(Reply r) {
         return CompletableFuture.completedFuture(r);
+    }
+
+    /** Without a key, loopback callers only; with one, whoever shows it (compared in constant time), as on nodes. */
+    private boolean metricsAllowed(String clientIp, String authorization) {
+        if (apiKey == null) {
+            return clientIp != null && (clientIp.startsWith("127.") || clientIp.equals("::1") || clientIp.equals("0:0:0:0:0:0:0:1"));
+        }
+        String shown = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
+        return java.security.MessageDigest.isEqual(shown.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -5,6 +5,7 @@ import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.security.JwtOptions;
 import io.wscluster.security.SecurityOptions;
+import io.wscluster.security.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class GatewayOptions {
     private final Path tlsKeyFile;
     private final boolean tlsSelfSigned;
     private final Path nodeCaFile;
+    private final String apiKey;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -52,6 +54,7 @@ public final class GatewayOptions {
         tlsKeyFile = b.tlsKeyFile;
         tlsSelfSigned = b.tlsSelfSigned;
         nodeCaFile = b.nodeCaFile;
+        apiKey = b.apiKey;
     }
 
     public static Builder builder() {
@@ -93,6 +96,8 @@ public final class GatewayOptions {
     public boolean tlsSelfSigned() { return tlsSelfSigned; }
     /** PEM authorities trusted for nodes that advertise {@code wss://}; null: the system's. */
     public Path nodeCaFile() { return nodeCaFile; }
+    /** The key that opens the gateway's {@code /metrics} beyond loopback callers; null: loopback only. */
+    public String apiKey() { return apiKey; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -112,6 +117,7 @@ public final class GatewayOptions {
         private Path tlsKeyFile;
         private boolean tlsSelfSigned;
         private Path nodeCaFile;
+        private String apiKey;
 
         private Builder() {
         }
@@ -180,6 +186,7 @@ public final class GatewayOptions {
         }
 
         public Builder nodeCaFile(Path v) { nodeCaFile = v; return this; }
+        public Builder apiKey(String v) { apiKey = Check.noneIfEmpty(v); return this; }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);

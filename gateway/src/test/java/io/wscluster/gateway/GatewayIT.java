@@ -122,6 +122,21 @@ class GatewayIT {
     }
 
     @Test
+    void theGatewaysMetricsNeedItsKeyOnceOneIsSet() throws Exception {
+        startNodes("a");
+        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).apiKey("metrics-key").build(),
+                nodes.embedded().membership(), nodes.embedded().sticky());
+        URI metrics = URI.create(gateway.httpUrl() + "/metrics");
+        assertThat(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer wrong").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer metrics-key").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).contains("wsc_gateway");
+    }
+
+    @Test
     void aNodeHintFromAReconnectFrameIsHonouredWhenThatNodeTakesConnections() throws Exception {
         startNodes("a", "b");
         gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));

@@ -34,6 +34,9 @@ public final class Settings {
             new Setting("public-url", "none", "The URL clients reach the cluster at (gateway, load balancer): reconnect frames point there,"
                     + " with the chosen node as a ?node= hint the gateway honours, not at a node's own address.",
                     (b, v) -> b.transport(t -> t.publicUrl(v))),
+            new Setting("trusted-proxies", "none", "Proxies in front (the gateway, a load balancer) whose X-Forwarded-For names the"
+                    + " client, as addresses or CIDR blocks: '10.0.0.0/8,192.168.1.7'. From others the header is ignored.",
+                    (b, v) -> b.transport(t -> t.trustedProxies(Values.list(v)))),
             new Setting("jwt-secret", "none", "HMAC secret of user tokens, HS256/384/512 (the JWT 'sub' is the user id)."
                     + " Prefer WSC_JWT_SECRET or jwt-secret-file: ps shows flags.",
                     (b, v) -> b.security(t -> t.jwtSecret(v))),

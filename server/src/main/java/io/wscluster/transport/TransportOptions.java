@@ -2,6 +2,7 @@ package io.wscluster.transport;
 
 import io.wscluster.hub.HubConfig;
 import io.wscluster.options.Check;
+import io.wscluster.security.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -44,6 +45,7 @@ public final class TransportOptions {
     private final List<String> allowedOrigins;
     private final TlsOptions tls;
     private final String publicUrl;
+    private final List<String> trustedProxies;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -60,6 +62,7 @@ public final class TransportOptions {
         allowedOrigins = b.allowedOrigins;
         tls = b.tls.checked();
         publicUrl = b.publicUrl;
+        trustedProxies = b.trustedProxies;
     }
 
     public static Builder builder() {
@@ -69,7 +72,7 @@ public final class TransportOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
-                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl);
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl).trustedProxies(trustedProxies);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -109,6 +112,8 @@ public final class TransportOptions {
      * there, with the chosen node as a {@code node} hint, never at a node's own address; null: the node's.
      */
     public String publicUrl() { return publicUrl; }
+    /** Addresses or CIDR blocks of the proxies in front (the gateway) whose {@code X-Forwarded-For} names the client; none by default. */
+    public List<String> trustedProxies() { return trustedProxies; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -126,6 +131,7 @@ public final class TransportOptions {
         private List<String> allowedOrigins = List.of();
         private TlsOptions tls = TlsOptions.NONE;
         private String publicUrl;
+        private List<String> trustedProxies = List.of();
 
         private Builder() {
         }
@@ -194,6 +200,13 @@ public final class TransportOptions {
             Check.setting(v == null || v.matches("(?i)wss?://[^/\\s?#]+(/[^\\s#]*)?"), "public-url", v,
                     "a ws:// or wss:// URL such as wss://chat.example.com/ws");
             publicUrl = v;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming an entry that is not an address or CIDR block */
+        public Builder trustedProxies(List<String> v) {
+            new TrustedProxies(v);
+            trustedProxies = List.copyOf(v);
             return this;
         }
 

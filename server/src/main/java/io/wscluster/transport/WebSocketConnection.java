@@ -36,8 +36,11 @@ final class WebSocketConnection implements Connection {
     long lastPingNanos = lastSeenNanos;
 
     /** @param ctx the context of the pipeline's last handler, which all writes start from */
-    WebSocketConnection(ChannelHandlerContext ctx, Encoding encoding, boolean compressed) {
+    private final String remote;
+    /** @param remote the client's address: the peer's, or behind a trusted proxy the client it names */
+    WebSocketConnection(ChannelHandlerContext ctx, Encoding encoding, boolean compressed, String remote) {
         this.ctx = ctx;
+        this.remote = remote;
         this.limiter = ctx.pipeline().get(OutboundLimiter.class);
         this.encoding = encoding;
         this.compressed = compressed;
@@ -128,7 +131,7 @@ final class WebSocketConnection implements Connection {
 
     @Override
     public String remoteAddress() {
-        return String.valueOf(ctx.channel().remoteAddress());
+        return remote;
     }
 
     void ping() {

@@ -25,6 +25,7 @@ import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.security.TrustedProxies;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -41,6 +42,7 @@ final class WebSocketUpgrade {
     private final TransportOptions options;
     private final boolean allowAnonymous;
     private final OriginPolicy origins;
+    private final TrustedProxies proxies;
     private final ClientRequests requests;
     private final NodeMetrics metrics;
     private final TokenVerifier verifier;
@@ -53,6 +55,7 @@ final class WebSocketUpgrade {
         this.options = options;
         this.allowAnonymous = allowAnonymous;
         this.origins = new OriginPolicy(options.allowedOrigins());
+        this.proxies = new TrustedProxies(options.trustedProxies());
         this.requests = requests;
         this.metrics = metrics;
         this.verifier = verifier;
@@ -108,15 +111,17 @@ final class WebSocketUpgrade {
         // own positions resubscribes with since, which is exact where the record may lag.
         SessionRecord record = !keep ? SessionRecord.NEW
                 : "false".equals(first(query, "resume")) ? SessionRecord.OWN_POSITIONS : SessionRecord.RESUME;
+        // Behind a trusted proxy (the gateway, a load balancer) the client is the hop it names.
+        String remote = proxies.clientIp(peerIp(ctx), request.headers().get("X-Forwarded-For"));
         PermissionProxy proxy = requests.proxy();
         if (!proxy.asksOnConnect()) {
-            handshake(ctx, request, handshaker, principal, sessionId, record);
+            handshake(ctx, request, handshaker, principal, sessionId, record, remote);
             return;
         }
         // The back end decides first; the request waits for it, and the connection reads nothing meanwhile.
         request.retain();
         ctx.channel().config().setAutoRead(false);
-        proxy.connect(principal, sessionId, remoteAddress(ctx), forwardedHeaders(request)).whenCompleteAsync((admitted, error) -> {
+        proxy.connect(principal, sessionId, remote, forwardedHeaders(request)).whenCompleteAsync((admitted, error) -> {
             try {
                 ctx.channel().config().setAutoRead(true);
                 if (!ctx.channel().isActive()) {
@@ -129,7 +134,7 @@ final class WebSocketUpgrade {
                     HttpResponses.write(ctx, HttpReply.error(refused.code(), refused.getMessage()), false);
                     return;
                 }
-                handshake(ctx, request, handshaker, admitted, sessionId, record);
+                handshake(ctx, request, handshaker, admitted, sessionId, record, remote);
             } finally {
                 request.release();
             }
@@ -137,10 +142,10 @@ final class WebSocketUpgrade {
     }
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, Principal principal,
-                           String sessionId, SessionRecord record) {
+                           String sessionId, SessionRecord record, String remote) {
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
-                install(ctx, handshaker, principal, sessionId, record);
+                install(ctx, handshaker, principal, sessionId, record, remote);
             } else {
                 ctx.close();
             }
@@ -159,7 +164,7 @@ final class WebSocketUpgrade {
         return headers;
     }
 
-    private static String remoteAddress(ChannelHandlerContext ctx) {
+    private static String peerIp(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress()
                 : String.valueOf(ctx.channel().remoteAddress());
     }
@@ -194,7 +199,7 @@ final class WebSocketUpgrade {
     }
 
     private void install(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, Principal principal, String sessionId,
-                         SessionRecord record) {
+                         SessionRecord record, String remote) {
         Encoding encoding = Encoding.forSubprotocol(handshaker.selectedSubprotocol());
         if (encoding == null) {
             encoding = Encoding.JSON;
@@ -206,7 +211,7 @@ final class WebSocketUpgrade {
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
         p.replace(HttpRouter.NAME, FrameHandler.NAME, frames);
         WebSocketConnection connection = new WebSocketConnection(p.context(frames), encoding,
-                p.get(WebSocketExtensionEncoder.class) != null);
+                p.get(WebSocketExtensionEncoder.class) != null, remote);
         Session session = new Session(sessionId, principal, encoding, connection, record);
         frames.attach(session, connection);
         requests.open(session, shard);

@@ -135,6 +135,19 @@ class ProxyIT {
         assertThat(questions.peek().path("remote").asText()).isEqualTo("127.0.0.1");
     }
 
+    @Test
+    void behindATrustedProxyTheClientIsTheHopItNames() throws Exception {
+        nodes.start(o -> o.transport(t -> t.trustedProxies(List.of("127.0.0.0/8"))).security(s -> s.proxyConnectUrl(url("/connect"))));
+        TestClient c = nodes.connect(nodes.options().withHeaders(Map.of("Cookie", "sid=good", "X-Forwarded-For", "198.51.100.4, 203.0.113.9")));
+        c.next("welcome");
+        assertThat(questions.poll().path("remote").asText()).isEqualTo("203.0.113.9");
+
+        nodes.start(o -> o.security(s -> s.proxyConnectUrl(url("/connect")))); // trusting nobody
+        TestClient spoofing = nodes.connect(nodes.options().withHeaders(Map.of("Cookie", "sid=good", "X-Forwarded-For", "203.0.113.9")));
+        spoofing.next("welcome");
+        assertThat(questions.poll().path("remote").asText()).as("a client's own header is not believed").isEqualTo("127.0.0.1");
+    }
+
     private JsonNode read(HttpExchange exchange) throws IOException {
         JsonNode q = JSON.readTree(exchange.getRequestBody());
         questions.add(q);

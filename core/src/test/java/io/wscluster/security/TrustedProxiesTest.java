@@ -1,10 +1,10 @@
-package io.wscluster.gateway;
-
-import java.util.List;
-import org.junit.jupiter.api.Test;
+package io.wscluster.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TrustedProxiesTest {
     private final TrustedProxies proxies = new TrustedProxies(List.of("10.0.0.0/8", "192.168.1.7", "fd00::/8"));

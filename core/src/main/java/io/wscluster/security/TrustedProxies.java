@@ -1,4 +1,4 @@
-package io.wscluster.gateway;
+package io.wscluster.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,19 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The proxies in front of the gateway whose {@code X-Forwarded-*} headers it believes: addresses
+ * The proxies in front of a gateway or node whose {@code X-Forwarded-*} headers it believes: addresses
  * or CIDR blocks ({@code 10.0.0.0/8}, {@code ::1}). From anyone else those headers are the
  * client's own words, and a client could pick its address (and so its node, with {@code ip}
  * stickiness) by writing one.
  */
-final class TrustedProxies {
+public final class TrustedProxies {
     private record Block(byte[] network, int bits) {
     }
 
     private final List<Block> blocks = new ArrayList<>();
 
     /** @throws IllegalArgumentException naming an entry that is not an IP address or CIDR block */
-    TrustedProxies(List<String> entries) {
+    public TrustedProxies(List<String> entries) {
         for (String entry : entries) {
             String[] parts = entry.trim().split("/", 2);
             byte[] address = literal(parts[0], entry);
@@ -37,7 +37,7 @@ final class TrustedProxies {
         }
     }
 
-    boolean trusts(String ip) {
+    public boolean trusts(String ip) {
         if (ip == null || blocks.isEmpty()) {
             return false;
         }
@@ -59,7 +59,7 @@ final class TrustedProxies {
      * The client's address: the peer's, unless the peer is a trusted proxy; then the nearest hop of
      * {@code forwardedFor} (read from the right) that is not a trusted proxy.
      */
-    String clientIp(String peer, String forwardedFor) {
+    public String clientIp(String peer, String forwardedFor) {
         if (!trusts(peer) || forwardedFor == null) {
             return peer;
         }
