@@ -6,20 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.wscluster.LocalNodes;
 import io.wscluster.testkit.TestClient;
+import io.wscluster.testkit.TlsClients;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +43,7 @@ class GatewayTlsIT {
                         .tls(cert.certificate().toPath(), cert.privateKey().toPath(), false).build(),
                 nodes.embedded().membership(), nodes.embedded().sticky());
         assertThat(gateway.url()).startsWith("wss://");
-        assertThat(firstFrame(gateway.url(), trusting(cert.cert()))).contains("\"op\":\"welcome\"", "\"node\":\"a\"");
+        assertThat(TlsClients.firstFrame(gateway.url(), TlsClients.trusting(cert.cert()))).contains("\"op\":\"welcome\"", "\"node\":\"a\"");
     }
 
     @Test
@@ -84,35 +75,6 @@ class GatewayTlsIT {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    private static SSLContext trusting(X509Certificate cert) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("gateway", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    /** The first frame over a WebSocket opened with the JDK's client, by the name the certificates carry. */
-    private static String firstFrame(String url, SSLContext ssl) throws Exception {
-        CompletableFuture<String> first = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder()
-                .buildAsync(URI.create(url.replace("127.0.0.1", "localhost")), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        first.complete(data.toString());
-                        return null;
-                    }
-                }).get(5, TimeUnit.SECONDS);
-        try {
-            return first.get(5, TimeUnit.SECONDS);
-        } finally {
-            ws.abort();
         }
     }
 }

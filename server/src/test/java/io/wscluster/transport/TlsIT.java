@@ -9,23 +9,18 @@ import io.wscluster.NodeFixture;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
 import io.wscluster.eventloops.ServerTls;
+import io.wscluster.testkit.TlsClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,14 +43,14 @@ class TlsIT {
         assertThat(node.url()).startsWith("wss://");
         assertThat(node.adminUrl()).startsWith("https://");
 
-        SSLContext trustFirst = trusting(first.cert());
-        assertThat(welcome(node.url(), trustFirst)).contains("\"op\":\"welcome\"");
+        SSLContext trustFirst = TlsClients.trusting(first.cert());
+        assertThat(TlsClients.firstFrame(node.url(), trustFirst)).contains("\"op\":\"welcome\"");
         HttpClient https = HttpClient.newBuilder().sslContext(trustFirst).build();
-        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create(local(node.httpUrl()) + "/health")).build(),
+        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create(TlsClients.local(node.httpUrl()) + "/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(node.httpUrl()).startsWith("https://");
-        assertThatThrownBy(() -> welcome(node.url(), trusting(new SelfSignedCertificate("localhost").cert())))
+        assertThatThrownBy(() -> TlsClients.firstFrame(node.url(), TlsClients.trusting(new SelfSignedCertificate("localhost").cert())))
                 .as("a client that does not trust the certificate").hasStackTraceContaining("PKIX path");
 
         // Rotate: new files in place; new connections get the new certificate, within the reload check.
@@ -68,14 +63,14 @@ class TlsIT {
         Files.setLastModifiedTime(cert, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
         await().atMost(ServerTls.RELOAD_CHECK.multipliedBy(3)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> assertThat(served(node)).isEqualTo(second.cert()));
-        assertThat(welcome(node.url(), trusting(second.cert()))).contains("\"op\":\"welcome\"");
+        assertThat(TlsClients.firstFrame(node.url(), TlsClients.trusting(second.cert()))).contains("\"op\":\"welcome\"");
     }
 
     @Test
     void aSelfSignedNodeServesWssForDevelopment() throws Exception {
         WsCluster node = nodes.start(o -> o.transport(t -> t.tls(tls -> tls.withSelfSigned(true))));
         X509Certificate made = served(node);
-        assertThat(welcome(node.url(), trusting(made))).contains("\"op\":\"welcome\"");
+        assertThat(TlsClients.firstFrame(node.url(), TlsClients.trusting(made))).contains("\"op\":\"welcome\"");
     }
 
     @Test
@@ -90,11 +85,6 @@ class TlsIT {
                 .hasMessageContaining("tls-key-file");
     }
 
-    /** The URL by the name the test certificates carry. */
-    private static String local(String url) {
-        return url.replace("127.0.0.1", "localhost");
-    }
-
     /** The certificate the node presents to a new connection. */
     private static X509Certificate served(WsCluster node) throws Exception {
         SSLContext any = SSLContext.getInstance("TLS");
@@ -107,35 +97,6 @@ class TlsIT {
             socket.setSoTimeout(5000);
             socket.startHandshake();
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
-    }
-
-    private static SSLContext trusting(X509Certificate cert) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("node", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    /** Connects with the JDK's WebSocket client and returns the first frame. */
-    private static String welcome(String url, SSLContext ssl) throws Exception {
-        CompletableFuture<String> first = new CompletableFuture<>();
-        WebSocket ws = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder()
-                .buildAsync(URI.create(local(url)), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        first.complete(data.toString());
-                        return null;
-                    }
-                }).get(5, TimeUnit.SECONDS);
-        try {
-            return first.get(5, TimeUnit.SECONDS);
-        } finally {
-            ws.abort();
         }
     }
 }

@@ -85,6 +85,32 @@ class TokensIT {
     }
 
     @Test
+    void everyClaimRuleRefusesItsTokenWith401AndSaysWhich() throws Exception {
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).jwtIssuer("https://auth.example").jwtAudience("chat")
+                .jwtMaxLifetime(Duration.ofMinutes(10))));
+        Instant soon = Instant.now().plusSeconds(300);
+        com.auth0.jwt.JWTCreator.Builder good = JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("chat")
+                .withExpiresAt(soon);
+        assertThat(welcomeUser(good.sign(HS256))).isEqualTo("alice");
+        String[] parts = good.sign(HS256).split("\\.");
+        String otherPayload = JWT.create().withSubject("mallory").withIssuer("https://auth.example").withAudience("chat")
+                .withExpiresAt(soon).sign(HS256).split("\\.")[1];
+        assertRefused(parts[0] + "." + otherPayload + "." + parts[2], "signature does not verify");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://evil.example").withAudience("chat").withExpiresAt(soon)
+                .sign(HS256), "claim 'iss' not accepted");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("billing").withExpiresAt(soon)
+                .sign(HS256), "claim 'aud' not accepted");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("chat")
+                .withExpiresAt(Instant.now().minusSeconds(5)).sign(HS256), "token expired");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("chat").withExpiresAt(soon)
+                .withNotBefore(Instant.now().plusSeconds(120)).sign(HS256), "not valid yet");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("chat")
+                .withExpiresAt(Instant.now().plusSeconds(3600)).sign(HS256), "lives longer than");
+        assertRefused(JWT.create().withSubject("alice").withIssuer("https://auth.example").withAudience("chat").withExpiresAt(soon)
+                .sign(Algorithm.HMAC256("a-guess")), "signature does not verify");
+    }
+
+    @Test
     void rs256AndEs256TokensVerifyThroughAJwksAndARotatedKeyIsTakenUp() throws Exception {
         KeyPair rsa = rsa();
         KeyPair ec = ec();
