@@ -16,8 +16,8 @@ import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
-                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics,
-                        ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
+                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, HubHooks hooks,
+                        Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
     /** The ping interval announced in {@code welcome}; the transport's default is this one. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
 
@@ -82,8 +82,8 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, hooks, ops, metrics, alloc,
-                    recentPerRoom, recentBudget);
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, hooks, ops, metrics,
+                    alloc, recentPerRoom, recentBudget);
         }
     }
 }

@@ -34,8 +34,8 @@ public final class FrameParser {
             throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + whatIsWrong(e));
         } catch (org.msgpack.core.MessagePackException e) {
             // msgpack-core reports some malformed input (never-used bytes, cut-short values) unchecked.
-            throw ProtocolException.badRequest("malformed " + encoding.label() + ": "
-                    + (e instanceof org.msgpack.core.MessageInsufficientBufferException ? "the frame ends inside a value" : "not a valid value"));
+            boolean cut = e instanceof org.msgpack.core.MessageInsufficientBufferException;
+            throw ProtocolException.badRequest("malformed " + encoding.label() + ": " + (cut ? "the frame ends inside a value" : "not a valid value"));
         } catch (IOException e) {
             throw ProtocolException.badRequest("unreadable frame");
         }

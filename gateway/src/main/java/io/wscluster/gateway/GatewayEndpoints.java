@@ -102,7 +102,8 @@ final class GatewayEndpoints {
         if (apiKey == null) {
             return clientIp != null && (clientIp.startsWith("127.") || clientIp.equals("::1") || clientIp.equals("0:0:0:0:0:0:0:1"));
         }
-        String shown = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : "";
+        String shown = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : "";
         return java.security.MessageDigest.isEqual(shown.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -72,7 +72,8 @@ public final class TransportOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
-                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl).trustedProxies(trustedProxies);
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl)
+                .trustedProxies(trustedProxies);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
