@@ -148,8 +148,9 @@ free_port() {
 
 # start_node NAME [JVM options...] [-- node options...]: starts `wsc node` on 127.0.0.1 with a free
 # port (--port 0), waits (bounded) for its URL and for /ready, and records PID and URLs. Its
-# generator's anonymous clients publish, so rooms let anyone publish (WSC_ROOM_PUBLISH; a node
-# option --room-publish overrides it), where the jar has room rules (an older BENCH_JAR has none).
+# generator's anonymous clients publish, at rates far over one client's default, so rooms let
+# anyone publish and writes are not rate-limited (WSC_ROOM_PUBLISH, WSC_CLIENT_PUBLISH_RATE and
+# _BYTES; node options override them), where the jar has those settings (an older BENCH_JAR may not).
 start_node() {
   local name="$1"; shift
   local -a jvm=() args=()
@@ -157,11 +158,13 @@ start_node() {
   [ $# -gt 0 ] && shift
   args=("$@")
   local logf="$WORK/node-$name.log"
-  if [ -z "${JAR_HAS_ROOM_RULES:-}" ]; then
-    JAR_HAS_ROOM_RULES=$(java -jar "$JAR" node --help 2>/dev/null | grep -c -- '--room-publish' || true)
+  if [ -z "${JAR_NODE_HELP:-}" ]; then
+    JAR_NODE_HELP=$(java -jar "$JAR" node --help 2>/dev/null || true)
   fi
   local -a rules=()
-  [ "$JAR_HAS_ROOM_RULES" -gt 0 ] && rules=("WSC_ROOM_PUBLISH=${WSC_ROOM_PUBLISH:-anyone}")
+  case "$JAR_NODE_HELP" in *--room-publish*) rules+=("WSC_ROOM_PUBLISH=${WSC_ROOM_PUBLISH:-anyone}") ;; esac
+  # A generator's publisher writes far more than one client may by default.
+  case "$JAR_NODE_HELP" in *--client-publish-rate*) rules+=("WSC_CLIENT_PUBLISH_RATE=${WSC_CLIENT_PUBLISH_RATE:-0}" "WSC_CLIENT_PUBLISH_BYTES=${WSC_CLIENT_PUBLISH_BYTES:-0}") ;; esac
   env "${rules[@]}" java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
   local pid=$!
   BENCH_PIDS+=("$pid")

@@ -81,6 +81,7 @@ final class NodeBootstrap {
                 .rooms(options.security().roomPolicy())
                 .tokens(verifier)
                 .proxy(proxy(options.security()))
+                .limits(options.security().clientLimits())
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)

@@ -66,18 +66,18 @@ public final class NodeFixture implements AfterEachCallback {
 
     /**
      * Nodes of one cluster, none started yet, as {@code nodes} describes them; stopped after the test.
-     * Unlike a node's defaults, clients may publish to rooms and read their presence (the tests of
-     * delivery need that; the tests of permissions set what they test).
+     * Unlike a node's defaults, clients may publish to rooms, at any rate, and read their presence
+     * (the tests of delivery need that; the tests of permissions and limits set what they test).
      */
     public LocalNodes cluster(UnaryOperator<LocalNodes.Builder> nodes) {
-        LocalNodes cluster = nodes.apply(LocalNodes.builder().options(NodeFixture::openRooms)).build();
+        LocalNodes cluster = nodes.apply(LocalNodes.builder().options(NodeFixture::permissive)).build();
         clusters.add(cluster);
         return cluster;
     }
 
-    /** Rooms open to every client, as most tests of delivery want them. */
-    public static NodeOptions.Builder openRooms(NodeOptions.Builder o) {
-        return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE));
+    /** Rooms open to every client, and writes not rate-limited, as most tests of delivery want them. */
+    public static NodeOptions.Builder permissive(NodeOptions.Builder o) {
+        return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0));
     }
 
     /** The node {@link #start started} last. */

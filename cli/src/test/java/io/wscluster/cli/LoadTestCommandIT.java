@@ -62,7 +62,7 @@ class LoadTestCommandIT {
 
     @Test
     void aRunWritesItsReportsAndMeetsItsSlo() throws Exception {
-        try (LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE))).start(1)) {
+        try (LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0))).start(1)) {
             WsCluster node = nodes.get(0);
             Path json = dir.resolve("a.json");
             Path html = dir.resolve("a.html");
@@ -82,7 +82,7 @@ class LoadTestCommandIT {
     /** Two generators running at the same time, as on two machines: their reports merge into one account. */
     @Test
     void runsMadeSideBySideMergeIntoOneReport() throws Exception {
-        try (LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE))).start(1)) {
+        try (LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0))).start(1)) {
             WsCluster node = nodes.get(0);
             LoadTestOptions options = LoadTestOptions.builder().url(node.url()).scenario(Scenario.FANOUT).connections(20)
                     .rate(20).duration(Duration.ofSeconds(2)).drain(Duration.ofSeconds(1)).build();

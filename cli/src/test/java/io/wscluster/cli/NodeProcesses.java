@@ -37,6 +37,8 @@ final class NodeProcesses implements AutoCloseable {
         // anonymous clients do by default.
         builder.environment().putIfAbsent("WSC_ROOM_PUBLISH", "anyone");
         builder.environment().putIfAbsent("WSC_ROOM_PRESENCE", "anyone");
+        builder.environment().putIfAbsent("WSC_CLIENT_PUBLISH_RATE", "0"); // their publishers outrun one client's default rate
+        builder.environment().putIfAbsent("WSC_CLIENT_PUBLISH_BYTES", "0");
         Process p = builder.start();
         processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The SDK against real nodes of one embedded cluster: acks, and every message once, in order, across moves. */
 class WscClientIT {
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE)).history(h -> h.size(1000))
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0).roomPresence(RoomAccess.ANYONE)).history(h -> h.size(1000))
             .bus(bus -> bus.heartbeat(Duration.ofMillis(100)))
             .drain(d -> d.pace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2)))).build();
     private final List<AutoCloseable> clients = new ArrayList<>();

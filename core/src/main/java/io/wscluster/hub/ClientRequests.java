@@ -10,6 +10,7 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.security.ClientLimits;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.RoomAction;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ public final class ClientRequests {
     final SessionRecords records;
     final Permissions permissions;
     final PermissionProxy proxy;
+    final ClientLimits limits;
     private final HubHooks hooks;
     private final Map<String, OpHandler> ops;
     private final NodeMetrics metrics;
@@ -50,6 +52,7 @@ public final class ClientRequests {
         this.records = config.records();
         this.permissions = new Permissions(config.rooms(), config.authorizer(), config.tokens());
         this.proxy = config.proxy();
+        this.limits = config.limits();
         this.hooks = config.hooks();
         this.ops = config.ops();
         this.pingMillis = config.pingMillis();
@@ -145,14 +148,54 @@ public final class ClientRequests {
 
     /** Handles one request; errors become {@code error} frames and the connection stays open. */
     public void onFrame(Session s, ClientFrame frame) {
+        onFrame(s, frame, 0);
+    }
+
+    /**
+     * Handles one request of {@code bytes} bytes on the wire; errors become {@code error} frames and
+     * the connection stays open, but for one that goes on writing far over its rate (1008).
+     */
+    public void onFrame(Session s, ClientFrame frame, int bytes) {
         metrics.messageIn();
         try {
+            if (isWrite(frame) && limits.limitsWrites()) {
+                spend(s, bytes);
+            }
             dispatch(s, frame);
         } catch (ProtocolException e) {
             replies.fail(s, e.withRequestId(frame.id()));
         } catch (RuntimeException e) {
             log.error("request {} failed on session {}", frame.getClass().getSimpleName(), s.id(), e);
             replies.fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
+        }
+    }
+
+    private static boolean isWrite(ClientFrame frame) {
+        return frame instanceof ClientFrame.Publish || frame instanceof ClientFrame.Send || frame instanceof ClientFrame.Broadcast;
+    }
+
+    /** Takes a write from the session's budget; refuses it with {@code rate_limited}, and closes an abusive session. */
+    private void spend(Session s, int bytes) {
+        if (s.budget == null) {
+            s.budget = new WriteBudget(limits);
+        }
+        WriteBudget.Verdict verdict = s.budget.take(bytes);
+        if (verdict == WriteBudget.Verdict.ALLOWED) {
+            return;
+        }
+        if (verdict == WriteBudget.Verdict.ABUSIVE && !s.isClosing()) {
+            metrics.abuseClose("write-rate");
+            s.close(CloseCode.POLICY_VIOLATION, "writing far over the rate limit");
+        }
+        throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this connection's write rate (" + limits.publishRate()
+                + " messages and " + limits.publishBytesRate() + " bytes a second): slow down");
+    }
+
+    /** Throws {@code rate_limited} when the session holds as many subscriptions as a connection may. */
+    void requireRoomForSubscription(Session s) {
+        if (s.subscriptions != null && s.subscriptions.size() >= limits.maxSubscriptions()) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.maxSubscriptions()
+                    + " subscriptions per connection (max-subscriptions): unsubscribe first");
         }
     }
 

@@ -7,6 +7,7 @@ import io.wscluster.history.HistoryOptions;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.security.Authorizer;
+import io.wscluster.security.ClientLimits;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.RoomPolicy;
 import io.wscluster.security.TokenVerifier;
@@ -16,7 +17,7 @@ import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
-                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, HubHooks hooks,
+                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, ClientLimits limits, HubHooks hooks,
                         Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
     /** The ping interval announced in {@code welcome}; the transport's default is this one. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
@@ -31,6 +32,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         rooms = rooms == null ? RoomPolicy.OPEN : rooms;
         tokens = tokens == null ? TokenVerifier.NONE : tokens;
         proxy = proxy == null ? PermissionProxy.NONE : proxy;
+        limits = limits == null ? ClientLimits.NONE : limits;
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
         alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
@@ -54,6 +56,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private RoomPolicy rooms;
         private TokenVerifier tokens;
         private PermissionProxy proxy;
+        private ClientLimits limits;
         private HubHooks hooks;
         private Map<String, OpHandler> ops;
         private NodeMetrics metrics;
@@ -74,6 +77,8 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder tokens(TokenVerifier v) { tokens = v; return this; }
         /** The back end asked about subscribes and publishes, after the rules; nobody by default. */
         public Builder proxy(PermissionProxy v) { proxy = v; return this; }
+        /** What one connection may do (subscriptions, write rates); no limit by default. */
+        public Builder limits(ClientLimits v) { limits = v; return this; }
         public Builder hooks(HubHooks v) { hooks = v; return this; }
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
         public Builder metrics(NodeMetrics v) { metrics = v; return this; }
@@ -82,7 +87,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, hooks, ops, metrics,
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, limits, hooks, ops, metrics,
                     alloc, recentPerRoom, recentBudget);
         }
     }

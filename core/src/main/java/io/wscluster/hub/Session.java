@@ -35,6 +35,8 @@ public final class Session {
     Map<String, Subscription> subscriptions;
     /** Completes when this session's latest publish went to the bus: publishes asked of a back end keep their order. */
     CompletionStage<Void> publishTurn = CompletableFuture.completedFuture(null);
+    /** This session's allowance of writes, made on its first write. */
+    WriteBudget budget;
 
     public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");

@@ -37,6 +37,7 @@ final class SubscribeFlow {
     void start() {
         String room = request.room();
         takeOverExisting(room);
+        requests.requireRoomForSubscription(session);
         boolean byToken = requests.permissions.subscribe(session, room, request.token());
         if (!requests.proxy.asksOnSubscribe()) {
             join(room, byToken);

@@ -21,6 +21,7 @@ public final class NodeMetrics {
     public static final String PUBLISHED = "wsc_messages_published";
     public static final String ERRORS = "wsc_errors";
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
+    public static final String ABUSE_CLOSES = "wsc_abuse_closes";
     public static final String ROOMS = "wsc_rooms";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
@@ -99,6 +100,12 @@ public final class NodeMetrics {
 
     public void slowConsumer() {
         slowConsumers.increment();
+    }
+
+    /** A connection closed for abuse, counted by {@code reason} ({@code write-rate}). */
+    public void abuseClose(String reason) {
+        Counter.builder(ABUSE_CLOSES).description("Connections closed for abusing a limit, by the limit").tag("reason", reason)
+                .register(registry).increment();
     }
 
     /** A subscribe was answered from the node's recent messages, or needed a history read. */

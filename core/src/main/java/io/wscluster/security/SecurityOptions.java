@@ -44,6 +44,7 @@ public final class SecurityOptions {
     private final URI proxyPublishUrl;
     private final Duration proxyTimeout;
     private final int proxyMaxInFlight;
+    private final ClientLimits clientLimits;
 
     private SecurityOptions(Builder b) {
         jwt = b.jwt;
@@ -63,6 +64,7 @@ public final class SecurityOptions {
         proxyPublishUrl = b.proxyPublishUrl;
         proxyTimeout = b.proxyTimeout;
         proxyMaxInFlight = b.proxyMaxInFlight;
+        clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes);
     }
 
     public static Builder builder() {
@@ -88,6 +90,9 @@ public final class SecurityOptions {
         b.proxyPublishUrl = proxyPublishUrl;
         b.proxyTimeout = proxyTimeout;
         b.proxyMaxInFlight = proxyMaxInFlight;
+        b.maxSubscriptions = clientLimits.maxSubscriptions();
+        b.clientPublishRate = clientLimits.publishRate();
+        b.clientPublishBytes = clientLimits.publishBytesRate();
         return b;
     }
 
@@ -126,6 +131,9 @@ public final class SecurityOptions {
     /** Questions to the application at once at most; beyond, requests are refused as {@code unavailable}. */
     public int proxyMaxInFlight() { return proxyMaxInFlight; }
 
+    /** What one connection may do: subscriptions, and messages and bytes written a second. */
+    public ClientLimits clientLimits() { return clientLimits; }
+
     /** The rules of rooms: the default namespace's from the {@code room-*} settings, and each configured namespace. */
     public RoomPolicy roomPolicy() {
         Namespace defaults = new Namespace("", roomSubscribe, roomPublish, roomHistory != null ? roomHistory : roomSubscribe,
@@ -156,6 +164,9 @@ public final class SecurityOptions {
         private URI proxyPublishUrl;
         private Duration proxyTimeout = DEFAULT_PROXY_TIMEOUT;
         private int proxyMaxInFlight = DEFAULT_PROXY_MAX_IN_FLIGHT;
+        private int maxSubscriptions = ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS;
+        private int clientPublishRate = ClientLimits.DEFAULT_PUBLISH_RATE;
+        private int clientPublishBytes = ClientLimits.DEFAULT_PUBLISH_BYTES_RATE;
 
         private Builder() {
         }
@@ -229,6 +240,26 @@ public final class SecurityOptions {
         public Builder proxyMaxInFlight(int v) {
             Check.setting(v >= 1, "proxy-max-in-flight", v, "1 or more");
             proxyMaxInFlight = v;
+            return this;
+        }
+
+        public Builder maxSubscriptions(int v) {
+            Check.setting(v >= 1 && v <= 1_000_000, "max-subscriptions", v, "1 to 1000000");
+            maxSubscriptions = v;
+            return this;
+        }
+
+        /** 0: no limit. */
+        public Builder clientPublishRate(int v) {
+            Check.setting(v >= 0, "client-publish-rate", v, "0 (no limit) or more messages a second");
+            clientPublishRate = v;
+            return this;
+        }
+
+        /** 0: no limit. */
+        public Builder clientPublishBytes(int v) {
+            Check.setting(v >= 0, "client-publish-bytes", v, "0 (no limit) or more bytes a second");
+            clientPublishBytes = v;
             return this;
         }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class GatewayIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
 
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE)).bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.page(true)))
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0)).bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.page(true)))
             .build();
     private final List<TestClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();

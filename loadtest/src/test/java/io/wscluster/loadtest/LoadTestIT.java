@@ -24,7 +24,7 @@ class LoadTestIT {
 
     @BeforeAll
     static void startNode() {
-        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).roomPublish(RoomAccess.ANYONE).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)).history(h -> h.size(1000))).start(1);
+        nodes = LocalNodes.builder().options(o -> o.security(s -> s.jwtSecret(SECRET).allowAnonymous(true).roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0).clientSend(ClientReach.ANYONE).clientBroadcast(ClientReach.ANYONE)).history(h -> h.size(1000))).start(1);
         node = nodes.get(0);
     }
 

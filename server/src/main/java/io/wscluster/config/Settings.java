@@ -10,6 +10,7 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.ClientLimits;
 import io.wscluster.security.ClientReach;
 import io.wscluster.security.RoomAccess;
 import io.wscluster.security.SecurityOptions;
@@ -90,6 +91,15 @@ public final class Settings {
             new Setting("proxy-max-in-flight", String.valueOf(SecurityOptions.DEFAULT_PROXY_MAX_IN_FLIGHT), "Questions to the"
                     + " application at once at most; beyond, requests are refused (unavailable).",
                     (b, v) -> b.security(t -> t.proxyMaxInFlight(Values.integer(v)))),
+            new Setting("max-subscriptions", String.valueOf(ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS), "Rooms one connection may be"
+                    + " subscribed to at once; beyond, subscribe answers rate_limited.",
+                    (b, v) -> b.security(t -> t.maxSubscriptions(Values.integer(v)))),
+            new Setting("client-publish-rate", String.valueOf(ClientLimits.DEFAULT_PUBLISH_RATE), "Messages a second one connection may"
+                    + " publish, send or broadcast (a burst of twice that); beyond, rate_limited; ten times over, close 1008. 0: no limit.",
+                    (b, v) -> b.security(t -> t.clientPublishRate(Values.integer(v)))),
+            new Setting("client-publish-bytes", Values.sizeText(ClientLimits.DEFAULT_PUBLISH_BYTES_RATE), "Bytes a second one connection"
+                    + " may publish, send or broadcast (a burst of twice that); beyond, rate_limited. 0: no limit.",
+                    (b, v) -> b.security(t -> t.clientPublishBytes(Values.size(v)))),
             new Setting("allow-anonymous", "true without a JWT key, false with one", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"

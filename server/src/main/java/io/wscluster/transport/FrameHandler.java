@@ -95,7 +95,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             requests.reject(session, e);
             return;
         }
-        requests.onFrame(session, request);
+        requests.onFrame(session, request, frame.content().readableBytes());
     }
 
     @Override

@@ -1,0 +1,78 @@
+package io.wscluster.transport;
+
+import static io.wscluster.transport.Wire.error;
+import static io.wscluster.transport.Wire.expect;
+import static io.wscluster.transport.Wire.subscribe;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wscluster.NodeFixture;
+import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.testkit.TestClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** One connection's limits, hit and recovered with a real client: subscriptions, write rate, write bytes, and abuse. */
+class ClientLimitsIT {
+    @RegisterExtension
+    final NodeFixture nodes = new NodeFixture();
+
+    @Test
+    void aConnectionHoldsAtMostMaxSubscriptionsAndGetsRoomBackByUnsubscribing() throws Exception {
+        nodes.start(o -> o.security(s -> s.maxSubscriptions(3)));
+        TestClient c = nodes.open();
+        for (int i = 0; i < 3; i++) {
+            subscribe(c, "room-" + i);
+        }
+        assertThat(error(c, c.frame("subscribe").put("room", "room-3"), "rate_limited").path("message").asText())
+                .isEqualTo("at most 3 subscriptions per connection (max-subscriptions): unsubscribe first");
+        expect(c.request(c.frame("unsubscribe").put("room", "room-0")), "unsubscribed");
+        subscribe(c, "room-3");
+    }
+
+    @Test
+    void writesBeyondTheRateAreRefusedAndTheConnectionStaysAndRecovers() throws Exception {
+        nodes.start(o -> o.security(s -> s.clientPublishRate(5).clientPublishBytes(0)));
+        TestClient c = nodes.open();
+        int acked = 0;
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+            JsonNode reply = c.request(c.frame("publish").put("room", "r").put("data", i));
+            if (reply.path("op").asText().equals("ack")) {
+                acked++;
+            } else {
+                assertThat(reply.path("code").asText()).isEqualTo("rate_limited");
+                assertThat(reply.path("message").asText()).contains("5 messages").contains("slow down");
+                limited++;
+            }
+        }
+        assertThat(acked).as("the burst, twice the rate, and what refilled meanwhile").isBetween(10, 20);
+        assertThat(limited).isPositive();
+        Thread.sleep(1100);
+        expect(c.request(c.frame("publish").put("room", "r").put("data", "after a pause")), "ack");
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void writesBeyondTheByteRateAreRefused() throws Exception {
+        nodes.start(o -> o.security(s -> s.clientPublishRate(0).clientPublishBytes(2048)));
+        TestClient c = nodes.open();
+        expect(c.request(c.frame("publish").put("room", "r").put("data", "small")), "ack");
+        error(c, c.frame("publish").put("room", "r").put("data", "x".repeat(5000)), "rate_limited");
+        expect(c.request(c.frame("publish").put("room", "r").put("data", "small again")), "ack");
+    }
+
+    @Test
+    void aConnectionThatGoesOnFloodingIsClosedAndCounted() throws Exception {
+        nodes.start(o -> o.security(s -> s.clientPublishRate(2)));
+        TestClient c = nodes.open();
+        for (int i = 0; i < 200 && c.isOpen(); i++) {
+            c.send(c.frame("publish").put("room", "r").put("data", i));
+        }
+        TestClient.CloseStatus closed = c.awaitClose(Duration.ofSeconds(5));
+        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.reason()).isEqualTo("writing far over the rate limit");
+        assertThat(nodes.node().registry().find(NodeMetrics.ABUSE_CLOSES).tag("reason", "write-rate").counter().count()).isEqualTo(1.0);
+    }
+}
