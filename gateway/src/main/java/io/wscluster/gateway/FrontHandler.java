@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.RequestPaths;
 import io.wscluster.routing.NoNodeAvailableException;
@@ -285,6 +286,9 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Installs the client side of the relay in place of the HTTP handlers; bytes the codec still holds follow. */
     static void startRelay(Channel client, Relay toNode) {
         client.pipeline().remove(AGGREGATOR);
+        if (client.pipeline().get(RequestDeadline.NAME) != null) {
+            client.pipeline().remove(RequestDeadline.NAME);
+        }
         client.pipeline().replace(FrontHandler.class, "relay", toNode);
         client.pipeline().remove(CODEC);
     }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wscluster.cluster.Membership;
 import io.wscluster.eventloops.EventLoops;
+import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.eventloops.ServerTls;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisStickyRegistry;
@@ -90,6 +91,8 @@ public final class Gateway implements AutoCloseable {
                             }
                             ch.pipeline().addLast(FrontHandler.CODEC, new HttpServerCodec())
                                     .addLast(FrontHandler.AGGREGATOR, new HttpObjectAggregator(64 * 1024))
+                                    .addLast(RequestDeadline.NAME, new RequestDeadline(options.requestTimeout(),
+                                            options.requestTimeout().multipliedBy(6), GatewayOptions.MAX_REQUESTS_PER_CONNECTION))
                                     .addLast(new FrontHandler(core));
                         }
                     })

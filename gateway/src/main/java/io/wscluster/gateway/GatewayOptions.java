@@ -18,6 +18,9 @@ public final class GatewayOptions {
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_IO_THREADS = 0;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** HTTP requests one keep-alive client connection may carry before it is closed. */
+    public static final int MAX_REQUESTS_PER_CONNECTION = 1000;
 
     private final String host;
     private final int port;
@@ -36,6 +39,7 @@ public final class GatewayOptions {
     private final boolean tlsSelfSigned;
     private final Path nodeCaFile;
     private final String apiKey;
+    private final Duration requestTimeout;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -55,6 +59,7 @@ public final class GatewayOptions {
         tlsSelfSigned = b.tlsSelfSigned;
         nodeCaFile = b.nodeCaFile;
         apiKey = b.apiKey;
+        requestTimeout = b.requestTimeout;
     }
 
     public static Builder builder() {
@@ -98,6 +103,8 @@ public final class GatewayOptions {
     public Path nodeCaFile() { return nodeCaFile; }
     /** The key that opens the gateway's {@code /metrics} beyond loopback callers; null: loopback only. */
     public String apiKey() { return apiKey; }
+    /** Longest a client may take to send a complete request (the upgrade included); keep-alive idle: six times this. */
+    public Duration requestTimeout() { return requestTimeout; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -118,6 +125,7 @@ public final class GatewayOptions {
         private boolean tlsSelfSigned;
         private Path nodeCaFile;
         private String apiKey;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
         private Builder() {
         }
@@ -187,6 +195,12 @@ public final class GatewayOptions {
 
         public Builder nodeCaFile(Path v) { nodeCaFile = v; return this; }
         public Builder apiKey(String v) { apiKey = Check.noneIfEmpty(v); return this; }
+
+        public Builder requestTimeout(Duration v) {
+            Check.setting(v != null && v.toMillis() >= 10 && v.toMinutes() <= 10, "request-timeout", v, "10ms to 10m");
+            requestTimeout = v;
+            return this;
+        }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);

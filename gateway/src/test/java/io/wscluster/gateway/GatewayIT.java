@@ -122,6 +122,25 @@ class GatewayIT {
     }
 
     @Test
+    void aSilentOrTricklingClientIsCutOffByTheGatewaysRequestTimeout() throws Exception {
+        startNodes("a");
+        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT)
+                .requestTimeout(Duration.ofMillis(500)).build(), nodes.embedded().membership(), nodes.embedded().sticky());
+        int port = URI.create(gateway.httpUrl()).getPort();
+        try (java.net.Socket silent = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            silent.setSoTimeout(3000);
+            silent.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            assertThat(silent.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+        TestClient c = TestClient.connect(gateway.url());
+        clients.add(c);
+        Thread.sleep(1200);
+        assertThat(c.request(c.frame("ping")).path("op").asText()).as("relayed connections are not cut").isEqualTo("pong");
+    }
+
+    @Test
     void theGatewaysMetricsNeedItsKeyOnceOneIsSet() throws Exception {
         startNodes("a");
         gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).apiKey("metrics-key").build(),

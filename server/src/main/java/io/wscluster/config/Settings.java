@@ -131,6 +131,15 @@ public final class Settings {
                     (b, v) -> b.transport(t -> t.tls(tls -> tls.withKeyFile(Values.path(v))))),
             new Setting("tls-self-signed", "false", "TLS with a certificate made at start, for development only.",
                     (b, v) -> b.transport(t -> t.tls(tls -> tls.withSelfSigned(Values.bool(v))))),
+            new Setting("request-timeout", Values.text(TransportOptions.DEFAULT_REQUEST_TIMEOUT), "Longest a new connection may take to send"
+                    + " its first complete request (the WebSocket upgrade included), against slowloris.",
+                    (b, v) -> b.transport(t -> t.requestTimeout(Values.duration(v)))),
+            new Setting("idle-timeout", Values.text(TransportOptions.DEFAULT_IDLE_TIMEOUT), "Longest an HTTP connection that has not"
+                    + " upgraded may wait between two requests.",
+                    (b, v) -> b.transport(t -> t.idleTimeout(Values.duration(v)))),
+            new Setting("max-requests-per-connection", String.valueOf(TransportOptions.DEFAULT_MAX_REQUESTS_PER_CONNECTION), "HTTP"
+                    + " requests one keep-alive connection may carry; then it is closed.",
+                    (b, v) -> b.transport(t -> t.maxRequestsPerConnection(Values.integer(v)))),
             new Setting("max-frame-size", Values.sizeText(TransportOptions.DEFAULT_MAX_FRAME_SIZE), "Largest WebSocket message and HTTP body accepted.",
                     (b, v) -> b.transport(t -> t.maxFrameSize(Values.size(v)))),
             new Setting("ping-interval", Values.text(TransportOptions.DEFAULT_PING_INTERVAL), "WebSocket ping interval; connections silent for two intervals are closed.",

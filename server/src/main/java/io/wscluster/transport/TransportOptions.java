@@ -27,6 +27,9 @@ public final class TransportOptions {
     /** {@code admin-port}'s default is the public port plus this; a free port when that is 0 or beyond 65535. */
     public static final int ADMIN_PORT_OFFSET = 1000;
     public static final boolean DEFAULT_PAGE = false;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 1000;
     /** {@code admin-port} as given when it was not: derived from the public port. */
     private static final int DERIVED = -1;
     public static final TransportOptions DEFAULT = builder().build();
@@ -46,6 +49,9 @@ public final class TransportOptions {
     private final TlsOptions tls;
     private final String publicUrl;
     private final List<String> trustedProxies;
+    private final Duration requestTimeout;
+    private final Duration idleTimeout;
+    private final int maxRequestsPerConnection;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -63,6 +69,9 @@ public final class TransportOptions {
         tls = b.tls.checked();
         publicUrl = b.publicUrl;
         trustedProxies = b.trustedProxies;
+        requestTimeout = b.requestTimeout;
+        idleTimeout = b.idleTimeout;
+        maxRequestsPerConnection = b.maxRequestsPerConnection;
     }
 
     public static Builder builder() {
@@ -73,7 +82,8 @@ public final class TransportOptions {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
                 .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl)
-                .trustedProxies(trustedProxies);
+                .trustedProxies(trustedProxies).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
+                .maxRequestsPerConnection(maxRequestsPerConnection);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -115,6 +125,12 @@ public final class TransportOptions {
     public String publicUrl() { return publicUrl; }
     /** Addresses or CIDR blocks of the proxies in front (the gateway) whose {@code X-Forwarded-For} names the client; none by default. */
     public List<String> trustedProxies() { return trustedProxies; }
+    /** Longest a new connection may take to send its first complete request (the upgrade included): slowloris. */
+    public Duration requestTimeout() { return requestTimeout; }
+    /** Longest a connection that has not upgraded may wait between two requests. */
+    public Duration idleTimeout() { return idleTimeout; }
+    /** Requests one keep-alive connection may carry before it is closed. */
+    public int maxRequestsPerConnection() { return maxRequestsPerConnection; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -133,6 +149,9 @@ public final class TransportOptions {
         private TlsOptions tls = TlsOptions.NONE;
         private String publicUrl;
         private List<String> trustedProxies = List.of();
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxRequestsPerConnection = DEFAULT_MAX_REQUESTS_PER_CONNECTION;
 
         private Builder() {
         }
@@ -201,6 +220,24 @@ public final class TransportOptions {
             Check.setting(v == null || v.matches("(?i)wss?://[^/\\s?#]+(/[^\\s#]*)?"), "public-url", v,
                     "a ws:// or wss:// URL such as wss://chat.example.com/ws");
             publicUrl = v;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration v) {
+            Check.setting(v != null && v.toMillis() >= 10 && v.toMinutes() <= 10, "request-timeout", v, "10ms to 10m");
+            requestTimeout = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            Check.setting(v != null && v.toMillis() >= 10 && v.toHours() <= 1, "idle-timeout", v, "10ms to 1h");
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder maxRequestsPerConnection(int v) {
+            Check.setting(v >= 1, "max-requests-per-connection", v, "1 or more");
+            maxRequestsPerConnection = v;
             return this;
         }
 

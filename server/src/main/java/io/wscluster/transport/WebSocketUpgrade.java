@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
@@ -210,6 +211,9 @@ final class WebSocketUpgrade {
         p.addBefore(HttpRouter.NAME, "ws-utf8", new Utf8FrameValidator(true));
         p.addBefore(HttpRouter.NAME, "ws-aggregator", new WebSocketFrameAggregator(options.maxFrameSize()));
         p.replace(HttpRouter.NAME, FrameHandler.NAME, frames);
+        if (p.get(RequestDeadline.NAME) != null) {
+            p.remove(RequestDeadline.NAME); // a WebSocket is kept alive by pings, not by request deadlines
+        }
         WebSocketConnection connection = new WebSocketConnection(p.context(frames), encoding,
                 p.get(WebSocketExtensionEncoder.class) != null, remote);
         Session session = new Session(sessionId, principal, encoding, connection, record);

@@ -110,7 +110,7 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options.maxFrameSize(), compression, options.outboundBufferLimit(), tls));
+                .childHandler(new HttpChannelInitializer(router, options, compression, tls));
         try {
             return bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {

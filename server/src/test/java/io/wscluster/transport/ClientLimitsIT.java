@@ -75,8 +75,12 @@ class ClientLimitsIT {
             // the node closed the connection while the flood was still being written: what this test wants
         }
         TestClient.CloseStatus closed = c.awaitClose(Duration.ofSeconds(5));
-        assertThat(closed.code()).isEqualTo(1008);
-        assertThat(closed.reason()).isEqualTo("writing far over the rate limit");
+        // 1008 with its reason, unless the close frame was lost to the reset of a socket closed with
+        // the flood still unread (then 1006): the counter is what says why.
+        assertThat(closed.code()).isIn(1008, 1006);
+        if (closed.code() == 1008) {
+            assertThat(closed.reason()).isEqualTo("writing far over the rate limit");
+        }
         assertThat(nodes.node().registry().find(NodeMetrics.ABUSE_CLOSES).tag("reason", "write-rate").counter().count()).isEqualTo(1.0);
     }
 }
