@@ -114,6 +114,11 @@ public final class GatewayCommand implements Callable<Integer> {
             + " Default: the system's.")
     String nodeCaFile;
 
+    @Option(names = "--request-timeout", paramLabel = "<duration>", description = "Longest a client may take to send a complete"
+            + " request, the WebSocket upgrade included (slowloris); a connection idles at most six times this between requests."
+            + " Default: 10s.")
+    String requestTimeout;
+
     @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
             + " /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
@@ -163,6 +168,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 .tls(file("tls-cert-file", tlsCertFile), file("tls-key-file", tlsKeyFile), tlsSelfSigned)
                 .nodeCaFile(file("node-ca-file", nodeCaFile))
                 .apiKey(System.getenv("WSC_API_KEY"))
+                .requestTimeout(requestTimeout == null ? GatewayOptions.DEFAULT_REQUEST_TIMEOUT
+                        : parse("request-timeout", requestTimeout, Values::duration))
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
     }
 
