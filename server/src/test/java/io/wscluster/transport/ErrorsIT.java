@@ -212,6 +212,20 @@ class ErrorsIT {
     }
 
     @Test
+    void bombsQueuedBehindTheFirstStillGet1009() throws Exception {
+        nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
+        TestClient c = nodes.open(nodes.options().withCompression());
+        try {
+            for (int i = 0; i < 50; i++) {
+                c.send(c.frame("publish").put("room", "big").put("data", "x".repeat(64 * 1024)));
+            }
+        } catch (java.io.UncheckedIOException closedMeanwhile) {
+            // the node closed the connection while bombs were still being written
+        }
+        assertThat(c.awaitClose(TestClient.TIMEOUT).code()).isIn(1009, 1006);
+    }
+
+    @Test
     void badClientsNeverDisturbAnotherConnection() throws Exception {
         nodes.start(o -> o.transport(t -> t.maxFrameSize(8 * 1024)));
         TestClient bystander = nodes.open();
