@@ -42,13 +42,18 @@ final class Permissions {
 
     /** Throws {@code forbidden} unless the session may publish to, or read the history or presence of, {@code room}. */
     void require(Session s, RoomAction action, String room) {
-        Subscription sub = s.subscriptions == null ? null : s.subscriptions.get(room);
-        check(rooms.refusal(action, s.principal(), room, sub != null && sub.byToken));
+        check(rooms.refusal(action, s.principal(), room, action.reads() && subscribedByToken(s, room)));
         // The authorizer's canSubscribe answers for every read of the room.
         boolean publish = action == RoomAction.PUBLISH;
         if (!(publish ? app.canPublish(s.principal(), room) : app.canSubscribe(s.principal(), room))) {
             throw forbidden("no " + (publish ? "publish" : "subscribe") + " permission on room '" + room + "'");
         }
+    }
+
+    /** Whether {@code s} holds {@code room} by a subscription token, which grants reading it (not publishing). */
+    private static boolean subscribedByToken(Session s, String room) {
+        Subscription sub = s.subscriptions == null ? null : s.subscriptions.get(room);
+        return sub != null && sub.byToken;
     }
 
     void requireSend(Session s, String user) {

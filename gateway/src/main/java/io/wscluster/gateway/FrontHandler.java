@@ -30,6 +30,7 @@ import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.RequestPaths;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
+import io.wscluster.security.Bearer;
 import io.wscluster.security.TokenVerifier;
 import io.wscluster.security.TrustedProxies;
 import java.net.InetSocketAddress;
@@ -265,9 +266,8 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return null;
         }
         String token = first(q, "token");
-        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (token == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = auth.substring(7).trim();
+        if (token == null) {
+            token = Bearer.credential(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         }
         return token == null || token.isEmpty() ? null : verifier.verify(token).userId();
     }

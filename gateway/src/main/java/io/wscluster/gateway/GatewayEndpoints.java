@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.routing.ClusterReport;
 import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.security.Bearer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -102,8 +103,8 @@ final class GatewayEndpoints {
         if (apiKey == null) {
             return clientIp != null && (clientIp.startsWith("127.") || clientIp.equals("::1") || clientIp.equals("0:0:0:0:0:0:0:1"));
         }
-        String shown = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : "";
+        String shown = Bearer.credential(authorization);
+        shown = shown == null ? "" : shown;
         return java.security.MessageDigest.isEqual(shown.getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.Bearer;
 import io.wscluster.transport.HttpCaller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -78,8 +79,7 @@ final class OperatorAccess {
     }
 
     private static byte[] bearer(HttpHeaders headers) {
-        String auth = headers.get(HttpHeaderNames.AUTHORIZATION);
-        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? bytes(auth.substring(7).trim()) : null;
+        return bytes(Bearer.credential(headers.get(HttpHeaderNames.AUTHORIZATION)));
     }
 
     private static byte[] bytes(String s) {

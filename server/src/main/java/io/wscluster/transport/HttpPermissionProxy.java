@@ -145,17 +145,16 @@ public final class HttpPermissionProxy implements PermissionProxy {
         if (list == null || list.isNull()) {
             return otherwise;
         }
-        List<String> patterns = new ArrayList<>();
-        if (list.isArray()) {
-            list.forEach(p -> patterns.add(p.isTextual() ? p.textValue() : ""));
+        ProtocolException notPatterns = unavailable("connect", "its '" + field + "' is not a list of room patterns");
+        if (!list.isArray()) {
+            throw notPatterns;
         }
+        List<String> patterns = new ArrayList<>();
+        list.forEach(p -> patterns.add(p.isTextual() ? p.textValue() : "")); // a non-text entry is refused as an empty one
         try {
-            if (!list.isArray()) {
-                throw new IllegalArgumentException("not a list");
-            }
             return RoomPatterns.of(patterns);
         } catch (IllegalArgumentException e) {
-            throw unavailable("connect", "its '" + field + "' is not a list of room patterns");
+            throw notPatterns;
         }
     }
 }

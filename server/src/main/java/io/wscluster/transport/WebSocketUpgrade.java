@@ -23,6 +23,7 @@ import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.security.Bearer;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
@@ -179,10 +180,10 @@ final class WebSocketUpgrade {
         String token = null;
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (auth != null) {
-            if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+            token = Bearer.credential(auth);
+            if (token == null || token.isEmpty()) {
                 throw new ProtocolException(ErrorCode.UNAUTHORIZED, "malformed Authorization header: expected Bearer <jwt>");
             }
-            token = auth.substring(7).trim();
         }
         if (token == null) {
             token = first(query, "token");
