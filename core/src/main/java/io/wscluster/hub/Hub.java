@@ -128,28 +128,22 @@ public final class Hub {
 
     /** Hands {@code message} to every shard in {@code on}, as one shared frame; keeps it in {@code recent} first, if given. */
     void fanOut(Message message, ShardSet on, RecentFrames recent) {
-        HubShard[] all = shardArray;
-        // One snapshot of the shards decides both the reference count and the targets: counting and
-        // choosing in two passes could skip a shard when another joins in between.
-        HubShard[] targets = new HubShard[all.length];
-        int n = 0;
-        for (HubShard shard : all) {
-            if (on.contains(shard)) {
-                targets[n++] = shard;
-            }
-        }
-        if (n == 0) {
-            return;
-        }
-        SharedFrame frame = new SharedFrame(message, alloc, recent == null ? n : n + 1);
+        // This call holds one reference until every shard has its own.
+        SharedFrame frame = new SharedFrame(message, alloc, 1);
         if (recent != null) {
-            // Before any shard sees it: a subscriber that reads the recent frames and misses this one
-            // has joined its shard already, and gets it live.
+            // Before the shards are chosen: a subscriber that reads the recent frames and misses this
+            // one joined its shard before the choice, so that shard gets it live. Choosing first would
+            // lose it for a shard that joined in between.
+            frame.retain();
             recent.add(frame);
         }
-        for (int i = 0; i < n; i++) {
-            targets[i].enqueue(frame);
+        for (HubShard shard : shardArray) {
+            if (on.contains(shard)) {
+                frame.retain();
+                shard.enqueue(frame);
+            }
         }
+        frame.release();
     }
 
     /** Hands {@code message} to every shard, for every session. */

@@ -1,8 +1,5 @@
 package io.wscluster.hub;
 
-import static io.wscluster.hub.HubHarness.expected;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +33,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.wscluster.hub.HubHarness.expected;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The hub driven as the transport drives it, without sockets: a real {@link io.wscluster.bus.LocalBus}
@@ -472,6 +472,48 @@ class HubTest {
             } finally {
                 publisherThread.shutdownNow();
             }
+        }
+
+        /**
+         * A shard that joins a room the node already receives, answered from the recent frames while
+         * a publisher bursts: a message fanned out as the shard joins must reach it either in the
+         * recent frames it reads or live, never neither (choosing the shards before keeping the frame
+         * lost it). Each round joins loop 1 afresh during a burst; the window is narrow, so many rounds.
+         */
+        @Test
+        void aShardJoiningFromTheRecentFramesMissesNothingPublishedMeanwhile() throws Exception {
+            harness();
+            RecordingSession watcher = h.open(0, "watcher", Encoding.JSON);
+            subscribe(watcher, 1, "live"); // the node receives the room, and keeps its recent frames
+            String epoch = null;
+            for (int i = 0; i < 10; i++) {
+                epoch = h.publish("live", i).epoch();
+            }
+            ExecutorService publisherThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-publisher"));
+            int rounds = 200;
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    long since = h.position("live").offset() - 3;
+                    RecordingSession s = h.open(1, "j" + round, Encoding.JSON);
+                    Future<Long> burst = publisherThread.submit(() -> {
+                        Message last = null;
+                        for (int i = 0; i < 60; i++) { // fewer than the 100 recent frames a room keeps
+                            last = h.publish("live", i);
+                        }
+                        return last.offset();
+                    });
+                    h.frameLater(s, q("{'op':'subscribe','id':1,'room':'live','since':{'epoch':'" + epoch + "','offset':" + since + "}}"));
+                    long last = burst.get(5, TimeUnit.SECONDS);
+                    int thisRound = round;
+                    HubHarness.waiting().untilAsserted(() -> assertThat(s.offsets("live"))
+                            .as("round %d, since %d, subscribed %s", thisRound, since, s.frames("subscribed"))
+                            .containsExactlyElementsOf(LongStream.rangeClosed(since + 1, last).boxed().toList()));
+                    h.closed(s);
+                }
+            } finally {
+                publisherThread.shutdownNow();
+            }
+            assertThat(h.bus.historyReads()).as("history reads: only the watcher's, for its position").isEqualTo(1);
         }
 
         @Test
