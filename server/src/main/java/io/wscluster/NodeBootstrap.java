@@ -85,7 +85,8 @@ final class NodeBootstrap {
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)
-                .recentFrames(options.history().recoveryCachePerRoom(), options.history().recoveryCache())
+                .recentFrames(options.history().recoveryCachePerRoom(), options.history().recoveryCache(),
+                        options.history().recoveryCacheBytes())
                 .build();
         Hub hub = new Hub(hubConfig);
         BusBridge bridge = new BusBridge(hubConfig, hub);

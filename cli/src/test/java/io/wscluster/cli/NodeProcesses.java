@@ -22,10 +22,16 @@ final class NodeProcesses implements AutoCloseable {
 
     /** Starts `wsc node --node-id ID ARGS...` on a free loopback port; returns its WebSocket URL once it listens. */
     String start(String id, String... args) throws IOException {
+        return start(List.of(), id, args);
+    }
+
+    /** The same in a JVM given {@code jvmOptions} too (after the default {@code -Xmx256m}, so they win). */
+    String start(List<String> jvmOptions, String id, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, Main.class.getName(), "node",
-                "--host", "127.0.0.1", "--port", "0", "--node-id", id));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classpath, Main.class.getName(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id));
         cmd.addAll(List.of(args));
         // The node's output goes to target/nodes/<id>-<pid>.log, kept for reading after a failure.
         Path dir = Path.of("target", "nodes");

@@ -8,6 +8,8 @@ public final class HistoryOptions {
     public static final int DEFAULT_SIZE = 100;
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
     public static final int DEFAULT_RECOVERY_CACHE = 20_000;
+    /** 64 MiB: 20,000 frames of about 1.5 KB of data, or 500 of 60 KB. */
+    public static final int DEFAULT_RECOVERY_CACHE_BYTES = 64 << 20;
     /** The most of one room's newest messages the recovery cache keeps, whatever history-size is. */
     public static final int RECOVERY_CACHE_PER_ROOM = 1000;
     public static final HistoryOptions DEFAULT = builder().build();
@@ -15,11 +17,13 @@ public final class HistoryOptions {
     private final int size;
     private final Duration ttl;
     private final int recoveryCache;
+    private final long recoveryCacheBytes;
 
     private HistoryOptions(Builder b) {
         size = b.size;
         ttl = b.ttl;
         recoveryCache = b.recoveryCache;
+        recoveryCacheBytes = b.recoveryCacheBytes;
     }
 
     public static Builder builder() {
@@ -27,7 +31,7 @@ public final class HistoryOptions {
     }
 
     public Builder toBuilder() {
-        return builder().size(size).ttl(ttl).recoveryCache(recoveryCache);
+        return builder().size(size).ttl(ttl).recoveryCache(recoveryCache).recoveryCacheBytes(recoveryCacheBytes);
     }
 
     /** {@link #size()} and {@link #ttl()} for every room. */
@@ -41,6 +45,8 @@ public final class HistoryOptions {
     public Duration ttl() { return ttl; }
     /** Recent room messages the node keeps, over all rooms, to answer a subscribe with since without a history read. */
     public int recoveryCache() { return recoveryCache; }
+    /** Bytes those recent messages may hold over all rooms, estimated from their data (two encodings each). */
+    public long recoveryCacheBytes() { return recoveryCacheBytes; }
     /** How many of one room's newest messages the recovery cache keeps. */
     public int recoveryCachePerRoom() { return Math.min(size, RECOVERY_CACHE_PER_ROOM); }
 
@@ -49,6 +55,7 @@ public final class HistoryOptions {
         private int size = DEFAULT_SIZE;
         private Duration ttl = DEFAULT_TTL;
         private int recoveryCache = DEFAULT_RECOVERY_CACHE;
+        private long recoveryCacheBytes = DEFAULT_RECOVERY_CACHE_BYTES;
 
         private Builder() {
         }
@@ -68,6 +75,12 @@ public final class HistoryOptions {
         public Builder recoveryCache(int v) {
             Check.setting(v >= 0, "recovery-cache", v, "0 (none) or more");
             recoveryCache = v;
+            return this;
+        }
+
+        public Builder recoveryCacheBytes(long v) {
+            Check.setting(v >= 0, "recovery-cache-bytes", v, "0 (none) or more");
+            recoveryCacheBytes = v;
             return this;
         }
 

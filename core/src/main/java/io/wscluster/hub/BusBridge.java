@@ -9,7 +9,6 @@ import io.wscluster.protocol.StreamPosition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -32,9 +31,8 @@ public final class BusBridge implements BusListener {
     private final ConcurrentHashMap<String, Interest> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Interest> users = new ConcurrentHashMap<>();
     private final int recentPerRoom;
-    private final long recentBudget;
-    /** Frames kept for recovery over every room ({@link RecentFrames}). */
-    private final AtomicLong recentFrames = new AtomicLong();
+    /** What the recent frames of every room may hold together ({@link RecentFrames}). */
+    private final RecentBudget recentBudget;
 
     /** Starts the bus's delivery to the hub. */
     public BusBridge(HubConfig config, Hub hub) {
@@ -42,10 +40,12 @@ public final class BusBridge implements BusListener {
         this.bus = config.bus();
         this.metrics = config.metrics();
         this.recentPerRoom = config.recentPerRoom();
-        this.recentBudget = config.recentBudget();
+        this.recentBudget = new RecentBudget(config.recentBudget(), config.recentBudgetBytes());
         metrics.gauge(NodeMetrics.ROOMS, "Rooms with local subscribers", rooms, ConcurrentHashMap::size);
         metrics.gauge(NodeMetrics.RECOVERY_CACHE_FRAMES, "Recent room messages kept to answer subscribes with since",
-                recentFrames, AtomicLong::get);
+                recentBudget, RecentBudget::frames);
+        metrics.gauge(NodeMetrics.RECOVERY_CACHE_BYTES, "Bytes the recent room messages are counted for (estimated from their data)",
+                recentBudget, RecentBudget::bytes);
         bus.start(this);
     }
 
@@ -191,7 +191,7 @@ public final class BusBridge implements BusListener {
     }
 
     private RecentFrames newRecentFrames() {
-        return recentPerRoom > 0 && recentBudget > 0 ? new RecentFrames(recentPerRoom, recentBudget, recentFrames) : null;
+        return recentPerRoom > 0 && recentBudget.keepsAny() ? new RecentFrames(recentPerRoom, recentBudget) : null;
     }
 
     /** The shards holding one room or user, and the bus subscription they wait on. */

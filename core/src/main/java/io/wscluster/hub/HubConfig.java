@@ -18,7 +18,8 @@ import java.util.Objects;
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
                         Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, ClientLimits limits, HubHooks hooks,
-                        Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc, int recentPerRoom, long recentBudget) {
+                        Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc, int recentPerRoom, long recentBudget,
+                        long recentBudgetBytes) {
     /** The ping interval announced in {@code welcome}; the transport's default is this one. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
 
@@ -36,9 +37,9 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
         alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
-        if (recentPerRoom < 0 || recentBudget < 0) {
-            throw new IllegalArgumentException("recent frames must be 0 (none) or more, got " + recentPerRoom + " per room and "
-                    + recentBudget + " in all");
+        if (recentPerRoom < 0 || recentBudget < 0 || recentBudgetBytes < 0) {
+            throw new IllegalArgumentException("recent frames must be 0 (none) or more, got " + recentPerRoom + " per room, "
+                    + recentBudget + " and " + recentBudgetBytes + " bytes in all");
         }
     }
 
@@ -63,6 +64,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private ByteBufAllocator alloc;
         private int recentPerRoom = HistoryOptions.DEFAULT.recoveryCachePerRoom();
         private long recentBudget = HistoryOptions.DEFAULT_RECOVERY_CACHE;
+        private long recentBudgetBytes = HistoryOptions.DEFAULT_RECOVERY_CACHE_BYTES;
 
         public Builder nodeId(String v) { nodeId = v; return this; }
         public Builder pingInterval(Duration v) { ping = v; return this; }
@@ -84,11 +86,17 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder metrics(NodeMetrics v) { metrics = v; return this; }
         public Builder alloc(ByteBufAllocator v) { alloc = v; return this; }
         /** How many of a room's newest messages answer a subscribe with since without a history read (0: none), at most {@code budget} over all rooms. */
-        public Builder recentFrames(int perRoom, long budget) { recentPerRoom = perRoom; recentBudget = budget; return this; }
+        /** Recent frames kept per room, and over all rooms in frames and in bytes (see {@code RecentBudget}). */
+        public Builder recentFrames(int perRoom, long budget, long budgetBytes) {
+            recentPerRoom = perRoom;
+            recentBudget = budget;
+            recentBudgetBytes = budgetBytes;
+            return this;
+        }
 
         public HubConfig build() {
             return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, limits, hooks, ops, metrics,
-                    alloc, recentPerRoom, recentBudget);
+                    alloc, recentPerRoom, recentBudget, recentBudgetBytes);
         }
     }
 }

@@ -5,7 +5,6 @@ import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The newest messages of one room as this node received them, as the shared frames it fanned out:
@@ -18,25 +17,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * left) starts the run again, so the run never claims an offset it does not hold. It only reflects
  * the stream while the node receives the room: the hub drops it when the room's last local
  * subscriber leaves, and when the bus says delivery was interrupted. At most {@code perRoom}
- * frames, and at most {@code budget} frames over all rooms (a shared count): the oldest go first,
- * and a room that cannot add a frame starts over. Worked example: frames 41..50 held, since 44
+ * frames, and over all rooms at most the frames and bytes of the node's {@link RecentBudget}: the
+ * room's oldest go first, and a room that cannot add a frame starts over. Worked example: frames 41..50 held, since 44
  * answers 45..50 with latest 50; since 39 (before 40) or 51 (ahead of what arrived here) go to the
  * history store instead. Thread-safe: one writer (the bus's delivery of the room), any readers.
  */
 final class RecentFrames {
     private final int perRoom;
-    private final long budget;
-    private final AtomicLong total;
+    private final RecentBudget budget;
     /** Oldest first; grows only as frames come, so a quiet room costs next to nothing. */
     private final ArrayDeque<SharedFrame> frames = new ArrayDeque<>(4);
     /** Dropped with its room: a late delivery must not be kept by an instance nobody reads. */
     private boolean closed;
 
-    /** @param total the frames held over every room of the node, shared by their instances */
-    RecentFrames(int perRoom, long budget, AtomicLong total) {
+    /** @param budget what every room of the node may hold together, shared by their instances */
+    RecentFrames(int perRoom, RecentBudget budget) {
         this.perRoom = perRoom;
         this.budget = budget;
-        this.total = total;
     }
 
     /** Takes one reference to {@code frame} (the caller counted it among the frame's holders). */
@@ -53,15 +50,20 @@ final class RecentFrames {
         if (frames.size() == perRoom) {
             dropOldest();
         }
-        while (total.get() >= budget && !frames.isEmpty()) {
+        int cost = RecentBudget.cost(frame);
+        if (!budget.couldFit(cost)) {
+            frame.release(); // larger than the whole budget: the next frame starts the run again
+            return;
+        }
+        while (!budget.fits(cost) && !frames.isEmpty()) {
             dropOldest();
         }
-        if (total.get() >= budget) {
+        if (!budget.fits(cost)) {
             frame.release(); // the node holds its budget in other rooms: none here for now
             return;
         }
         frames.addLast(frame);
-        total.incrementAndGet();
+        budget.added(cost);
     }
 
     /** What follows {@code since}: retained frames, which the caller must release. */
@@ -118,7 +120,8 @@ final class RecentFrames {
     }
 
     private void dropOldest() {
-        frames.pollFirst().release();
-        total.decrementAndGet();
+        SharedFrame oldest = frames.pollFirst();
+        budget.dropped(RecentBudget.cost(oldest));
+        oldest.release();
     }
 }

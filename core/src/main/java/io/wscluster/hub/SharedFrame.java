@@ -21,6 +21,8 @@ public final class SharedFrame {
     private final AtomicInteger holders;
     private final AtomicReferenceArray<ByteBuf> payloads = new AtomicReferenceArray<>(Encoding.values().length);
     private final AtomicReferenceArray<ByteBuf> framed = new AtomicReferenceArray<>(Encoding.values().length);
+    /** The bytes the recent frames count it for ({@link RecentBudget#cost}); -1 until counted. Under its run's lock. */
+    int recentCost = -1;
 
     SharedFrame(Message message, ByteBufAllocator alloc, int holders) {
         this.message = message;

@@ -25,6 +25,7 @@ public final class NodeMetrics {
     public static final String ROOMS = "wsc_rooms";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
+    public static final String RECOVERY_CACHE_BYTES = "wsc_recovery_cache_bytes";
 
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder opened = new LongAdder();
@@ -102,7 +103,7 @@ public final class NodeMetrics {
         slowConsumers.increment();
     }
 
-    /** A connection closed for abuse, counted by {@code reason} ({@code write-rate}). */
+    /** A connection closed for abuse, counted by {@code reason}: {@code write-rate}, {@code slow-consumer}, {@code message-too-big}. */
     public void abuseClose(String reason) {
         Counter.builder(ABUSE_CLOSES).description("Connections closed for abusing a limit, by the limit").tag("reason", reason)
                 .register(registry).increment();

@@ -154,6 +154,10 @@ public final class Settings {
                     "Recent room messages a node keeps (over all its rooms, at most history-size or " + HistoryOptions.RECOVERY_CACHE_PER_ROOM + " per room) to answer"
                             + " a subscribe with since without reading the history; 0 keeps none.",
                     (b, v) -> b.history(h -> h.recoveryCache(Values.integer(v)))),
+            new Setting("recovery-cache-bytes", Values.sizeText(HistoryOptions.DEFAULT_RECOVERY_CACHE_BYTES),
+                    "Bytes the recovery cache may hold over all rooms (each message counted as its data's JSON size twice plus 200);"
+                            + " the oldest go first; 0 keeps none.",
+                    (b, v) -> b.history(h -> h.recoveryCacheBytes(Values.size(v)))),
             new Setting("shutdown-timeout", Values.text(DrainOptions.DEFAULT_SHUTDOWN_TIMEOUT), "Longest a graceful stop waits for clients to leave.",
                     (b, v) -> b.drain(d -> d.shutdownTimeout(Values.duration(v)))),
             new Setting("compression", String.valueOf(TransportOptions.DEFAULT_COMPRESSION), "Offer permessage-deflate to clients that ask for it.",

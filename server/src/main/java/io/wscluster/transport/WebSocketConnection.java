@@ -89,6 +89,7 @@ final class WebSocketConnection implements Connection {
             return;
         }
         closing = true;
+        stopReading();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
         cutAfterGrace();
     }
@@ -97,6 +98,7 @@ final class WebSocketConnection implements Connection {
     void closeReceived(int status) {
         boolean first = !closing;
         closing = true;
+        stopReading();
         limiter.discard();
         ctx.writeAndFlush(new CloseWebSocketFrame(status, "")).addListener(ChannelFutureListener.CLOSE);
         if (first) {
@@ -108,6 +110,15 @@ final class WebSocketConnection implements Connection {
     void closed() {
         closing = true;
         limiter.discard();
+    }
+
+    /**
+     * A closing connection reads no more: what a client sends after its close or ours would only be
+     * read and dropped, and a flooding client (pings, say) would keep a loop busy with it until the
+     * grace period ends. Its writes back up into its own socket instead.
+     */
+    private void stopReading() {
+        ctx.channel().config().setAutoRead(false);
     }
 
     private void cutAfterGrace() {
