@@ -10,9 +10,11 @@ import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.resources.QuietLog;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.RoomAction;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * What a client may ask of this node, between the transport and the hub: a session's opening
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientRequests {
     private static final Logger log = LoggerFactory.getLogger(ClientRequests.class);
+    /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
     final Hub hub;
     final BusBridge bridge;
@@ -165,7 +170,7 @@ public final class ClientRequests {
         } catch (ProtocolException e) {
             replies.fail(s, e.withRequestId(frame.id()));
         } catch (RuntimeException e) {
-            log.error("request {} failed on session {}", frame.getClass().getSimpleName(), s.id(), e);
+            quiet.log(e.getClass().getName(), e, "request {} failed on session {}", frame.getClass().getSimpleName(), s.id());
             replies.fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
         }
     }

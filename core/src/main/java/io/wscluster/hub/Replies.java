@@ -5,6 +5,8 @@ import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.OutboundFrame;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
+import io.wscluster.resources.QuietLog;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -13,6 +15,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * How a request's outcome reaches its client: on the session's loop, as the answer frame or as an
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Replies {
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
+    /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
     private final NodeMetrics metrics;
 
@@ -78,7 +83,7 @@ final class Replies {
         if (error instanceof ProtocolException pe) {
             return pe.withRequestId(id);
         }
-        log.error("handler of op '{}' failed", op, error);
+        quiet.log(op + " " + error.getClass().getName(), error, "handler of op '{}' failed", op);
         return new ProtocolException(ErrorCode.INTERNAL, "internal error", id);
     }
 }

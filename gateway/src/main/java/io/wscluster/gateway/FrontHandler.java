@@ -28,19 +28,21 @@ import io.wscluster.eventloops.EventLoops;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.RequestPaths;
+import io.wscluster.resources.QuietLog;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
 import io.wscluster.security.Bearer;
 import io.wscluster.security.TokenVerifier;
-import io.wscluster.security.TrustedProxies;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A client's connection until it is relayed: answers the gateway's HTTP endpoints, forwards other
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(FrontHandler.class);
+    /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    private static final QuietLog quiet = new QuietLog(log, Level.WARN, Duration.ofMinutes(1));
     static final String CODEC = "http";
     static final String AGGREGATOR = "aggregator";
 
@@ -215,7 +219,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             core.metrics().refused();
             reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, none.getMessage(), none.retryAfterSeconds());
         } else {
-            log.warn("routing failed", cause);
+            quiet.log(cause.getClass().getName(), cause, "routing failed");
             reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "routing failed: " + cause, 0);
         }
     }

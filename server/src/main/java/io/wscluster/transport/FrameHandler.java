@@ -20,9 +20,12 @@ import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.FrameParser;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.resources.QuietLog;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The last handler of an upgraded connection: whole WebSocket messages in, parsed, to the {@link
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class FrameHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "ws-frames";
     private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
+    /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    private static final QuietLog quiet = new QuietLog(log, Level.WARN, Duration.ofMinutes(1));
 
     private final ClientRequests requests;
     private final NodeMetrics metrics;
@@ -79,7 +84,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private void onData(WebSocketFrame frame) {
         // The decoder limits bytes on the wire; after permessage-deflate a message can be larger.
         if (frame.content().readableBytes() > maxMessageSize) {
-            connection.close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+            closeTooBig();
             return;
         }
         boolean binary = frame instanceof BinaryWebSocketFrame;
@@ -98,10 +103,16 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         requests.onFrame(session, request, frame.content().readableBytes());
     }
 
+    private void closeTooBig() {
+        metrics.abuseClose("message-too-big");
+        connection.close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == OutboundLimiter.OVERFLOW) {
             metrics.slowConsumer();
+            metrics.abuseClose("slow-consumer");
             connection.close(CloseCode.POLICY_VIOLATION, "slow consumer");
         } else {
             ctx.fireUserEventTriggered(event);
@@ -117,14 +128,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
-            connection.close(CloseCode.MESSAGE_TOO_BIG, "message larger than the maximum");
+            closeTooBig();
         } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof CorruptedFrameException) {
             // The decoder has already answered with the right close code.
             ctx.close();
         } else if (cause instanceof IOException) {
             ctx.close();
         } else {
-            log.warn("closing session {} after an unexpected error", session.id(), cause);
+            quiet.log(cause.getClass().getName(), cause, "closing session {} after an unexpected error", session.id());
             connection.close(CloseCode.INTERNAL_ERROR, "internal error");
         }
     }

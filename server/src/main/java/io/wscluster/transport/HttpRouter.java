@@ -7,8 +7,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.RequestPaths;
+import io.wscluster.resources.QuietLog;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Sends {@code GET /ws} to the WebSocket upgrade (on the public listener only) and every other
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String NAME = "router";
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
     /** Null on the operator listener: it serves no WebSocket. */
     private final WebSocketUpgrade upgrade;
@@ -57,7 +62,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             request.release();
             HttpReply answer = reply;
             if (error != null) {
-                log.error("HTTP {} {} failed", request.method(), path, error);
+                quiet.log(error.getClass().getName(), error, "HTTP {} {} failed", request.method(), path);
                 answer = HttpReply.error(ErrorCode.INTERNAL, "internal error");
             }
             HttpReply out = answer;
