@@ -22,6 +22,7 @@ public final class NodeMetrics {
     public static final String ERRORS = "wsc_errors";
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
     public static final String ABUSE_CLOSES = "wsc_abuse_closes";
+    public static final String SHED = "wsc_upgrades_shed";
     public static final String ROOMS = "wsc_rooms";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
@@ -101,6 +102,12 @@ public final class NodeMetrics {
 
     public void slowConsumer() {
         slowConsumers.increment();
+    }
+
+    /** An upgrade refused because the node is over a load limit, counted by {@code reason}: {@code connections}, {@code memory}. */
+    public void shed(String reason) {
+        Counter.builder(SHED).description("Upgrades refused with 503 because the node is over a load limit, by the limit")
+                .tag("reason", reason).register(registry).increment();
     }
 
     /** A connection closed for abuse, counted by {@code reason}: {@code write-rate}, {@code slow-consumer}, {@code message-too-big}. */

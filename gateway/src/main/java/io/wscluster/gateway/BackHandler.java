@@ -6,16 +6,20 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The node's side of a connection until the node answers the upgrade. On {@code 101} the answer
- * goes to the client and both channels become a relay; any other answer (401, 429, 503, ...) goes
- * to the client as it is and both connections close.
+ * goes to the client and both channels become a relay; a {@code 503} (the node is draining or
+ * shedding load) sends the upgrade to another node when the caller gave a way to
+ * ({@link #elsewhere}); any other answer (401, 429, ...) goes to the client as it is and both
+ * connections close.
  *
  * <p>Implementation note: the node usually sends its first frames ({@code welcome}) in the same
  * read as its {@code 101}. The HTTP codec passes them on as bytes; they are held here and the
@@ -28,11 +32,20 @@ final class BackHandler extends ChannelInboundHandlerAdapter {
     private final String nodeId;
     private final List<ByteBuf> early = new ArrayList<>();
     private boolean answered;
+    /** The upgrade again, for another node, and where to send it; null when the answer goes to the client whatever it is. */
+    private FullHttpRequest again;
+    private Consumer<FullHttpRequest> elsewhere;
 
     BackHandler(GatewayCore core, Channel client, String nodeId) {
         this.core = core;
         this.client = client;
         this.nodeId = nodeId;
+    }
+
+    /** On a 503, {@code elsewhere} gets {@code upgrade} (which it must release) instead of the client getting the 503. */
+    void elsewhere(FullHttpRequest upgrade, Consumer<FullHttpRequest> elsewhere) {
+        this.again = upgrade;
+        this.elsewhere = elsewhere;
     }
 
     @Override
@@ -58,6 +71,16 @@ final class BackHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (copy.status().code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code() && again != null) {
+            core.metrics().nodeShed();
+            copy.release();
+            ctx.close();
+            FullHttpRequest upgrade = again;
+            again = null;
+            elsewhere.accept(upgrade);
+            return;
+        }
+        releaseAgain();
         if (copy.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             core.metrics().nodeRefused();
             client.writeAndFlush(copy).addListener(ChannelFutureListener.CLOSE);
@@ -98,6 +121,7 @@ final class BackHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releaseEarly();
+        releaseAgain();
         if (!answered && client.isActive()) {
             core.suspect(nodeId);
             ChannelHandlerContext front = client.pipeline().context(FrontHandler.class);
@@ -106,6 +130,13 @@ final class BackHandler extends ChannelInboundHandlerAdapter {
             } else {
                 client.close();
             }
+        }
+    }
+
+    private void releaseAgain() {
+        if (again != null) {
+            again.release();
+            again = null;
         }
     }
 

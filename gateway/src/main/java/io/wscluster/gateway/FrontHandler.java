@@ -169,6 +169,12 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     f.channel().close();
                     return;
                 }
+                if (mayRetry) {
+                    // A node that sheds load answers 503: the same upgrade then goes once to another node.
+                    back.elsewhere(forward.retainedDuplicate(), again -> tryAnother(ctx, node, again, route,
+                            HttpResponseStatus.SERVICE_UNAVAILABLE, "node " + node.id() + " is over its load limits and no other node was found: retry later",
+                            5));
+                }
                 forward.setUri(target.getRawPath() + (forward.uri().contains("?") ? forward.uri().substring(forward.uri().indexOf('?')) : ""));
                 forward.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
                 f.channel().writeAndFlush(forward);
@@ -176,19 +182,29 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             core.suspect(node.id());
             if (mayRetry && client.isActive()) {
-                core.router().select(route).whenComplete((other, e) -> client.eventLoop().execute(() -> {
-                    if (e != null || other.id().equals(node.id())) {
-                        forward.release();
-                        reply(ctx, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
-                    } else {
-                        connect(ctx, other, forward, route, false);
-                    }
-                }));
+                tryAnother(ctx, node, forward, route, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
             } else {
                 forward.release();
                 reply(ctx, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
             }
         });
+    }
+
+    /**
+     * {@code node} did not take the upgrade: the router's next choice gets it (once), or the client
+     * {@code status} when the router has no other node.
+     */
+    private void tryAnother(ChannelHandlerContext ctx, NodeInfo node, FullHttpRequest forward, RouteRequest route,
+                            HttpResponseStatus status, String why, int retryAfterSeconds) {
+        Channel client = ctx.channel();
+        core.router().select(route).whenComplete((other, e) -> client.eventLoop().execute(() -> {
+            if (e != null || other.id().equals(node.id()) || !client.isActive()) {
+                forward.release();
+                reply(ctx, status, why, retryAfterSeconds);
+            } else {
+                connect(ctx, other, forward, route, false);
+            }
+        }));
     }
 
     /** The upgrade as the node should see it: same method, path, query and headers, plus the forwarding headers. */

@@ -15,6 +15,7 @@ final class GatewayMetrics {
     private final Counter refused;
     private final Counter nodeRefused;
     private final Counter failedOver;
+    private final Counter nodeShed;
     private final LongAdder bytesToNodes = new LongAdder();
     private final LongAdder bytesToClients = new LongAdder();
 
@@ -25,6 +26,9 @@ final class GatewayMetrics {
                 .description("Upgrades refused with 503 because no node took connections").register(registry);
         nodeRefused = Counter.builder("wsc_gateway_node_refusals")
                 .description("Upgrades a node answered with something other than 101 (passed on to the client)").register(registry);
+        nodeShed = Counter.builder("wsc_gateway_node_sheds")
+                .description("Upgrades a node refused with 503 (draining or over a load limit) and the gateway sent to another node")
+                .register(registry);
         failedOver = Counter.builder("wsc_gateway_failover_closes")
                 .description("Client connections closed with 1012 because their node was lost").register(registry);
         Gauge.builder("wsc_gateway_connections", links, Links::count).description("Connections relayed now").register(registry);
@@ -48,6 +52,10 @@ final class GatewayMetrics {
 
     void nodeRefused() {
         nodeRefused.increment();
+    }
+
+    void nodeShed() {
+        nodeShed.increment();
     }
 
     void failedOver(int n) {

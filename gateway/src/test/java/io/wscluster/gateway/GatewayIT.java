@@ -1,10 +1,12 @@
 package io.wscluster.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
+import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
@@ -175,7 +177,7 @@ class GatewayIT {
         RoutingOptions byUser = RoutingOptions.DEFAULT.withStickiness(Stickiness.USER);
         gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> byUser)
                 .tokens(SecurityOptions.builder().jwtSecret("gateway-secret").build()).build(), nodes.embedded().membership(), nodes.embedded().sticky());
-        TestClient.Refused forged = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
+        TestClient.Refused forged = catchThrowableOfType(TestClient.Refused.class,
                 () -> TestClient.connect(TestClient.options(gateway.url()).withBearer(Tokens.hs256("guessed-secret", "alice"))));
         assertThat(forged.status()).isEqualTo(401);
         assertThat(nodes.embedded().sticky().lookup("u:alice").toCompletableFuture().get()).as("no mapping for a forged user").isNull();
@@ -193,7 +195,7 @@ class GatewayIT {
     @Test
     void withNoNodeToGoToAnUpgradeIs503WithRetryAfter() throws Exception {
         gateway = gateway(RoutingOptions.DEFAULT);
-        TestClient.Refused refused = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
+        TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class,
                 () -> TestClient.connect(gateway.url()));
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("\"code\":\"unavailable\"", "no node is known");
@@ -224,9 +226,32 @@ class GatewayIT {
         assertThat(after.next("welcome").path("node").asText()).isEqualTo("b");
     }
 
+    @Test
+    void anUpgradeANodeRefusesForLoadGoesToAnotherNode() throws Exception {
+        try (LocalNodes full = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.maxConnections(2)))
+                .build()) {
+            List<WsCluster> two = List.of(full.start("a"), full.start("b"));
+            gateway = gateway(full, RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
+            open(two.get(0).url());
+            open(two.get(0).url()); // a is at its limit; round robin still sends every other upgrade there
+            Map<String, Integer> landed = connect(2);
+            assertThat(landed).as("both on b, one after a refused it").containsOnlyKeys("b").containsEntry("b", 2);
+            assertThat(gateway.registry().find("wsc_gateway_node_sheds").counter().count()).isGreaterThanOrEqualTo(1.0);
+
+            TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class,
+                    () -> open(gateway.url()));
+            assertThat(refused).as("every node full").isNotNull();
+            assertThat(refused.status()).isEqualTo(503);
+        }
+    }
+
     private Gateway gateway(RoutingOptions routing) throws InterruptedException {
+        return gateway(nodes, routing);
+    }
+
+    private Gateway gateway(LocalNodes of, RoutingOptions routing) throws InterruptedException {
         GatewayOptions options = GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> routing).build();
-        return Gateway.start(options, nodes.embedded().membership(), nodes.embedded().sticky());
+        return Gateway.start(options, of.embedded().membership(), of.embedded().sticky());
     }
 
     private void startNodes(String... ids) {

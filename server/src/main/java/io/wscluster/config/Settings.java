@@ -140,6 +140,12 @@ public final class Settings {
             new Setting("max-requests-per-connection", String.valueOf(TransportOptions.DEFAULT_MAX_REQUESTS_PER_CONNECTION), "HTTP"
                     + " requests one keep-alive connection may carry; then it is closed.",
                     (b, v) -> b.transport(t -> t.maxRequestsPerConnection(Values.integer(v)))),
+            new Setting("max-connections", String.valueOf(TransportOptions.DEFAULT_MAX_CONNECTIONS), "Connections a node holds before it"
+                    + " refuses new upgrades with 503 and Retry-After (it keeps serving its clients; the gateway tries another node).",
+                    (b, v) -> b.transport(t -> t.maxConnections(Values.integer(v)))),
+            new Setting("shed-heap-percent", String.valueOf(TransportOptions.DEFAULT_SHED_HEAP_PERCENT), "Heap left by the last garbage"
+                    + " collection, in percent of -Xmx, above which new upgrades are refused with 503 (until it is 10 points lower); 0: never.",
+                    (b, v) -> b.transport(t -> t.shedHeapPercent(Values.integer(v)))),
             new Setting("max-frame-size", Values.sizeText(TransportOptions.DEFAULT_MAX_FRAME_SIZE), "Largest WebSocket message and HTTP body accepted.",
                     (b, v) -> b.transport(t -> t.maxFrameSize(Values.size(v)))),
             new Setting("ping-interval", Values.text(TransportOptions.DEFAULT_PING_INTERVAL), "WebSocket ping interval; connections silent for two intervals are closed.",

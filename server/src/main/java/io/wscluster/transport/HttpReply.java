@@ -22,6 +22,11 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
         return json(status, body.toString());
     }
 
+    /** This answer with {@code Retry-After}: when to try again, in seconds. */
+    public HttpReply retryAfter(int seconds) {
+        return new HttpReply(status, contentType, body, Map.of("Retry-After", String.valueOf(seconds)));
+    }
+
     public static HttpReply text(int status, String body) {
         return new HttpReply(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Map.of());
     }

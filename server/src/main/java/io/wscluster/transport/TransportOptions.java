@@ -30,6 +30,9 @@ public final class TransportOptions {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 1000;
+    /** Far above what one node holds on this project's benchmarks (17,000), and a bound all the same. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+    public static final int DEFAULT_SHED_HEAP_PERCENT = 90;
     /** {@code admin-port} as given when it was not: derived from the public port. */
     private static final int DERIVED = -1;
     public static final TransportOptions DEFAULT = builder().build();
@@ -52,6 +55,8 @@ public final class TransportOptions {
     private final Duration requestTimeout;
     private final Duration idleTimeout;
     private final int maxRequestsPerConnection;
+    private final int maxConnections;
+    private final int shedHeapPercent;
 
     private TransportOptions(Builder b) {
         host = b.host;
@@ -72,6 +77,8 @@ public final class TransportOptions {
         requestTimeout = b.requestTimeout;
         idleTimeout = b.idleTimeout;
         maxRequestsPerConnection = b.maxRequestsPerConnection;
+        maxConnections = b.maxConnections;
+        shedHeapPercent = b.shedHeapPercent;
     }
 
     public static Builder builder() {
@@ -83,7 +90,7 @@ public final class TransportOptions {
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
                 .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl)
                 .trustedProxies(trustedProxies).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
-                .maxRequestsPerConnection(maxRequestsPerConnection);
+                .maxRequestsPerConnection(maxRequestsPerConnection).maxConnections(maxConnections).shedHeapPercent(shedHeapPercent);
     }
 
     /** Interface to bind; {@code 0.0.0.0} for all. */
@@ -131,6 +138,10 @@ public final class TransportOptions {
     public Duration idleTimeout() { return idleTimeout; }
     /** Requests one keep-alive connection may carry before it is closed. */
     public int maxRequestsPerConnection() { return maxRequestsPerConnection; }
+    /** Connections the node holds before it refuses new ones with 503 ({@link LoadShedding}). */
+    public int maxConnections() { return maxConnections; }
+    /** Heap left by the last collection, in percent of the maximum, above which new connections are refused; 0: never. */
+    public int shedHeapPercent() { return shedHeapPercent; }
 
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
@@ -152,6 +163,8 @@ public final class TransportOptions {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private int maxRequestsPerConnection = DEFAULT_MAX_REQUESTS_PER_CONNECTION;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int shedHeapPercent = DEFAULT_SHED_HEAP_PERCENT;
 
         private Builder() {
         }
@@ -238,6 +251,18 @@ public final class TransportOptions {
         public Builder maxRequestsPerConnection(int v) {
             Check.setting(v >= 1, "max-requests-per-connection", v, "1 or more");
             maxRequestsPerConnection = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            Check.setting(v >= 1, "max-connections", v, "1 or more");
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder shedHeapPercent(int v) {
+            Check.setting(v == 0 || (v >= 50 && v <= 99), "shed-heap-percent", v, "0 (never) or 50 to 99");
+            shedHeapPercent = v;
             return this;
         }
 

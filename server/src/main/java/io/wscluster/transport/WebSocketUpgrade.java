@@ -51,6 +51,7 @@ final class WebSocketUpgrade {
     private final Supplier<NodeState> state;
     private final Map<EventLoop, HubShard> shards;
     private final WebSocketServerHandshakerFactory handshakers;
+    private final LoadShedding shedding;
 
     WebSocketUpgrade(TransportOptions options, boolean allowAnonymous, ClientRequests requests, NodeMetrics metrics, TokenVerifier verifier,
                      Supplier<NodeState> state, Map<EventLoop, HubShard> shards) {
@@ -63,6 +64,7 @@ final class WebSocketUpgrade {
         this.verifier = verifier;
         this.state = state;
         this.shards = shards;
+        this.shedding = new LoadShedding(options.maxConnections(), options.shedHeapPercent(), metrics::connections);
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(options.maxFrameSize())
                 .allowExtensions(true)
@@ -79,7 +81,15 @@ final class WebSocketUpgrade {
         }
         if (state.get() != NodeState.ACTIVE) {
             HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is " + state.get().wireName() + ": connect to another node");
-            HttpResponses.write(ctx, new HttpReply(busy.status(), busy.contentType(), busy.body(), Map.of("Retry-After", "1")), false);
+            HttpResponses.write(ctx, busy.retryAfter(1), false);
+            return;
+        }
+        String overloaded = shedding.refusal();
+        if (overloaded != null) {
+            metrics.shed(overloaded);
+            HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is at its " + (overloaded.equals("memory") ? "shed-heap-percent"
+                    : "max-connections") + " limit: connect to another node or retry later");
+            HttpResponses.write(ctx, busy.retryAfter(LoadShedding.RETRY_AFTER_SECONDS), false);
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
