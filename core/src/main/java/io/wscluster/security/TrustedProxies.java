@@ -1,8 +1,5 @@
 package io.wscluster.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,47 +9,15 @@ import java.util.List;
  * stickiness) by writing one.
  */
 public final class TrustedProxies {
-    private record Block(byte[] network, int bits) {
-    }
-
-    private final List<Block> blocks = new ArrayList<>();
+    private final AddressBlocks blocks;
 
     /** @throws IllegalArgumentException naming an entry that is not an IP address or CIDR block */
     public TrustedProxies(List<String> entries) {
-        for (String entry : entries) {
-            String[] parts = entry.trim().split("/", 2);
-            byte[] address = literal(parts[0], entry);
-            int bits = address.length * 8;
-            if (parts.length == 2) {
-                try {
-                    bits = Integer.parseInt(parts[1]);
-                } catch (NumberFormatException e) {
-                    bits = -1;
-                }
-                if (bits < 0 || bits > address.length * 8) {
-                    throw new IllegalArgumentException("trusted-proxies: '" + entry + "' is not valid, expected an address or CIDR block");
-                }
-            }
-            blocks.add(new Block(address, bits));
-        }
+        blocks = new AddressBlocks("trusted-proxies", entries);
     }
 
     public boolean trusts(String ip) {
-        if (ip == null || blocks.isEmpty()) {
-            return false;
-        }
-        byte[] address;
-        try {
-            address = literal(ip, ip);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        for (Block b : blocks) {
-            if (b.network().length == address.length && samePrefix(b.network(), address, b.bits())) {
-                return true;
-            }
-        }
-        return false;
+        return blocks.contains(ip);
     }
 
     /**
@@ -71,34 +36,5 @@ public final class TrustedProxies {
             }
         }
         return hops[0].trim();
-    }
-
-    private static boolean samePrefix(byte[] a, byte[] b, int bits) {
-        int full = bits / 8;
-        for (int i = 0; i < full; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        int rest = bits % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = 0xff << (8 - rest) & 0xff;
-        return (a[full] & mask) == (b[full] & mask);
-    }
-
-    /** An IP literal's bytes, never a name lookup. */
-    private static byte[] literal(String text, String entry) {
-        String t = text.trim();
-        boolean looksLiteral = t.contains(":") || t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        if (!looksLiteral) {
-            throw new IllegalArgumentException("trusted-proxies: '" + entry + "' is not valid, expected an address or CIDR block");
-        }
-        try {
-            return InetAddress.getByName(t).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("trusted-proxies: '" + entry + "' is not valid, expected an address or CIDR block");
-        }
     }
 }
