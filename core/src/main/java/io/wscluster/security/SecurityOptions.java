@@ -45,6 +45,8 @@ public final class SecurityOptions {
     private final Duration proxyTimeout;
     private final int proxyMaxInFlight;
     private final ClientLimits clientLimits;
+    private final AddressLimits addressLimits;
+    private final UserLimits userLimits;
 
     private SecurityOptions(Builder b) {
         jwt = b.jwt;
@@ -65,6 +67,8 @@ public final class SecurityOptions {
         proxyTimeout = b.proxyTimeout;
         proxyMaxInFlight = b.proxyMaxInFlight;
         clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes);
+        addressLimits = b.addressLimits;
+        userLimits = b.userLimits;
     }
 
     public static Builder builder() {
@@ -93,6 +97,8 @@ public final class SecurityOptions {
         b.maxSubscriptions = clientLimits.maxSubscriptions();
         b.clientPublishRate = clientLimits.publishRate();
         b.clientPublishBytes = clientLimits.publishBytesRate();
+        b.addressLimits = addressLimits;
+        b.userLimits = userLimits;
         return b;
     }
 
@@ -133,6 +139,10 @@ public final class SecurityOptions {
 
     /** What one connection may do: subscriptions, and messages and bytes written a second. */
     public ClientLimits clientLimits() { return clientLimits; }
+    /** What one source address may open: connections at once and new connections a second, and the addresses exempt. */
+    public AddressLimits addressLimits() { return addressLimits; }
+    /** What one user may do on the node over all its connections: connections at once and writes a second. */
+    public UserLimits userLimits() { return userLimits; }
 
     /** The rules of rooms: the default namespace's from the {@code room-*} settings, and each configured namespace. */
     public RoomPolicy roomPolicy() {
@@ -167,6 +177,8 @@ public final class SecurityOptions {
         private int maxSubscriptions = ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS;
         private int clientPublishRate = ClientLimits.DEFAULT_PUBLISH_RATE;
         private int clientPublishBytes = ClientLimits.DEFAULT_PUBLISH_BYTES_RATE;
+        private AddressLimits addressLimits = AddressLimits.DEFAULT;
+        private UserLimits userLimits = UserLimits.DEFAULT;
 
         private Builder() {
         }
@@ -262,6 +274,17 @@ public final class SecurityOptions {
             clientPublishBytes = v;
             return this;
         }
+
+        /** 0: no limit. */
+        public Builder maxConnectionsPerAddress(int v) { addressLimits = addressLimits.withMaxConnections(v); return this; }
+        /** 0: no limit. */
+        public Builder connectionRatePerAddress(int v) { addressLimits = addressLimits.withNewPerSecond(v); return this; }
+        /** Addresses and CIDR blocks the per-address limits leave alone; empty: none. */
+        public Builder addressLimitExempt(List<String> v) { addressLimits = addressLimits.withExempt(v); return this; }
+        /** 0: no limit. */
+        public Builder maxConnectionsPerUser(int v) { userLimits = new UserLimits(v, userLimits.publishRate()); return this; }
+        /** 0: no limit. */
+        public Builder userPublishRate(int v) { userLimits = new UserLimits(userLimits.maxConnections(), v); return this; }
 
         private static URI httpUrl(String setting, URI v) {
             Check.setting(v == null || "https".equals(v.getScheme()) || "http".equals(v.getScheme()), setting, v, "an http or https URL");
