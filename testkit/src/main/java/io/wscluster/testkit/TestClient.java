@@ -33,6 +33,7 @@ import io.wscluster.eventloops.EventLoops;
 import io.wscluster.protocol.Encoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,36 +73,63 @@ public final class TestClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final List<JsonNode> unmatched = new ArrayList<>();
 
-    /** How to connect. Immutable; change with the {@code with*} methods. */
+    /**
+     * How to connect. Immutable; change with the {@code with*} methods.
+     *
+     * @param localAddress the address the client's socket is bound to; null: the system's choice
+     */
     public record Options(String url, Encoding encoding, boolean offerSubprotocol, boolean compression,
-                          String bearerToken, int maxFrameSize, Map<String, String> headers) {
-        public Options withEncoding(Encoding e) { return new Options(url, e, true, compression, bearerToken, maxFrameSize, headers); }
+                          String bearerToken, int maxFrameSize, Map<String, String> headers, String localAddress) {
+        public Options withEncoding(Encoding e) {
+            return new Options(url, e, true, compression, bearerToken, maxFrameSize, headers, localAddress);
+        }
         /** Connect without asking for any subprotocol (the server then speaks JSON). */
-        public Options withoutSubprotocol() { return new Options(url, Encoding.JSON, false, compression, bearerToken, maxFrameSize, headers); }
-        public Options withCompression() { return new Options(url, encoding, offerSubprotocol, true, bearerToken, maxFrameSize, headers); }
-        public Options withBearer(String token) { return new Options(url, encoding, offerSubprotocol, compression, token, maxFrameSize, headers); }
-        public Options withUrl(String u) { return new Options(u, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, headers); }
+        public Options withoutSubprotocol() {
+            return new Options(url, Encoding.JSON, false, compression, bearerToken, maxFrameSize, headers, localAddress);
+        }
+        public Options withCompression() {
+            return new Options(url, encoding, offerSubprotocol, true, bearerToken, maxFrameSize, headers, localAddress);
+        }
+        public Options withBearer(String token) {
+            return new Options(url, encoding, offerSubprotocol, compression, token, maxFrameSize, headers, localAddress);
+        }
+        public Options withUrl(String u) {
+            return new Options(u, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, headers, localAddress);
+        }
         /** Extra headers of the upgrade request ({@code Cookie}, {@code Origin}). */
-        public Options withHeaders(Map<String, String> h) { return new Options(url, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, Map.copyOf(h)); }
+        public Options withHeaders(Map<String, String> h) {
+            return new Options(url, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, Map.copyOf(h), localAddress);
+        }
+        /**
+         * Connect from {@code address}: on Linux every 127.x.y.z reaches loopback, so a test can be
+         * several remote clients of a node on 127.0.0.1 by binding 127.0.0.2, 127.0.0.3, ...
+         */
+        public Options withLocalAddress(String address) {
+            return new Options(url, encoding, offerSubprotocol, compression, bearerToken, maxFrameSize, headers, address);
+        }
     }
 
     public static Options options(String url) {
-        return new Options(url, Encoding.JSON, true, false, null, 1024 * 1024, Map.of());
+        return new Options(url, Encoding.JSON, true, false, null, 1024 * 1024, Map.of(), null);
     }
 
     /** Thrown by {@link #connect} when the server refuses the upgrade with an HTTP status. */
     public static final class Refused extends IOException {
         private final int status;
         private final String body;
+        private final String retryAfter;
 
-        Refused(int status, String body) {
+        Refused(int status, String body, String retryAfter) {
             super("upgrade refused with HTTP " + status + ": " + body);
             this.status = status;
             this.body = body;
+            this.retryAfter = retryAfter;
         }
 
         public int status() { return status; }
         public String body() { return body; }
+        /** The answer's {@code Retry-After} header; null without one. */
+        public String retryAfter() { return retryAfter; }
     }
 
     private TestClient(Options options, Channel channel, Handler handler) {
@@ -140,7 +168,9 @@ public final class TestClient implements AutoCloseable {
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         Channel ch;
         try {
-            ch = b.connect(uri.getHost(), port).sync().channel();
+            InetSocketAddress remote = new InetSocketAddress(uri.getHost(), port);
+            ch = (options.localAddress() == null ? b.connect(remote)
+                    : b.connect(remote, new InetSocketAddress(options.localAddress(), 0))).sync().channel();
             handler.handshakeDone.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
@@ -368,7 +398,7 @@ public final class TestClient implements AutoCloseable {
                     handshakeDone.complete(null);
                 } catch (WebSocketClientHandshakeException e) {
                     handshakeDone.completeExceptionally(new Refused(response.status().code(),
-                            response.content().toString(StandardCharsets.UTF_8)));
+                            response.content().toString(StandardCharsets.UTF_8), response.headers().get("Retry-After")));
                     ctx.close();
                 }
                 return;
