@@ -23,6 +23,7 @@ public final class NodeMetrics {
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
     public static final String ABUSE_CLOSES = "wsc_abuse_closes";
     public static final String SHED = "wsc_upgrades_shed";
+    public static final String CONNECTIONS_REFUSED = "wsc_connections_refused";
     public static final String ROOMS = "wsc_rooms";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
@@ -113,6 +114,15 @@ public final class NodeMetrics {
     /** A connection closed for abuse, counted by {@code reason}: {@code write-rate}, {@code slow-consumer}, {@code message-too-big}. */
     public void abuseClose(String reason) {
         Counter.builder(ABUSE_CLOSES).description("Connections closed for abusing a limit, by the limit").tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    /**
+     * A connection refused by a limit, counted by {@code reason} ({@code address-connections},
+     * {@code address-rate}, {@code user-connections}): at accept, closed at once, or at the upgrade with 429.
+     */
+    public void connectionRefused(String reason) {
+        Counter.builder(CONNECTIONS_REFUSED).description("Connections refused by a connection limit, by the limit").tag("reason", reason)
                 .register(registry).increment();
     }
 

@@ -35,8 +35,6 @@ public final class ConnectionLimiter {
     public static final String USER_CONNECTIONS = "user-connections";
     /** What a client refused for holding too many connections is told to wait: until some of them close, which nobody knows. */
     static final int RETRY_AFTER_FULL_SECONDS = 5;
-    /** Buckets of new connections kept at most (each lives a second by default): a few megabytes under any flood. */
-    static final long MAX_RATE_KEYS = 65_536;
 
     /** Why a connection is refused: the reason the metrics count, what the client is told, and when to try again. */
     public record Refusal(String reason, String message, int retryAfterSeconds) {
@@ -59,7 +57,7 @@ public final class ConnectionLimiter {
         this.exempt = new AddressBlocks("address-limit-exempt", addressLimits.exempt());
         this.refusals = refusals;
         int rate = addressLimits.newPerSecond();
-        this.newConnections = rate > 0 ? new RateBuckets(rate, rate, MAX_RATE_KEYS) : null;
+        this.newConnections = rate > 0 ? new RateBuckets(rate, rate, RateBuckets.DEFAULT_MAX_KEYS) : null;
     }
 
     /**

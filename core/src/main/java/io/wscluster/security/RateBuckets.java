@@ -17,6 +17,9 @@ import java.time.Duration;
  * addresses at once is what the per-address connection cap and the open-files limit bound.
  */
 public final class RateBuckets {
+    /** Buckets kept at most, for the limits of the node and the gateway: a few megabytes under any flood. */
+    public static final long DEFAULT_MAX_KEYS = 65_536;
+
     private final long capacity;
     private final long perSecond;
     private final Cache<String, Bucket> buckets;

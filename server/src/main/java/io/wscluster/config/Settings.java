@@ -10,10 +10,12 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.AddressLimits;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.ClientReach;
 import io.wscluster.security.RoomAccess;
 import io.wscluster.security.SecurityOptions;
+import io.wscluster.security.UserLimits;
 import io.wscluster.transport.TransportOptions;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +102,19 @@ public final class Settings {
             new Setting("client-publish-bytes", Values.sizeText(ClientLimits.DEFAULT_PUBLISH_BYTES_RATE), "Bytes a second one connection"
                     + " may publish, send or broadcast (a burst of twice that); beyond, rate_limited. 0: no limit.",
                     (b, v) -> b.security(t -> t.clientPublishBytes(Values.size(v)))),
+            new Setting("max-connections-per-address", String.valueOf(AddressLimits.DEFAULT_MAX_CONNECTIONS), "Connections one source"
+                    + " address (after trusted-proxies; an IPv6 /64) may hold at once; beyond, closed at accept or refused with 429."
+                    + " 0: no limit.",
+                    (b, v) -> b.security(t -> t.maxConnectionsPerAddress(Values.integer(v)))),
+            new Setting("connection-rate-per-address", String.valueOf(AddressLimits.DEFAULT_NEW_PER_SECOND), "New WebSocket connections"
+                    + " one source address may open a second (a bucket of that many); beyond, 429 with Retry-After. 0: no limit.",
+                    (b, v) -> b.security(t -> t.connectionRatePerAddress(Values.integer(v)))),
+            new Setting("address-limit-exempt", String.join(",", AddressLimits.DEFAULT_EXEMPT), "Addresses and CIDR blocks the"
+                    + " per-address limits leave alone (a load generator or proxy on this host); none: every address is limited.",
+                    (b, v) -> b.security(t -> t.addressLimitExempt(Values.listOrNone(v)))),
+            new Setting("max-connections-per-user", String.valueOf(UserLimits.DEFAULT_MAX_CONNECTIONS), "Connections one user (a token's"
+                    + " sub) may hold on this node; beyond, 429. Anonymous connections fall under the address limits. 0: no limit.",
+                    (b, v) -> b.security(t -> t.maxConnectionsPerUser(Values.integer(v)))),
             new Setting("allow-anonymous", "true without a JWT key, false with one", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"

@@ -111,6 +111,11 @@ public final class Values {
         return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
+    /** A comma-separated list as {@link #list}; {@code none} (or nothing) is the empty list. */
+    public static java.util.List<String> listOrNone(String v) {
+        return "none".equalsIgnoreCase(v.trim()) ? java.util.List.of() : list(v);
+    }
+
     /** The public keys of a PEM file. */
     public static java.util.List<java.security.PublicKey> publicKeys(String path) {
         String pem;

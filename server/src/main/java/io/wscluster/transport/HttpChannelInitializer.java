@@ -6,9 +6,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.eventloops.ServerTls;
+import io.wscluster.security.ConnectionLimiter;
 
 /**
- * Builds the pipeline of a new connection, and only that: TLS when the listener has it, the outbound limit every byte to the
+ * Builds the pipeline of a new connection, and only that: on the public listener, first the per-address connection limit (a
+ * connection over it is closed before anything is read; one let in carries its {@link ConnectionLimiter.Ticket} as {@link
+ * WebSocketUpgrade#TICKET}, given back when it closes), then TLS when the listener has it, the outbound limit every byte to the
  * client passes (first, so that it sees the encoders' output), HTTP codec, body aggregation, the request deadlines,
  * permessage-deflate negotiation when enabled, and the router. The upgrade replaces all but the
  * limit.
@@ -18,17 +21,31 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     private final TransportOptions options;
     private final boolean compression;
     private final ServerTls tls;
+    private final ConnectionLimiter limiter;
 
-    /** @param tls the listener's TLS, or null for plain TCP */
-    HttpChannelInitializer(HttpRouter router, TransportOptions options, boolean compression, ServerTls tls) {
+    /**
+     * @param tls     the listener's TLS, or null for plain TCP
+     * @param limiter the connection limits of the public listener; null on the operator listener, which clients do not reach
+     */
+    HttpChannelInitializer(HttpRouter router, TransportOptions options, boolean compression, ServerTls tls, ConnectionLimiter limiter) {
         this.router = router;
         this.options = options;
         this.compression = compression;
         this.tls = tls;
+        this.limiter = limiter;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (limiter != null) {
+            ConnectionLimiter.Ticket ticket = limiter.accept(WebSocketUpgrade.peerIp(ch));
+            if (ticket == null) {
+                ch.close(); // this address holds as many connections as it may: not one byte of it is read
+                return;
+            }
+            ch.closeFuture().addListener(closed -> ticket.release());
+            ch.attr(WebSocketUpgrade.TICKET).set(ticket);
+        }
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc())); // next to the socket: the limit counts what the client is sent

@@ -22,9 +22,11 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
         return json(status, body.toString());
     }
 
-    /** This answer with {@code Retry-After}: when to try again, in seconds. */
-    public HttpReply retryAfter(int seconds) {
-        return new HttpReply(status, contentType, body, Map.of("Retry-After", String.valueOf(seconds)));
+    /** This answer telling the client when to try again ({@code Retry-After}, in seconds). */
+    public HttpReply withRetryAfter(int seconds) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put("Retry-After", String.valueOf(seconds));
+        return new HttpReply(status, contentType, body, Map.copyOf(more));
     }
 
     public static HttpReply text(int status, String body) {

@@ -1,5 +1,6 @@
 package io.wscluster.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.AttributeKey;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.hub.ClientRequests;
@@ -24,6 +26,7 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.Bearer;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.Principal;
 import io.wscluster.security.TokenVerifier;
@@ -34,11 +37,14 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * Turns an HTTP connection into a WebSocket session: checks the node is accepting, verifies the
- * token, picks the subprotocol, completes the handshake, and replaces every HTTP handler with the
+ * Turns an HTTP connection into a WebSocket session: checks the node is accepting and the
+ * connection limits of the client's address, verifies the token, checks the user's connection
+ * limit, picks the subprotocol, completes the handshake, and replaces every HTTP handler with the
  * WebSocket ones, so an upgraded connection carries no HTTP state.
  */
 final class WebSocketUpgrade {
+    /** What a public listener's connection holds of the connection limits, from its accept on. */
+    static final AttributeKey<ConnectionLimiter.Ticket> TICKET = AttributeKey.valueOf("wsc-connection-ticket");
     private static final String SUBPROTOCOLS = Encoding.JSON.subprotocol() + "," + Encoding.MSGPACK.subprotocol();
 
     private final TransportOptions options;
@@ -80,8 +86,8 @@ final class WebSocketUpgrade {
             return;
         }
         if (state.get() != NodeState.ACTIVE) {
-            HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is " + state.get().wireName() + ": connect to another node");
-            HttpResponses.write(ctx, busy.retryAfter(1), false);
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.UNAVAILABLE, "node is " + state.get().wireName()
+                    + ": connect to another node").withRetryAfter(1), false);
             return;
         }
         String overloaded = shedding.refusal();
@@ -89,7 +95,12 @@ final class WebSocketUpgrade {
             metrics.shed(overloaded);
             HttpReply busy = HttpReply.error(ErrorCode.UNAVAILABLE, "node is at its " + (overloaded.equals("memory") ? "shed-heap-percent"
                     : "max-connections") + " limit: connect to another node or retry later");
-            HttpResponses.write(ctx, busy.retryAfter(LoadShedding.RETRY_AFTER_SECONDS), false);
+            HttpResponses.write(ctx, busy.withRetryAfter(LoadShedding.RETRY_AFTER_SECONDS), false);
+            return;
+        }
+        // Behind a trusted proxy (the gateway, a load balancer) the client is the hop it names.
+        String remote = proxies.clientIp(peerIp(ctx.channel()), request.headers().get("X-Forwarded-For"));
+        if (refused(ctx, ctx.channel().attr(TICKET).get().admitAddress(remote))) {
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
@@ -123,8 +134,6 @@ final class WebSocketUpgrade {
         // own positions resubscribes with since, which is exact where the record may lag.
         SessionRecord record = !keep ? SessionRecord.NEW
                 : "false".equals(first(query, "resume")) ? SessionRecord.OWN_POSITIONS : SessionRecord.RESUME;
-        // Behind a trusted proxy (the gateway, a load balancer) the client is the hop it names.
-        String remote = proxies.clientIp(peerIp(ctx), request.headers().get("X-Forwarded-For"));
         PermissionProxy proxy = requests.proxy();
         if (!proxy.asksOnConnect()) {
             handshake(ctx, request, handshaker, principal, sessionId, record, remote);
@@ -155,6 +164,9 @@ final class WebSocketUpgrade {
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, Principal principal,
                            String sessionId, SessionRecord record, String remote) {
+        if (refused(ctx, ctx.channel().attr(TICKET).get().admitUser(principal.userId()))) {
+            return;
+        }
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (f.isSuccess()) {
                 install(ctx, handshaker, principal, sessionId, record, remote);
@@ -176,9 +188,19 @@ final class WebSocketUpgrade {
         return headers;
     }
 
-    private static String peerIp(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress()
-                : String.valueOf(ctx.channel().remoteAddress());
+    static String peerIp(Channel ch) {
+        return ch.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress()
+                : String.valueOf(ch.remoteAddress());
+    }
+
+    /** Answers 429 with the limit's reason and when to try again, when a connection limit refused the connection. */
+    private static boolean refused(ChannelHandlerContext ctx, ConnectionLimiter.Refusal refusal) {
+        if (refusal == null) {
+            return false;
+        }
+        HttpResponses.write(ctx, HttpReply.error(ErrorCode.RATE_LIMITED, refusal.message()).withRetryAfter(refusal.retryAfterSeconds()),
+                false);
+        return true;
     }
 
     /**

@@ -16,8 +16,10 @@ import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.security.TrustedProxies;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -89,11 +91,13 @@ public final class WsServer {
         }
         WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state,
                 shards);
+        ConnectionLimiter limiter = new ConnectionLimiter(security.addressLimits(), security.userLimits(),
+                new TrustedProxies(options.trustedProxies()), hub.metrics()::connectionRefused);
         try {
             serverChannel = bind("port", options.host(), options.port(), HttpRouter.publicListener(upgrade, endpoints),
-                    options.compression());
+                    options.compression(), limiter);
             operatorChannel = bind("admin-port", options.adminHost(), options.adminPort(), HttpRouter.operatorListener(endpoints),
-                    false);
+                    false, null);
         } catch (BindException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -101,7 +105,8 @@ public final class WsServer {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    private Channel bind(String setting, String host, int port, HttpRouter router, boolean compression)
+    /** @param limiter the connection limits of the listener; null: none */
+    private Channel bind(String setting, String host, int port, HttpRouter router, boolean compression, ConnectionLimiter limiter)
             throws BindException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -110,7 +115,7 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options, compression, tls));
+                .childHandler(new HttpChannelInitializer(router, options, compression, tls, limiter));
         try {
             return bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {

@@ -79,6 +79,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsTakeNoneForNoExemptionAndNameTheSettingOfABadValue() {
+        NodeOptions none = ConfigLoader.load(null, Map.of("WSC_ADDRESS_LIMIT_EXEMPT", "none"), Map.of(), NodeOptions.defaults());
+        assertThat(none.security().addressLimits().exempt()).isEmpty();
+        assertThat(NodeOptions.defaults().security().addressLimits().exempt()).containsExactly("127.0.0.1", "::1");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("max-connections-per-address", "-1"), NodeOptions.defaults()),
+                "max-connections-per-address (from --max-connections-per-address): '-1' is not valid, expected 0 (no limit) or more");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_CONNECTION_RATE_PER_ADDRESS", "fast"), Map.of(), NodeOptions.defaults()),
+                "connection-rate-per-address (from WSC_CONNECTION_RATE_PER_ADDRESS): 'fast' is not a whole number");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("address-limit-exempt", "127.0.0.1,localhost"), NodeOptions.defaults()),
+                "address-limit-exempt (from --address-limit-exempt): 'localhost' is not valid, expected an address or CIDR block");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("max-connections-per-user", "-2"), NodeOptions.defaults()),
+                "max-connections-per-user (from --max-connections-per-user): '-2' is not valid");
+    }
+
+    @Test
     void aMissingOrMalformedFileIsAClearError() throws IOException {
         assertOneLine(() -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of(), Map.of(), NodeOptions.defaults()), "does not exist");
         assertOneLine(() -> ConfigLoader.load(yaml("port: [1, 2]\n"), Map.of(), Map.of(), NodeOptions.defaults()), "expected a single value");
