@@ -82,6 +82,7 @@ final class NodeBootstrap {
                 .tokens(verifier)
                 .proxy(proxy(options.security()))
                 .limits(options.security().clientLimits())
+                .userLimits(options.security().userLimits())
                 .hooks(app.hooks())
                 .ops(app.ops())
                 .metrics(metrics)

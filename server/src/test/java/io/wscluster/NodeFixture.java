@@ -75,9 +75,10 @@ public final class NodeFixture implements AfterEachCallback {
         return cluster;
     }
 
-    /** Rooms open to every client, and writes not rate-limited, as most tests of delivery want them. */
+    /** Rooms open to every client, and writes not rate-limited (per connection or per user), as most tests of delivery want them. */
     public static NodeOptions.Builder permissive(NodeOptions.Builder o) {
-        return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0));
+        return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0)
+                .userPublishRate(0));
     }
 
     /** The node {@link #start started} last. */

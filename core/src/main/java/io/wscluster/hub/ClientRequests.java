@@ -13,7 +13,9 @@ import io.wscluster.protocol.StreamPosition;
 import io.wscluster.resources.QuietLog;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.PermissionProxy;
+import io.wscluster.security.RateBuckets;
 import io.wscluster.security.RoomAction;
+import io.wscluster.security.UserLimits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +45,9 @@ public final class ClientRequests {
     final Permissions permissions;
     final PermissionProxy proxy;
     final ClientLimits limits;
+    private final UserLimits userLimits;
+    /** Each user's writes on this node over all its connections; null when not limited. */
+    private final RateBuckets userWrites;
     private final HubHooks hooks;
     private final Map<String, OpHandler> ops;
     private final NodeMetrics metrics;
@@ -58,6 +63,9 @@ public final class ClientRequests {
         this.permissions = new Permissions(config.rooms(), config.authorizer(), config.tokens());
         this.proxy = config.proxy();
         this.limits = config.limits();
+        this.userLimits = config.userLimits();
+        int userRate = userLimits.publishRate();
+        this.userWrites = userRate > 0 ? new RateBuckets(2L * userRate, userRate, RateBuckets.DEFAULT_MAX_KEYS) : null;
         this.hooks = config.hooks();
         this.ops = config.ops();
         this.pingMillis = config.pingMillis();
@@ -163,8 +171,13 @@ public final class ClientRequests {
     public void onFrame(Session s, ClientFrame frame, int bytes) {
         metrics.messageIn();
         try {
-            if (isWrite(frame) && limits.limitsWrites()) {
-                spend(s, bytes);
+            if (isWrite(frame)) {
+                if (limits.limitsWrites()) {
+                    spend(s, bytes);
+                }
+                if (userWrites != null && s.userId() != null) {
+                    spendUsers(s);
+                }
             }
             dispatch(s, frame);
         } catch (ProtocolException e) {
@@ -194,6 +207,17 @@ public final class ClientRequests {
         }
         throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this connection's write rate (" + limits.publishRate()
                 + " messages and " + limits.publishBytesRate() + " bytes a second): slow down");
+    }
+
+    /**
+     * Takes a write from its user's allowance on this node, shared by all the user's connections, so
+     * that more connections do not write more; refuses it with {@code rate_limited}.
+     */
+    private void spendUsers(Session s) {
+        if (userWrites.tryTake(s.userId()) > 0) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this user's write rate on this node (" + userLimits.publishRate()
+                    + " messages a second over all its connections, user-publish-rate): slow down");
+        }
     }
 
     /** Throws {@code rate_limited} when the session holds as many subscriptions as a connection may. */

@@ -11,15 +11,16 @@ import io.wscluster.security.ClientLimits;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.RoomPolicy;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.security.UserLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /** What a {@link Hub} is built from. Immutable; {@link #builder()} fills the optional parts. */
 public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore presence, SessionRecords records,
-                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, ClientLimits limits, HubHooks hooks,
-                        Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc, int recentPerRoom, long recentBudget,
-                        long recentBudgetBytes) {
+                        Authorizer authorizer, RoomPolicy rooms, TokenVerifier tokens, PermissionProxy proxy, ClientLimits limits,
+                        UserLimits userLimits, HubHooks hooks, Map<String, OpHandler> ops, NodeMetrics metrics, ByteBufAllocator alloc,
+                        int recentPerRoom, long recentBudget, long recentBudgetBytes) {
     /** The ping interval announced in {@code welcome}; the transport's default is this one. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
 
@@ -34,6 +35,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         tokens = tokens == null ? TokenVerifier.NONE : tokens;
         proxy = proxy == null ? PermissionProxy.NONE : proxy;
         limits = limits == null ? ClientLimits.NONE : limits;
+        userLimits = userLimits == null ? UserLimits.NONE : userLimits;
         hooks = hooks == null ? HubHooks.NONE : hooks;
         ops = ops == null ? Map.of() : Map.copyOf(ops);
         alloc = alloc == null ? PooledByteBufAllocator.DEFAULT : alloc;
@@ -58,6 +60,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         private TokenVerifier tokens;
         private PermissionProxy proxy;
         private ClientLimits limits;
+        private UserLimits userLimits;
         private HubHooks hooks;
         private Map<String, OpHandler> ops;
         private NodeMetrics metrics;
@@ -81,11 +84,12 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         public Builder proxy(PermissionProxy v) { proxy = v; return this; }
         /** What one connection may do (subscriptions, write rates); no limit by default. */
         public Builder limits(ClientLimits v) { limits = v; return this; }
+        /** What one user may write on the node over all its connections; no limit by default. */
+        public Builder userLimits(UserLimits v) { userLimits = v; return this; }
         public Builder hooks(HubHooks v) { hooks = v; return this; }
         public Builder ops(Map<String, OpHandler> v) { ops = v; return this; }
         public Builder metrics(NodeMetrics v) { metrics = v; return this; }
         public Builder alloc(ByteBufAllocator v) { alloc = v; return this; }
-        /** How many of a room's newest messages answer a subscribe with since without a history read (0: none), at most {@code budget} over all rooms. */
         /** Recent frames kept per room, and over all rooms in frames and in bytes (see {@code RecentBudget}). */
         public Builder recentFrames(int perRoom, long budget, long budgetBytes) {
             recentPerRoom = perRoom;
@@ -95,7 +99,7 @@ public record HubConfig(String nodeId, long pingMillis, Bus bus, PresenceStore p
         }
 
         public HubConfig build() {
-            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, limits, hooks, ops, metrics,
+            return new HubConfig(nodeId, ping.toMillis(), bus, presence, records, authorizer, rooms, tokens, proxy, limits, userLimits, hooks, ops, metrics,
                     alloc, recentPerRoom, recentBudget, recentBudgetBytes);
         }
     }

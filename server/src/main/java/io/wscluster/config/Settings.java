@@ -115,6 +115,9 @@ public final class Settings {
             new Setting("max-connections-per-user", String.valueOf(UserLimits.DEFAULT_MAX_CONNECTIONS), "Connections one user (a token's"
                     + " sub) may hold on this node; beyond, 429. Anonymous connections fall under the address limits. 0: no limit.",
                     (b, v) -> b.security(t -> t.maxConnectionsPerUser(Values.integer(v)))),
+            new Setting("user-publish-rate", String.valueOf(UserLimits.DEFAULT_PUBLISH_RATE), "Messages a second one user may publish,"
+                    + " send or broadcast on this node over all its connections (a burst of twice that); beyond, rate_limited. 0: no limit.",
+                    (b, v) -> b.security(t -> t.userPublishRate(Values.integer(v)))),
             new Setting("allow-anonymous", "true without a JWT key, false with one", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"

@@ -91,6 +91,8 @@ class ConfigLoaderTest {
                 "address-limit-exempt (from --address-limit-exempt): 'localhost' is not valid, expected an address or CIDR block");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("max-connections-per-user", "-2"), NodeOptions.defaults()),
                 "max-connections-per-user (from --max-connections-per-user): '-2' is not valid");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("user-publish-rate", "-3"), NodeOptions.defaults()),
+                "user-publish-rate (from --user-publish-rate): '-3' is not valid");
     }
 
     @Test

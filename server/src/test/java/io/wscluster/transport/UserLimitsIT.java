@@ -1,9 +1,11 @@
 package io.wscluster.transport;
 
+import static io.wscluster.transport.Wire.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.metrics.NodeMetrics;
@@ -13,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** One user's limits on a node, over all its connections. */
+/** One user's limits on a node, over all its connections: how many it holds, and how fast they write together. */
 class UserLimitsIT {
     private static final String SECRET = "user-limits-it-secret";
 
@@ -40,5 +42,33 @@ class UserLimitsIT {
         first.close();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> nodes.openAs("alice").isOpen());
+    }
+
+    @Test
+    void aUsersConnectionsShareOneWriteRateAndGetItBackAfterAPause() throws Exception {
+        nodes.start(o -> o.security(s -> s.jwtSecret(SECRET).userPublishRate(5)));
+        TestClient[] alice = {nodes.openAs("alice"), nodes.openAs("alice")};
+        int acked = 0;
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+            TestClient c = alice[i % 2];
+            JsonNode reply = c.request(c.frame("publish").put("room", "r").put("data", i));
+            if (reply.path("op").asText().equals("ack")) {
+                acked++;
+            } else {
+                assertThat(reply.path("code").asText()).isEqualTo("rate_limited");
+                assertThat(reply.path("message").asText()).contains("5 messages a second over all its connections, user-publish-rate");
+                limited++;
+            }
+        }
+        assertThat(acked).as("the burst, twice the rate, and what refilled meanwhile: not twice that for two connections")
+                .isBetween(10, 20);
+        assertThat(limited).isPositive();
+        TestClient bob = nodes.openAs("bob");
+        expect(bob.request(bob.frame("publish").put("room", "r").put("data", "bob's own allowance")), "ack");
+
+        Thread.sleep(1100);
+        expect(alice[0].request(alice[0].frame("publish").put("room", "r").put("data", "after a pause")), "ack");
+        assertThat(alice[0].isOpen() && alice[1].isOpen()).isTrue();
     }
 }
