@@ -11,6 +11,7 @@ import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.AddressLimits;
 import io.wscluster.security.SecurityOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -119,6 +120,20 @@ public final class GatewayCommand implements Callable<Integer> {
             + " Default: 10s.")
     String requestTimeout;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "<n>", description = "Connections one client address (after"
+            + " --trusted-proxies; an IPv6 /64) may hold at once; one more is closed at accept, or refused with 429 behind a trusted"
+            + " proxy. 0: no limit. Default: " + AddressLimits.DEFAULT_MAX_CONNECTIONS + ". As the nodes' setting (also its WSC_ variable).")
+    String maxConnectionsPerAddress;
+
+    @Option(names = "--connection-rate-per-address", paramLabel = "<n>", description = "New WebSocket connections one client address"
+            + " may open a second; beyond, 429 with Retry-After. 0: no limit. Default: " + AddressLimits.DEFAULT_NEW_PER_SECOND + "."
+            + " As the nodes' setting (also its WSC_ variable).")
+    String connectionRatePerAddress;
+
+    @Option(names = "--address-limit-exempt", paramLabel = "<ip,cidr,...>", description = "Addresses and CIDR blocks the per-address"
+            + " limits leave alone; none: every address is limited. Default: 127.0.0.1,::1. As the nodes' setting (also its WSC_ variable).")
+    String addressLimitExempt;
+
     @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
             + " /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
@@ -164,7 +179,8 @@ public final class GatewayCommand implements Callable<Integer> {
         RoutingOptions routing = r;
         return GatewayOptions.builder().host(host).port(port).redisUrl(redisUrl).cluster(cluster).heartbeat(beat)
                 .routing(any -> routing).ioThreads(ioThreads).forwardApi(forwardApi)
-                .tokens(tokens())
+                .tokens(nodeSettings(tokenFlags()))
+                .addressLimits(nodeSettings(limitFlags()).addressLimits())
                 .tls(file("tls-cert-file", tlsCertFile), file("tls-key-file", tlsKeyFile), tlsSelfSigned)
                 .nodeCaFile(file("node-ca-file", nodeCaFile))
                 .apiKey(System.getenv("WSC_API_KEY"))
@@ -173,11 +189,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
     }
 
-    /**
-     * The token settings, read by the nodes' own settings table so that both accept the same tokens:
-     * the --jwt-* flags, and WSC_JWT_* variables for those not given.
-     */
-    private SecurityOptions tokens() {
+    /** The token settings, so that the gateway accepts the tokens the nodes accept. */
+    private Map<String, String> tokenFlags() {
         Map<String, String> given = new LinkedHashMap<>();
         given.put("jwt-secret", jwtSecret);
         given.put("jwt-secret-file", jwtSecretFile);
@@ -188,6 +201,23 @@ public final class GatewayCommand implements Callable<Integer> {
         given.put("jwt-issuer", jwtIssuer);
         given.put("jwt-audience", jwtAudience);
         given.put("jwt-max-lifetime", jwtMaxLifetime);
+        return given;
+    }
+
+    /** The per-address limits, which the gateway applies to its clients as the nodes do to theirs. */
+    private Map<String, String> limitFlags() {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("max-connections-per-address", maxConnectionsPerAddress);
+        given.put("connection-rate-per-address", connectionRatePerAddress);
+        given.put("address-limit-exempt", addressLimitExempt);
+        return given;
+    }
+
+    /**
+     * Node settings the gateway shares, read by the nodes' own settings table so that both parse,
+     * check and default them alike: each flag given, else the setting's WSC_ variable.
+     */
+    private static SecurityOptions nodeSettings(Map<String, String> given) {
         NodeOptions.Builder b = NodeOptions.builder();
         given.forEach((name, flag) -> {
             Setting setting = Settings.byName(name).orElseThrow();
@@ -223,7 +253,9 @@ public final class GatewayCommand implements Callable<Integer> {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": '" + value + "' is not valid: " + e.getMessage());
+            String why = String.valueOf(e.getMessage());
+            // The options' own checks already name the setting: say it once.
+            throw new IllegalArgumentException(why.startsWith(flag + ": ") ? why : flag + ": '" + value + "' is not valid: " + why);
         }
     }
 }

@@ -58,6 +58,15 @@ class MainTest {
     }
 
     @Test
+    void theGatewaysConnectionLimitsAreInItsHelpAndABadOneIsOneLine() {
+        assertThat(run("gateway", "--help").out()).contains("--max-connections-per-address", "Default: 100",
+                "--connection-rate-per-address", "Default: 20", "--address-limit-exempt", "Default: 127.0.0.1,::1");
+        Run r = run("gateway", "--redis", "redis://127.0.0.1:1", "--max-connections-per-address", "-1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("wsc gateway: max-connections-per-address: '-1' is not valid, expected 0 (no limit) or more");
+    }
+
+    @Test
     void anUnknownFlagIsRefusedByTheParser() {
         Run r = run("node", "--prot", "1");
         assertThat(r.code()).isNotZero();

@@ -32,6 +32,7 @@ import io.wscluster.resources.QuietLog;
 import io.wscluster.routing.NoNodeAvailableException;
 import io.wscluster.routing.RouteRequest;
 import io.wscluster.security.Bearer;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.TokenVerifier;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -59,9 +60,12 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String AGGREGATOR = "aggregator";
 
     private final GatewayCore core;
+    /** What this connection holds of the per-address limits since its accept. */
+    private final ConnectionLimiter.Ticket ticket;
 
-    FrontHandler(GatewayCore core) {
+    FrontHandler(GatewayCore core, ConnectionLimiter.Ticket ticket) {
         this.core = core;
+        this.ticket = ticket;
     }
 
     @Override
@@ -112,6 +116,12 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Map<String, List<String>> q = uri.parameters();
         String ip = clientIp(ctx, request);
+        ConnectionLimiter.Refusal refusal = ticket.admitAddress(ip);
+        if (refusal != null) {
+            respond(ctx, new GatewayEndpoints.Reply(429, "application/json", GatewayEndpoints.error("rate_limited", refusal.message())
+                    .getBytes(StandardCharsets.UTF_8), refusal.retryAfterSeconds()), false);
+            return;
+        }
         String user;
         try {
             user = userOf(request, q);
@@ -212,7 +222,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpRequest f = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
                 Unpooled.buffer(request.content().readableBytes()));
         HttpHeaders h = f.headers().set(request.headers());
-        String remote = remoteIp(ctx);
+        String remote = remoteIp(ctx.channel());
         if (!core.proxies().trusts(remote)) {
             // A client's own X-Forwarded-* headers are not passed on as if a proxy had written them.
             h.remove("X-Forwarded-For").remove("X-Forwarded-Proto").remove("X-Forwarded-Host");
@@ -232,7 +242,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void refuse(ChannelHandlerContext ctx, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof NoNodeAvailableException none) {
-            core.metrics().refused();
+            core.metrics().refused(GatewayMetrics.NO_NODE);
             reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, none.getMessage(), none.retryAfterSeconds());
         } else {
             quiet.log(cause.getClass().getName(), cause, "routing failed");
@@ -267,11 +277,11 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** The peer, or behind a trusted proxy the client it names ({@link TrustedProxies}). */
     private String clientIp(ChannelHandlerContext ctx, FullHttpRequest request) {
-        return core.proxies().clientIp(remoteIp(ctx), request.headers().get("X-Forwarded-For"));
+        return core.proxies().clientIp(remoteIp(ctx.channel()), request.headers().get("X-Forwarded-For"));
     }
 
-    private static String remoteIp(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    static String remoteIp(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 
     /**

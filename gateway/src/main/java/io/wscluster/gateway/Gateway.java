@@ -25,6 +25,7 @@ import io.wscluster.redis.RedisUrls;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.JwksKeys;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -86,6 +87,12 @@ public final class Gateway implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            ConnectionLimiter.Ticket ticket = core.limiter().accept(FrontHandler.remoteIp(ch));
+                            if (ticket == null) {
+                                ch.close(); // this address holds as many connections as it may: not one byte of it is read
+                                return;
+                            }
+                            ch.closeFuture().addListener(closed -> ticket.release());
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                             }
@@ -93,7 +100,7 @@ public final class Gateway implements AutoCloseable {
                                     .addLast(FrontHandler.AGGREGATOR, new HttpObjectAggregator(64 * 1024))
                                     .addLast(RequestDeadline.NAME, new RequestDeadline(options.requestTimeout(),
                                             options.requestTimeout().multipliedBy(6), GatewayOptions.MAX_REQUESTS_PER_CONNECTION))
-                                    .addLast(new FrontHandler(core));
+                                    .addLast(new FrontHandler(core, ticket));
                         }
                     })
                     .bind(options.host(), options.port()).sync().channel();

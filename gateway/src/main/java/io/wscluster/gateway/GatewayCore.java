@@ -8,10 +8,12 @@ import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.JwksKeys;
 import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.security.TokenVerifier;
 import io.wscluster.security.TrustedProxies;
+import io.wscluster.security.UserLimits;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the gateway's handlers share: options, router, endpoints, meters, the relayed connections,
- * and the nodes it suspects. A node is suspect for one failure-detection time (three heartbeats)
+ * What the gateway's handlers share: options, router, endpoints, meters, the connection limits,
+ * the relayed connections, and the nodes it suspects. A node is suspect for one failure-detection time (three heartbeats)
  * after it refused a connection or dropped one without a close frame: the router skips it, so
  * clients sent away from a dead node do not come straight back to it while membership has not
  * yet noticed. Thread-safe.
@@ -43,6 +45,7 @@ final class GatewayCore {
     private int usableVersion = -1;
     private final TokenVerifier tokens;
     private final TrustedProxies proxies;
+    private final ConnectionLimiter limiter;
     private final ClientTls nodeTls;
 
     GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky, JwksKeys jwks) {
@@ -53,6 +56,8 @@ final class GatewayCore {
         this.directory = directory;
         this.suspectNanos = options.heartbeat().multipliedBy(3).toNanos();
         this.metrics = new GatewayMetrics(links, sticky);
+        // Users are the nodes' to limit: only they know how many connections a user holds on each.
+        this.limiter = new ConnectionLimiter(options.addressLimits(), UserLimits.NONE, proxies, metrics::refused);
         this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
         this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
                 options.routing().imbalanceThreshold(), options.apiKey());
@@ -102,6 +107,11 @@ final class GatewayCore {
     /** Whose {@code X-Forwarded-*} headers to believe. */
     TrustedProxies proxies() {
         return proxies;
+    }
+
+    /** The per-address limits on clients: each connection takes its ticket at accept. */
+    ConnectionLimiter limiter() {
+        return limiter;
     }
 
     Router router() {

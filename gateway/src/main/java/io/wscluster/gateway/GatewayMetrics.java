@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The gateway's meters, exposed at its {@code /metrics}. Thread-safe. */
 final class GatewayMetrics {
+    static final String CONNECTIONS_REFUSED = "wsc_gateway_connections_refused";
+    /** The reason of a connection refused with 503 because no node took connections. */
+    static final String NO_NODE = "no-node";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter relayed;
-    private final Counter refused;
     private final Counter nodeRefused;
     private final Counter failedOver;
     private final Counter nodeShed;
@@ -22,8 +25,6 @@ final class GatewayMetrics {
     GatewayMetrics(Links links, StickyRegistry sticky) {
         relayed = Counter.builder("wsc_gateway_connections_relayed").description("Upgrades placed on a node and relayed")
                 .register(registry);
-        refused = Counter.builder("wsc_gateway_connections_refused")
-                .description("Upgrades refused with 503 because no node took connections").register(registry);
         nodeRefused = Counter.builder("wsc_gateway_node_refusals")
                 .description("Upgrades a node answered with something other than 101 (passed on to the client)").register(registry);
         nodeShed = Counter.builder("wsc_gateway_node_sheds")
@@ -46,8 +47,13 @@ final class GatewayMetrics {
         relayed.increment();
     }
 
-    void refused() {
-        refused.increment();
+    /**
+     * A client connection refused, by {@code reason}: {@link #NO_NODE} (503), or a connection limit of
+     * {@link io.wscluster.security.ConnectionLimiter} (closed at accept, or 429 at the upgrade).
+     */
+    void refused(String reason) {
+        Counter.builder(CONNECTIONS_REFUSED).description("Client connections refused, by reason").tag("reason", reason)
+                .register(registry).increment();
     }
 
     void nodeRefused() {

@@ -3,6 +3,7 @@ package io.wscluster.gateway;
 import io.wscluster.options.Check;
 import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.RoutingOptions;
+import io.wscluster.security.AddressLimits;
 import io.wscluster.security.JwtOptions;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.TrustedProxies;
@@ -40,6 +41,7 @@ public final class GatewayOptions {
     private final Path nodeCaFile;
     private final String apiKey;
     private final Duration requestTimeout;
+    private final AddressLimits addressLimits;
 
     private GatewayOptions(Builder b) {
         host = b.host;
@@ -60,6 +62,7 @@ public final class GatewayOptions {
         nodeCaFile = b.nodeCaFile;
         apiKey = b.apiKey;
         requestTimeout = b.requestTimeout;
+        addressLimits = b.addressLimits;
     }
 
     public static Builder builder() {
@@ -105,6 +108,8 @@ public final class GatewayOptions {
     public String apiKey() { return apiKey; }
     /** Longest a client may take to send a complete request (the upgrade included); keep-alive idle: six times this. */
     public Duration requestTimeout() { return requestTimeout; }
+    /** What one client address may open through the gateway: connections at once, new connections a second, and who is exempt. */
+    public AddressLimits addressLimits() { return addressLimits; }
 
     /** Builder with every default set; setters check their argument and name the option in the error. */
     public static final class Builder {
@@ -126,6 +131,7 @@ public final class GatewayOptions {
         private Path nodeCaFile;
         private String apiKey;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private AddressLimits addressLimits = AddressLimits.DEFAULT;
 
         private Builder() {
         }
@@ -201,6 +207,9 @@ public final class GatewayOptions {
             requestTimeout = v;
             return this;
         }
+
+        /** The nodes' per-address limits ({@link SecurityOptions#addressLimits()}), which the gateway applies to its clients. */
+        public Builder addressLimits(AddressLimits v) { addressLimits = Objects.requireNonNull(v, "address limits"); return this; }
 
         public GatewayOptions build() {
             return new GatewayOptions(this);
