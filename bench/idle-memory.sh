@@ -11,6 +11,8 @@
 # browsers do. Appends the results to docs/benchmarks.md unless --no-append.
 # Everything it starts it stops by PID (trap on exit); every wait is bounded; loopback only.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # stop_pid, log, die, bench_env
+BENCH_NAME=idle-memory
 
 N=10000 RUNS=3 RATE=2000 APPEND=1 KEEP=0 COMPRESSION=false
 BUDGET_BYTES=3072   # 3 KiB of live heap per idle connection
@@ -38,24 +40,12 @@ cd "$root"
 work="$(mktemp -d)"
 node_pid="" gen_pid=""
 
-# Stops one process we started: TERM, up to 15 s, then KILL.
-stop_pid() {
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$gen_pid"; stop_pid "$node_pid"
   if [ "$KEEP" = 1 ]; then echo "idle-memory: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-die() { echo "idle-memory: $*" >&2; exit 1; }
-log() { echo "idle-memory: $*" >&2; }
 
 # One process holds at most ~19,900 sockets here (hard limit 20,000 open files).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -98,10 +88,12 @@ stop_generator() {
   stop_pid "$gen_pid"; gen_pid=""
 }
 
+# The connections come from 127.0.0.2 and up, at --rate a second: the per-address limits are lifted.
+bench_env "$(java -jar "$work/wsc.jar" node --help 2>/dev/null || true)"
 declare -a HEAP RSS LIVE
 for run in $(seq "$RUNS"); do
   log "run $run/$RUNS: starting node"
-  java -Xmx1g -jar "$work/wsc.jar" node --host 127.0.0.1 --port 0 >"$work/node.log" 2>&1 &
+  env "${BENCH_ENV[@]}" java -Xmx1g -jar "$work/wsc.jar" node --host 127.0.0.1 --port 0 >"$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 300); do grep -q 'listening on ws://' "$work/node.log" && break; kill -0 "$node_pid" || break; sleep 0.1; done
   URL="$(grep -o 'ws://127\.[0-9.]*:[0-9]*/ws' "$work/node.log" | head -1 || true)"
@@ -169,7 +161,7 @@ connection; budget $BUDGET_BYTES B of live heap: **$verdict**.
 
 - machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), $(java -version 2>&1 | head -1), $TRANSPORT
 - command: \`$COMMAND\` (from the repository root)
-- node: \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0\` (run from a copy of the jar), fresh per run, warmed with 300 connections
+- node: \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0\` (run from a copy of the jar)${BENCH_ENV[*]:+ with \`${BENCH_ENV[*]}\`}, fresh per run, warmed with 300 connections
 - generator: \`java -Xmx512m -cp testkit/target/classes:cli/target/wsc.jar io.wscluster.testkit.IdleConnections --url <node>/ws --connections $N --rate $RATE --hold 600s --compression $COMPRESSION\`
 - before and after: \`jcmd <pid> GC.run\`, then heap used from \`jcmd <pid> GC.heap_info\`, RSS from \`VmRSS\` in \`/proc/<pid>/status\`;
   "histogram" is the growth of the live total of \`jcmd <pid> GC.class_histogram\`; "heap committed" is the growth of

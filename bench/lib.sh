@@ -146,11 +146,24 @@ free_port() {
   die "no free port found"
 }
 
+# bench_env HELP: sets BENCH_ENV to the environment that lifts what would refuse a generator, for
+# a jar whose `node --help` or `gateway --help` (HELP) has the setting (an older BENCH_JAR may not):
+# rooms anyone may publish to and no write rate per connection or per user (WSC_ROOM_PUBLISH,
+# WSC_CLIENT_PUBLISH_RATE and _BYTES, WSC_USER_PUBLISH_RATE: a generator's anonymous publishers write
+# far over one client's default), and no per-address connection limits (WSC_MAX_CONNECTIONS_PER_ADDRESS,
+# WSC_CONNECTION_RATE_PER_ADDRESS: the generators open thousands of connections a second from a few
+# loopback addresses, IdleConnections from 127.0.0.2 and up). Variables already set win.
+bench_env() {
+  BENCH_ENV=()
+  case "$1" in *--room-publish*) BENCH_ENV+=("WSC_ROOM_PUBLISH=${WSC_ROOM_PUBLISH:-anyone}") ;; esac
+  case "$1" in *--client-publish-rate*) BENCH_ENV+=("WSC_CLIENT_PUBLISH_RATE=${WSC_CLIENT_PUBLISH_RATE:-0}" "WSC_CLIENT_PUBLISH_BYTES=${WSC_CLIENT_PUBLISH_BYTES:-0}") ;; esac
+  case "$1" in *--user-publish-rate*) BENCH_ENV+=("WSC_USER_PUBLISH_RATE=${WSC_USER_PUBLISH_RATE:-0}") ;; esac
+  case "$1" in *--max-connections-per-address*) BENCH_ENV+=("WSC_MAX_CONNECTIONS_PER_ADDRESS=${WSC_MAX_CONNECTIONS_PER_ADDRESS:-0}" "WSC_CONNECTION_RATE_PER_ADDRESS=${WSC_CONNECTION_RATE_PER_ADDRESS:-0}") ;; esac
+}
+
 # start_node NAME [JVM options...] [-- node options...]: starts `wsc node` on 127.0.0.1 with a free
-# port (--port 0), waits (bounded) for its URL and for /ready, and records PID and URLs. Its
-# generator's anonymous clients publish, at rates far over one client's default, so rooms let
-# anyone publish and writes are not rate-limited (WSC_ROOM_PUBLISH, WSC_CLIENT_PUBLISH_RATE and
-# _BYTES; node options override them), where the jar has those settings (an older BENCH_JAR may not).
+# port (--port 0), waits (bounded) for its URL and for /ready, and records PID and URLs. The limits
+# a generator would hit are lifted (bench_env; node options override them).
 start_node() {
   local name="$1"; shift
   local -a jvm=() args=()
@@ -161,11 +174,8 @@ start_node() {
   if [ -z "${JAR_NODE_HELP:-}" ]; then
     JAR_NODE_HELP=$(java -jar "$JAR" node --help 2>/dev/null || true)
   fi
-  local -a rules=()
-  case "$JAR_NODE_HELP" in *--room-publish*) rules+=("WSC_ROOM_PUBLISH=${WSC_ROOM_PUBLISH:-anyone}") ;; esac
-  # A generator's publisher writes far more than one client may by default.
-  case "$JAR_NODE_HELP" in *--client-publish-rate*) rules+=("WSC_CLIENT_PUBLISH_RATE=${WSC_CLIENT_PUBLISH_RATE:-0}" "WSC_CLIENT_PUBLISH_BYTES=${WSC_CLIENT_PUBLISH_BYTES:-0}") ;; esac
-  env "${rules[@]}" java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
+  bench_env "$JAR_NODE_HELP"
+  env "${BENCH_ENV[@]}" java "${jvm[@]}" -jar "$JAR" node --host 127.0.0.1 --port 0 --node-id "$name" "${args[@]}" >"$logf" 2>&1 </dev/null &
   local pid=$!
   BENCH_PIDS+=("$pid")
   local url="" _
