@@ -3,27 +3,19 @@ package io.wscluster.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -35,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +59,7 @@ public final class TestClient implements AutoCloseable {
 
     private final Options options;
     private final Channel channel;
-    private final Handler handler;
+    private final TestClientHandler handler;
     private final AtomicLong ids = new AtomicLong();
     private final List<JsonNode> unmatched = new ArrayList<>();
 
@@ -132,7 +122,7 @@ public final class TestClient implements AutoCloseable {
         public String retryAfter() { return retryAfter; }
     }
 
-    private TestClient(Options options, Channel channel, Handler handler) {
+    private TestClient(Options options, Channel channel, TestClientHandler handler) {
         this.options = options;
         this.channel = channel;
         this.handler = handler;
@@ -152,7 +142,7 @@ public final class TestClient implements AutoCloseable {
         }
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
                 options.offerSubprotocol() ? options.encoding().subprotocol() : null, true, headers, options.maxFrameSize());
-        Handler handler = new Handler(handshaker, options.encoding());
+        TestClientHandler handler = new TestClientHandler(handshaker, options.encoding());
         Bootstrap b = new Bootstrap().group(GROUP).channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -347,80 +337,6 @@ public final class TestClient implements AutoCloseable {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-    }
-
-    private static final class Handler extends SimpleChannelInboundHandler<Object> {
-        final WebSocketClientHandshaker handshaker;
-        final Encoding encoding;
-        final CompletableFuture<Void> handshakeDone = new CompletableFuture<>();
-        final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-        final LinkedBlockingDeque<Object> frames = new LinkedBlockingDeque<>();
-        volatile boolean answerPings = true;
-        final AtomicLong compressedFrames = new AtomicLong();
-        HttpHeaders upgradeHeaders;
-
-        Handler(WebSocketClientHandshaker handshaker, Encoding encoding) {
-            this.handshaker = handshaker;
-            this.encoding = encoding;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            handshaker.handshake(ctx.channel());
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            closed.complete(new CloseStatus(1006, "connection ended without a close frame"));
-            handshakeDone.completeExceptionally(new IOException("connection closed during handshake"));
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
-            if (!handshaker.isHandshakeComplete()) {
-                FullHttpResponse response = (FullHttpResponse) msg;
-                try {
-                    handshaker.finishHandshake(ctx.channel(), response);
-                    upgradeHeaders = response.headers();
-                    if (ctx.pipeline().get("ws-decoder") != null) {
-                        ctx.pipeline().addAfter("ws-decoder", "rsv1-counter", new io.netty.channel.ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext c, Object frame) {
-                                // RSV1 marks a permessage-deflate compressed message (RFC 7692).
-                                if (frame instanceof WebSocketFrame f && (f.rsv() & 0x4) != 0) {
-                                    compressedFrames.incrementAndGet();
-                                }
-                                c.fireChannelRead(frame);
-                            }
-                        });
-                    }
-                    handshakeDone.complete(null);
-                } catch (WebSocketClientHandshakeException e) {
-                    handshakeDone.completeExceptionally(new Refused(response.status().code(),
-                            response.content().toString(StandardCharsets.UTF_8), response.headers().get("Retry-After")));
-                    ctx.close();
-                }
-                return;
-            }
-            if (msg instanceof PingWebSocketFrame ping) {
-                if (answerPings) {
-                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-                }
-            } else if (msg instanceof CloseWebSocketFrame close) {
-                closed.complete(new CloseStatus(close.statusCode(), close.reasonText()));
-            } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
-                ByteBuf content = ((WebSocketFrame) msg).content();
-                boolean binary = msg instanceof BinaryWebSocketFrame;
-                Encoding e = binary ? Encoding.MSGPACK : Encoding.JSON;
-                frames.add(e.mapper().readTree(ByteBufUtil.getBytes(content)));
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            handshakeDone.completeExceptionally(cause);
-            ctx.close();
         }
     }
 }
