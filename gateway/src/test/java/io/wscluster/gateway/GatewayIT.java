@@ -1,6 +1,7 @@
 package io.wscluster.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +13,8 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;
+import io.wscluster.security.AddressLimits;
+import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.RoomAccess;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.testkit.RawHttp;
@@ -22,11 +25,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,8 +131,7 @@ class GatewayIT {
     @Test
     void aSilentOrTricklingClientIsCutOffByTheGatewaysRequestTimeout() throws Exception {
         startNodes("a");
-        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT)
-                .requestTimeout(Duration.ofMillis(500)).build(), nodes.embedded().membership(), nodes.embedded().sticky());
+        gateway = gateway(g -> g.requestTimeout(Duration.ofMillis(500)));
         int port = URI.create(gateway.httpUrl()).getPort();
         try (java.net.Socket silent = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             silent.setSoTimeout(3000);
@@ -145,8 +149,7 @@ class GatewayIT {
     @Test
     void theGatewaysMetricsNeedItsKeyOnceOneIsSet() throws Exception {
         startNodes("a");
-        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).apiKey("metrics-key").build(),
-                nodes.embedded().membership(), nodes.embedded().sticky());
+        gateway = gateway(g -> g.apiKey("metrics-key"));
         URI metrics = URI.create(gateway.httpUrl() + "/metrics");
         assertThat(http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         assertThat(http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer wrong").build(),
@@ -175,8 +178,7 @@ class GatewayIT {
     void theGatewayPlacesByAUserOnlyOnceItHasVerifiedTheToken() throws Exception {
         startNodes("a", "b");
         RoutingOptions byUser = RoutingOptions.DEFAULT.withStickiness(Stickiness.USER);
-        gateway = Gateway.start(GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> byUser)
-                .tokens(SecurityOptions.builder().jwtSecret("gateway-secret").build()).build(), nodes.embedded().membership(), nodes.embedded().sticky());
+        gateway = gateway(g -> g.routing(any -> byUser).tokens(SecurityOptions.builder().jwtSecret("gateway-secret").build()));
         TestClient.Refused forged = catchThrowableOfType(TestClient.Refused.class,
                 () -> TestClient.connect(TestClient.options(gateway.url()).withBearer(Tokens.hs256("guessed-secret", "alice"))));
         assertThat(forged.status()).isEqualTo(401);
@@ -207,6 +209,64 @@ class GatewayIT {
     }
 
     @Test
+    void aClientAddressHoldsAtMostItsConnectionsAndGetsInAgainWhenOneCloses() throws Exception {
+        startNodes("a");
+        gateway = gateway(g -> g.addressLimits(new AddressLimits(3, 0, AddressLimits.DEFAULT_EXEMPT)));
+        List<TestClient> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(from("127.0.0.2"));
+        }
+        assertThatThrownBy(() -> from("127.0.0.2")).as("closed at accept, before any answer")
+                .isInstanceOf(IOException.class).isNotInstanceOf(TestClient.Refused.class);
+        assertThat(refused(ConnectionLimiter.ADDRESS_CONNECTIONS)).isEqualTo(1.0);
+        from("127.0.0.3"); // another address
+        for (int i = 0; i < 5; i++) {
+            open(gateway.url()); // from 127.0.0.1, exempt by default
+        }
+
+        held.get(0).close();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> from("127.0.0.2").isOpen());
+    }
+
+    @Test
+    void newConnectionsFromOneAddressBeyondTheRateGet429AndGetInAfterTheWindow() throws Exception {
+        startNodes("a");
+        gateway = gateway(g -> g.addressLimits(new AddressLimits(0, 5, AddressLimits.DEFAULT_EXEMPT)));
+        TestClient.Attempts burst = TestClient.connectUntilRefused(TestClient.options(gateway.url()).withLocalAddress("127.0.0.5"), 20);
+        assertThat(burst.admitted()).as("the bucket of 5, and what refilled meanwhile").isBetween(5, 10);
+        assertThat(burst.refused()).extracting(TestClient.Refused::status, TestClient.Refused::retryAfter).containsExactly(429, "1");
+        assertThat(burst.refused().body()).contains("rate_limited").contains("at most 5 a second (connection-rate-per-address)");
+        assertThat(refused(ConnectionLimiter.ADDRESS_RATE)).isEqualTo(1.0);
+        from("127.0.0.6"); // another address has its own bucket
+
+        Thread.sleep(1100);
+        assertThat(from("127.0.0.5").isOpen()).as("after the rate window").isTrue();
+    }
+
+    @Test
+    void aTrustedProxyIsNotLimitedAtAcceptAndEachClientItNamesIsLimitedAtTheUpgrade() throws Exception {
+        startNodes("a");
+        gateway = gateway(g -> g.trustedProxies(List.of("127.0.0.7")).addressLimits(new AddressLimits(2, 0, AddressLimits.DEFAULT_EXEMPT)));
+        TestClient.Options viaProxy = TestClient.options(gateway.url()).withLocalAddress("127.0.0.7");
+        for (int i = 1; i <= 5; i++) { // five clients through one proxy address, over the cap of 2
+            clients.add(TestClient.connect(viaProxy.withHeaders(Map.of("X-Forwarded-For", "198.51.100." + i))));
+        }
+        TestClient.Options client = viaProxy.withHeaders(Map.of("X-Forwarded-For", "203.0.113.9"));
+        TestClient first = TestClient.connect(client);
+        clients.add(first);
+        clients.add(TestClient.connect(client));
+        TestClient.Refused third = org.assertj.core.api.Assertions.catchThrowableOfType(TestClient.Refused.class,
+                () -> TestClient.connect(client));
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.body()).contains("at most 2 at once (max-connections-per-address)");
+
+        first.close();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> clients.add(TestClient.connect(client)));
+    }
+
+    @Test
     void aNodeThatLeavesMembershipHasItsClientsClosedWith1012() throws Exception {
         startNodes("a", "b");
         gateway = gateway(RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
@@ -231,7 +291,7 @@ class GatewayIT {
         try (LocalNodes full = LocalNodes.builder().options(o -> o.bus(bus -> bus.heartbeat(HEARTBEAT)).transport(t -> t.maxConnections(2)))
                 .build()) {
             List<WsCluster> two = List.of(full.start("a"), full.start("b"));
-            gateway = gateway(full, RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE));
+            gateway = gateway(full, g -> g.routing(any -> RoutingOptions.DEFAULT.withAlgorithm(Algorithm.ROUND_ROBIN).withStickiness(Stickiness.NONE)));
             open(two.get(0).url());
             open(two.get(0).url()); // a is at its limit; round robin still sends every other upgrade there
             Map<String, Integer> landed = connect(2);
@@ -246,12 +306,29 @@ class GatewayIT {
     }
 
     private Gateway gateway(RoutingOptions routing) throws InterruptedException {
-        return gateway(nodes, routing);
+        return gateway(nodes, g -> g.routing(any -> routing));
     }
 
-    private Gateway gateway(LocalNodes of, RoutingOptions routing) throws InterruptedException {
-        GatewayOptions options = GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT).routing(any -> routing).build();
-        return Gateway.start(options, of.embedded().membership(), of.embedded().sticky());
+    private Gateway gateway(UnaryOperator<GatewayOptions.Builder> options) throws InterruptedException {
+        return gateway(nodes, options);
+    }
+
+    /** A gateway on a free loopback port, with the test's heartbeat and {@code options}, in front of {@code of}'s cluster. */
+    private Gateway gateway(LocalNodes of, UnaryOperator<GatewayOptions.Builder> options) throws InterruptedException {
+        GatewayOptions.Builder b = GatewayOptions.builder().host("127.0.0.1").port(0).heartbeat(HEARTBEAT);
+        return Gateway.start(options.apply(b).build(), of.embedded().membership(), of.embedded().sticky());
+    }
+
+    /** Connects through the gateway from {@code address} (127.0.0.2 and up reach loopback), as one more remote client. */
+    private TestClient from(String address) throws IOException {
+        TestClient c = TestClient.connect(TestClient.options(gateway.url()).withLocalAddress(address));
+        clients.add(c);
+        return c;
+    }
+
+    private double refused(String reason) {
+        var counter = gateway.registry().find(GatewayMetrics.CONNECTIONS_REFUSED).tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private void startNodes(String... ids) {

@@ -73,21 +73,10 @@ class AddressLimitsIT {
     @Test
     void newConnectionsBeyondTheRateGet429AndGetInAfterTheWindow() throws Exception {
         WsCluster node = nodes.start(o -> o.security(s -> s.maxConnectionsPerAddress(0).connectionRatePerAddress(5)));
-        int admitted = 0;
-        TestClient.Refused refused = null;
-        for (int i = 0; i < 20 && refused == null; i++) {
-            try {
-                from("127.0.0.5").close();
-                admitted++;
-            } catch (TestClient.Refused r) {
-                refused = r;
-            }
-        }
-        assertThat(admitted).as("the bucket of 5, and what refilled meanwhile").isBetween(5, 10);
-        assertThat(refused).isNotNull();
-        assertThat(refused.status()).isEqualTo(429);
-        assertThat(refused.retryAfter()).isEqualTo("1");
-        assertThat(refused.body()).contains("rate_limited").contains("at most 5 a second (connection-rate-per-address)");
+        TestClient.Attempts burst = TestClient.connectUntilRefused(nodes.options().withLocalAddress("127.0.0.5"), 20);
+        assertThat(burst.admitted()).as("the bucket of 5, and what refilled meanwhile").isBetween(5, 10);
+        assertThat(burst.refused()).extracting(TestClient.Refused::status, TestClient.Refused::retryAfter).containsExactly(429, "1");
+        assertThat(burst.refused().body()).contains("rate_limited").contains("at most 5 a second (connection-rate-per-address)");
         assertThat(refused(node, ConnectionLimiter.ADDRESS_RATE)).isEqualTo(1.0);
         from("127.0.0.6"); // another address has its own bucket
 

@@ -178,6 +178,25 @@ public final class TestClient implements AutoCloseable {
         return new TestClient(options, ch, handler);
     }
 
+    /** What {@link #connectUntilRefused} saw: how many connections got in, and the refusal that ended it (null: none). */
+    public record Attempts(int admitted, Refused refused) {
+    }
+
+    /**
+     * Connects with {@code options} again and again, closing each connection that gets in, until
+     * one is refused with an HTTP status or {@code atMost} got in: for limits on new connections.
+     */
+    public static Attempts connectUntilRefused(Options options, int atMost) throws IOException {
+        for (int admitted = 0; admitted < atMost; admitted++) {
+            try {
+                connect(options).close();
+            } catch (Refused refused) {
+                return new Attempts(admitted, refused);
+            }
+        }
+        return new Attempts(atMost, null);
+    }
+
     // ---- sending ----
 
     /** A new frame object with {@code op} set. */
