@@ -56,13 +56,16 @@ class AddressLimitsIT {
         int port = URI.create(node.url()).getPort();
         List<Socket> silent = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 silent.add(socketFrom("127.0.0.4", port));
             }
-            try (Socket tooMany = socketFrom("127.0.0.4", port)) {
-                assertThat(closedWithin(tooMany, Duration.ofSeconds(2))).as("closed without a byte read or written").isTrue();
+            // Each is accepted on its own event loop, so which of the four is the one too many is not known.
+            int closed = 0;
+            for (Socket s : silent) {
+                closed += closedWithin(s, Duration.ofMillis(500)) ? 1 : 0;
             }
-            assertThat(closedWithin(silent.get(0), Duration.ofMillis(300))).as("the first three are held").isFalse();
+            assertThat(closed).as("closed without a byte read or written").isEqualTo(1);
+            assertThat(refused(node, ConnectionLimiter.ADDRESS_CONNECTIONS)).isEqualTo(1.0);
         } finally {
             for (Socket s : silent) {
                 s.close();
