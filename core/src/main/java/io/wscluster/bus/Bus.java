@@ -16,7 +16,9 @@ import java.util.concurrent.CompletionStage;
  * <p>A node receives room and user messages only for what it subscribed to with {@link
  * #subscribeRoom} and {@link #subscribeUser}; broadcasts reach every node. Subscriptions are not
  * counted: the caller subscribes once per room and unsubscribes when its last local subscriber
- * leaves.
+ * leaves, and the calls for one room or user reach the bus in the order the caller made them. An
+ * unsubscribe holds even when its command is lost (a timeout, an outage, a reconnect): the node
+ * stops receiving the room, and leaves nothing subscribed behind in the backend.
  *
  * <p><b>Threading.</b> Every method may be called from any thread and never blocks. Futures
  * complete on an unspecified thread. Listener calls follow {@link BusListener}.

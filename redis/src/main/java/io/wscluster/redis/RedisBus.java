@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * message.
  *
  * <p>This node subscribes only to the channels of rooms and users it has local connections for,
- * plus the broadcast channel; Lettuce re-subscribes them by itself after a reconnect. Messages of
- * one channel arrive on one connection, in publish order.
+ * plus the broadcast channel; Lettuce re-subscribes them by itself after a reconnect. An unsubscribe
+ * is never lost to a timeout, an outage or that resubscribe ({@link ChannelSubscriptions}). Messages
+ * of one channel arrive on one connection, in publish order.
  *
  * <p>On a Redis Cluster ({@link #RedisBus(RedisClusterClient, HistoryOptions, BusOptions)}) the same
  * happens shard by shard: a room's keys and channel share the room's slot (its name is a hash tag),
@@ -47,6 +48,8 @@ public final class RedisBus implements Bus {
     private final RedisKeys keys;
     private final HistoryLimits limits;
     private final RedisLinks links;
+    /** The room, user and broadcast channels this node is subscribed to on {@link #links}. */
+    private final ChannelSubscriptions channels;
     /** Publishes, sends and broadcasts, batched by {@link #batcher}. */
     private final RedisLinks publisher;
     private final PublishBatcher batcher;
@@ -74,6 +77,7 @@ public final class RedisBus implements Bus {
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
                      HistoryLimits history, BusOptions bus) {
         this.links = links;
+        this.channels = new ChannelSubscriptions(links, timer);
         this.publisher = publisher;
         this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
                 bus.maxInFlight());
@@ -132,7 +136,7 @@ public final class RedisBus implements Bus {
                 }
             });
         }
-        links.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
+        channels.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
     }
 
     private void dispatch(String channel, String payload) {
@@ -178,22 +182,22 @@ public final class RedisBus implements Bus {
 
     @Override
     public CompletionStage<Void> subscribeRoom(String room) {
-        return links.subscribe(keys.roomChannel(room));
+        return channels.subscribe(keys.roomChannel(room));
     }
 
     @Override
     public CompletionStage<Void> unsubscribeRoom(String room) {
-        return links.unsubscribe(keys.roomChannel(room));
+        return channels.unsubscribe(keys.roomChannel(room));
     }
 
     @Override
     public CompletionStage<Void> subscribeUser(String user) {
-        return links.subscribe(keys.userChannel(user));
+        return channels.subscribe(keys.userChannel(user));
     }
 
     @Override
     public CompletionStage<Void> unsubscribeUser(String user) {
-        return links.unsubscribe(keys.userChannel(user));
+        return channels.unsubscribe(keys.userChannel(user));
     }
 
     @Override

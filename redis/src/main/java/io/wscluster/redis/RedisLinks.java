@@ -119,6 +119,34 @@ record RedisLinks(StatefulConnection<String, String> connection, RedisClusterAsy
         });
     }
 
+    /**
+     * Calls {@code handler(channel, true)} when Redis confirms a subscribe and {@code (channel, false)}
+     * when it confirms an unsubscribe, on a Lettuce thread, in the order Redis sent them.
+     */
+    void onConfirmation(BiConsumer<String, Boolean> handler) {
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void subscribed(String channel, long count) {
+                handler.accept(channel, true);
+            }
+
+            @Override
+            public void ssubscribed(String channel, long count) {
+                handler.accept(channel, true);
+            }
+
+            @Override
+            public void unsubscribed(String channel, long count) {
+                handler.accept(channel, false);
+            }
+
+            @Override
+            public void sunsubscribed(String channel, long count) {
+                handler.accept(channel, false);
+            }
+        });
+    }
+
     /** Closes the connections these links opened (none for {@link #over}). */
     CompletableFuture<Void> closeAsync() {
         CompletableFuture<Void> c = connection == null ? CompletableFuture.completedFuture(null) : connection.closeAsync();

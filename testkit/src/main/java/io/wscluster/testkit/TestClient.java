@@ -204,14 +204,32 @@ public final class TestClient implements AutoCloseable {
         return options.encoding().mapper().createObjectNode().put("op", op);
     }
 
-    /** Sends a frame in this connection's encoding. */
+    /** Sends a frame in this connection's encoding; a socket the server reset throws {@link UncheckedIOException}. */
     public void send(JsonNode frame) {
+        WebSocketFrame f = encode(frame);
+        try {
+            channel.writeAndFlush(f).syncUninterruptibly();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the socket's IOException without declaring it
+            throw e instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(e);
+        }
+    }
+
+    /** Sends every frame with one flush and no wait between them, as a client flooding the server would. */
+    public void sendAll(Iterable<? extends JsonNode> frames) {
+        for (JsonNode frame : frames) {
+            channel.write(encode(frame));
+        }
+        channel.flush();
+    }
+
+    private WebSocketFrame encode(JsonNode frame) {
         try {
             byte[] bytes = options.encoding().mapper().writeValueAsBytes(frame);
-            WebSocketFrame f = options.encoding().binary()
+            return options.encoding().binary()
                     ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes))
                     : new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes));
-            channel.writeAndFlush(f).syncUninterruptibly();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -357,5 +375,11 @@ public final class TestClient implements AutoCloseable {
             channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+    }
+
+    /** Drops the connection without a close frame: a TCP reset (SO_LINGER 0), as a crashed client's host sends. */
+    public void abort() {
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }
