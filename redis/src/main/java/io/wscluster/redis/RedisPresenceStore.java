@@ -189,10 +189,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     }
 
     /**
-     * Renews this node's lease and one slice of its rooms' keys, and writes every entry again when
-     * Redis no longer had the lease (it lost it or it lapsed: readers may have dropped this node).
-     * Runs every heartbeat on the node's scheduler once started; completes exceptionally when
-     * Redis did not answer.
+     * Renews this node's lease and one slice of its rooms' keys (writing a room again when one of
+     * them is gone), and writes every entry again when Redis no longer had the lease (it lost it or
+     * it lapsed: readers may have dropped this node). Runs every heartbeat on the node's scheduler
+     * once started; completes exceptionally when Redis did not answer.
      */
     private CompletionStage<Void> refresh() {
         int slice = (int) (ticks++ % RENEWAL_SLICES);
@@ -204,7 +204,8 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
             for (String room : local.keySet()) {
                 if (Math.floorMod(room.hashCode(), RENEWAL_SLICES) == slice) {
                     sent.add(redis.pexpire(hashKey(room, nodeId), retentionMillis)
-                            .thenCompose(exists -> exists ? DONE : rewrite(room)).toCompletableFuture());
+                            .thenCombine(redis.pexpire(nodesKey(room), retentionMillis), (hash, nodes) -> hash && nodes)
+                            .thenCompose(both -> both ? DONE : rewrite(room)).toCompletableFuture());
                 }
             }
             return allOf(sent);

@@ -98,6 +98,16 @@ class RedisPresenceStoreIT {
     }
 
     @Test
+    void aRoomKeepsItsPresenceBeyondTheRetentionOfItsKeys() {
+        RedisPresenceStore a = started(client, "node-a");
+        join(a, "a1", "alice");
+        long retention = RedisPresenceStore.RETENTION_LEASES * 3 * HEARTBEAT.toMillis();
+
+        await().during(Duration.ofMillis(retention + 1000)).atMost(Duration.ofMillis(retention + 5000))
+                .until(() -> get(a).connections() == 1);
+    }
+
+    @Test
     void closeRemovesThisNodesEntries() {
         RedisPresenceStore a = store(client, "node-a");
         RedisPresenceStore b = store(client, "node-b");
