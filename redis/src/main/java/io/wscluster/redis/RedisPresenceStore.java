@@ -8,9 +8,11 @@ import io.wscluster.presence.PresenceStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The two room keys expire too, but only after {@value #RETENTION_LEASES} leases: that TTL only
  * bounds what a dead node leaves behind, and renewing it is spread over
- * {@value #RENEWAL_SLICES} heartbeats.
+ * {@value #RENEWAL_SLICES} heartbeats. Every write of a room key sets its TTL in the same script
+ * call, so no key is ever left without one, whatever becomes of a command.
  *
  * <p>Why one lease per node rather than per room: a lease per room costs every node a few
  * commands per room per heartbeat (~6,000 commands/s for 1,000 rooms on three nodes at a 1-s
@@ -47,13 +50,20 @@ import org.slf4j.LoggerFactory;
  * heartbeat renew only the rooms it has entries in, and write its entries again when
  * Redis lost them (a restart, a failover, a lease that lapsed during an outage, after which
  * readers dropped this node from the rooms' node sets), so presence heals within one heartbeat.
- * A room's Redis commands are issued inside the in-memory update of that room, so Redis sees one
- * room's joins and leaves in the order this node made them. A reader that finds a node's lease or
- * hash gone removes the node from the room's node set. Every node of one cluster must use the
- * same heartbeat.
+ * A room whose write failed (a timeout, an outage: a lost removal would otherwise count a gone
+ * connection for as long as the node lives) is written again, whole, at the next heartbeat. A
+ * room's Redis commands are issued inside the in-memory update of that room, so Redis sees one
+ * room's joins and leaves in the order this node made them. A room's last leave here takes this
+ * node out of the room's node set; a reader that finds a node's lease or hash gone does too. Every
+ * node of one cluster must use the same heartbeat.
  *
- * <p>Every command touches one key, so the same code runs on a standalone Redis and on a Redis
- * Cluster (where a room's presence lives on its shard, and each node's lease on some shard).
+ * <p>Every command touches one key, or a room's two keys (one slot), so the same code runs on a
+ * standalone Redis and on a Redis Cluster (where a room's presence lives on its shard, and each
+ * node's lease on some shard).
+ *
+ * <p>Cost per join: one script call (a hash field, a set member, two TTLs) where a room's first
+ * join here used to take four commands and the others one; per leave, one command, two for a
+ * room's last; a room rewritten whole only after a failed write.
  *
  * <p>Threading: callable from any thread, never blocks (except {@link #close()}, a few seconds at
  * most); results complete on Lettuce's threads. When Redis is down, every method completes
@@ -75,11 +85,17 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
     private final String nodeId;
     private final long leaseMillis;
     private final long retentionMillis;
+    /** {@link #retentionMillis} as the scripts take it. */
+    private final String retention;
     private final String leaseKey;
     private long ticks; // refresh() runs in beats only, which the heartbeat serialises
     private final Heartbeat heartbeat;
     /** This node's entries: room to (connection key to user id). Inner maps change only inside compute. */
     private final ConcurrentHashMap<String, Map<String, String>> local = new ConcurrentHashMap<>();
+    private final Scripts.InOrder joinScript = Scripts.PRESENCE_JOIN.inOrder();
+    private final Scripts.InOrder putScript = Scripts.PRESENCE_PUT.inOrder();
+    /** Rooms a write of which failed, so Redis may hold other entries than {@link #local}: written again next heartbeat. */
+    private final Set<String> unsure = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
@@ -114,6 +130,7 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
         this.nodeId = nodeId;
         this.leaseMillis = MISSED_HEARTBEATS * Heartbeat.requirePositive(heartbeat, "heartbeat").toMillis();
         this.retentionMillis = RETENTION_LEASES * leaseMillis;
+        this.retention = String.valueOf(retentionMillis);
         this.leaseKey = leaseKey(nodeId);
         this.heartbeat = new Heartbeat("presence of node " + nodeId, heartbeat, scheduler, this::refresh);
     }
@@ -132,44 +149,43 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> join(String room, String sessionId, String userId) {
-        String key = hashKey(requireRoom(room), nodeId);
+        String[] keys = roomKeys(requireRoom(room));
         Objects.requireNonNull(sessionId, "sessionId");
         String user = userId == null ? "" : userId;
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("presence store is closed"));
         }
-        List<CompletableFuture<?>> sent = new ArrayList<>(5);
+        List<CompletableFuture<?>> sent = new ArrayList<>(2);
         local.compute(room, (r, entries) -> {
             Map<String, String> m = entries == null ? new HashMap<>() : entries;
             m.put(sessionId, user);
-            sent.add(redis.hset(key, sessionId, user).toCompletableFuture());
-            if (entries == null) { // the room's first entry here: its keys may be new
-                sent.add(redis.pexpire(key, retentionMillis).toCompletableFuture());
-                sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
-                sent.add(redis.pexpire(nodesKey(room), retentionMillis).toCompletableFuture());
-            }
+            sent.add(joinScript.run(redis, keys, sessionId, user, nodeId, retention).toCompletableFuture());
             return m;
         });
         if (!started.get()) { // nothing renews the lease yet: these entries count for one lease
             sent.add(redis.set(leaseKey, "1", SetArgs.Builder.px(leaseMillis)).toCompletableFuture());
         }
-        return allOf(sent);
+        return checked(room, allOf(sent));
     }
 
     @Override
     public CompletionStage<Void> leave(String room, String sessionId) {
-        String key = hashKey(requireRoom(room), nodeId);
+        String[] keys = roomKeys(requireRoom(room));
         Objects.requireNonNull(sessionId, "sessionId");
-        List<CompletableFuture<?>> sent = new ArrayList<>(1);
+        List<CompletableFuture<?>> sent = new ArrayList<>(2);
         local.compute(room, (r, entries) -> {
             if (entries != null) {
                 entries.remove(sessionId);
             }
             // Redis deletes the hash with its last field.
-            sent.add(redis.hdel(key, sessionId).toCompletableFuture());
-            return entries == null || entries.isEmpty() ? null : entries;
+            sent.add(redis.hdel(keys[0], sessionId).toCompletableFuture());
+            if (entries == null || entries.isEmpty()) { // the room's last entry here: nothing of this node stays in it
+                sent.add(redis.srem(keys[1], nodeId).toCompletableFuture());
+                return null;
+            }
+            return entries;
         });
-        return allOf(sent);
+        return checked(room, allOf(sent));
     }
 
     /** The entries of every node whose lease on the room is alive, merged. */
@@ -190,9 +206,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     /**
      * Renews this node's lease and one slice of its rooms' keys (writing a room again when one of
-     * them is gone), and writes every entry again when Redis no longer had the lease (it lost it or
-     * it lapsed: readers may have dropped this node). Runs every heartbeat on the node's scheduler
-     * once started; completes exceptionally when Redis did not answer.
+     * its keys is gone), writes again the rooms a write of which failed, and writes every entry
+     * again when Redis no longer had the lease (it lost it or it lapsed: readers may have dropped
+     * this node). Runs every heartbeat on the node's scheduler once started; completes
+     * exceptionally when Redis did not answer.
      */
     private CompletionStage<Void> refresh() {
         int slice = (int) (ticks++ % RENEWAL_SLICES);
@@ -201,6 +218,10 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
                 return redis.set(leaseKey, "1", SetArgs.Builder.px(leaseMillis)).thenCompose(ok -> rewriteAll());
             }
             List<CompletableFuture<?>> sent = new ArrayList<>();
+            for (String room : unsure) {
+                unsure.remove(room);
+                sent.add(rewrite(room).toCompletableFuture());
+            }
             for (String room : local.keySet()) {
                 if (Math.floorMod(room.hashCode(), RENEWAL_SLICES) == slice) {
                     sent.add(redis.pexpire(hashKey(room, nodeId), retentionMillis)
@@ -242,30 +263,52 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
 
     private CompletionStage<Void> rewriteAll() {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (String room : local.keySet()) {
+        for (String room : rooms()) {
+            unsure.remove(room);
             sent.add(rewrite(room).toCompletableFuture());
         }
         return allOf(sent);
     }
 
-    /** Writes this node's entries of a room and its place in the room's node set, renewing both keys. */
+    /** Replaces what Redis holds of this node in a room with its entries here (none: takes the node out of the room). */
     private CompletionStage<Void> rewrite(String room) {
-        List<CompletableFuture<?>> sent = new ArrayList<>(4);
-        local.computeIfPresent(room, (r, entries) -> {
-            String key = hashKey(room, nodeId);
-            sent.add(redis.hset(key, new HashMap<>(entries)).toCompletableFuture());
-            sent.add(redis.pexpire(key, retentionMillis).toCompletableFuture());
-            sent.add(redis.sadd(nodesKey(room), nodeId).toCompletableFuture());
-            sent.add(redis.pexpire(nodesKey(room), retentionMillis).toCompletableFuture());
+        List<CompletableFuture<?>> sent = new ArrayList<>(1);
+        local.compute(room, (r, entries) -> {
+            List<String> args = new ArrayList<>(2 + (entries == null ? 0 : 2 * entries.size()));
+            args.add(nodeId);
+            args.add(retention);
+            if (entries != null) {
+                entries.forEach((connection, user) -> {
+                    args.add(connection);
+                    args.add(user);
+                });
+            }
+            sent.add(putScript.run(redis, roomKeys(room), args.toArray(String[]::new)).toCompletableFuture());
             return entries;
         });
-        return allOf(sent);
+        return checked(room, allOf(sent));
+    }
+
+    /** {@code done}, having marked the room {@link #unsure} when it failed. */
+    private CompletionStage<Void> checked(String room, CompletableFuture<Void> done) {
+        return done.whenComplete((v, error) -> {
+            if (error != null) {
+                unsure.add(room);
+            }
+        });
+    }
+
+    /** The rooms this node has entries in, and those whose Redis state is unsure. */
+    private Set<String> rooms() {
+        Set<String> rooms = new HashSet<>(local.keySet());
+        rooms.addAll(unsure);
+        return rooms;
     }
 
     private CompletionStage<Void> removeAll() {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (String room : local.keySet()) {
-            local.computeIfPresent(room, (r, entries) -> {
+        for (String room : rooms()) {
+            local.compute(room, (r, entries) -> {
                 sent.add(redis.del(hashKey(room, nodeId)).toCompletableFuture());
                 sent.add(redis.srem(nodesKey(room), nodeId).toCompletableFuture());
                 return null;
@@ -297,6 +340,11 @@ public final class RedisPresenceStore implements PresenceStore, AutoCloseable {
             redis.srem(nodesKey, gone.toArray(String[]::new)); // best effort: the next reader retries
         }
         return new PresenceInfo(List.copyOf(users), connections);
+    }
+
+    /** This node's hash of entries in {@code room}, and the room's set of nodes: one slot, for the scripts. */
+    private String[] roomKeys(String room) {
+        return new String[] {hashKey(room, nodeId), nodesKey(room)};
     }
 
     private String hashKey(String room, String node) {

@@ -24,6 +24,8 @@ final class Scripts {
     static final Scripts PUBLISH = new Scripts("publish.lua");
     static final Scripts READ = new Scripts("read.lua");
     static final Scripts RENEW_LEASE = new Scripts("renew-lease.lua");
+    static final Scripts PRESENCE_JOIN = new Scripts("presence-join.lua");
+    static final Scripts PRESENCE_PUT = new Scripts("presence-put.lua");
 
     private final String text;
     private final String sha;
@@ -56,7 +58,7 @@ final class Scripts {
         redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((value, error) -> {
             if (error == null) {
                 result.complete(value);
-            } else if (error instanceof RedisNoScriptException || String.valueOf(error.getMessage()).startsWith("NOSCRIPT")) {
+            } else if (noScript(error)) {
                 redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args).whenComplete((v, e) -> {
                     if (e == null) {
                         result.complete(v);
@@ -70,5 +72,46 @@ final class Scripts {
             }
         });
         return result;
+    }
+
+    /** A runner of this script for one caller whose calls must not be reordered (see {@link InOrder#run}). */
+    InOrder inOrder() {
+        return new InOrder();
+    }
+
+    /**
+     * Runs the script as one command that reaches Redis in the order of the caller's other commands,
+     * for writes that must not be reordered (presence). {@link #run} is not such: it repeats a call
+     * that found the script gone after the answer came back, behind commands issued meanwhile.
+     */
+    final class InOrder {
+        /** Whether Redis was last seen to have the script. */
+        private volatile boolean loaded;
+
+        private InOrder() {
+        }
+
+        /**
+         * {@code EVALSHA} while Redis is known to have the script, else {@code EVAL} with its text,
+         * which loads it again. Never repeated: a call that finds the script gone fails with
+         * {@code NOSCRIPT} (the caller writes again), and the next calls send the text.
+         */
+        CompletionStage<List<Object>> run(RedisScriptingAsyncCommands<String, String> redis, String[] keys, String... args) {
+            if (!loaded) {
+                return redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args).thenApply(out -> {
+                    loaded = true;
+                    return out;
+                });
+            }
+            return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((out, error) -> {
+                if (noScript(error)) {
+                    loaded = false;
+                }
+            });
+        }
+    }
+
+    private static boolean noScript(Throwable error) {
+        return error instanceof RedisNoScriptException || error != null && String.valueOf(error.getMessage()).startsWith("NOSCRIPT");
     }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.wscluster.presence.PresenceInfo;
 import io.wscluster.testkit.RedisServer;
 import io.wscluster.testkit.SharedRedis;
@@ -105,6 +108,47 @@ class RedisPresenceStoreIT {
 
         await().during(Duration.ofMillis(retention + 1000)).atMost(Duration.ofMillis(retention + 5000))
                 .until(() -> get(a).connections() == 1);
+    }
+
+    @Test
+    void aRoomsLastLeaveLeavesNoKeyOfTheRoomBehind() {
+        RedisPresenceStore a = started(client, "node-a");
+        join(a, "a1", "alice");
+        join(a, "a2", null);
+
+        a.leave(ROOM, "a1").toCompletableFuture().join();
+        a.leave(ROOM, "a2").toCompletableFuture().join();
+
+        assertThat(raw().sync().keys(ns + ":{" + ROOM + "}:p*")).isEmpty();
+        assertThat(get(a)).isEqualTo(new PresenceInfo(List.of(), 0));
+    }
+
+    @Test
+    void aLeaveLostWhileTheLinkIsDownIsWrittenOnceItIsBack() throws Exception {
+        // The link comes back half a second after a drop, well within the 3-s lease: only the lost leave is to heal.
+        ClientResources resources = ClientResources.builder().reconnectDelay(Delay.constant(Duration.ofMillis(500))).build();
+        RedisClient slow = SharedRedisClient.client(redis.server(), resources);
+        try {
+            StatefulRedisConnection<String, String> link = slow.connect();
+            RedisPresenceStore a = new RedisPresenceStore(link, ns, "node-a", Duration.ofSeconds(1), redis.scheduler());
+            a.start().toCompletableFuture().join();
+            join(a, "a1", "alice");
+            join(a, "a2", "bob");
+
+            raw().sync().clientKill(KillArgs.Builder.id(link.sync().clientId()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !link.isOpen());
+            assertThatThrownBy(() -> a.leave(ROOM, "a1").toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(raw().sync().hkeys(ns + ":{" + ROOM + "}:p:node-a")).containsExactly("a2"));
+            assertThat(get(a)).isEqualTo(new PresenceInfo(List.of("bob"), 1));
+            a.close();
+            link.close();
+        } finally {
+            slow.shutdown();
+            resources.shutdown();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.wscluster.testkit.RedisServer;
 import io.wscluster.testkit.SharedRedis;
 import java.time.Duration;
@@ -71,7 +72,15 @@ final class SharedRedisClient implements BeforeAllCallback, BeforeEachCallback, 
 
     /** A client that fails a command at once while disconnected, and after 2 s without an answer. */
     static RedisClient client(RedisServer redis) {
-        RedisClient c = RedisClient.create(redis.url());
+        return configured(RedisClient.create(redis.url()));
+    }
+
+    /** {@link #client(RedisServer)} on {@code resources} (a reconnect delay of the test's choosing, say), which the caller shuts down. */
+    static RedisClient client(RedisServer redis, ClientResources resources) {
+        return configured(RedisClient.create(resources, redis.url()));
+    }
+
+    private static RedisClient configured(RedisClient c) {
         c.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
