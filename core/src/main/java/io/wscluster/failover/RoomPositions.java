@@ -2,7 +2,9 @@ package io.wscluster.failover;
 
 import io.wscluster.protocol.StreamPosition;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One node's resume positions: per room, where every live subscriber of the node surely was
@@ -22,20 +24,28 @@ public final class RoomPositions {
     }
 
     /**
-     * Ends a period: what was current becomes the lagged positions. Returns the rooms whose lagged
-     * position changed, with their new positions (what a store must write).
+     * Ends a period: what was current becomes the lagged positions. Returns what a store must write:
+     * the rooms whose lagged position changed, with their new positions, and the rooms that no
+     * longer have one (the node has no live subscriber of them left), so the store forgets them
+     * rather than keep every room the node ever held.
      */
-    public synchronized Map<String, StreamPosition> tick() {
+    public synchronized Change tick() {
         Map<String, StreamPosition> before = lagged;
-        Map<String, StreamPosition> changed = new HashMap<>();
+        Map<String, StreamPosition> moved = new HashMap<>();
         current.forEach((room, p) -> {
             if (!p.equals(before.get(room))) {
-                changed.put(room, p);
+                moved.put(room, p);
             }
         });
+        Set<String> gone = new HashSet<>(before.keySet());
+        gone.removeAll(current.keySet());
         lagged = current;
         current = latest;
-        return changed;
+        return new Change(moved, gone);
+    }
+
+    /** What one period changed: rooms whose resume position moved, and rooms that have none any more. */
+    public record Change(Map<String, StreamPosition> moved, Set<String> gone) {
     }
 
     /** Where a session of this node may resume {@code room} from, or null when the room has no lagged position yet. */

@@ -13,12 +13,27 @@ class RoomPositionsTest {
     void resumePositionsLagOnePeriodBehindWhatWasHandedOver() {
         positions.update(Map.of("r", new StreamPosition("e1", 5)));
         assertThat(positions.lagged("r")).isNull();
-        assertThat(positions.tick()).isEmpty(); // period 1 ends: offset 5 is current, nothing lagged yet
+        assertThat(positions.tick().moved()).isEmpty(); // period 1 ends: offset 5 is current, nothing lagged yet
         positions.update(Map.of("r", new StreamPosition("e1", 9)));
-        assertThat(positions.tick()).isEqualTo(Map.of("r", new StreamPosition("e1", 5)));
+        assertThat(positions.tick().moved()).isEqualTo(Map.of("r", new StreamPosition("e1", 5)));
         assertThat(positions.lagged("r")).isEqualTo(new StreamPosition("e1", 5));
-        assertThat(positions.tick()).isEqualTo(Map.of("r", new StreamPosition("e1", 9)));
-        assertThat(positions.tick()).isEmpty(); // nothing moved
+        assertThat(positions.tick().moved()).isEqualTo(Map.of("r", new StreamPosition("e1", 9)));
+        assertThat(positions.tick().moved()).isEmpty(); // nothing moved
+    }
+
+    @Test
+    void aRoomTheNodeNoLongerHoldsIsGoneOncePastTheLag() {
+        positions.update(Map.of("kept", new StreamPosition("e1", 1), "left", new StreamPosition("e1", 2)));
+        positions.tick();
+        positions.update(Map.of("kept", new StreamPosition("e1", 1)));
+        assertThat(positions.tick().gone()).isEmpty(); // both lagged now
+        assertThat(positions.lagged("left")).isEqualTo(new StreamPosition("e1", 2));
+
+        RoomPositions.Change change = positions.tick();
+
+        assertThat(change.gone()).containsExactly("left");
+        assertThat(change.moved()).isEmpty();
+        assertThat(positions.lagged("left")).isNull();
     }
 
     @Test

@@ -32,7 +32,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * the later of where it subscribed and its node's position.
  *
  * <p>Cost: a session's record is written when it subscribes, unsubscribes or closes; nothing per
- * message; per period (the heartbeat), one {@code HSET} of the rooms whose position moved, and
+ * message; per period (the heartbeat), one {@code HSET} of the rooms whose position moved, one
+ * {@code HDEL} of the rooms the node no longer holds (the hash holds only the node's rooms), and
  * {@code PEXPIRE}s that renew a slice of the live sessions' records, so each is renewed about
  * three times per TTL. Every command touches one key (works on a Redis Cluster). Thread-safe.
  */
@@ -133,11 +134,14 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
 
     private CompletionStage<Void> tick() {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        Map<String, StreamPosition> changed = positions.tick();
-        if (!changed.isEmpty()) {
-            Map<String, String> fields = new HashMap<>(changed.size());
-            changed.forEach((room, p) -> fields.put(room, format(p)));
+        RoomPositions.Change changed = positions.tick();
+        if (!changed.moved().isEmpty()) {
+            Map<String, String> fields = new HashMap<>(changed.moved().size());
+            changed.moved().forEach((room, p) -> fields.put(room, format(p)));
             sent.add(redis.hset(positionsKey, fields).toCompletableFuture());
+        }
+        if (!changed.gone().isEmpty()) {
+            sent.add(redis.hdel(positionsKey, changed.gone().toArray(String[]::new)).toCompletableFuture());
         }
         sent.add(redis.pexpire(positionsKey, ttlMillis).toCompletableFuture());
         int slice = (int) (ticks++ % slices);

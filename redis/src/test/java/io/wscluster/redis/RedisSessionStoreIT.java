@@ -62,6 +62,19 @@ class RedisSessionStoreIT {
         assertThat(redis.connection().sync().hget(ns + ":sess:s1", "n")).isEqualTo("n2");
     }
 
+    @Test
+    void theNodesPositionsKeepOnlyTheRoomsItStillHolds() {
+        RedisSessionStore n1 = store("n1");
+        n1.positions(Map.of("kept", at(4), "left", at(9)));
+        String positions = ns + ":pos:n1";
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.connection().sync().hlen(positions) == 2);
+
+        n1.positions(Map.of("kept", at(5))); // its last subscriber of "left" is gone
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(redis.connection().sync().hgetall(positions)).containsOnlyKeys("kept"));
+    }
+
     private RedisSessionStore store(String node) {
         RedisSessionStore s = new RedisSessionStore(redis.connection().async(), ns, node, Duration.ofMinutes(5), PERIOD, resources.scheduler());
         s.start().toCompletableFuture().join();
