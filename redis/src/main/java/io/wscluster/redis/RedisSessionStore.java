@@ -31,11 +31,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * A room of a closed session resumes from its own position; of a session whose node crashed, from
  * the later of where it subscribed and its node's position.
  *
- * <p>Cost: a session's record is written when it subscribes, unsubscribes or closes; nothing per
- * message; per period (the heartbeat), one {@code HSET} of the rooms whose position moved, one
- * {@code HDEL} of the rooms the node no longer holds (the hash holds only the node's rooms), and
- * {@code PEXPIRE}s that renew a slice of the live sessions' records, so each is renewed about
- * three times per TTL. Every command touches one key (works on a Redis Cluster). Thread-safe.
+ * <p>Cost: a session's record is written when it subscribes, unsubscribes or closes (fields and
+ * TTL in one script call, so no record is left without a TTL); nothing per message; per period
+ * (the heartbeat), one {@code HSET} of the rooms whose position moved, one {@code HDEL} of the
+ * rooms the node no longer holds (the hash holds only the node's rooms), and {@code PEXPIRE}s that
+ * renew a slice of the live sessions' records, so each is renewed about three times per TTL.
+ * Every command touches one key (works on a Redis Cluster). Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore, AutoCloseable {
     /** Marks a room position as the session's own, written when its connection closed. */
@@ -45,6 +46,9 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     private final String nodeId;
     private final String positionsKey;
     private final long ttlMillis;
+    /** {@link #ttlMillis} as the script takes it. */
+    private final String ttl;
+    private final Scripts.InOrder recordScript = Scripts.HSET_EXPIRE.inOrder();
     private final int slices;
     private final RoomPositions positions = new RoomPositions();
     private final Set<String> live = ConcurrentHashMap.newKeySet();
@@ -60,6 +64,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.positionsKey = ns + ":pos:" + nodeId;
         this.ttlMillis = Heartbeat.requirePositive(ttl, "ttl").toMillis();
+        this.ttl = String.valueOf(ttlMillis);
         long periodMillis = Heartbeat.requirePositive(period, "period").toMillis();
         this.slices = (int) Math.max(1, ttlMillis / (3 * periodMillis));
         this.heartbeat = new Heartbeat("sessions of node " + nodeId, period, scheduler, this::tick);
@@ -106,9 +111,7 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     @Override
     public void subscribed(String sessionId, String userId, String room, StreamPosition at) {
         live.add(sessionId);
-        String key = prefix + sessionId;
-        redis.hset(key, Map.of("u", userId == null ? "" : userId, "n", nodeId, "r:" + room, format(at)));
-        redis.pexpire(key, ttlMillis);
+        write(sessionId, "u", userId == null ? "" : userId, "n", nodeId, "r:" + room, format(at));
     }
 
     @Override
@@ -120,11 +123,24 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
     public void closed(String sessionId, Map<String, StreamPosition> drained) {
         live.remove(sessionId); // the record keeps its TTL: the client has that long to resume
         if (!drained.isEmpty()) {
-            Map<String, String> fields = new HashMap<>(drained.size());
-            drained.forEach((room, p) -> fields.put("r:" + room, OWN + format(p)));
-            redis.hset(prefix + sessionId, fields);
-            redis.pexpire(prefix + sessionId, ttlMillis); // the record may be gone (a Redis restart): never leave one without a TTL
+            List<String> fields = new ArrayList<>(2 * drained.size());
+            drained.forEach((room, p) -> {
+                fields.add("r:" + room);
+                fields.add(OWN + format(p));
+            });
+            write(sessionId, fields.toArray(String[]::new));
         }
+    }
+
+    /**
+     * Sets fields of a session's record and its TTL in one script call, so no record is left
+     * without a TTL, and in the order of the record's other writes (an unsubscribe's {@code HDEL}).
+     */
+    private void write(String sessionId, String... fieldsAndValues) {
+        String[] args = new String[fieldsAndValues.length + 1];
+        args[0] = ttl;
+        System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);
+        recordScript.run(redis, new String[] {prefix + sessionId}, args);
     }
 
     @Override

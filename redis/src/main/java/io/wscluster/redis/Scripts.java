@@ -26,6 +26,7 @@ final class Scripts {
     static final Scripts RENEW_LEASE = new Scripts("renew-lease.lua");
     static final Scripts PRESENCE_JOIN = new Scripts("presence-join.lua");
     static final Scripts PRESENCE_PUT = new Scripts("presence-put.lua");
+    static final Scripts HSET_EXPIRE = new Scripts("hset-expire.lua");
 
     private final String text;
     private final String sha;

@@ -63,6 +63,21 @@ class RedisSessionStoreIT {
     }
 
     @Test
+    void aRecordIsWrittenWithItsTtl() {
+        RedisSessionStore n1 = store("n1");
+        String record = ns + ":sess:s1";
+        n1.subscribed("s1", "alice", "r", at(3));
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.connection().sync().exists(record) == 1);
+        assertThat(redis.connection().sync().pttl(record)).isBetween(1L, Duration.ofMinutes(5).toMillis());
+
+        redis.connection().sync().persist(record);
+        n1.closed("s1", Map.of("r", at(4)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.connection().sync().pttl(record) > 0);
+        assertThat(load(n1, "s1").rooms()).containsEntry("r", at(4));
+    }
+
+    @Test
     void theNodesPositionsKeepOnlyTheRoomsItStillHolds() {
         RedisSessionStore n1 = store("n1");
         n1.positions(Map.of("kept", at(4), "left", at(9)));
