@@ -66,7 +66,7 @@ public final class NodeFixture implements AfterEachCallback {
 
     /**
      * Nodes of one cluster, none started yet, as {@code nodes} describes them; stopped after the test.
-     * Unlike a node's defaults, clients may publish to rooms, at any rate, and read their presence
+     * Unlike a node's defaults, clients may publish to rooms, at any rate, in any number of rooms, and read their presence
      * (the tests of delivery need that; the tests of permissions and limits set what they test).
      */
     public LocalNodes cluster(UnaryOperator<LocalNodes.Builder> nodes) {
@@ -75,10 +75,10 @@ public final class NodeFixture implements AfterEachCallback {
         return cluster;
     }
 
-    /** Rooms open to every client, and writes not rate-limited (per connection or per user), as most tests of delivery want them. */
+    /** Rooms open to every client; writes (per connection or per user) and rooms a minute not limited, as most tests of delivery want them. */
     public static NodeOptions.Builder permissive(NodeOptions.Builder o) {
         return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0)
-                .userPublishRate(0));
+                .userPublishRate(0).clientRoomsPerMinute(0));
     }
 
     /** The node {@link #start started} last. */

@@ -46,6 +46,7 @@ final class NodeProcesses implements AutoCloseable {
         builder.environment().putIfAbsent("WSC_CLIENT_PUBLISH_RATE", "0"); // their publishers outrun one client's default rate
         builder.environment().putIfAbsent("WSC_CLIENT_PUBLISH_BYTES", "0");
         builder.environment().putIfAbsent("WSC_USER_PUBLISH_RATE", "0");
+        builder.environment().putIfAbsent("WSC_CLIENT_ROOMS_PER_MINUTE", "0");
         Process p = builder.start();
         processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

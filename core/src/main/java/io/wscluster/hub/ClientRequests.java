@@ -228,6 +228,23 @@ public final class ClientRequests {
         }
     }
 
+    /**
+     * Throws {@code rate_limited} when {@code room} would be one more room than the session may
+     * make Redis keep this minute; a room it is subscribed to was counted when it subscribed.
+     */
+    void requireRoomBudget(Session s, String room) {
+        if (!limits.limitsRooms() || s.subscriptions != null && s.subscriptions.containsKey(room)) {
+            return;
+        }
+        if (s.rooms == null) {
+            s.rooms = new RoomBudget(limits.roomsPerMinute());
+        }
+        if (!s.rooms.take(room)) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.roomsPerMinute()
+                    + " rooms a minute per connection (client-rooms-per-minute): wait, or keep to rooms already used");
+        }
+    }
+
     /** Sends an error frame for a request that could not even be parsed. */
     public void reject(Session s, ProtocolException e) {
         metrics.messageIn();
@@ -241,6 +258,7 @@ public final class ClientRequests {
             unsubscribe(s, f);
         } else if (frame instanceof ClientFrame.Publish f) {
             permissions.require(s, RoomAction.PUBLISH, f.room());
+            requireRoomBudget(s, f.room());
             Message m = Message.toRoom(f.room(), f.data(), s.userId(), f.priority());
             replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m) : bridge.publish(m),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
@@ -261,6 +279,7 @@ public final class ClientRequests {
                     p -> ServerFrames.presence(f.id(), f.room(), p.users(), p.connections()));
         } else if (frame instanceof ClientFrame.History f) {
             permissions.require(s, RoomAction.HISTORY, f.room());
+            requireRoomBudget(s, f.room());
             replies.reply(s, f.id(), bridge.history().read(f.room(), f.since(), f.limit()),
                     h -> ServerFrames.history(f.id(), f.room(), h.latest(), h.messages()));
         } else if (frame instanceof ClientFrame.Ping f) {

@@ -37,6 +37,8 @@ public final class Session {
     CompletionStage<Void> publishTurn = CompletableFuture.completedFuture(null);
     /** This session's allowance of writes, made on its first write. */
     WriteBudget budget;
+    /** This session's allowance of rooms, made on its first subscribe, publish or history read that needs one. */
+    RoomBudget rooms;
 
     public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");

@@ -39,6 +39,7 @@ final class SubscribeFlow {
         takeOverExisting(room);
         requests.requireRoomForSubscription(session);
         boolean byToken = requests.permissions.subscribe(session, room, request.token());
+        requests.requireRoomBudget(session, room);
         if (!requests.proxy.asksOnSubscribe()) {
             join(room, byToken);
             return;

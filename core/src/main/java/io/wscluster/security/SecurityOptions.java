@@ -66,7 +66,7 @@ public final class SecurityOptions {
         proxyPublishUrl = b.proxyPublishUrl;
         proxyTimeout = b.proxyTimeout;
         proxyMaxInFlight = b.proxyMaxInFlight;
-        clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes);
+        clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes, b.clientRoomsPerMinute);
         addressLimits = b.addressLimits;
         userLimits = b.userLimits;
     }
@@ -99,6 +99,7 @@ public final class SecurityOptions {
         b.clientPublishBytes = clientLimits.publishBytesRate();
         b.addressLimits = addressLimits;
         b.userLimits = userLimits;
+        b.clientRoomsPerMinute = clientLimits.roomsPerMinute();
         return b;
     }
 
@@ -179,6 +180,7 @@ public final class SecurityOptions {
         private int clientPublishBytes = ClientLimits.DEFAULT_PUBLISH_BYTES_RATE;
         private AddressLimits addressLimits = AddressLimits.DEFAULT;
         private UserLimits userLimits = UserLimits.DEFAULT;
+        private int clientRoomsPerMinute = ClientLimits.DEFAULT_ROOMS_PER_MINUTE;
 
         private Builder() {
         }
@@ -285,6 +287,11 @@ public final class SecurityOptions {
         public Builder maxConnectionsPerUser(int v) { userLimits = new UserLimits(v, userLimits.publishRate()); return this; }
         /** 0: no limit. */
         public Builder userPublishRate(int v) { userLimits = new UserLimits(userLimits.maxConnections(), v); return this; }
+        public Builder clientRoomsPerMinute(int v) {
+            Check.setting(v >= 0, "client-rooms-per-minute", v, "0 (no limit) or more rooms a minute");
+            clientRoomsPerMinute = v;
+            return this;
+        }
 
         private static URI httpUrl(String setting, URI v) {
             Check.setting(v == null || "https".equals(v.getScheme()) || "http".equals(v.getScheme()), setting, v, "an http or https URL");

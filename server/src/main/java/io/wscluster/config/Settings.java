@@ -118,6 +118,10 @@ public final class Settings {
             new Setting("user-publish-rate", String.valueOf(UserLimits.DEFAULT_PUBLISH_RATE), "Messages a second one user may publish,"
                     + " send or broadcast on this node over all its connections (a burst of twice that); beyond, rate_limited. 0: no limit.",
                     (b, v) -> b.security(t -> t.userPublishRate(Values.integer(v)))),
+            new Setting("client-rooms-per-minute", String.valueOf(ClientLimits.DEFAULT_ROOMS_PER_MINUTE), "Distinct rooms one connection"
+                    + " may subscribe to, publish into (unsubscribed) or read the history of in any minute, each of which makes Redis keep"
+                    + " the room's keys; beyond, rate_limited. 0: no limit.",
+                    (b, v) -> b.security(t -> t.clientRoomsPerMinute(Values.integer(v)))),
             new Setting("allow-anonymous", "true without a JWT key, false with one", "Accept connections without a token as anonymous users.",
                     (b, v) -> b.security(t -> t.allowAnonymous(Values.bool(v)))),
             new Setting("admin-host", TransportOptions.DEFAULT_ADMIN_HOST, "Interface of the operator listener (/api/*, /admin/*,"

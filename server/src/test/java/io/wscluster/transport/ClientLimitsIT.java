@@ -13,7 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** One connection's limits, hit and recovered with a real client: subscriptions, write rate, write bytes, and abuse. */
+/** One connection's limits, hit and recovered with a real client: subscriptions, write rate, write bytes, rooms a minute, and abuse. */
 class ClientLimitsIT {
     @RegisterExtension
     final NodeFixture nodes = new NodeFixture();
@@ -61,6 +61,26 @@ class ClientLimitsIT {
         expect(c.request(c.frame("publish").put("room", "r").put("data", "small")), "ack");
         error(c, c.frame("publish").put("room", "r").put("data", "x".repeat(5000)), "rate_limited");
         expect(c.request(c.frame("publish").put("room", "r").put("data", "small again")), "ack");
+    }
+
+    @Test
+    void aConnectionUsesAtMostClientRoomsPerMinuteAndKeepsTheRoomsItHas() throws Exception {
+        nodes.start(o -> o.security(s -> s.clientRoomsPerMinute(3)));
+        TestClient c = nodes.open();
+        subscribe(c, "a");
+        expect(c.request(c.frame("publish").put("room", "b").put("data", 1)), "ack");
+        expect(c.request(c.frame("history").put("room", "c")), "history");
+
+        assertThat(error(c, c.frame("subscribe").put("room", "d"), "rate_limited").path("message").asText())
+                .isEqualTo("at most 3 rooms a minute per connection (client-rooms-per-minute): wait, or keep to rooms already used");
+        error(c, c.frame("publish").put("room", "e").put("data", 2), "rate_limited");
+        error(c, c.frame("history").put("room", "f"), "rate_limited");
+
+        expect(c.request(c.frame("publish").put("room", "a").put("data", 3)), "ack"); // subscribed: counted when it subscribed
+        expect(c.request(c.frame("history").put("room", "b")), "history");
+        expect(c.request(c.frame("unsubscribe").put("room", "a")), "unsubscribed");
+        subscribe(c, "a");
+        assertThat(c.isOpen()).isTrue();
     }
 
     @Test
