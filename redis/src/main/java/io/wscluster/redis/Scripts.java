@@ -86,29 +86,18 @@ final class Scripts {
      * that found the script gone after the answer came back, behind commands issued meanwhile.
      */
     final class InOrder {
-        /** Whether Redis was last seen to have the script. */
-        private volatile boolean loaded;
-
         private InOrder() {
         }
 
         /**
-         * {@code EVALSHA} while Redis is known to have the script, else {@code EVAL} with its text,
-         * which loads it again. Never repeated: a call that finds the script gone fails with
-         * {@code NOSCRIPT} (the caller writes again), and the next calls send the text.
+         * {@code EVAL} with the script's text, every time: one command, never repeated, that no
+         * master can refuse for not knowing the script. {@code EVALSHA} while "Redis has the
+         * script" cannot be known here: each master of a cluster (and a restarted Redis) has a
+         * cache of its own, so a call to a master that never saw the script would fail. These
+         * scripts are a few hundred bytes and run once per subscribe or close, not per message.
          */
         CompletionStage<List<Object>> run(RedisScriptingAsyncCommands<String, String> redis, String[] keys, String... args) {
-            if (!loaded) {
-                return redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args).thenApply(out -> {
-                    loaded = true;
-                    return out;
-                });
-            }
-            return redis.<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args).whenComplete((out, error) -> {
-                if (noScript(error)) {
-                    loaded = false;
-                }
-            });
+            return redis.eval(text, ScriptOutputType.MULTI, keys, args);
         }
     }
 
