@@ -7,6 +7,8 @@ import java.time.Duration;
 public final class HistoryOptions {
     public static final int DEFAULT_SIZE = 100;
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+    /** No byte cap: a room keeps {@link #DEFAULT_SIZE} messages of at most {@code max-frame-size} each. */
+    public static final int DEFAULT_MAX_BYTES = 0;
     public static final int DEFAULT_RECOVERY_CACHE = 20_000;
     /** 64 MiB: 20,000 frames of about 1.5 KB of data, or 500 of 60 KB. */
     public static final int DEFAULT_RECOVERY_CACHE_BYTES = 64 << 20;
@@ -16,12 +18,14 @@ public final class HistoryOptions {
 
     private final int size;
     private final Duration ttl;
+    private final int maxBytes;
     private final int recoveryCache;
     private final long recoveryCacheBytes;
 
     private HistoryOptions(Builder b) {
         size = b.size;
         ttl = b.ttl;
+        maxBytes = b.maxBytes;
         recoveryCache = b.recoveryCache;
         recoveryCacheBytes = b.recoveryCacheBytes;
     }
@@ -31,18 +35,20 @@ public final class HistoryOptions {
     }
 
     public Builder toBuilder() {
-        return builder().size(size).ttl(ttl).recoveryCache(recoveryCache).recoveryCacheBytes(recoveryCacheBytes);
+        return builder().size(size).ttl(ttl).maxBytes(maxBytes).recoveryCache(recoveryCache).recoveryCacheBytes(recoveryCacheBytes);
     }
 
-    /** {@link #size()} and {@link #ttl()} for every room. */
+    /** {@link #size()}, {@link #ttl()} and {@link #maxBytes()} for every room. */
     public HistoryLimits limits() {
-        return HistoryLimits.uniform(size, ttl);
+        return HistoryLimits.uniform(size, ttl, maxBytes);
     }
 
     /** Messages kept per room for recovery and {@code history}; 0 keeps none. */
     public int size() { return size; }
     /** How long an idle room's history is kept. */
     public Duration ttl() { return ttl; }
+    /** Bytes of messages kept per room at most (the newest always stays); 0: no byte cap. */
+    public int maxBytes() { return maxBytes; }
     /** Recent room messages the node keeps, over all rooms, to answer a subscribe with since without a history read. */
     public int recoveryCache() { return recoveryCache; }
     /** Bytes those recent messages may hold over all rooms, estimated from their data (two encodings each). */
@@ -54,6 +60,7 @@ public final class HistoryOptions {
     public static final class Builder {
         private int size = DEFAULT_SIZE;
         private Duration ttl = DEFAULT_TTL;
+        private int maxBytes = DEFAULT_MAX_BYTES;
         private int recoveryCache = DEFAULT_RECOVERY_CACHE;
         private long recoveryCacheBytes = DEFAULT_RECOVERY_CACHE_BYTES;
 
@@ -69,6 +76,12 @@ public final class HistoryOptions {
         public Builder ttl(Duration v) {
             Check.setting(v != null && v.toMillis() >= 1000, "history-ttl", v, "at least 1s");
             ttl = v;
+            return this;
+        }
+
+        public Builder maxBytes(int v) {
+            Check.setting(v >= 0, "history-max-bytes", v, "0 (no byte cap) or more bytes");
+            maxBytes = v;
             return this;
         }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Room streams held in memory: for each room an epoch, the latest offset and the newest messages,
- * as many as its {@link HistoryLimits} say. A room untouched for its TTL is forgotten by {@link
+ * as many and as many bytes as its {@link HistoryLimits} say. A room untouched for its TTL is forgotten by {@link
  * #expire}, and the next use starts a new epoch, exactly as a Redis stream whose key expired would.
  *
  * <p>{@link #append} is the write side the embedded bus uses; it is atomic per room, so offsets
@@ -42,11 +42,21 @@ public final class LocalHistory implements HistoryStore {
             log.offset = placed.offset();
             log.touched = System.currentTimeMillis();
             int size = limits.size(message.room());
+            int maxBytes = limits.maxBytes(message.room());
             if (size > 0) {
-                while (log.messages.size() >= size) {
-                    log.messages.removeFirst();
-                }
                 log.messages.addLast(placed);
+                if (maxBytes > 0) {
+                    int bytes = jsonBytes(placed);
+                    log.sizes.addLast(bytes);
+                    log.bytes += bytes;
+                }
+                // The oldest go first, down to the size and the byte cap; the newest always stays (as on Redis).
+                while (log.messages.size() > 1 && (log.messages.size() > size || maxBytes > 0 && log.bytes > maxBytes)) {
+                    log.messages.removeFirst();
+                    if (maxBytes > 0) {
+                        log.bytes -= log.sizes.removeFirst();
+                    }
+                }
             }
             then.accept(placed);
             return placed;
@@ -78,6 +88,11 @@ public final class LocalHistory implements HistoryStore {
             }
             return new HistoryRead(latest, found, recovered);
         }));
+    }
+
+    /** What a message weighs against a byte cap: its data as JSON (Redis counts a few fields more). */
+    private static int jsonBytes(Message m) {
+        return m.data().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Forgets rooms untouched for longer than the TTL; returns how many. */
@@ -116,6 +131,9 @@ public final class LocalHistory implements HistoryStore {
     private static final class RoomLog {
         final String epoch = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         final ArrayDeque<Message> messages = new ArrayDeque<>();
+        /** The byte weight of each message kept, oldest first, while a byte cap applies; and their sum. */
+        final ArrayDeque<Integer> sizes = new ArrayDeque<>();
+        long bytes;
         long offset;
         long touched = System.currentTimeMillis();
         boolean expired;

@@ -10,9 +10,10 @@ import java.util.Objects;
  *
  * @param historySize messages kept per room; null: the node's {@code history-size}
  * @param historyTtl  how long an idle room's history is kept; null: the node's {@code history-ttl}
+ * @param historyMaxBytes bytes of messages kept per room; null: the node's {@code history-max-bytes}
  */
 public record Namespace(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
-                        boolean trackPresence, Integer historySize, Duration historyTtl) {
+                        boolean trackPresence, Integer historySize, Duration historyTtl, Integer historyMaxBytes) {
     public Namespace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(subscribe, "subscribe");
@@ -24,7 +25,7 @@ public record Namespace(String name, RoomAccess subscribe, RoomAccess publish, R
     /** A namespace that keeps the node's history. */
     public Namespace(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
                      boolean trackPresence) {
-        this(name, subscribe, publish, history, presence, trackPresence, null, null);
+        this(name, subscribe, publish, history, presence, trackPresence, null, null, null);
     }
 
     /** Everything allowed to anyone: the embedding API's default, where its authorizer decides. */

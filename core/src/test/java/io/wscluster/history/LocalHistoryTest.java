@@ -3,7 +3,9 @@ package io.wscluster.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
@@ -49,6 +51,19 @@ class LocalHistoryTest {
         assertThat(second.epoch()).isEqualTo(first.epoch()).isNotBlank();
         assertThat(first.data()).isEqualTo(IntNode.valueOf(1));
         assertThat(position(sut, "r")).isEqualTo(new StreamPosition(first.epoch(), 2));
+    }
+
+    @Test
+    void aRoomKeepsAtMostItsBytesAndAlwaysItsNewestMessage() {
+        LocalHistory capped = new LocalHistory(HistoryLimits.uniform(50, TTL, 12)); // "1001" weighs 4 bytes
+        for (int i = 1001; i <= 1005; i++) {
+            append(capped, "r", i);
+        }
+        assertThat(read(capped, "r", null, 0).messages()).extracting(m -> m.data().asInt()).containsExactly(1003, 1004, 1005);
+
+        JsonNode big = TextNode.valueOf("x".repeat(20));
+        capped.append(Message.toRoom("r", big, null, Priority.NORMAL), m -> { });
+        assertThat(read(capped, "r", null, 0).messages()).extracting(Message::data).containsExactly(big);
     }
 
     @Test

@@ -160,7 +160,7 @@ public final class RedisBus implements Bus {
         String json = MessageCodec.encode(m);
         return batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(), batcher::flushNow, k, json,
                 String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room), RedisHistoryStore.newEpoch(),
-                links.publishCommand()))
+                links.publishCommand(), String.valueOf(limits.maxBytes(room))))
                 .thenApply(out -> placed(m, out));
     }
 

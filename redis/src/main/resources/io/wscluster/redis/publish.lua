@@ -1,8 +1,10 @@
 -- Places a room message in its stream and publishes it, atomically, so offsets are totally
 -- ordered per room whichever node publishes.
--- KEYS[1] meta hash (e = epoch, o = last offset), KEYS[2] history stream, KEYS[3] room channel
+-- KEYS[1] meta hash (e = epoch, o = last offset; b and bo while a byte cap applies, see below),
+-- KEYS[2] history stream, KEYS[3] room channel
 -- ARGV[1] message JSON, ARGV[2] history size (0 keeps none), ARGV[3] TTL in seconds,
--- ARGV[4] epoch to start when the room has none, ARGV[5] PUBLISH or SPUBLISH
+-- ARGV[4] epoch to start when the room has none, ARGV[5] PUBLISH or SPUBLISH,
+-- ARGV[6] history byte cap (0: none)
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if not epoch then
   -- No meta means the room's history is gone: a new epoch, and no stale stream behind it.
@@ -12,7 +14,31 @@ if not epoch then
 end
 local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
 local size = tonumber(ARGV[2])
-if size > 0 then
+local maxBytes = tonumber(ARGV[6])
+if size > 0 and maxBytes > 0 then
+  redis.call('XADD', KEYS[2], offset .. '-0', 'm', ARGV[1])
+  -- b: bytes of the stream's messages as of offset bo. Publishes without a cap in between (the
+  -- setting changed) leave it stale, and then the stream is counted again, once.
+  local counted = redis.call('HMGET', KEYS[1], 'b', 'bo')
+  local bytes = 0
+  if counted[2] and tonumber(counted[2]) == offset - 1 then
+    bytes = tonumber(counted[1]) + #ARGV[1]
+  else
+    for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+      bytes = bytes + #entry[2][2]
+    end
+  end
+  -- The oldest go first, down to the size and the byte cap; the newest message always stays.
+  local len = redis.call('XLEN', KEYS[2])
+  while len > 1 and (len > size or bytes > maxBytes) do
+    local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
+    redis.call('XDEL', KEYS[2], oldest[1])
+    bytes = bytes - #oldest[2][2]
+    len = len - 1
+  end
+  redis.call('HSET', KEYS[1], 'b', bytes, 'bo', offset)
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+elseif size > 0 then
   redis.call('XADD', KEYS[2], 'MAXLEN', size, offset .. '-0', 'm', ARGV[1])
   redis.call('EXPIRE', KEYS[2], ARGV[3])
 end

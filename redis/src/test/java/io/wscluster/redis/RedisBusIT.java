@@ -31,6 +31,7 @@ class RedisBusIT {
     @RegisterExtension
     static final SharedRedis redis = new SharedRedis();
 
+    private final String ns = SharedRedis.namespace();
     private RedisClient client;
     private RedisBus a;
     private RedisBus b;
@@ -52,7 +53,6 @@ class RedisBusIT {
     @BeforeEach
     void start() throws Exception {
         client = RedisClient.create(redis.url());
-        String ns = SharedRedis.namespace();
         a = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
         b = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
         a.start(onA);
@@ -89,6 +89,7 @@ class RedisBusIT {
         HistoryLimits limits = new HistoryLimits() {
             @Override public int size(String room) { return room.startsWith("short:") ? 2 : 50; }
             @Override public Duration ttl(String room) { return Duration.ofMinutes(5); }
+            @Override public int maxBytes(String room) { return 0; }
         };
         RedisBus bus = new RedisBus(client, limits, BusOptions.builder().cluster(SharedRedis.namespace()).build());
         try {
@@ -99,6 +100,34 @@ class RedisBusIT {
             assertThat(bus.history().read("short:x", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
                     .extracting(m -> m.data().asInt()).containsExactly(4, 5);
             assertThat(bus.history().read("long", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages()).hasSize(5);
+        } finally {
+            bus.close();
+        }
+    }
+
+    @Test
+    void aRoomsHistoryKeepsAtMostItsBytesAndAlwaysItsNewestMessage() throws Exception {
+        int oneMessage = MessageCodec.encode(room("capped", 1000)).length(); // as stored: each value below has four digits
+        HistoryLimits limits = HistoryLimits.uniform(50, Duration.ofMinutes(5), 3 * oneMessage);
+        RedisBus bus = new RedisBus(client, limits, BusOptions.builder().cluster(ns).build());
+        try {
+            for (int i = 1001; i <= 1005; i++) {
+                bus.publish(room("capped", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
+                    .extracting(m -> m.data().asInt()).containsExactly(1003, 1004, 1005);
+
+            Message big = Message.toRoom("capped", JsonNodeFactory.instance.textNode("x".repeat(10 * oneMessage)), "u", Priority.NORMAL);
+            bus.publish(big).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
+                    .extracting(Message::data).containsExactly(big.data());
+
+            for (int i = 1001; i <= 1005; i++) { // a node without the cap writes to the room meanwhile
+                a.publish(room("capped", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            bus.publish(room("capped", 1006)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
+                    .extracting(m -> m.data().asInt()).containsExactly(1004, 1005, 1006);
         } finally {
             bus.close();
         }

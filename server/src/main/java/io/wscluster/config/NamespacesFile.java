@@ -29,12 +29,13 @@ import java.util.Set;
  *   track-presence: false
  *   history-size: 20
  *   history-ttl: 1h
+ *   history-max-bytes: 64KiB
  * </pre>
  */
 final class NamespacesFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> RULES = Set.of("subscribe", "publish", "history", "presence", "track-presence", "history-size",
-            "history-ttl");
+            "history-ttl", "history-max-bytes");
 
     private NamespacesFile() {
     }
@@ -75,9 +76,11 @@ final class NamespacesFile {
             JsonNode track = rules.get("track-presence");
             JsonNode size = rules.get("history-size");
             JsonNode ttl = rules.get("history-ttl");
+            JsonNode maxBytes = rules.get("history-max-bytes");
             return new NamespaceSpec(name, access(rules, "subscribe"), access(rules, "publish"), access(rules, "history"),
                     access(rules, "presence"), track == null ? null : Values.bool(track.asText()),
-                    size == null ? null : Values.integer(size.asText()), ttl == null ? null : Values.duration(ttl.asText()));
+                    size == null ? null : Values.integer(size.asText()), ttl == null ? null : Values.duration(ttl.asText()),
+                    maxBytes == null ? null : Values.size(maxBytes.asText()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("namespace '" + name + "': " + e.getMessage());
         }

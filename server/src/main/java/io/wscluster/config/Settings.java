@@ -78,7 +78,7 @@ public final class Settings {
                     + " of the default namespace.",
                     (b, v) -> b.security(t -> t.roomPresence(RoomAccess.parse(v)))),
             new Setting("namespaces-file", "none", "YAML file of namespaces ('chat' for chat:general) and their rules: subscribe, publish,"
-                    + " history, presence, track-presence, history-size, history-ttl. Rules left out are the room-* and history-* settings'.",
+                    + " history, presence, track-presence, history-size, history-ttl, history-max-bytes. Rules left out are the room-* and history-* settings'.",
                     (b, v) -> b.security(t -> t.namespaces(NamespacesFile.read(v)))),
             new Setting("proxy-connect-url", "none", "The application's URL asked (JSON POST) whether a connection may open;"
                     + " it may name the user and grant rooms.",
@@ -178,6 +178,9 @@ public final class Settings {
                     (b, v) -> b.history(h -> h.size(Values.integer(v)))),
             new Setting("history-ttl", Values.text(HistoryOptions.DEFAULT_TTL), "How long an idle room's history is kept.",
                     (b, v) -> b.history(h -> h.ttl(Values.duration(v)))),
+            new Setting("history-max-bytes", String.valueOf(HistoryOptions.DEFAULT_MAX_BYTES), "Bytes of messages kept per room at most,"
+                    + " oldest dropped first (the newest always stays); 0: no byte cap, history-size alone.",
+                    (b, v) -> b.history(h -> h.maxBytes(Values.size(v)))),
             new Setting("recovery-cache", String.valueOf(HistoryOptions.DEFAULT_RECOVERY_CACHE),
                     "Recent room messages a node keeps (over all its rooms, at most history-size or " + HistoryOptions.RECOVERY_CACHE_PER_ROOM + " per room) to answer"
                             + " a subscribe with since without reading the history; 0 keeps none.",

@@ -76,6 +76,10 @@ class ConfigLoaderTest {
                 "allow-anonymous (from --allow-anonymous): 'maybe' is not true or false");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("max-frame-size", "12"), NodeOptions.defaults()),
                 "max-frame-size (from --max-frame-size): '12' is not valid, expected at least 1024 bytes");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_CLIENT_ROOMS_PER_MINUTE", "-1"), Map.of(), NodeOptions.defaults()),
+                "client-rooms-per-minute (from WSC_CLIENT_ROOMS_PER_MINUTE): '-1' is not valid, expected 0 (no limit) or more rooms a minute");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("history-max-bytes", "lots"), NodeOptions.defaults()),
+                "history-max-bytes (from --history-max-bytes): 'lots' is not a size");
     }
 
     @Test
@@ -105,7 +109,7 @@ class ConfigLoaderTest {
     @Test
     void namespacesComeFromTheirFileAndLeaveOutWhatTheRoomSettingsSay() throws IOException {
         Path file = yaml("chat:\n  subscribe: authenticated\n  publish: authenticated\nuser:\n  subscribe: granted\n  publish: off\n"
-                + "  track-presence: false\n  history-size: 20\n  history-ttl: 1h\n");
+                + "  track-presence: false\n  history-size: 20\n  history-ttl: 1h\n  history-max-bytes: 64KiB\n");
         NodeOptions o = ConfigLoader.load(null, Map.of("WSC_ROOM_PRESENCE", "anyone"), Map.of("namespaces-file", file.toString()),
                 NodeOptions.defaults());
         io.wscluster.security.RoomPolicy policy = o.security().roomPolicy();
@@ -116,6 +120,7 @@ class ConfigLoaderTest {
         assertThat(policy.namespaceOf("user:x").trackPresence()).isFalse();
         assertThat(policy.namespaceOf("user:x").historySize()).isEqualTo(20);
         assertThat(policy.namespaceOf("user:x").historyTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(policy.namespaceOf("user:x").historyMaxBytes()).isEqualTo(64 * 1024);
         assertThat(policy.namespaceOf("chat:x").historySize()).as("the node's").isNull();
         assertThat(policy.namespaceOf("lobby").publish()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
     }
