@@ -3,8 +3,6 @@ package io.wscluster.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
@@ -14,7 +12,6 @@ import io.wscluster.testkit.TestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,8 +46,6 @@ class AbusivePublisherIT {
 
     private final String ns = SharedRedis.namespace();
     private WsCluster node;
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
     private RedisCommands<String, String> raw;
 
     @BeforeEach
@@ -59,15 +54,7 @@ class AbusivePublisherIT {
         node = fixture.cluster(b -> b.options(o -> o.security(s -> s.clientPublishRate(ClientLimits.DEFAULT_PUBLISH_RATE)
                 .clientPublishBytes(ClientLimits.DEFAULT_PUBLISH_BYTES_RATE).clientRoomsPerMinute(ClientLimits.DEFAULT_ROOMS_PER_MINUTE))
                 .bus(bus -> bus.redisUrl(redis.url()).cluster(ns)))).start("n1");
-        client = RedisClient.create(redis.url());
-        connection = client.connect();
-        raw = connection.sync();
-    }
-
-    @AfterEach
-    void stop() {
-        connection.close();
-        client.shutdown();
+        raw = RedisInspector.open(redis);
     }
 
     @Test

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeFixture;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,8 +47,6 @@ class AbusiveSubscriberIT {
 
     private final String ns = SharedRedis.namespace();
     private LocalNodes nodes;
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
     private RedisCommands<String, String> raw;
 
     @BeforeEach
@@ -59,15 +54,7 @@ class AbusiveSubscriberIT {
         nodes = fixture.cluster(b -> b.options(o -> o.security(s -> s.maxSubscriptions(ROOMS_PER_CONNECTION))
                 .bus(bus -> bus.redisUrl(redis.url()).cluster(ns).heartbeat(HEARTBEAT))).idPrefix("n"));
         nodes.start(3);
-        client = RedisClient.create(redis.url());
-        connection = client.connect();
-        raw = connection.sync();
-    }
-
-    @AfterEach
-    void stop() {
-        connection.close();
-        client.shutdown();
+        raw = RedisInspector.open(redis);
     }
 
     @Test
