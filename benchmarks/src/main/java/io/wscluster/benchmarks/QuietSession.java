@@ -53,6 +53,11 @@ final class QuietSession implements Connection {
     }
 
     @Override
+    public boolean writable() {
+        return true;
+    }
+
+    @Override
     public String remoteAddress() {
         return "benchmark";
     }

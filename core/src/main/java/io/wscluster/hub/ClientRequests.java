@@ -137,6 +137,7 @@ public final class ClientRequests {
             return;
         }
         s.closed = true;
+        s.dropBacklog();
         Map<String, StreamPosition> positions = new HashMap<>();
         if (s.subscriptions != null) {
             for (Subscription sub : s.subscriptions.values()) {
@@ -156,6 +157,13 @@ public final class ClientRequests {
             hooks.onDisconnect(s);
         } catch (RuntimeException e) {
             log.warn("disconnect hook failed for session {}", s.id(), e);
+        }
+    }
+
+    /** The connection's socket drained: what was held back for it goes out, while it takes more. On the session's loop. */
+    public void writable(Session s) {
+        if (!s.closed) {
+            s.drainBacklog();
         }
     }
 

@@ -34,6 +34,14 @@ public interface Connection {
     /** Closes with a WebSocket close code and reason, after what is already queued. Idempotent. */
     void close(CloseCode code, String reason);
 
+    /**
+     * Whether the connection takes more without queuing past its socket's buffer: false while the
+     * client reads too slowly to keep up (then rooms that drop rather than disconnect hold their
+     * messages back), and once closing. When it turns true again the transport calls {@link
+     * ClientRequests#writable}.
+     */
+    boolean writable();
+
     /** Whether the connection is closing or closed (a close was sent or received, or the socket is gone). */
     boolean isClosing();
 

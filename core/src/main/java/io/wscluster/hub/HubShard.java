@@ -48,6 +48,10 @@ public final class HubShard {
         return index;
     }
 
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
     /** The executor (event loop) that owns this shard. */
     public Executor executor() {
         return executor;

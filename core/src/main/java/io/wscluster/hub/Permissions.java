@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.Authorizer;
+import io.wscluster.security.OverflowPolicy;
 import io.wscluster.security.Principal;
 import io.wscluster.security.RoomAction;
 import io.wscluster.security.RoomPolicy;
@@ -71,6 +72,11 @@ final class Permissions {
     /** Whether presence is kept for {@code room}'s namespace. */
     boolean tracksPresence(String room) {
         return rooms.namespaceOf(room).trackPresence();
+    }
+
+    /** What a slow reader gets of {@code room}: its namespace's overflow rule. */
+    OverflowPolicy overflow(String room) {
+        return rooms.namespaceOf(room).overflow();
     }
 
     /** The principal of {@code token} when it is valid and for the same user; the session's grants and expiry become its. */

@@ -39,6 +39,8 @@ public final class Session {
     WriteBudget budget;
     /** This session's allowance of rooms, made on its first subscribe, publish or history read that needs one. */
     RoomBudget rooms;
+    /** Room messages held back while the connection's queue is full (rooms that drop rather than disconnect); null when none. */
+    Backlog backlog;
 
     public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");
@@ -113,6 +115,43 @@ public final class Session {
         }
         connection.write(frame);
         markDirty();
+    }
+
+    /** Whether a message of a room that drops rather than disconnects must be held back: the socket's queue is full, or others wait. */
+    boolean holdsBack() {
+        return backlog != null || !connection.writable();
+    }
+
+    /** Holds {@code frame} back for {@code sub}, dropping what its policy says; writes at once what the connection takes. */
+    void holdBack(Subscription sub, SharedFrame frame) {
+        if (backlog == null) {
+            backlog = new Backlog();
+        }
+        int dropped = backlog.hold(sub, frame);
+        if (dropped > 0 && shard != null) {
+            shard.metrics().overflowDropped(sub.overflow.wireName(), dropped);
+        }
+        if (connection.writable()) {
+            drainBacklog();
+        }
+    }
+
+    /** Writes what was held back while the connection takes more (the transport calls it when the socket drains). */
+    void drainBacklog() {
+        if (backlog != null) {
+            backlog.drain(this);
+            if (backlog.isEmpty()) {
+                backlog = null;
+            }
+        }
+    }
+
+    /** Releases what was held back: the session is gone. */
+    void dropBacklog() {
+        if (backlog != null) {
+            backlog.release();
+            backlog = null;
+        }
     }
 
     private void markDirty() {

@@ -77,6 +77,7 @@ final class SubscribeFlow {
     private void join(String room, boolean byToken) {
         sub = new Subscription(session, room);
         sub.byToken = byToken;
+        sub.overflow = requests.permissions.overflow(room);
         sub.fromResume = resume;
         var read = requests.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
         Replies.onLoop(session, read, this::complete);

@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.security.OverflowPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,8 @@ final class Subscription {
     boolean fromResume;
     /** Granted by a subscription token, which also grants the room's history and presence while it lasts. */
     boolean byToken;
+    /** What this subscriber gets of the room when it reads too slowly (its namespace's rule). */
+    OverflowPolicy overflow = OverflowPolicy.DISCONNECT;
     /**
      * Where this subscriber surely is: the position of the last message whose bytes had left the
      * process when the hub last looked ({@link HubShard#drainedPositions}), or where it started;
@@ -51,6 +54,10 @@ final class Subscription {
         }
         if (!accepts(m)) {
             return false;
+        }
+        if (overflow != OverflowPolicy.DISCONNECT && session.holdsBack()) {
+            session.holdBack(this, frame);
+            return true;
         }
         session.deliver(frame);
         return true;

@@ -23,6 +23,7 @@ public final class NodeMetrics {
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
     public static final String ABUSE_CLOSES = "wsc_abuse_closes";
     public static final String SHED = "wsc_upgrades_shed";
+    public static final String OVERFLOW_DROPPED = "wsc_overflow_dropped";
     public static final String CONNECTIONS_REFUSED = "wsc_connections_refused";
     public static final String ROOMS = "wsc_rooms";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
@@ -103,6 +104,12 @@ public final class NodeMetrics {
 
     public void slowConsumer() {
         slowConsumers.increment();
+    }
+
+    /** Room messages held back for a slow reader and dropped, by the namespace's overflow policy ({@code drop-oldest}, {@code latest-per-key}). */
+    public void overflowDropped(String policy, int n) {
+        Counter.builder(OVERFLOW_DROPPED).description("Room messages held back for a connection that read too slowly, then dropped (the"
+                + " client is sent a gap frame), by overflow policy").tag("policy", policy).register(registry).increment(n);
     }
 
     /** An upgrade refused because the node is over a load limit, counted by {@code reason}: {@code connections}, {@code memory}. */

@@ -66,6 +66,23 @@ public final class ServerFrames {
         };
     }
 
+    /**
+     * Messages of {@code room} with offsets {@code from} to {@code to} (of {@code epoch}) were held
+     * back for this connection, which read too slowly, and some or all of them were dropped (the
+     * namespace's overflow policy): the client reads them with {@code history} since
+     * {@code from - 1}, or subscribes again with that {@code since}.
+     */
+    public static OutboundFrame gap(String room, String epoch, long from, long to) {
+        return g -> {
+            start(g, "gap", 0);
+            g.writeStringField("room", room);
+            g.writeStringField("epoch", epoch);
+            g.writeNumberField("from", from);
+            g.writeNumberField("to", to);
+            g.writeEndObject();
+        };
+    }
+
     public static OutboundFrame presence(long id, String room, Collection<String> users, int connections) {
         return g -> {
             start(g, "presence", id);

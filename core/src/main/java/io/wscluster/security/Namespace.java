@@ -11,11 +11,14 @@ import java.util.Objects;
  * @param historySize messages kept per room; null: the node's {@code history-size}
  * @param historyTtl  how long an idle room's history is kept; null: the node's {@code history-ttl}
  * @param historyMaxBytes bytes of messages kept per room; null: the node's {@code history-max-bytes}
+ * @param overflow what a connection that reads too slowly gets of these rooms; null: {@code disconnect}
  */
 public record Namespace(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
-                        boolean trackPresence, Integer historySize, Duration historyTtl, Integer historyMaxBytes) {
+                        boolean trackPresence, Integer historySize, Duration historyTtl, Integer historyMaxBytes,
+                        OverflowPolicy overflow) {
     public Namespace {
         Objects.requireNonNull(name, "name");
+        overflow = overflow == null ? OverflowPolicy.DISCONNECT : overflow;
         Objects.requireNonNull(subscribe, "subscribe");
         Objects.requireNonNull(publish, "publish");
         Objects.requireNonNull(history, "history");
@@ -25,7 +28,7 @@ public record Namespace(String name, RoomAccess subscribe, RoomAccess publish, R
     /** A namespace that keeps the node's history. */
     public Namespace(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
                      boolean trackPresence) {
-        this(name, subscribe, publish, history, presence, trackPresence, null, null, null);
+        this(name, subscribe, publish, history, presence, trackPresence, null, null, null, null);
     }
 
     /** Everything allowed to anyone: the embedding API's default, where its authorizer decides. */

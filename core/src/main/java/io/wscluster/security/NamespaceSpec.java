@@ -8,7 +8,8 @@ import java.util.Objects;
  * namespace's (and, for history size, TTL and bytes, to the node's). {@link #resolve} fills them in.
  */
 public record NamespaceSpec(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
-                            Boolean trackPresence, Integer historySize, Duration historyTtl, Integer historyMaxBytes) {
+                            Boolean trackPresence, Integer historySize, Duration historyTtl, Integer historyMaxBytes,
+                            OverflowPolicy overflow) {
     public NamespaceSpec {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty() || name.indexOf(':') >= 0 || !io.wscluster.protocol.Names.isValidRoom(name)) {
@@ -28,13 +29,14 @@ public record NamespaceSpec(String name, RoomAccess subscribe, RoomAccess publis
     /** A namespace that keeps the node's history. */
     public NamespaceSpec(String name, RoomAccess subscribe, RoomAccess publish, RoomAccess history, RoomAccess presence,
                          Boolean trackPresence) {
-        this(name, subscribe, publish, history, presence, trackPresence, null, null, null);
+        this(name, subscribe, publish, history, presence, trackPresence, null, null, null, null);
     }
 
     public Namespace resolve(Namespace defaults) {
         return new Namespace(name, or(subscribe, defaults.subscribe()), or(publish, defaults.publish()),
                 or(history, or(subscribe, defaults.history())), or(presence, defaults.presence()),
-                trackPresence != null ? trackPresence : defaults.trackPresence(), historySize, historyTtl, historyMaxBytes);
+                trackPresence != null ? trackPresence : defaults.trackPresence(), historySize, historyTtl, historyMaxBytes,
+                or(overflow, defaults.overflow()));
     }
 
     private static <T> T or(T value, T fallback) {

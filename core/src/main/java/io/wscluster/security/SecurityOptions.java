@@ -38,6 +38,7 @@ public final class SecurityOptions {
     /** Null: as {@link #roomSubscribe}. */
     private final RoomAccess roomHistory;
     private final RoomAccess roomPresence;
+    private final OverflowPolicy overflow;
     private final List<NamespaceSpec> namespaces;
     private final URI proxyConnectUrl;
     private final URI proxySubscribeUrl;
@@ -60,6 +61,7 @@ public final class SecurityOptions {
         roomPublish = b.roomPublish;
         roomHistory = b.roomHistory;
         roomPresence = b.roomPresence;
+        overflow = b.overflow;
         namespaces = List.copyOf(b.namespaces.values());
         proxyConnectUrl = b.proxyConnectUrl;
         proxySubscribeUrl = b.proxySubscribeUrl;
@@ -88,6 +90,7 @@ public final class SecurityOptions {
         b.roomPublish = roomPublish;
         b.roomHistory = roomHistory;
         b.roomPresence = roomPresence;
+        b.overflow = overflow;
         b.namespaces(namespaces);
         b.proxyConnectUrl = proxyConnectUrl;
         b.proxySubscribeUrl = proxySubscribeUrl;
@@ -148,7 +151,7 @@ public final class SecurityOptions {
     /** The rules of rooms: the default namespace's from the {@code room-*} settings, and each configured namespace. */
     public RoomPolicy roomPolicy() {
         Namespace defaults = new Namespace("", roomSubscribe, roomPublish, roomHistory != null ? roomHistory : roomSubscribe,
-                roomPresence, true);
+                roomPresence, true, null, null, null, overflow);
         Map<String, Namespace> named = new LinkedHashMap<>();
         for (NamespaceSpec spec : namespaces) {
             named.put(spec.name(), spec.resolve(defaults));
@@ -169,6 +172,7 @@ public final class SecurityOptions {
         private RoomAccess roomPublish = DEFAULT_ROOM_PUBLISH;
         private RoomAccess roomHistory;
         private RoomAccess roomPresence = DEFAULT_ROOM_PRESENCE;
+        private OverflowPolicy overflow = OverflowPolicy.DISCONNECT;
         private final Map<String, NamespaceSpec> namespaces = new LinkedHashMap<>();
         private URI proxyConnectUrl;
         private URI proxySubscribeUrl;
@@ -231,6 +235,8 @@ public final class SecurityOptions {
         /** Null: as {@code room-subscribe}. */
         public Builder roomHistory(RoomAccess v) { roomHistory = v; return this; }
         public Builder roomPresence(RoomAccess v) { roomPresence = Objects.requireNonNull(v, "room-presence"); return this; }
+        /** What a slow reader gets of the default namespace's rooms (namespaces may say otherwise). */
+        public Builder overflow(OverflowPolicy v) { overflow = Objects.requireNonNull(v, "overflow"); return this; }
 
         /** Replaces the configured namespaces. */
         public Builder namespaces(List<NamespaceSpec> v) {

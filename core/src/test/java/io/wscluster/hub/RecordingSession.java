@@ -26,6 +26,7 @@ final class RecordingSession implements Connection {
     private volatile String closeReason;
     private volatile boolean framed = true;
     private volatile boolean backlog;
+    private volatile boolean writable = true;
 
     RecordingSession(String id, Principal principal, Encoding encoding, ByteBufAllocator alloc, SessionRecord record) {
         this.session = new Session(id, principal, encoding, this, record);
@@ -60,6 +61,16 @@ final class RecordingSession implements Connection {
     @Override
     public boolean drained() {
         return !backlog;
+    }
+
+    /** As if the socket's queue filled (false: the client reads too slowly) or drained again (true). */
+    void writable(boolean on) {
+        writable = on;
+    }
+
+    @Override
+    public boolean writable() {
+        return writable;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.wscluster.security.NamespaceSpec;
+import io.wscluster.security.OverflowPolicy;
 import io.wscluster.security.RoomAccess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,12 +31,14 @@ import java.util.Set;
  *   history-size: 20
  *   history-ttl: 1h
  *   history-max-bytes: 64KiB
+ * ticker:
+ *   overflow: latest-per-key
  * </pre>
  */
 final class NamespacesFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> RULES = Set.of("subscribe", "publish", "history", "presence", "track-presence", "history-size",
-            "history-ttl", "history-max-bytes");
+            "history-ttl", "history-max-bytes", "overflow");
 
     private NamespacesFile() {
     }
@@ -77,12 +80,21 @@ final class NamespacesFile {
             JsonNode size = rules.get("history-size");
             JsonNode ttl = rules.get("history-ttl");
             JsonNode maxBytes = rules.get("history-max-bytes");
+            JsonNode overflow = rules.get("overflow");
             return new NamespaceSpec(name, access(rules, "subscribe"), access(rules, "publish"), access(rules, "history"),
                     access(rules, "presence"), track == null ? null : Values.bool(track.asText()),
                     size == null ? null : Values.integer(size.asText()), ttl == null ? null : Values.duration(ttl.asText()),
-                    maxBytes == null ? null : Values.size(maxBytes.asText()));
+                    maxBytes == null ? null : Values.size(maxBytes.asText()), overflow == null ? null : overflow(overflow.asText()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("namespace '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private static OverflowPolicy overflow(String text) {
+        try {
+            return OverflowPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("overflow '" + text + "' is " + e.getMessage());
         }
     }
 

@@ -13,6 +13,7 @@ import io.wscluster.routing.Stickiness;
 import io.wscluster.security.AddressLimits;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.ClientReach;
+import io.wscluster.security.OverflowPolicy;
 import io.wscluster.security.RoomAccess;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.UserLimits;
@@ -77,8 +78,11 @@ public final class Settings {
             new Setting("room-presence", SecurityOptions.DEFAULT_ROOM_PRESENCE.wireName(), "Who may read the presence (user ids) of rooms"
                     + " of the default namespace.",
                     (b, v) -> b.security(t -> t.roomPresence(RoomAccess.parse(v)))),
+            new Setting("overflow", OverflowPolicy.DISCONNECT.wireName(), "What a connection that reads too slowly gets of rooms of the"
+                    + " default namespace: disconnect (1008 slow consumer), drop-oldest or latest-per-key (messages dropped, and a gap frame).",
+                    (b, v) -> b.security(t -> t.overflow(OverflowPolicy.parse(v)))),
             new Setting("namespaces-file", "none", "YAML file of namespaces ('chat' for chat:general) and their rules: subscribe, publish,"
-                    + " history, presence, track-presence, history-size, history-ttl, history-max-bytes. Rules left out are the room-* and history-* settings'.",
+                    + " history, presence, track-presence, history-size, history-ttl, history-max-bytes, overflow. Rules left out are the room-* and history-* settings'.",
                     (b, v) -> b.security(t -> t.namespaces(NamespacesFile.read(v)))),
             new Setting("proxy-connect-url", "none", "The application's URL asked (JSON POST) whether a connection may open;"
                     + " it may name the user and grant rooms.",

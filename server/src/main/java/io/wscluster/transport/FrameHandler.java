@@ -119,6 +119,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The socket drained below its low water mark (the limiter has written its queue first): held-back messages go out. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            requests.writable(session);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         connection.closed();

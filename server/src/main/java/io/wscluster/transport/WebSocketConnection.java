@@ -130,6 +130,12 @@ final class WebSocketConnection implements Connection {
         return closing;
     }
 
+    /** Netty's queue is under its high water mark and nothing waits in the limiter. */
+    @Override
+    public boolean writable() {
+        return !closing && ctx.channel().isWritable() && limiter.queuedBytes() == 0;
+    }
+
     /** Nothing waits in the limiter, and nothing in Netty's outbound buffer, written or not yet flushed. */
     @Override
     public boolean drained() {

@@ -109,9 +109,10 @@ class ConfigLoaderTest {
     @Test
     void namespacesComeFromTheirFileAndLeaveOutWhatTheRoomSettingsSay() throws IOException {
         Path file = yaml("chat:\n  subscribe: authenticated\n  publish: authenticated\nuser:\n  subscribe: granted\n  publish: off\n"
-                + "  track-presence: false\n  history-size: 20\n  history-ttl: 1h\n  history-max-bytes: 64KiB\n");
-        NodeOptions o = ConfigLoader.load(null, Map.of("WSC_ROOM_PRESENCE", "anyone"), Map.of("namespaces-file", file.toString()),
-                NodeOptions.defaults());
+                + "  track-presence: false\n  history-size: 20\n  history-ttl: 1h\n  history-max-bytes: 64KiB\nticker:\n"
+                + "  overflow: latest-per-key\n");
+        NodeOptions o = ConfigLoader.load(null, Map.of("WSC_ROOM_PRESENCE", "anyone", "WSC_OVERFLOW", "drop-oldest"),
+                Map.of("namespaces-file", file.toString()), NodeOptions.defaults());
         io.wscluster.security.RoomPolicy policy = o.security().roomPolicy();
         assertThat(policy.namespaceOf("chat:x").publish()).isEqualTo(io.wscluster.security.RoomAccess.AUTHENTICATED);
         assertThat(policy.namespaceOf("chat:x").presence()).isEqualTo(io.wscluster.security.RoomAccess.ANYONE);
@@ -123,6 +124,8 @@ class ConfigLoaderTest {
         assertThat(policy.namespaceOf("user:x").historyMaxBytes()).isEqualTo(64 * 1024);
         assertThat(policy.namespaceOf("chat:x").historySize()).as("the node's").isNull();
         assertThat(policy.namespaceOf("lobby").publish()).isEqualTo(io.wscluster.security.RoomAccess.GRANTED);
+        assertThat(policy.namespaceOf("ticker:eurusd").overflow()).isEqualTo(io.wscluster.security.OverflowPolicy.LATEST_PER_KEY);
+        assertThat(policy.namespaceOf("chat:x").overflow()).as("the node's").isEqualTo(io.wscluster.security.OverflowPolicy.DROP_OLDEST);
     }
 
     @Test
@@ -131,6 +134,8 @@ class ConfigLoaderTest {
                 NodeOptions.defaults()), "namespace 'chat': unknown rule 'publsh'");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("chat:\n  publish: everyone\n").toString()),
                 NodeOptions.defaults()), "publish 'everyone' is not one of off, granted, authenticated, anyone");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("chat:\n  overflow: queue\n").toString()),
+                NodeOptions.defaults()), "overflow 'queue' is not one of disconnect, drop-oldest, latest-per-key");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", yaml("a:b:\n  publish: off\n").toString()),
                 NodeOptions.defaults()), "without ':'");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("namespaces-file", dir.resolve("missing").toString()),

@@ -109,7 +109,7 @@ class RoomPermissionsIT {
     @Test
     void aNamespaceKeepsTheHistoryItsRulesSay() throws Exception {
         nodes.start(o -> o.history(h -> h.size(100)).security(s -> s.namespaces(List.of(
-                new NamespaceSpec("ticker", null, null, null, null, null, 2, java.time.Duration.ofMinutes(1), null)))));
+                new NamespaceSpec("ticker", null, null, null, null, null, 2, java.time.Duration.ofMinutes(1), null, null)))));
         for (int i = 1; i <= 5; i++) {
             nodes.node().publish("ticker:eurusd", i).toCompletableFuture().get();
             nodes.node().publish("lobby", i).toCompletableFuture().get();
