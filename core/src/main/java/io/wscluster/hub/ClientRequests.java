@@ -179,6 +179,7 @@ public final class ClientRequests {
     public void onFrame(Session s, ClientFrame frame, int bytes) {
         metrics.messageIn();
         try {
+            requireRoomForRequest(s, frame);
             if (isWrite(frame)) {
                 if (limits.limitsWrites()) {
                     spend(s, bytes);
@@ -225,6 +226,14 @@ public final class ClientRequests {
         if (userWrites.tryTake(s.userId()) > 0) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this user's write rate on this node (" + userLimits.publishRate()
                     + " messages a second over all its connections, user-publish-rate): slow down");
+        }
+    }
+
+    /** Throws {@code rate_limited} when the session has as many requests awaiting an answer as a connection may. */
+    private void requireRoomForRequest(Session s, ClientFrame frame) {
+        if (limits.limitsPending() && s.pending >= limits.maxPending() && !(frame instanceof ClientFrame.Subscribe)) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.maxPending()
+                    + " requests awaiting an answer per connection (max-pending-requests): wait for the answers");
         }
     }
 
@@ -327,7 +336,7 @@ public final class ClientRequests {
         }
         CompletionStage<JsonNode> result = handler.handle(s, f.frame());
         if (result != null) {
-            Replies.onLoop(s, result, (data, error) -> {
+            Replies.answerOnLoop(s, result, (data, error) -> {
                 if (error != null) {
                     replies.fail(s, replies.handlerError(error, f.op(), f.id()));
                 } else if (data != null) {

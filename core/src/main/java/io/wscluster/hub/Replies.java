@@ -51,9 +51,25 @@ final class Replies {
         }
     }
 
+    /**
+     * As {@link #onLoop} for a client's request, counted among the session's requests awaiting an
+     * answer ({@code max-pending-requests}) until then. On the session's loop.
+     */
+    static <T> void answerOnLoop(Session s, CompletionStage<T> stage, BiConsumer<T, Throwable> then) {
+        if (stage.toCompletableFuture().isDone()) {
+            onLoop(s, stage, then);
+            return;
+        }
+        s.pending++;
+        onLoop(s, stage, (value, error) -> {
+            s.pending--;
+            then.accept(value, error);
+        });
+    }
+
     /** Sends {@code ok} of the stage's value, or the error it failed with, answering request {@code id}. */
     <T> void reply(Session s, long id, CompletionStage<T> stage, Function<T, OutboundFrame> ok) {
-        onLoop(s, stage, (value, error) -> {
+        answerOnLoop(s, stage, (value, error) -> {
             if (error != null) {
                 fail(s, asProtocolError(error, id));
             } else {

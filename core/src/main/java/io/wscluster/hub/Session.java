@@ -39,6 +39,8 @@ public final class Session {
     WriteBudget budget;
     /** This session's allowance of rooms, made on its first subscribe, publish or history read that needs one. */
     RoomBudget rooms;
+    /** Requests other than subscribes awaiting an answer ({@code max-pending-requests}). */
+    int pending;
     /** Room messages held back while the connection's queue is full (rooms that drop rather than disconnect); null when none. */
     Backlog backlog;
 

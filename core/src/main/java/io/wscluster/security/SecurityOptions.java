@@ -68,7 +68,8 @@ public final class SecurityOptions {
         proxyPublishUrl = b.proxyPublishUrl;
         proxyTimeout = b.proxyTimeout;
         proxyMaxInFlight = b.proxyMaxInFlight;
-        clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes, b.clientRoomsPerMinute);
+        clientLimits = new ClientLimits(b.maxSubscriptions, b.clientPublishRate, b.clientPublishBytes, b.clientRoomsPerMinute,
+                b.maxPendingRequests);
         addressLimits = b.addressLimits;
         userLimits = b.userLimits;
     }
@@ -103,6 +104,7 @@ public final class SecurityOptions {
         b.addressLimits = addressLimits;
         b.userLimits = userLimits;
         b.clientRoomsPerMinute = clientLimits.roomsPerMinute();
+        b.maxPendingRequests = clientLimits.maxPending();
         return b;
     }
 
@@ -185,6 +187,7 @@ public final class SecurityOptions {
         private AddressLimits addressLimits = AddressLimits.DEFAULT;
         private UserLimits userLimits = UserLimits.DEFAULT;
         private int clientRoomsPerMinute = ClientLimits.DEFAULT_ROOMS_PER_MINUTE;
+        private int maxPendingRequests = ClientLimits.DEFAULT_MAX_PENDING;
 
         private Builder() {
         }
@@ -293,6 +296,12 @@ public final class SecurityOptions {
         public Builder maxConnectionsPerUser(int v) { userLimits = new UserLimits(v, userLimits.publishRate()); return this; }
         /** 0: no limit. */
         public Builder userPublishRate(int v) { userLimits = new UserLimits(userLimits.maxConnections(), v); return this; }
+        public Builder maxPendingRequests(int v) {
+            Check.setting(v >= 0, "max-pending-requests", v, "0 (no limit) or more");
+            maxPendingRequests = v;
+            return this;
+        }
+
         public Builder clientRoomsPerMinute(int v) {
             Check.setting(v >= 0, "client-rooms-per-minute", v, "0 (no limit) or more rooms a minute");
             clientRoomsPerMinute = v;

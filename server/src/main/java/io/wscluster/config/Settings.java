@@ -100,6 +100,9 @@ public final class Settings {
             new Setting("max-subscriptions", String.valueOf(ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS), "Rooms one connection may be"
                     + " subscribed to at once; beyond, subscribe answers rate_limited.",
                     (b, v) -> b.security(t -> t.maxSubscriptions(Values.integer(v)))),
+            new Setting("max-pending-requests", String.valueOf(ClientLimits.DEFAULT_MAX_PENDING), "Requests other than subscribe one"
+                    + " connection may have awaiting an answer (history, presence, publish acks, ops); beyond, rate_limited. 0: no limit.",
+                    (b, v) -> b.security(t -> t.maxPendingRequests(Values.integer(v)))),
             new Setting("client-publish-rate", String.valueOf(ClientLimits.DEFAULT_PUBLISH_RATE), "Messages a second one connection may"
                     + " publish, send or broadcast (a burst of twice that); beyond, rate_limited; ten times over, close 1008. 0: no limit.",
                     (b, v) -> b.security(t -> t.clientPublishRate(Values.integer(v)))),

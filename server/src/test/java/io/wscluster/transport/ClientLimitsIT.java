@@ -10,6 +10,7 @@ import io.wscluster.NodeFixture;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -102,5 +103,27 @@ class ClientLimitsIT {
             assertThat(closed.reason()).isEqualTo("writing far over the rate limit");
         }
         assertThat(nodes.node().registry().find(NodeMetrics.ABUSE_CLOSES).tag("reason", "write-rate").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void requestsAwaitingAnAnswerAreBoundedAndSubscribesAreNot() throws Exception {
+        CompletableFuture<JsonNode> later = new CompletableFuture<>();
+        nodes.start(o -> o.security(s -> s.maxPendingRequests(3).maxSubscriptions(10)), b -> b.op("slow", (session, frame) -> later));
+        TestClient c = nodes.open();
+        for (int i = 1; i <= 3; i++) {
+            c.send(c.frame("slow").put("id", i));
+        }
+        JsonNode refused = c.request(c.frame("slow"));
+        assertThat(refused.path("code").asText()).isEqualTo("rate_limited");
+        assertThat(refused.path("message").asText()).contains("at most 3 requests awaiting an answer").contains("max-pending-requests");
+        for (int i = 0; i < 5; i++) {
+            subscribe(c, "still-" + i); // a reconnecting client resubscribes every room at once: never refused for this
+        }
+        later.complete(com.fasterxml.jackson.databind.node.TextNode.valueOf("done"));
+        for (int i = 0; i < 3; i++) {
+            expect(c.next("reply"), "reply");
+        }
+        assertThat(c.request(c.frame("ping")).path("op").asText()).isEqualTo("pong");
+        assertThat(c.request(c.frame("slow")).path("op").asText()).as("answered at once now: nothing awaits").isEqualTo("reply");
     }
 }
