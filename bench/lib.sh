@@ -159,6 +159,7 @@ bench_env() {
   case "$1" in *--client-publish-rate*) BENCH_ENV+=("WSC_CLIENT_PUBLISH_RATE=${WSC_CLIENT_PUBLISH_RATE:-0}" "WSC_CLIENT_PUBLISH_BYTES=${WSC_CLIENT_PUBLISH_BYTES:-0}") ;; esac
   case "$1" in *--user-publish-rate*) BENCH_ENV+=("WSC_USER_PUBLISH_RATE=${WSC_USER_PUBLISH_RATE:-0}") ;; esac
   case "$1" in *--client-rooms-per-minute*) BENCH_ENV+=("WSC_CLIENT_ROOMS_PER_MINUTE=${WSC_CLIENT_ROOMS_PER_MINUTE:-0}") ;; esac
+  case "$1" in *--max-pending-requests*) BENCH_ENV+=("WSC_MAX_PENDING_REQUESTS=${WSC_MAX_PENDING_REQUESTS:-0}") ;; esac
   case "$1" in *--max-connections-per-address*) BENCH_ENV+=("WSC_MAX_CONNECTIONS_PER_ADDRESS=${WSC_MAX_CONNECTIONS_PER_ADDRESS:-0}" "WSC_CONNECTION_RATE_PER_ADDRESS=${WSC_CONNECTION_RATE_PER_ADDRESS:-0}") ;; esac
 }
 

@@ -78,7 +78,7 @@ public final class NodeFixture implements AfterEachCallback {
     /** Rooms open to every client; writes (per connection or per user) and rooms a minute not limited, as most tests of delivery want them. */
     public static NodeOptions.Builder permissive(NodeOptions.Builder o) {
         return o.security(s -> s.roomPublish(RoomAccess.ANYONE).roomPresence(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0)
-                .userPublishRate(0).clientRoomsPerMinute(0));
+                .userPublishRate(0).clientRoomsPerMinute(0).maxPendingRequests(0));
     }
 
     /** The node {@link #start started} last. */

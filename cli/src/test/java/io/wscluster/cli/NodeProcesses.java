@@ -47,6 +47,7 @@ final class NodeProcesses implements AutoCloseable {
         builder.environment().putIfAbsent("WSC_CLIENT_PUBLISH_BYTES", "0");
         builder.environment().putIfAbsent("WSC_USER_PUBLISH_RATE", "0");
         builder.environment().putIfAbsent("WSC_CLIENT_ROOMS_PER_MINUTE", "0");
+        builder.environment().putIfAbsent("WSC_MAX_PENDING_REQUESTS", "0"); // publishers pipeline beyond one client's default
         Process p = builder.start();
         processes.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
