@@ -168,9 +168,13 @@ public final class Session {
         connection.flush();
     }
 
-    /** Whether everything written to this session has left the process (see {@link Connection#drained()}). */
+    /**
+     * Whether everything written to this session has left the process (see {@link
+     * Connection#drained()}); never while messages are held back for it, which its subscriptions'
+     * positions already count.
+     */
     boolean drained() {
-        return !closed && connection.drained();
+        return !closed && backlog == null && connection.drained();
     }
 
     Map<String, Subscription> subscriptionsForUpdate() {

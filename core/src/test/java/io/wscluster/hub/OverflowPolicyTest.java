@@ -92,6 +92,23 @@ class OverflowPolicyTest {
     }
 
     @Test
+    void aResumePositionNeverCountsWhatIsStillHeldBack() throws Exception {
+        RecordingSession s = slowSubscriber("feed:news");
+        for (int i = 1; i <= 10; i++) {
+            h.publish("feed:news", i);
+        }
+        h.settle();
+        for (int look = 0; look < 2; look++) {
+            h.hub.drainedPositions().toCompletableFuture().get();
+        }
+        assertThat(h.hub.drainedPositions().toCompletableFuture().get().get("feed:news").offset())
+                .as("where a resume of this session would start: before what it was never sent").isZero();
+        drains(s);
+        h.hub.drainedPositions().toCompletableFuture().get();
+        assertThat(h.hub.drainedPositions().toCompletableFuture().get().get("feed:news").offset()).isEqualTo(10);
+    }
+
+    @Test
     void whatIsHeldIsReleasedWhenTheSessionCloses() {
         RecordingSession s = slowSubscriber("feed:news");
         for (int i = 1; i <= 10; i++) {
