@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /** {@code wsc}: the entry point. */
 @Command(name = "wsc", mixinStandardHelpOptions = true, version = "wsc 0.1.0",
         description = "wscluster: a horizontally scaled WebSocket service.",
-        subcommands = {NodeCommand.class, GatewayCommand.class, DemoCommand.class, StatusCommand.class, DrainCommand.class, RebalanceCommand.class, LoadTestCommand.class, FailoverProbeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {NodeCommand.class, GatewayCommand.class, DemoCommand.class, StatusCommand.class, DrainCommand.class, RebalanceCommand.class, LoadTestCommand.class, FailoverProbeCommand.class, AbuseProbeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
