@@ -12,6 +12,7 @@ import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
 import io.wscluster.resources.QuietLog;
 import io.wscluster.security.ClientLimits;
+import io.wscluster.security.PerSecondLimit;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.RateBuckets;
 import io.wscluster.security.RoomAction;
@@ -34,6 +35,8 @@ import org.slf4j.event.Level;
  */
 public final class ClientRequests {
     private static final Logger log = LoggerFactory.getLogger(ClientRequests.class);
+    /** Refusals a second, other than of writes, past which a connection is closed as abusive. */
+    static final int ABUSIVE_REFUSALS = 100;
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
     private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
@@ -191,9 +194,27 @@ public final class ClientRequests {
             dispatch(s, frame);
         } catch (ProtocolException e) {
             replies.fail(s, e.withRequestId(frame.id()));
+            if (e.code() == ErrorCode.RATE_LIMITED && !isWrite(frame)) {
+                refused(s);
+            }
         } catch (RuntimeException e) {
             quiet.log(e.getClass().getName(), e, "request {} failed on session {}", frame.getClass().getSimpleName(), s.id());
             replies.fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
+        }
+    }
+
+    /**
+     * Counts a refusal other than a write's (those count in the write budget): a client that goes
+     * on asking for what it was refused ({@value #ABUSIVE_REFUSALS} a second, say subscribes past
+     * max-subscriptions) is closed (1008), so a flood costs a second of answers, not an hour.
+     */
+    private void refused(Session s) {
+        if (s.refusals == null) {
+            s.refusals = new PerSecondLimit(ABUSIVE_REFUSALS);
+        }
+        if (s.refusals.exceeded() && !s.isClosing()) {
+            metrics.abuseClose("refusals");
+            s.close(CloseCode.POLICY_VIOLATION, "asking again and again for what was refused");
         }
     }
 

@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.security.PerSecondLimit;
 import io.wscluster.security.Principal;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public final class Session {
     WriteBudget budget;
     /** This session's allowance of rooms, made on its first subscribe, publish or history read that needs one. */
     RoomBudget rooms;
+    /** Refusals of requests other than writes in the current second, made on the first ({@link ClientRequests}). */
+    PerSecondLimit refusals;
     /** Requests other than subscribes awaiting an answer ({@code max-pending-requests}). */
     int pending;
     /** Room messages held back while the connection's queue is full (rooms that drop rather than disconnect); null when none. */

@@ -4,6 +4,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import io.wscluster.security.ClientLimits;
+import io.wscluster.security.PerSecondLimit;
 import java.time.Duration;
 
 /**
@@ -17,14 +18,12 @@ final class WriteBudget {
 
     private final Bucket messages;
     private final Bucket bytes;
-    private final long abusive;
-    private long windowStart = System.nanoTime();
-    private long refusedInWindow;
+    private final PerSecondLimit refusals;
 
     WriteBudget(ClientLimits limits) {
         messages = limits.publishRate() > 0 ? bucket(limits.publishRate()) : null;
         bytes = limits.publishBytesRate() > 0 ? bucket(limits.publishBytesRate()) : null;
-        abusive = (long) ABUSE_FACTOR * Math.max(1, limits.publishRate());
+        refusals = new PerSecondLimit((long) ABUSE_FACTOR * Math.max(1, limits.publishRate()));
     }
 
     private static Bucket bucket(long perSecond) {
@@ -41,11 +40,6 @@ final class WriteBudget {
         if (ok) {
             return Verdict.ALLOWED;
         }
-        long now = System.nanoTime();
-        if (now - windowStart >= 1_000_000_000L) {
-            windowStart = now;
-            refusedInWindow = 0;
-        }
-        return ++refusedInWindow > abusive ? Verdict.ABUSIVE : Verdict.REFUSED;
+        return refusals.exceeded() ? Verdict.ABUSIVE : Verdict.REFUSED;
     }
 }

@@ -21,6 +21,7 @@ import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.FrameParser;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.resources.QuietLog;
+import io.wscluster.security.PerSecondLimit;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ import org.slf4j.event.Level;
  */
 final class FrameHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "ws-frames";
+    /** Pings a second past which a client is flooding: hundreds of times what any keep-alive sends. */
+    static final int MAX_PINGS_PER_SECOND = 50;
     private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
     private static final QuietLog quiet = new QuietLog(log, Level.WARN, Duration.ofMinutes(1));
@@ -44,6 +47,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     private final int maxMessageSize;
     private Session session;
     private WebSocketConnection connection;
+    /** Pings in the current second, made on the first ping (a keep-alive pings every few seconds at most). */
+    private PerSecondLimit pings;
 
     FrameHandler(ClientRequests requests, NodeMetrics metrics, int maxMessageSize) {
         this.requests = requests;
@@ -67,9 +72,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
                     onData(frame);
                 }
             } else if (frame instanceof PingWebSocketFrame) {
-                if (!connection.isClosing()) {
-                    ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
-                }
+                onPing(ctx, frame);
             } else if (frame instanceof CloseWebSocketFrame close) {
                 connection.closeReceived(close.statusCode() < 0 ? CloseCode.NORMAL.code() : close.statusCode());
             } else if (frame instanceof ContinuationWebSocketFrame) {
@@ -79,6 +82,22 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
+    }
+
+    /** Answers a ping with a pong, unless the client pings at a rate no keep-alive needs: then it is closed (1008). */
+    private void onPing(ChannelHandlerContext ctx, WebSocketFrame ping) {
+        if (connection.isClosing()) {
+            return;
+        }
+        if (pings == null) {
+            pings = new PerSecondLimit(MAX_PINGS_PER_SECOND);
+        }
+        if (pings.exceeded()) {
+            metrics.abuseClose("ping-flood");
+            connection.close(CloseCode.POLICY_VIOLATION, "ping flood");
+            return;
+        }
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());
     }
 
     private void onData(WebSocketFrame frame) {

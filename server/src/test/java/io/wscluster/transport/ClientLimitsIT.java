@@ -10,6 +10,8 @@ import io.wscluster.NodeFixture;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.testkit.TestClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -125,5 +127,39 @@ class ClientLimitsIT {
         }
         assertThat(c.request(c.frame("ping")).path("op").asText()).isEqualTo("pong");
         assertThat(c.request(c.frame("slow")).path("op").asText()).as("answered at once now: nothing awaits").isEqualTo("reply");
+    }
+
+    @Test
+    void aClientThatKeepsAskingForWhatWasRefusedIsClosed() throws Exception {
+        nodes.start(o -> o.security(s -> s.maxSubscriptions(2)));
+        TestClient c = nodes.open();
+        List<JsonNode> flood = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            flood.add(c.frame("subscribe").put("id", i + 1).put("room", "flood-" + i));
+        }
+        c.sendAll(flood);
+        TestClient.CloseStatus closed = c.awaitClose(Duration.ofSeconds(5));
+        assertThat(closed.code()).isIn(1008, 1006);
+        assertThat(nodes.node().registry().find(NodeMetrics.ABUSE_CLOSES).tag("reason", "refusals").counter().count()).isEqualTo(1.0);
+        TestClient honest = nodes.open();
+        subscribe(honest, "one");
+        assertThat(error(honest, honest.frame("subscribe").put("room", "one"), "bad_request")).isNotNull(); // a refusal or two is no abuse
+        assertThat(honest.isOpen()).isTrue();
+    }
+
+    @Test
+    void aPingFloodIsClosedAndAKeepAliveIsNot() throws Exception {
+        nodes.start();
+        TestClient keepAlive = nodes.open();
+        keepAlive.pings(5);
+        TestClient flood = nodes.open();
+        flood.pings(1000);
+        TestClient.CloseStatus closed = flood.awaitClose(Duration.ofSeconds(5));
+        assertThat(closed.code()).isIn(1008, 1006);
+        if (closed.code() == 1008) {
+            assertThat(closed.reason()).isEqualTo("ping flood");
+        }
+        assertThat(nodes.node().registry().find(NodeMetrics.ABUSE_CLOSES).tag("reason", "ping-flood").counter().count()).isEqualTo(1.0);
+        assertThat(keepAlive.request(keepAlive.frame("ping")).path("op").asText()).isEqualTo("pong");
     }
 }
