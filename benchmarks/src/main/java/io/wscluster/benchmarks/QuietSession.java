@@ -43,6 +43,10 @@ final class QuietSession implements Connection {
     }
 
     @Override
+    public void closeForAbuse(String reason) {
+    }
+
+    @Override
     public boolean isClosing() {
         return false;
     }

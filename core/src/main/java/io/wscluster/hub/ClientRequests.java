@@ -214,7 +214,7 @@ public final class ClientRequests {
         }
         if (s.refusals.exceeded() && !s.isClosing()) {
             metrics.abuseClose("refusals");
-            s.close(CloseCode.POLICY_VIOLATION, "asking again and again for what was refused");
+            s.closeForAbuse("asking again and again for what was refused");
         }
     }
 
@@ -233,7 +233,7 @@ public final class ClientRequests {
         }
         if (verdict == WriteBudget.Verdict.ABUSIVE && !s.isClosing()) {
             metrics.abuseClose("write-rate");
-            s.close(CloseCode.POLICY_VIOLATION, "writing far over the rate limit");
+            s.closeForAbuse("writing far over the rate limit");
         }
         throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this connection's write rate (" + limits.publishRate()
                 + " messages and " + limits.publishBytesRate() + " bytes a second): slow down");

@@ -35,6 +35,13 @@ public interface Connection {
     void close(CloseCode code, String reason);
 
     /**
+     * Closes with 1008 and {@code reason} a client that broke a limit far beyond what it was told
+     * (a flood): the transport may also refuse its address for a while, so that reconnecting does
+     * not buy it a fresh allowance every time.
+     */
+    void closeForAbuse(String reason);
+
+    /**
      * Whether the connection takes more without queuing past its socket's buffer: false while the
      * client reads too slowly to keep up (then rooms that drop rather than disconnect hold their
      * messages back), and once closing. When it turns true again the transport calls {@link

@@ -187,6 +187,11 @@ public final class Session {
         return subscriptions;
     }
 
+    /** Closes the connection of a client that floods (1008 {@code reason}); see {@link Connection#closeForAbuse}. */
+    public void closeForAbuse(String reason) {
+        connection.closeForAbuse(reason);
+    }
+
     /** Closes the connection with a WebSocket close code and reason, after what is queued. */
     public void close(CloseCode code, String reason) {
         connection.close(code, reason);

@@ -144,6 +144,11 @@ final class RecordingSession implements Connection {
     }
 
     @Override
+    public void closeForAbuse(String reason) {
+        close(CloseCode.POLICY_VIOLATION, reason);
+    }
+
+    @Override
     public boolean isClosing() {
         return closeCode != null;
     }

@@ -94,7 +94,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         }
         if (pings.exceeded()) {
             metrics.abuseClose("ping-flood");
-            connection.close(CloseCode.POLICY_VIOLATION, "ping flood");
+            connection.closeForAbuse("ping flood");
             return;
         }
         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());

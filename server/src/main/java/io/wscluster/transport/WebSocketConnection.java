@@ -13,6 +13,7 @@ import io.wscluster.hub.Connection;
 import io.wscluster.hub.SharedFrame;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
+import io.wscluster.security.ConnectionLimiter;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,6 +93,16 @@ final class WebSocketConnection implements Connection {
         stopReading();
         ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
         cutAfterGrace();
+    }
+
+    /** Closes with 1008; the client's address is refused for a while ({@link ConnectionLimiter.Ticket#abusive()}). */
+    @Override
+    public void closeForAbuse(String reason) {
+        ConnectionLimiter.Ticket ticket = ctx.channel().attr(WebSocketUpgrade.TICKET).get();
+        if (ticket != null) {
+            ticket.abusive();
+        }
+        close(CloseCode.POLICY_VIOLATION, reason);
     }
 
     /** The client sent a close frame: what is queued for it is dropped, and its close is answered with its own code. */

@@ -109,6 +109,19 @@ class AddressLimitsIT {
     }
 
     @Test
+    void anAddressWhoseConnectionWasClosedForAbuseIsRefusedForAWhile() throws Exception {
+        WsCluster node = nodes.start();
+        TestClient flooding = from("127.0.0.9");
+        TestClient other = from("127.0.0.9"); // opened before the abuse: it stays
+        flooding.pings(1000);
+        assertThat(flooding.awaitClose(Duration.ofSeconds(5)).code()).isIn(1008, 1006);
+        assertThatThrownBy(() -> from("127.0.0.9")).as("no fresh allowance by reconnecting").isInstanceOf(IOException.class);
+        assertThat(refused(node, "address-abuse")).isPositive();
+        from("127.0.0.10"); // other addresses are not touched
+        assertThat(other.request(other.frame("ping")).path("op").asText()).isEqualTo("pong");
+    }
+
+    @Test
     void exemptAddressesComeFromTheSetting() throws Exception {
         nodes.start(o -> o.security(s -> s.maxConnectionsPerAddress(1).addressLimitExempt(List.of("127.0.0.64/26"))));
         for (int i = 0; i < 3; i++) {
