@@ -3,10 +3,6 @@ package io.wscluster.transport;
 import io.wscluster.NodeFixture;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.testkit.TestClient;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,30 +34,14 @@ class LoadSheddingIT {
             assertThat(refused).as("upgrade %d beyond the limit", i).isNotNull();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body()).contains("unavailable").contains("max-connections");
+            assertThat(refused.retryAfter()).isEqualTo("5");
         }
-        assertThat(rawUpgradeAnswer()).startsWith("http/1.1 503").contains("retry-after: 5");
-        assertThat(nodes.node().registry().find(NodeMetrics.SHED).tag("reason", "connections").counter().count()).isEqualTo(21.0);
+        assertThat(nodes.node().registry().find(NodeMetrics.SHED).tag("reason", "connections").counter().count()).isEqualTo(20.0);
 
         expect(held.get(1).request(held.get(1).frame("publish").put("room", "r").put("data", "still served")), "ack");
         assertThat(held.get(0).next("message").path("data").asText()).isEqualTo("still served");
 
         held.get(3).close();
         await().atMost(TestClient.TIMEOUT).ignoreExceptions().until(() -> nodes.open().isOpen());
-    }
-
-    /** The status line and headers of an upgrade answer, lower-cased. */
-    private String rawUpgradeAnswer() throws Exception {
-        URI u = URI.create(nodes.node().url());
-        try (Socket s = new Socket(u.getHost(), u.getPort())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
-                head.append((char) b);
-            }
-            return head.toString().toLowerCase(java.util.Locale.ROOT);
-        }
     }
 }
