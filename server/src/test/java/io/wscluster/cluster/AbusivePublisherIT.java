@@ -83,8 +83,9 @@ class AbusivePublisherIT {
         assertThat(limited).as("refused").isPositive();
 
         int subscribed = subscribeAndLeave(abuser);
-        assertThat(acked + subscribed).as("rooms used within the minute").isEqualTo(ClientLimits.DEFAULT_ROOMS_PER_MINUTE);
-        assertThat(abuser.isOpen()).isTrue();
+        assertThat(acked + subscribed).as("rooms used within the minute").isLessThanOrEqualTo(ClientLimits.DEFAULT_ROOMS_PER_MINUTE);
+        assertThat(abuser.awaitClose(Duration.ofSeconds(5)).code()).as("closed for asking on after 100 refusals in a second")
+                .isIn(1008, 1006);
 
         long grown = usedMemory() - before;
         long bound = (long) (STORED_OVER_SENT * acked * MESSAGE_BYTES) + ClientLimits.DEFAULT_ROOMS_PER_MINUTE * ROOM_BYTES + SLACK;
@@ -95,7 +96,10 @@ class AbusivePublisherIT {
     /**
      * Subscribes to and leaves new rooms, all sent at once; returns how many subscribes were let
      * through. Those get no answer (their unsubscribe overtakes them); refused ones get an error
-     * before their unsubscribe's answer, as requests are handled in order.
+     * before their unsubscribe's answer, as requests are handled in order. The node closes the
+     * connection once it has refused more than 100 in a second: the rest are never handled, and
+     * answers still in flight may be lost to the reset of a socket closed with the flood unread,
+     * so what this returns is what the client saw.
      */
     private static int subscribeAndLeave(TestClient c) {
         List<JsonNode> frames = new ArrayList<>(2 * SUBSCRIBE_FLOOD);
@@ -105,16 +109,17 @@ class AbusivePublisherIT {
         }
         c.sendAll(frames);
         int refused = 0;
-        for (int left = 0; left < SUBSCRIBE_FLOOD; ) {
-            JsonNode f = c.nextMatching(r -> r.path("id").asLong() >= SUBSCRIBE_IDS, TestClient.TIMEOUT);
+        int left = 0;
+        for (JsonNode f; left < SUBSCRIBE_FLOOD && (f = c.poll(Duration.ofSeconds(5))) != null; ) {
             if (f.path("id").asLong() >= UNSUBSCRIBE_IDS) {
                 left++;
-            } else {
+            } else if (f.path("id").asLong() >= SUBSCRIBE_IDS) {
                 assertThat(f.path("code").asText()).as(f.path("op").asText() + " " + f.path("message").asText()).isEqualTo("rate_limited");
                 refused++;
             }
         }
-        return SUBSCRIBE_FLOOD - refused;
+        // A refused subscribe's error comes before its unsubscribe's answer: the pairs answered, less those refused.
+        return left - refused;
     }
 
     /** Rooms with 200-character names, the longest there are: the worst case for the keys they make. */
