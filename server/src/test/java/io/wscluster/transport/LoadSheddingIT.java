@@ -14,7 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-/** A node at its connection limit refuses new upgrades with 503 and Retry-After, serves what it holds, and accepts again by itself. */
+/**
+ * A node at its connection limit refuses new upgrades with 503 and Retry-After, whichever address
+ * they come from, serves what it holds, and accepts again by itself.
+ */
 class LoadSheddingIT {
     @RegisterExtension
     final NodeFixture nodes = new NodeFixture();
@@ -28,9 +31,10 @@ class LoadSheddingIT {
         }
         subscribe(held.get(0), "r");
 
-        // A flood of upgrades beyond the limit: every one refused, none held.
+        // A flood of upgrades beyond the limit from several source addresses: every one refused, none held.
         for (int i = 0; i < 20; i++) {
-            TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class, nodes::open);
+            TestClient.Options from = nodes.options().withLocalAddress("127.0.0." + (2 + i % 4));
+            TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class, () -> nodes.open(from));
             assertThat(refused).as("upgrade %d beyond the limit", i).isNotNull();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body()).contains("unavailable").contains("max-connections");
