@@ -140,9 +140,10 @@ public final class NodeEndpoints implements HttpEndpoints {
     private CompletionStage<HttpReply> route(FullHttpRequest request) {
         String forwarded = request.headers().get("X-Forwarded-For");
         String ip = forwarded == null ? null : forwarded.split(",")[0].trim();
-        return route.handle(new QueryStringDecoder(request.uri()).parameters(), ip).thenApply(r ->
-                new HttpReply(r.status(), HttpReply.JSON, r.json().getBytes(StandardCharsets.UTF_8),
-                        r.retryAfterSeconds() > 0 ? Map.of("Retry-After", String.valueOf(r.retryAfterSeconds())) : Map.of()));
+        return route.handle(new QueryStringDecoder(request.uri()).parameters(), ip).thenApply(r -> {
+            HttpReply reply = HttpReply.json(r.status(), r.json());
+            return r.retryAfterSeconds() > 0 ? reply.withRetryAfter(r.retryAfterSeconds()) : reply;
+        });
     }
 
     private CompletionStage<HttpReply> ready() {
