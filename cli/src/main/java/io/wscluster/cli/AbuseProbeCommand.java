@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Option;
  * clients keep of their latency meanwhile. From one source address, three floods at once, each on
  * a connection of its own and reconnecting whenever the node closes it, until the time is up: pings
  * whose pongs are never read; subscribes to ever new rooms; publishes as fast as the socket takes
- * them. Frames are written raw (masked, as a client must), several to a write. Writes a JSON report
+ * them. Frames are written raw ({@link RawWebSocket}), several to a write. Writes a JSON report
  * of what it sent and how often the node refused or closed it. Send it only to your own nodes.
  */
 @Command(name = "abuse-probe", mixinStandardHelpOptions = true,
@@ -54,9 +53,9 @@ public final class AbuseProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long deadline = System.nanoTime() + io.wscluster.config.Values.duration(duration).toNanos();
         List<Thread> floods = List.of(
-                flood("pings", deadline, i -> ping()),
-                flood("subscribes", deadline, i -> text("{\"op\":\"subscribe\",\"id\":" + i + ",\"room\":\"abuse-" + i + "\"}")),
-                flood("publishes", deadline, i -> text("{\"op\":\"publish\",\"id\":" + i + ",\"room\":\"abuse\",\"data\":\""
+                flood("pings", deadline, i -> RawWebSocket.ping()),
+                flood("subscribes", deadline, i -> RawWebSocket.text("{\"op\":\"subscribe\",\"id\":" + i + ",\"room\":\"abuse-" + i + "\"}")),
+                flood("publishes", deadline, i -> RawWebSocket.text("{\"op\":\"publish\",\"id\":" + i + ",\"room\":\"abuse\",\"data\":\""
                         + "x".repeat(1000) + "\"}")));
         for (Thread t : floods) {
             t.join();
@@ -112,15 +111,7 @@ public final class AbuseProbeCommand implements Callable<Integer> {
         s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
         s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5000);
         opened.incrementAndGet();
-        s.getOutputStream().write(("GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        InputStream in = s.getInputStream();
-        StringBuilder head = new StringBuilder();
-        for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
-            head.append((char) b);
-        }
-        if (!head.toString().startsWith("HTTP/1.1 101")) {
+        if (!RawWebSocket.upgrade(s, url)) {
             refused.incrementAndGet();
             s.close();
             return null;
@@ -142,31 +133,5 @@ public final class AbuseProbeCommand implements Callable<Integer> {
         }, "abuse-reader");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /** A masked ping of 125 bytes, the most a control frame carries. */
-    private static byte[] ping() {
-        byte[] f = new byte[2 + 4 + 125];
-        f[0] = (byte) 0x89;
-        f[1] = (byte) (0x80 | 125);
-        return f;
-    }
-
-    /** A masked text frame (mask 0: the payload as it is). */
-    private static byte[] text(String json) {
-        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
-        int n = payload.length;
-        int header = n < 126 ? 2 : 4;
-        byte[] f = new byte[header + 4 + n];
-        f[0] = (byte) 0x81;
-        if (n < 126) {
-            f[1] = (byte) (0x80 | n);
-        } else {
-            f[1] = (byte) (0x80 | 126);
-            f[2] = (byte) (n >> 8);
-            f[3] = (byte) n;
-        }
-        System.arraycopy(payload, 0, f, header + 4, n);
-        return f;
     }
 }

@@ -3,7 +3,6 @@ package io.wscluster.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.testkit.TestClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -141,27 +140,13 @@ class MemoryBoundsProcessIT {
     /** A connection upgraded by hand, its answers never read after the upgrade's. */
     private Socket upgraded() throws IOException {
         Socket s = connect();
-        String path = URI.create(url).getRawPath();
-        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        InputStream in = s.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("closed during the upgrade: " + head);
-            }
-            head.append((char) b);
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 101");
+        assertThat(RawWebSocket.upgrade(s, URI.create(url))).as("upgraded").isTrue();
         return s;
     }
 
     /** {@code n} masked pings of 125 bytes each (the most a control frame carries), as one buffer. */
     private static byte[] pingFrames(int n) {
-        byte[] one = new byte[2 + 4 + 125];
-        one[0] = (byte) 0x89;
-        one[1] = (byte) (0x80 | 125);
+        byte[] one = RawWebSocket.ping();
         byte[] out = new byte[one.length * n];
         for (int i = 0; i < n; i++) {
             System.arraycopy(one, 0, out, i * one.length, one.length);
