@@ -212,9 +212,8 @@ public final class ClientRequests {
         if (s.refusals == null) {
             s.refusals = new PerSecondLimit(ABUSIVE_REFUSALS);
         }
-        if (s.refusals.exceeded() && !s.isClosing()) {
-            metrics.abuseClose("refusals");
-            s.closeForAbuse("asking again and again for what was refused");
+        if (s.refusals.exceeded()) {
+            s.closeForAbuse("refusals", "asking again and again for what was refused");
         }
     }
 
@@ -231,9 +230,8 @@ public final class ClientRequests {
         if (verdict == WriteBudget.Verdict.ALLOWED) {
             return;
         }
-        if (verdict == WriteBudget.Verdict.ABUSIVE && !s.isClosing()) {
-            metrics.abuseClose("write-rate");
-            s.closeForAbuse("writing far over the rate limit");
+        if (verdict == WriteBudget.Verdict.ABUSIVE) {
+            s.closeForAbuse("write-rate", "writing far over the rate limit");
         }
         throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this connection's write rate (" + limits.publishRate()
                 + " messages and " + limits.publishBytesRate() + " bytes a second): slow down");

@@ -187,8 +187,18 @@ public final class Session {
         return subscriptions;
     }
 
-    /** Closes the connection of a client that floods (1008 {@code reason}); see {@link Connection#closeForAbuse}. */
-    public void closeForAbuse(String reason) {
+    /**
+     * Closes the connection of a client that floods (1008 {@code reason}; see {@link
+     * Connection#closeForAbuse}), counted in {@code wsc_abuse_closes_total} under {@code kind}.
+     * On the session's loop.
+     */
+    public void closeForAbuse(String kind, String reason) {
+        if (isClosing()) {
+            return;
+        }
+        if (shard != null) {
+            shard.metrics().abuseClose(kind);
+        }
         connection.closeForAbuse(reason);
     }
 

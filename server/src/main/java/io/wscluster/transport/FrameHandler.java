@@ -93,8 +93,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
             pings = new PerSecondLimit(MAX_PINGS_PER_SECOND);
         }
         if (pings.exceeded()) {
-            metrics.abuseClose("ping-flood");
-            connection.closeForAbuse("ping flood");
+            session.closeForAbuse("ping-flood", "ping flood");
             return;
         }
         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()), ctx.voidPromise());
