@@ -1,8 +1,5 @@
 package io.wscluster.security;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -37,8 +34,6 @@ public final class ConnectionLimiter {
     public static final String ADDRESS_RATE = "address-rate";
     public static final String USER_CONNECTIONS = "user-connections";
     public static final String ADDRESS_ABUSE = "address-abuse";
-    /** How long an address whose connection was closed for abuse may open none (a connection at a time would buy a fresh allowance). */
-    static final Duration ABUSE_PENALTY = Duration.ofSeconds(10);
     /** What a client refused for holding too many connections is told to wait: until some of them close, which nobody knows. */
     static final int RETRY_AFTER_FULL_SECONDS = 5;
 
@@ -55,9 +50,7 @@ public final class ConnectionLimiter {
     private final ConnectionCounts users = new ConnectionCounts();
     /** Null when new connections are not limited. */
     private final RateBuckets newConnections;
-    /** Addresses refused for {@link #ABUSE_PENALTY} after one of their connections was closed for abuse. */
-    private final Cache<String, Boolean> penalized = Caffeine.newBuilder().expireAfterWrite(ABUSE_PENALTY)
-            .maximumSize(RateBuckets.DEFAULT_MAX_KEYS).executor(Runnable::run).build();
+    private final AbusePenalties penalties = new AbusePenalties();
 
     public ConnectionLimiter(AddressLimits addressLimits, UserLimits userLimits, TrustedProxies proxies, Consumer<String> refusals) {
         this.addressLimits = addressLimits;
@@ -78,7 +71,7 @@ public final class ConnectionLimiter {
             return new Ticket(null);
         }
         String key = addressKey(peer);
-        if (penalized.getIfPresent(key) != null) {
+        if (penalties.secondsLeft(key) > 0) {
             refusals.accept(ADDRESS_ABUSE);
             return null;
         }
@@ -136,8 +129,9 @@ public final class ConnectionLimiter {
                 return null;
             }
             String key = addressKey(client);
-            if (penalized.getIfPresent(key) != null) {
-                return refuse(ADDRESS_ABUSE, "a connection from your address was closed for abuse: wait", (int) ABUSE_PENALTY.toSeconds());
+            long penalty = penalties.secondsLeft(key);
+            if (penalty > 0) {
+                return refuse(ADDRESS_ABUSE, "a connection from your address was closed for abuse: wait", (int) penalty);
             }
             int max = addressLimits.maxConnections();
             if (max > 0 && !key.equals(address)) {
@@ -174,10 +168,10 @@ public final class ConnectionLimiter {
             return null;
         }
 
-        /** The connection is being closed for abuse: its address opens none for {@link #ABUSE_PENALTY} (exempt ones and proxies never). */
+        /** The connection is being closed for abuse: its address opens none for a while ({@link AbusePenalties}; exempt ones and proxies never). */
         public void abusive() {
             if (address != null) {
-                penalized.put(address, Boolean.TRUE);
+                penalties.offended(address);
             }
         }
 
