@@ -104,20 +104,29 @@ public final class AbuseProbeCommand implements Callable<Integer> {
         return t;
     }
 
-    /** A socket upgraded to WebSocket, or null when the node refused the upgrade. */
+    /**
+     * A socket upgraded to WebSocket, or null when the node refused the upgrade. Closed on every
+     * failure: a node that closes at accept would otherwise leave the probe a socket per attempt
+     * until it runs out of open files.
+     */
     private Socket upgraded() throws IOException {
         Socket s = new Socket();
-        s.setSoTimeout(5000);
-        s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-        s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5000);
-        opened.incrementAndGet();
-        if (!RawWebSocket.upgrade(s, url)) {
-            refused.incrementAndGet();
+        try {
+            s.setSoTimeout(5000);
+            s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+            s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5000);
+            opened.incrementAndGet();
+            if (!RawWebSocket.upgrade(s, url)) {
+                refused.incrementAndGet();
+                s.close();
+                return null;
+            }
+            s.setSoTimeout(0);
+            return s;
+        } catch (IOException | RuntimeException e) {
             s.close();
-            return null;
+            throw e;
         }
-        s.setSoTimeout(0);
-        return s;
     }
 
     private static void drain(Socket s) {
