@@ -15,7 +15,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.AttributeKey;
 import io.wscluster.cluster.Membership;
+import io.wscluster.eventloops.AcceptGate;
 import io.wscluster.eventloops.EventLoops;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.eventloops.ServerTls;
@@ -55,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * re-reading it every heartbeat and at once on a membership event, on a scheduler of its own.
  */
 public final class Gateway implements AutoCloseable {
+    /** A client connection's place in the per-address limits, taken at accept and given back when it closes. */
+    private static final AttributeKey<ConnectionLimiter.Ticket> TICKET = AttributeKey.valueOf("wsc-gateway-ticket");
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final HttpClient JWKS_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -84,14 +88,15 @@ public final class Gateway implements AutoCloseable {
             directory.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
             this.listener = new ServerBootstrap().group(group).channel(EventLoops.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .handler(new AcceptGate(ch -> {
+                        ConnectionLimiter.Ticket ticket = core.limiter().accept(FrontHandler.remoteIp(ch));
+                        ch.attr(TICKET).set(ticket);
+                        return ticket != null; // over its address's limits: reset before one byte of it is read
+                    }))
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ConnectionLimiter.Ticket ticket = core.limiter().accept(FrontHandler.remoteIp(ch));
-                            if (ticket == null) {
-                                ch.close(); // this address holds as many connections as it may: not one byte of it is read
-                                return;
-                            }
+                            ConnectionLimiter.Ticket ticket = ch.attr(TICKET).get();
                             ch.closeFuture().addListener(closed -> ticket.release());
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));

@@ -4,14 +4,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.wscluster.eventloops.AcceptGate;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.eventloops.ServerTls;
 import io.wscluster.security.ConnectionLimiter;
 
 /**
- * Builds the pipeline of a new connection, and only that: on the public listener, first the per-address connection limit (a
- * connection over it is closed before anything is read; one let in carries its {@link ConnectionLimiter.Ticket} as {@link
- * WebSocketUpgrade#TICKET}, given back when it closes), then TLS when the listener has it, the outbound limit every byte to the
+ * Builds the pipeline of a new connection, and only that: on the public listener, the per-address connection limit is passed
+ * before, at the listener's {@link #gate()} (a connection over it is reset before it has a pipeline; one let in carries its
+ * {@link ConnectionLimiter.Ticket} as {@link WebSocketUpgrade#TICKET}, given back when it closes); then TLS when the listener has it, the outbound limit every byte to the
  * client passes (first, so that it sees the encoders' output), HTTP codec, body aggregation, the request deadlines,
  * permessage-deflate negotiation when enabled, and the router. The upgrade replaces all but the
  * limit.
@@ -22,6 +23,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     private final boolean compression;
     private final ServerTls tls;
     private final ConnectionLimiter limiter;
+    private final AcceptGate gate;
 
     /**
      * @param tls     the listener's TLS, or null for plain TCP
@@ -33,18 +35,26 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         this.compression = compression;
         this.tls = tls;
         this.limiter = limiter;
+        this.gate = limiter == null ? null : new AcceptGate(ch -> {
+            ConnectionLimiter.Ticket ticket = limiter.accept(WebSocketUpgrade.peerIp(ch));
+            ch.attr(WebSocketUpgrade.TICKET).set(ticket);
+            return ticket != null;
+        });
+    }
+
+    /**
+     * The listening channel's gate, which counts a connection against its address's limits before it
+     * gets a pipeline and refuses one over them; null on a listener without limits.
+     */
+    AcceptGate gate() {
+        return gate;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         if (limiter != null) {
-            ConnectionLimiter.Ticket ticket = limiter.accept(WebSocketUpgrade.peerIp(ch));
-            if (ticket == null) {
-                ch.close(); // this address holds as many connections as it may: not one byte of it is read
-                return;
-            }
+            ConnectionLimiter.Ticket ticket = ch.attr(WebSocketUpgrade.TICKET).get();
             ch.closeFuture().addListener(closed -> ticket.release());
-            ch.attr(WebSocketUpgrade.TICKET).set(ticket);
         }
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {

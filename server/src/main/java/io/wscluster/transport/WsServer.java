@@ -108,6 +108,7 @@ public final class WsServer {
     /** @param limiter the connection limits of the listener; null: none */
     private Channel bind(String setting, String host, int port, HttpRouter router, boolean compression, ConnectionLimiter limiter)
             throws BindException, InterruptedException {
+        HttpChannelInitializer pipeline = new HttpChannelInitializer(router, options, compression, tls, limiter);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(EventLoops.serverChannel())
@@ -115,7 +116,10 @@ public final class WsServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new HttpChannelInitializer(router, options, compression, tls, limiter));
+                .childHandler(pipeline);
+        if (pipeline.gate() != null) {
+            bootstrap.handler(pipeline.gate());
+        }
         try {
             return bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
