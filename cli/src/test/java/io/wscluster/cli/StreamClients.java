@@ -123,9 +123,20 @@ final class StreamClients implements AutoCloseable {
         return last;
     }
 
-    /** How many clients lost their connection. */
-    int moved() {
-        return (int) seen.stream().filter(s -> s.disconnectedAt != 0).count();
+    /** The indexes of the clients that lost their connection. */
+    List<Integer> moved() {
+        List<Integer> moved = new ArrayList<>();
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i).disconnectedAt != 0) {
+                moved.add(i);
+            }
+        }
+        return moved;
+    }
+
+    /** What client {@code i} was told and saw happen, for a failure's message. */
+    List<ClientEvent> events(int i) {
+        return seen.get(i).events;
     }
 
     /** From {@code since} (a {@link System#nanoTime}) to the last client that lost its connection receiving again. */
