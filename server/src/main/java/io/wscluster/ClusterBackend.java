@@ -30,6 +30,7 @@ import io.wscluster.redis.RedisStickyRegistry;
 import io.wscluster.redis.RedisUrls;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.transport.SessionIds;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -53,6 +54,8 @@ final class ClusterBackend implements AutoCloseable {
     final StickyRegistry sticky;
     final SessionStore sessions;
     final FailoverLog failovers;
+    /** The key of the cluster's session ids (see {@link SessionIds}): wherever the session records are, so is it. */
+    final byte[] sessionIdKey;
     private final Supplier<Membership> membershipFactory;
     private final AbstractRedisClient redis;
     /** The connection presence uses (its own), closed after presence; null on the embedded bus. */
@@ -60,13 +63,14 @@ final class ClusterBackend implements AutoCloseable {
     private final String description;
     private Membership membership;
 
-    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, SessionStore sessions, FailoverLog failovers,
-                           AutoCloseable presenceConnection, Supplier<Membership> membership, AbstractRedisClient redis,
+    private ClusterBackend(Bus bus, PresenceStore presence, StickyRegistry sticky, SessionStore sessions, byte[] sessionIdKey,
+                           FailoverLog failovers, AutoCloseable presenceConnection, Supplier<Membership> membership, AbstractRedisClient redis,
                            String description) {
         this.bus = bus;
         this.presence = presence;
         this.sticky = sticky;
         this.sessions = sessions;
+        this.sessionIdKey = sessionIdKey;
         this.failovers = failovers;
         this.presenceConnection = presenceConnection;
         this.membershipFactory = membership;
@@ -77,7 +81,7 @@ final class ClusterBackend implements AutoCloseable {
     /** The embedded bus shared by several nodes of this process, whose shared parts outlive this node. */
     static ClusterBackend sharedInProcess(EmbeddedCluster embedded, String nodeId, Supplier<NodeInfo> self) {
         return new ClusterBackend(embedded.bus.join(), embedded.presence, embedded.sticky, embedded.sessions.node(nodeId),
-                embedded.failovers, null, () -> embedded.members.join(self), null, SHARED);
+                embedded.sessionIdKey, embedded.failovers, null, () -> embedded.members.join(self), null, SHARED);
     }
 
     /** The embedded bus of a node alone: a cluster of one. */
@@ -85,7 +89,7 @@ final class ClusterBackend implements AutoCloseable {
         Duration heartbeat = o.bus().heartbeat();
         return new ClusterBackend(new LocalBus(new LocalHistory(NamespacedHistory.of(o)), scheduler),
                 new LocalPresenceStore(), new LocalStickyRegistry(o.routing().stickyTtl()),
-                LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), heartbeat, scheduler),
+                LocalSessionStore.standalone(nodeId, o.failover().sessionTtl(), heartbeat, scheduler), SessionIds.newKey(),
                 new LocalFailoverLog(), null, () -> new LocalMembership(self, scheduler, heartbeat), null, "embedded bus");
     }
 
@@ -124,7 +128,8 @@ final class ClusterBackend implements AutoCloseable {
                                             AbstractRedisClient client, String description, ScheduledExecutorService scheduler) {
         RedisPresenceStore presence = new RedisPresenceStore(commands, o.bus().cluster(), nodeId, o.bus().heartbeat(), scheduler);
         presence.start();
-        return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands, scheduler),
+        byte[] sessionIdKey = RedisSessionStore.idKey(commands, o.bus().cluster(), SessionIds.newKey());
+        return new ClusterBackend(bus, presence, sticky(o, commands), sessions(o, nodeId, commands, scheduler), sessionIdKey,
                 new RedisFailoverLog(commands, o.bus().cluster()), presenceConnection, () -> {
             RedisMembership m = membership.get();
             m.start();

@@ -14,6 +14,7 @@ import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.LocalStickyRegistry;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.transport.SessionIds;
 import java.time.Duration;
 
 /**
@@ -35,6 +36,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     final LocalFailoverLog failovers = new LocalFailoverLog();
     final LocalSessionStore sessions = new LocalSessionStore(FailoverOptions.DEFAULT.sessionTtl(), BusOptions.DEFAULT_HEARTBEAT,
             resources.scheduler());
+    /** Signs the session ids of every node of this cluster, which lives as long as the records above. */
+    final byte[] sessionIdKey = SessionIds.newKey();
 
     public EmbeddedCluster(int historySize, Duration historyTtl) {
         this(HistoryLimits.uniform(historySize, historyTtl));

@@ -25,6 +25,7 @@ import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.routing.StickyRegistry;
+import io.wscluster.transport.SessionIds;
 import io.wscluster.security.JwksKeys;
 import io.wscluster.security.JwtOptions;
 import io.wscluster.security.JwtTokenVerifier;
@@ -108,7 +109,8 @@ final class NodeBootstrap {
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page());
         registerMeters(registry, options, backend.bus, directory, backend.sticky);
-        lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints));
+        lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
+                new SessionIds(backend.sessionIdKey)));
         return new Node(self, lifecycle, bridge, registry);
     }
 

@@ -101,7 +101,7 @@ class GatewayProcessIT {
              Gateway two = Gateway.start(options(bySession))) {
             for (int s = 0; s < 10; s++) {
                 String node;
-                String session = SessionIdsForTests.next();
+                String session = SessionIdsForTests.issuedBy(one.url());
                 try (TestClient first = TestClient.connect(one.url() + "?session=" + session)) {
                     node = first.next("welcome").path("node").asText();
                 }

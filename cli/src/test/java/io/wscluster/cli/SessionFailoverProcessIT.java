@@ -41,7 +41,7 @@ class SessionFailoverProcessIT {
         TreeSet<Long> seen = new TreeSet<>();
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        String session = SessionIdsForTests.next();
+        String session = SessionIdsForTests.issuedBy(n1);
         try (TestClient client = TestClient.connect(n1 + "?session=" + session);
              TestClient publisher = TestClient.connect(n2)) {
             client.next("welcome");

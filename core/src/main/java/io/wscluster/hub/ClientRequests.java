@@ -38,6 +38,8 @@ public final class ClientRequests {
     /** Refusals a second, other than of writes, past which a connection is closed as abusive. */
     static final int ABUSIVE_REFUSALS = 100;
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
+    static final String SESSION_REFUSED = "that session id was not issued to you by this cluster (or has been forgotten):"
+            + " this is a new session; reconnect with the id of this welcome";
     private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
     final Hub hub;
@@ -101,7 +103,7 @@ public final class ClientRequests {
             bridge.acquireUser(s.userId(), shard);
         }
         if (s.record() != SessionRecord.RESUME) {
-            welcome(s, false);
+            welcome(s, false, s.record() == SessionRecord.REISSUED ? SESSION_REFUSED : null);
             return;
         }
         Replies.onLoop(s, records.resume(s), (rooms, error) -> {
@@ -117,7 +119,7 @@ public final class ClientRequests {
             if (error != null) {
                 log.debug("session {} could not be loaded, starting afresh: {}", s.id(), error.toString());
             }
-            welcome(s, rooms != null);
+            welcome(s, rooms != null, null);
             if (rooms != null) {
                 rooms.forEach((room, since) -> {
                     try {
@@ -130,8 +132,8 @@ public final class ClientRequests {
         });
     }
 
-    private void welcome(Session s, boolean resumed) {
-        s.send(ServerFrames.welcome(s.id(), hub.nodeId(), s.userId(), pingMillis, resumed));
+    private void welcome(Session s, boolean resumed, String sessionRefused) {
+        s.send(ServerFrames.welcome(s.id(), hub.nodeId(), s.userId(), pingMillis, resumed, sessionRefused));
     }
 
     /** Forgets a closed session: its subscriptions, presence entries and user registration. */

@@ -11,5 +11,11 @@ public enum SessionRecord {
      * resubscribes with {@code since} ({@code ?session=<id>&resume=false}, as the SDK does): no
      * record is read or written for it.
      */
-    OWN_POSITIONS
+    OWN_POSITIONS,
+    /**
+     * The client asked for a session id this cluster did not issue to it (made up, another user's,
+     * or signed under a key since lost): a new session under a new id, recorded as {@link #NEW},
+     * whose welcome says why ({@code session_refused}).
+     */
+    REISSUED
 }

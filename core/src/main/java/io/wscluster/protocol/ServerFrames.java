@@ -13,6 +13,12 @@ public final class ServerFrames {
 
     /** {@code resumed}: the session's rooms are being subscribed again from its record (the client asked with {@code ?session=}). */
     public static OutboundFrame welcome(String session, String node, String user, long pingMillis, boolean resumed) {
+        return welcome(session, node, user, pingMillis, resumed, null);
+    }
+
+    /** {@code sessionRefused}: why the {@code ?session=} the client asked for was not its to take; null: omitted. */
+    public static OutboundFrame welcome(String session, String node, String user, long pingMillis, boolean resumed,
+                                        String sessionRefused) {
         return g -> {
             g.writeStartObject();
             g.writeStringField("op", "welcome");
@@ -21,6 +27,9 @@ public final class ServerFrames {
             g.writeStringField("user", user);
             g.writeNumberField("ping_ms", pingMillis);
             g.writeBooleanField("resumed", resumed);
+            if (sessionRefused != null) {
+                g.writeStringField("session_refused", sessionRefused);
+            }
             g.writeEndObject();
         };
     }

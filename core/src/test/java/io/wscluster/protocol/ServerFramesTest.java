@@ -34,6 +34,13 @@ class ServerFramesTest {
     }
 
     @Test
+    void welcomeToAClientWhoseSessionIdWasNotItsSaysWhy() {
+        assertThat(json(ServerFrames.welcome("s2", "node-1", null, 25000, false, "not yours")))
+                .isEqualTo("{\"op\":\"welcome\",\"session\":\"s2\",\"node\":\"node-1\",\"user\":null,\"ping_ms\":25000,"
+                        + "\"resumed\":false,\"session_refused\":\"not yours\"}");
+    }
+
+    @Test
     void subscribed() {
         assertThat(json(ServerFrames.subscribed(1, "prices", new StreamPosition("e1", 58), true)))
                 .isEqualTo("{\"op\":\"subscribed\",\"id\":1,\"room\":\"prices\",\"epoch\":\"e1\",\"offset\":58,\"recovered\":true}");

@@ -77,7 +77,7 @@ class GatewayIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> json(get("/api/route")).path("node").asText().equals("b"));
         assertThat(connect(20)).containsEntry("b", 20);
 
-        String session = SessionIdsForTests.next();
+        String session = SessionIdsForTests.issuedBy(nodes.get(0).url());
         TestClient first = open(gateway.url() + "?session=" + session);
         String node = first.next("welcome").path("node").asText();
         for (int i = 0; i < 5; i++) { // reconnects with its session land on its node

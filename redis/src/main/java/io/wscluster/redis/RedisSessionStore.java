@@ -1,11 +1,13 @@
 package io.wscluster.redis;
 
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.wscluster.failover.RoomPositions;
 import io.wscluster.failover.SessionStore;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Session records on Redis, readable by every node, so that a session outlives a node that crashed.
@@ -68,6 +73,27 @@ public final class RedisSessionStore implements SessionStore, AutoCloseable {
         long periodMillis = Heartbeat.requirePositive(period, "period").toMillis();
         this.slices = (int) Math.max(1, ttlMillis / (3 * periodMillis));
         this.heartbeat = new Heartbeat("sessions of node " + nodeId, period, scheduler, this::tick);
+    }
+
+    /**
+     * The key every node of cluster {@code namespace} signs session ids with: {@code candidate} when
+     * no node has stored one yet ({@code <ns>:session-id-key}, kept without a TTL, as long as Redis
+     * keeps it; a Redis that loses it has lost the session records too). Blocks until Redis answers.
+     *
+     * @throws IllegalStateException when Redis does not answer within ten seconds
+     */
+    public static byte[] idKey(RedisClusterAsyncCommands<String, String> commands, String namespace, byte[] candidate) {
+        String key = RedisMembership.requireNamespace(namespace) + ":session-id-key";
+        try {
+            String stored = commands.set(key, Base64.getEncoder().encodeToString(candidate), SetArgs.Builder.nx())
+                    .thenCompose(ok -> commands.get(key)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return Base64.getDecoder().decode(stored);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("redis: interrupted while reading the session id key", e);
+        } catch (ExecutionException | TimeoutException | IllegalArgumentException e) {
+            throw new IllegalStateException("redis: cannot read or store the session id key " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /** Starts recording positions and renewing records every period. */

@@ -48,6 +48,7 @@ final class WebSocketUpgrade {
     private static final String SUBPROTOCOLS = Encoding.JSON.subprotocol() + "," + Encoding.MSGPACK.subprotocol();
 
     private final TransportOptions options;
+    private final SessionIds sessionIds;
     private final boolean allowAnonymous;
     private final OriginPolicy origins;
     private final TrustedProxies proxies;
@@ -60,8 +61,9 @@ final class WebSocketUpgrade {
     private final LoadShedding shedding;
 
     WebSocketUpgrade(TransportOptions options, boolean allowAnonymous, ClientRequests requests, NodeMetrics metrics, TokenVerifier verifier,
-                     Supplier<NodeState> state, Map<EventLoop, HubShard> shards) {
+                     Supplier<NodeState> state, Map<EventLoop, HubShard> shards, SessionIds sessionIds) {
         this.options = options;
+        this.sessionIds = sessionIds;
         this.allowAnonymous = allowAnonymous;
         this.origins = new OriginPolicy(options.allowedOrigins());
         this.proxies = new TrustedProxies(options.trustedProxies());
@@ -118,21 +120,19 @@ final class WebSocketUpgrade {
             return;
         }
         String asked = first(query, "session");
-        if (asked != null && !SessionIds.wellFormed(asked)) {
-            HttpResponses.write(ctx, HttpReply.error(ErrorCode.BAD_REQUEST, "session ids are issued by the server: connect without"
-                    + " ?session= and reconnect with the id of your welcome"), false);
-            return;
-        }
         WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        boolean keep = asked != null;
-        String sessionId = keep ? asked : SessionIds.next();
+        // An id this cluster did not issue to this user (made up, another user's, or signed under a
+        // key since lost with Redis) is never taken: the client gets a new session and is told why,
+        // rather than a refusal it would retry with the same id forever.
+        boolean keep = asked != null && sessionIds.issuedTo(asked, principal.userId());
+        String sessionId = keep ? asked : sessionIds.issue(principal.userId());
         // ?resume=false keeps the id (for sticky routing) without a record: a client that knows its
         // own positions resubscribes with since, which is exact where the record may lag.
-        SessionRecord record = !keep ? SessionRecord.NEW
+        SessionRecord record = asked == null ? SessionRecord.NEW : !keep ? SessionRecord.REISSUED
                 : "false".equals(first(query, "resume")) ? SessionRecord.OWN_POSITIONS : SessionRecord.RESUME;
         PermissionProxy proxy = requests.proxy();
         if (!proxy.asksOnConnect()) {

@@ -49,6 +49,7 @@ public final class WsServer {
     private final TokenVerifier verifier;
     private final Supplier<NodeState> state;
     private final HttpEndpoints endpoints;
+    private final SessionIds sessionIds;
     private final Map<EventLoop, HubShard> shards = new IdentityHashMap<>();
     private EventLoopGroup group;
     private Channel serverChannel;
@@ -57,8 +58,9 @@ public final class WsServer {
     private ServerTls tls;
 
     public WsServer(TransportOptions options, SecurityOptions security, Hub hub, ClientRequests requests, TokenVerifier verifier,
-                    Supplier<NodeState> state, HttpEndpoints endpoints) {
+                    Supplier<NodeState> state, HttpEndpoints endpoints, SessionIds sessionIds) {
         this.options = options;
+        this.sessionIds = sessionIds;
         this.security = security;
         this.hub = hub;
         this.requests = requests;
@@ -90,7 +92,7 @@ public final class WsServer {
             throw e;
         }
         WebSocketUpgrade upgrade = new WebSocketUpgrade(options, security.allowAnonymous(), requests, hub.metrics(), verifier, state,
-                shards);
+                shards, sessionIds);
         ConnectionLimiter limiter = new ConnectionLimiter(security.addressLimits(), security.userLimits(),
                 new TrustedProxies(options.trustedProxies()), hub.metrics()::connectionRefused);
         try {

@@ -27,7 +27,7 @@ class SessionResumeIT {
         WsCluster b = nodes.start("b");
         TreeSet<Long> seenR1 = new TreeSet<>();
         TreeSet<Long> seenR2 = new TreeSet<>();
-        String session = SessionIdsForTests.next();
+        String session = SessionIdsForTests.issuedBy(a.url());
         try (TestClient first = TestClient.connect(a.url() + "?session=" + session);
              TestClient publisher = TestClient.connect(b.url())) {
             JsonNode welcome = first.next("welcome");
@@ -75,7 +75,7 @@ class SessionResumeIT {
     @Test
     void anotherUsersSessionIdResumesNothing() throws Exception {
         WsCluster a = nodes.start("a");
-        String session = SessionIdsForTests.next();
+        String session = SessionIdsForTests.issuedBy(a.url());
         try (TestClient c = TestClient.connect(a.url() + "?session=" + session)) {
             c.next("welcome");
             c.request(c.frame("subscribe").put("room", "private"));
@@ -88,8 +88,12 @@ class SessionResumeIT {
             JsonNode reply = again.request(again.frame("subscribe").put("room", "private"));
             assertThat(reply.path("op").asText()).isEqualTo("subscribed");
         }
-        try (TestClient fresh = TestClient.connect(a.url() + "?session=" + SessionIdsForTests.next())) {
-            assertThat(fresh.next("welcome").path("resumed").asBoolean()).isFalse();
+        // An id of the same shape this cluster never issued: a session of its own, nothing resumed.
+        String invented = "A".repeat(session.length());
+        try (TestClient fresh = TestClient.connect(a.url() + "?session=" + invented)) {
+            JsonNode welcome = fresh.next("welcome");
+            assertThat(welcome.path("resumed").asBoolean()).isFalse();
+            assertThat(welcome.path("session").asText()).isNotEqualTo(invented);
         }
     }
 

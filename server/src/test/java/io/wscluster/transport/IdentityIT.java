@@ -105,9 +105,15 @@ class IdentityIT {
         alice.close();
         for (TestClient intruder : List.of(nodes.connect(nodes.optionsAs("bob").withUrl(node.url() + "?session=" + session)),
                 nodes.connect(nodes.options().withUrl(node.url() + "?session=" + session)))) {
-            JsonNode error = intruder.next("error");
-            assertThat(error.path("code").asText()).isEqualTo("forbidden");
-            assertThat(intruder.awaitClose(Duration.ofSeconds(5)).code()).isEqualTo(1008);
+            // The id was issued to alice: anyone else gets a session of their own, and nothing of hers.
+            JsonNode welcome = intruder.next("welcome");
+            assertThat(welcome.path("session").asText()).isNotEqualTo(session);
+            assertThat(welcome.path("resumed").asBoolean()).isFalse();
+            assertThat(welcome.path("session_refused").asText()).isNotEmpty();
+            intruder.request(intruder.frame("history").put("room", "nowhere"));
+            assertThatThrownBy(() -> intruder.next(Duration.ofMillis(300))).as("no frame but the reply: no room of hers")
+                    .isInstanceOf(AssertionError.class);
+            intruder.close();
         }
         TestClient back = nodes.connect(nodes.optionsAs("alice").withUrl(node.url() + "?session=" + session));
         assertThat(back.next("welcome").path("resumed").asBoolean()).isTrue();

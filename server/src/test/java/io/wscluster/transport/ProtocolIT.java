@@ -58,12 +58,22 @@ class ProtocolIT {
         TestClient again = nodes.connect(nodes.options().withUrl(nodes.node().url() + "?session=" + session));
         assertThat(expect(again.next(), "welcome").path("session").asText()).isEqualTo(session);
 
-        assertThat(session).hasSize(22); // 128 random bits
-        for (String invented : List.of("x".repeat(65), "support-chat-42", session.substring(1))) {
-            TestClient.Refused refused = catchThrowableOfType(TestClient.Refused.class,
-                    () -> TestClient.connect(nodes.node().url() + "?session=" + invented));
-            assertThat(refused.status()).as("?session=%s", invented).isEqualTo(400);
-            assertThat(refused.body()).contains("issued by the server");
+        assertThat(session).hasSize(32); // 128 random bits and 64 of MAC
+        // Made up, mangled, or of another cluster: never taken; a new session, and the welcome says why.
+        String otherCluster = new SessionIds(SessionIds.newKey()).issue(null);
+        char flipped = session.charAt(5) == 'A' ? 'B' : 'A';
+        for (String invented : List.of("x".repeat(65), "support-chat-42", "A".repeat(32), session.substring(1),
+                session.substring(0, 5) + flipped + session.substring(6), otherCluster)) {
+            try (TestClient c = TestClient.connect(nodes.node().url() + "?session=" + invented)) {
+                JsonNode w = expect(c.next(), "welcome");
+                assertThat(w.path("session").asText()).as("?session=%s", invented).isNotEqualTo(invented).isNotEqualTo(session)
+                        .hasSize(32);
+                assertThat(w.path("resumed").asBoolean()).isFalse();
+                assertThat(w.path("session_refused").asText()).contains("not issued to you");
+            }
+        }
+        try (TestClient c = TestClient.connect(nodes.node().url() + "?session=" + session)) {
+            assertThat(expect(c.next(), "welcome").has("session_refused")).isFalse();
         }
     }
 

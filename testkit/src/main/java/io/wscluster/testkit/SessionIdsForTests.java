@@ -1,22 +1,20 @@
 package io.wscluster.testkit;
 
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.io.IOException;
 
 /**
- * Session ids of the shape a node issues (128 random bits, 22 URL-safe characters), for tests that
- * must name a session before its first connection (sticky routing through a gateway, a resume
- * planned ahead). A node refuses any other shape.
+ * Session ids for tests that must name a session before the connection that uses it (sticky
+ * routing through a gateway, a resume planned ahead). Nodes take only ids their cluster issued to
+ * the same user, so the id comes from a node's welcome, as a client's would.
  */
 public final class SessionIdsForTests {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private SessionIdsForTests() {
     }
 
-    public static String next() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /** A session id for an anonymous client, issued by the node or gateway at {@code url} (a {@code ws://…/ws} address). */
+    public static String issuedBy(String url) throws IOException {
+        try (TestClient c = TestClient.connect(url)) {
+            return c.next("welcome").path("session").asText();
+        }
     }
 }
