@@ -22,11 +22,19 @@ import io.wscluster.resources.NodeResources;
 import io.wscluster.security.AddressLimits;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.ConnectionLimiter;
+import io.wscluster.security.Namespace;
+import io.wscluster.security.NamespaceSpec;
 import io.wscluster.security.Principal;
+import io.wscluster.security.RoomAccess;
+import io.wscluster.security.RoomPatterns;
+import io.wscluster.security.RoomPolicy;
 import io.wscluster.security.TrustedProxies;
 import io.wscluster.security.UserLimits;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,8 +51,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the per-client limits cost on the fast path, with them ({@code checked}) and without
- * ({@code none}):
+ * What the per-client limits and the room rules cost on the fast path: the limits on ({@code
+ * checked}) or off ({@code none}), and the rooms open to anyone ({@code open}) or, with {@code
+ * granted}, five namespaces configured and the room's namespace publishable only by a grant, which
+ * the publisher's token has as the last of ten wildcard patterns (the slowest match):
  *
  * <ul>
  *   <li>{@code publish}: one client's {@code publish} request, from the parsed frame to the
@@ -57,7 +67,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       accept to the close (zero work with {@code none}).
  * </ul>
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar ClientLimits</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar ClientChecksBenchmark</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,11 +75,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class ClientLimitsBenchmark {
+public class ClientChecksBenchmark {
     private static final int NO_REFUSAL = 1_000_000_000;
 
     @Param({"none", "checked"})
     String limits;
+
+    @Param({"open", "granted"})
+    String rules;
 
     @Param({"1", "10"})
     int subscribers;
@@ -92,6 +105,7 @@ public class ClientLimitsBenchmark {
                 .limits(checked ? new ClientLimits(ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS, NO_REFUSAL, NO_REFUSAL,
                         ClientLimits.DEFAULT_ROOMS_PER_MINUTE, ClientLimits.DEFAULT_MAX_PENDING) : ClientLimits.NONE)
                 .userLimits(checked ? new UserLimits(UserLimits.DEFAULT_MAX_CONNECTIONS, NO_REFUSAL) : UserLimits.NONE)
+                .rooms(rules.equals("granted") ? grantedOnly() : RoomPolicy.OPEN)
                 .build();
         Hub hub = new Hub(config);
         requests = new ClientRequests(config, hub, new BusBridge(config, hub));
@@ -101,7 +115,8 @@ public class ClientLimitsBenchmark {
             requests.open(s, shard);
             requests.onFrame(s, new ClientFrame.Subscribe(1, "room", null));
         }
-        publisher = new Session("publisher", new Principal("alice", 0), Encoding.JSON, new QuietSession(), SessionRecord.NEW);
+        publisher = new Session("publisher", rules.equals("granted") ? grantedByTheLastOfTenPatterns() : new Principal("alice", 0),
+                Encoding.JSON, new QuietSession(), SessionRecord.NEW);
         requests.open(publisher, shard);
         AddressLimits addresses = checked ? new AddressLimits(AddressLimits.DEFAULT_MAX_CONNECTIONS, NO_REFUSAL, List.of())
                 : new AddressLimits(0, 0, List.of());
@@ -111,13 +126,32 @@ public class ClientLimitsBenchmark {
                 });
     }
 
+    /** Five namespaces to scan; in the default one, anyone subscribes and only a grant publishes. */
+    private static RoomPolicy grantedOnly() {
+        Namespace defaults = new Namespace("", RoomAccess.ANYONE, RoomAccess.GRANTED, RoomAccess.ANYONE, RoomAccess.AUTHENTICATED, true);
+        Map<String, Namespace> named = new LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            named.put("ns" + i, new NamespaceSpec("ns" + i, RoomAccess.AUTHENTICATED, null, null, null, null).resolve(defaults));
+        }
+        return new RoomPolicy(defaults, named);
+    }
+
+    private static Principal grantedByTheLastOfTenPatterns() {
+        List<String> patterns = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            patterns.add("team-" + i + ":*");
+        }
+        patterns.add("ro*");
+        return new Principal("alice", 0, RoomPatterns.of(patterns), RoomPatterns.of(patterns));
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         long stored = bus.history().position("room").toCompletableFuture().join().offset();
         bus.close();
         node.close();
         if (stored != published) {
-            throw new IllegalStateException(published + " publishes but " + stored + " stored: the limits refused some");
+            throw new IllegalStateException(published + " publishes but " + stored + " stored: the limits or rules refused some");
         }
     }
 
