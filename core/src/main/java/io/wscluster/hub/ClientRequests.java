@@ -50,6 +50,7 @@ public final class ClientRequests {
     final Permissions permissions;
     final PermissionProxy proxy;
     final ClientLimits limits;
+    final RoomGrants grants = new RoomGrants(this);
     private final UserLimits userLimits;
     /** Each user's writes on this node over all its connections; null when not limited. */
     private final RateBuckets userWrites;
@@ -79,6 +80,11 @@ public final class ClientRequests {
     /** The back end asked about connects (by the transport, before the upgrade), subscribes and publishes. */
     public PermissionProxy proxy() {
         return proxy;
+    }
+
+    /** What ends rooms whose tokens expired: the transport's periodic sweep calls it. */
+    public RoomGrants grants() {
+        return grants;
     }
 
     // ---- a session's life, on its loop ----
@@ -323,8 +329,7 @@ public final class ClientRequests {
         } else if (frame instanceof ClientFrame.Ping f) {
             s.send(ServerFrames.pong(f.id()));
         } else if (frame instanceof ClientFrame.Refresh f) {
-            s.principal(permissions.refreshed(s, f.token()));
-            s.send(ServerFrames.refreshed(f.id(), s.principal().expiresAtMillis()));
+            grants.refresh(s, f);
         } else if (frame instanceof ClientFrame.Custom f) {
             custom(s, f);
         } else {

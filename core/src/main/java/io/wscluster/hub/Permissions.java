@@ -30,15 +30,26 @@ final class Permissions {
 
     /**
      * Throws {@code forbidden} unless the session may subscribe to {@code room}, with the subscription
-     * {@code token} when it shows one (null: none). Returns whether the token granted it.
+     * {@code token} when it shows one (null: none). Returns what the token granted (null: no token).
      */
-    boolean subscribe(Session s, String room, String token) {
-        boolean granted = token != null && grants(s, room, token);
-        check(rooms.refusal(RoomAction.SUBSCRIBE, s.principal(), room, granted));
+    SubscriptionGrant subscribe(Session s, String room, String token) {
+        SubscriptionGrant grant = token == null ? null : grant(s, room, token);
+        check(rooms.refusal(RoomAction.SUBSCRIBE, s.principal(), room, grant != null));
         if (!app.canSubscribe(s.principal(), room)) {
             throw forbidden("no subscribe permission on room '" + room + "'");
         }
-        return granted;
+        return grant;
+    }
+
+    /**
+     * Whether {@code s} may keep {@code sub} at {@code nowMillis}: whether subscribing again now, as
+     * its principal and with its subscription token while that lasts, would be allowed. The back
+     * end ({@link io.wscluster.security.PermissionProxy}) is not asked again: it answers subscribes.
+     */
+    boolean keeps(Session s, Subscription sub, long nowMillis) {
+        boolean token = sub.byToken && (sub.tokenExpiresAt == 0 || nowMillis < sub.tokenExpiresAt);
+        return rooms.refusal(RoomAction.SUBSCRIBE, s.principal(), sub.room, token) == null
+                && app.canSubscribe(s.principal(), sub.room);
     }
 
     /** Throws {@code forbidden} unless the session may publish to, or read the history or presence of, {@code room}. */
@@ -51,10 +62,13 @@ final class Permissions {
         }
     }
 
-    /** Whether {@code s} holds {@code room} by a subscription token, which grants reading it (not publishing). */
+    /**
+     * Whether {@code s} holds {@code room} by a subscription token that has not expired, which grants
+     * reading it (not publishing); expired, it grants nothing even before the sweep ends the room.
+     */
     private static boolean subscribedByToken(Session s, String room) {
         Subscription sub = s.subscriptions == null ? null : s.subscriptions.get(room);
-        return sub != null && sub.byToken;
+        return sub != null && sub.byToken && (sub.tokenExpiresAt == 0 || System.currentTimeMillis() < sub.tokenExpiresAt);
     }
 
     void requireSend(Session s, String user) {
@@ -88,7 +102,8 @@ final class Permissions {
         return next;
     }
 
-    private boolean grants(Session s, String room, String token) {
+    /** What the subscription {@code token} grants when it is valid and for {@code room} and this session's user; else {@code forbidden}. */
+    SubscriptionGrant grant(Session s, String room, String token) {
         SubscriptionGrant grant;
         try {
             grant = tokens.verifySubscription(token);
@@ -101,7 +116,7 @@ final class Permissions {
         if (!grant.isFor(s.principal())) {
             throw forbidden("the subscription token is for another user");
         }
-        return true;
+        return grant;
     }
 
     private static void check(String refusal) {

@@ -34,6 +34,11 @@ public final class Session {
     /** This connection's number on its node, set when it opens (see {@link Hub#presenceKey}). */
     long serial;
     Map<String, Subscription> subscriptions;
+    /**
+     * No subscription token of this session expires before this (epoch ms; it may be earlier than
+     * the earliest, after an unsubscribe): the sweep's one comparison per session ({@link RoomGrants#expire}).
+     */
+    long grantsExpireAt = Long.MAX_VALUE;
     /** Completes when this session's latest publish went to the bus: publishes asked of a back end keep their order. */
     CompletionStage<Void> publishTurn = CompletableFuture.completedFuture(null);
     /** This session's allowance of writes, made on its first write. */

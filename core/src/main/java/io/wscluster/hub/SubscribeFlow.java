@@ -1,10 +1,12 @@
 package io.wscluster.hub;
 
 import io.wscluster.protocol.ClientFrame;
+import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
+import io.wscluster.security.SubscriptionGrant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,10 +40,10 @@ final class SubscribeFlow {
         String room = request.room();
         takeOverExisting(room);
         requests.requireRoomForSubscription(session);
-        boolean byToken = requests.permissions.subscribe(session, room, request.token());
+        SubscriptionGrant grant = requests.permissions.subscribe(session, room, request.token());
         requests.requireRoomBudget(session, room);
         if (!requests.proxy.asksOnSubscribe()) {
-            join(room, byToken);
+            join(room, grant);
             return;
         }
         Replies.onLoop(session, requests.proxy.subscribe(session.principal(), session.id(), room), (allowed, error) -> {
@@ -53,7 +55,7 @@ final class SubscribeFlow {
                     throw requests.replies.asProtocolError(error, request.id());
                 }
                 takeOverExisting(room); // another subscribe of the room may have gone ahead meanwhile
-                join(room, byToken);
+                join(room, grant);
             } catch (ProtocolException e) {
                 requests.replies.fail(session, e.withRequestId(request.id()));
             }
@@ -74,9 +76,9 @@ final class SubscribeFlow {
         }
     }
 
-    private void join(String room, boolean byToken) {
+    private void join(String room, SubscriptionGrant grant) {
         sub = new Subscription(session, room);
-        sub.byToken = byToken;
+        requests.grants.held(sub, grant);
         sub.overflow = requests.permissions.overflow(room);
         sub.fromResume = resume;
         var read = requests.joinRoom(sub).thenCompose(ready -> replay(room, request.since()));
@@ -118,6 +120,11 @@ final class SubscribeFlow {
     private void send(Replay read, Throwable error) {
         if (session.closed || session.subscriptions == null || session.subscriptions.get(request.room()) != sub) {
             return; // unsubscribed or disconnected meanwhile
+        }
+        if (error == null && !requests.permissions.keeps(session, sub, System.currentTimeMillis())) {
+            // Its subscription token expired, or a refreshed connection token withdrew the room, meanwhile.
+            error = new ProtocolException(ErrorCode.FORBIDDEN, "no longer allowed to subscribe to room '" + request.room()
+                    + "': its token expired or was replaced while subscribing");
         }
         if (error != null) {
             session.subscriptions.remove(request.room());

@@ -23,6 +23,11 @@ final class Subscription {
     boolean fromResume;
     /** Granted by a subscription token, which also grants the room's history and presence while it lasts. */
     boolean byToken;
+    /**
+     * When that token expires (epoch ms; 0: never): the sweep then ends the subscription unless the
+     * rules grant the room without it ({@link RoomGrants}). Never looked at on delivery.
+     */
+    long tokenExpiresAt;
     /** What this subscriber gets of the room when it reads too slowly (its namespace's rule). */
     OverflowPolicy overflow = OverflowPolicy.DISCONNECT;
     /**

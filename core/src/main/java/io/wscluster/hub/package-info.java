@@ -8,7 +8,8 @@
  * once ({@link io.wscluster.hub.SharedFrame}), written to every local subscriber as a view of the
  * same buffer and flushed once per event-loop turn. {@link io.wscluster.hub.ClientRequests} sits
  * between the transport and both: a session's opening and end, each request, permissions, and the
- * error a client is told. The transport reaches a client only through a {@link
+ * error a client is told; {@link io.wscluster.hub.RoomGrants} ends the rooms whose grant has run
+ * out or been withdrawn, when the transport's periodic sweep asks. The transport reaches a client only through a {@link
  * io.wscluster.hub.Connection}; what keeps sessions resumable plugs in as {@link
  * io.wscluster.hub.SessionRecords}.
  */

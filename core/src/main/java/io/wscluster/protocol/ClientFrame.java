@@ -39,8 +39,11 @@ public sealed interface ClientFrame {
     record Ping(long id) implements ClientFrame {
     }
 
-    /** A new token for the same user, before the current one expires. */
-    record Refresh(long id, String token) implements ClientFrame {
+    /**
+     * A new token before the current one expires: with {@code room} null, a connection token for the
+     * same user; with a room, a subscription token for that room, which the connection holds.
+     */
+    record Refresh(long id, String token, String room) implements ClientFrame {
     }
 
     /** An op the protocol does not define, for an application handler to take or refuse. */

@@ -107,7 +107,7 @@ public final class FrameParser {
             case "ping":
                 return new ClientFrame.Ping(id);
             case "refresh":
-                return new ClientFrame.Refresh(id, requiredString(f, "token"));
+                return new ClientFrame.Refresh(id, requiredString(f, "token"), f.hasNonNull("room") ? room(f) : null);
             default:
                 return new ClientFrame.Custom(id, op, f);
         }

@@ -53,10 +53,29 @@ public final class ServerFrames {
         };
     }
 
-    /** The answer to {@code refresh}: the connection now lives until {@code expiresAtMillis} (0: no expiry). */
-    public static OutboundFrame refreshed(long id, long expiresAtMillis) {
+    /**
+     * The node ended this connection's subscription of {@code room} on its own, for {@code reason}
+     * (a subscription token expired, a refreshed token no longer grants the room): no request id.
+     */
+    public static OutboundFrame unsubscribed(String room, String reason) {
+        return g -> {
+            start(g, "unsubscribed", 0);
+            g.writeStringField("room", room);
+            g.writeStringField("reason", reason);
+            g.writeEndObject();
+        };
+    }
+
+    /**
+     * The answer to {@code refresh}: the connection (with {@code room} null) or its subscription of
+     * {@code room} now lives until {@code expiresAtMillis} (0: no expiry).
+     */
+    public static OutboundFrame refreshed(long id, String room, long expiresAtMillis) {
         return g -> {
             start(g, "refreshed", id);
+            if (room != null) {
+                g.writeStringField("room", room);
+            }
             if (expiresAtMillis > 0) {
                 g.writeNumberField("expires_at", expiresAtMillis);
             }

@@ -117,6 +117,14 @@ class FrameParserTest {
         }
 
         @Test
+        void refreshOfTheConnectionOrOfARoom() {
+            assertThat(parse("{\"op\":\"refresh\",\"id\":11,\"token\":\"t\"}")).isEqualTo(new ClientFrame.Refresh(11, "t", null));
+            assertThat(parse("{\"op\":\"refresh\",\"id\":12,\"token\":\"t\",\"room\":\"user:42\"}"))
+                    .isEqualTo(new ClientFrame.Refresh(12, "t", "user:42"));
+            assertThat(refused("{\"op\":\"refresh\",\"token\":\"t\",\"room\":\"a b\"}").code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        }
+
+        @Test
         void unknownOpIsCustomWithTheWholeFrame() {
             String json = "{\"op\":\"chat.typing\",\"id\":10,\"room\":\"not validated here\",\"x\":[1]}";
             assertThat(parse(json)).isEqualTo(new ClientFrame.Custom(10, "chat.typing", object(json)));

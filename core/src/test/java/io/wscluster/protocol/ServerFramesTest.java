@@ -52,6 +52,14 @@ class ServerFramesTest {
     void unsubscribed() {
         assertThat(json(ServerFrames.unsubscribed(2, "prices"))).isEqualTo("{\"op\":\"unsubscribed\",\"id\":2,\"room\":\"prices\"}");
         assertThat(json(ServerFrames.unsubscribed(0, "prices"))).isEqualTo("{\"op\":\"unsubscribed\",\"room\":\"prices\"}");
+        assertThat(json(ServerFrames.unsubscribed("user:42", "subscription token expired")))
+                .isEqualTo("{\"op\":\"unsubscribed\",\"room\":\"user:42\",\"reason\":\"subscription token expired\"}");
+    }
+
+    @Test
+    void refreshed() {
+        assertThat(json(ServerFrames.refreshed(5, null, 1764250000000L))).isEqualTo("{\"op\":\"refreshed\",\"id\":5,\"expires_at\":1764250000000}");
+        assertThat(json(ServerFrames.refreshed(6, "user:42", 0))).isEqualTo("{\"op\":\"refreshed\",\"id\":6,\"room\":\"user:42\"}");
     }
 
     @Nested

@@ -81,7 +81,7 @@ public final class WsServer {
             EventLoop loop = (EventLoop) executor;
             HubShard shard = hub.newShard(loop, loop::inEventLoop);
             shards.put(loop, shard);
-            loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval()),
+            loop.scheduleAtFixedRate(new PingSweeper(shard, options.pingInterval(), requests.grants()),
                     sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         }
         try {
