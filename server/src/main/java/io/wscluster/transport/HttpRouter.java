@@ -56,7 +56,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpCaller caller = HttpCaller.of(upgrade == null, ctx.channel().remoteAddress());
+        HttpCaller caller = HttpCaller.of(upgrade == null, ctx.channel().remoteAddress(), request.headers());
         request.retain();
         endpoints.handle(request, path, caller).whenComplete((reply, error) -> {
             request.release();

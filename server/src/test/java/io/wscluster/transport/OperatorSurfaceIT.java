@@ -71,6 +71,20 @@ class OperatorSurfaceIT {
     }
 
     @Test
+    void aRequestAProxyForwardedIsNotTakenForALoopbackCaller() throws Exception {
+        WsCluster node = nodes.start();
+        for (String forwarded : List.of("X-Forwarded-For: 203.0.113.9", "X-Forwarded-For: 127.0.0.1", "Forwarded: for=203.0.113.9")) {
+            assertThat(RawHttp.send(node.adminUrl(), "POST", "/api/publish", forwarded).status()).as("publish with %s", forwarded)
+                    .isEqualTo(403);
+            assertThat(RawHttp.send(node.adminUrl(), "POST", "/admin/drain", forwarded).status()).as("drain with %s", forwarded)
+                    .isEqualTo(403);
+            assertThat(RawHttp.send(node.adminUrl(), "GET", "/metrics", forwarded).status()).as("metrics with %s", forwarded)
+                    .isEqualTo(403);
+        }
+        assertThat(node.state()).isEqualTo(NodeState.ACTIVE);
+    }
+
+    @Test
     void eachKindOfEndpointTakesItsOwnKey() throws Exception {
         WsCluster node = nodes.start(o -> o.security(s -> s.apiKey("pub-key").adminKey("admin-key")));
         String admin = node.adminUrl();
