@@ -134,8 +134,9 @@ public final class GatewayCommand implements Callable<Integer> {
             + " limits leave alone; none: every address is limited. Default: 127.0.0.1,::1. As the nodes' setting (also its WSC_ variable).")
     String addressLimitExempt;
 
-    @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route, its own) to the nodes;"
-            + " /admin/* is never forwarded. Default: off.")
+    @Option(names = "--forward-api", description = "Forward clients' /api/* requests (but /api/route and /api/cluster, its own)"
+            + " to a node's operator listener, the admin_url it reports, which the gateway must reach; the node asks for its"
+            + " api-key (a forwarded request is never a loopback caller). /admin/* is never forwarded. Default: off.")
     boolean forwardApi;
 
     @Option(names = "--io-threads", paramLabel = "<n>", defaultValue = "0", description = "Event loops; 0 is one per core. Default: ${DEFAULT-VALUE}.")

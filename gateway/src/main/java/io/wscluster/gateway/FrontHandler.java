@@ -86,16 +86,27 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, GatewayEndpoints.Reply.json(404, GatewayEndpoints.error("not_found", "no endpoint " + path)), keepAlive);
             return;
         }
+        boolean api = api(path);
         NodeInfo node;
         try {
-            node = core.anyNode();
+            // A node whose operator listener the gateway cannot reach is left out of the API's turns while another can serve.
+            node = api ? core.anyNode(n -> core.operatorAddress().of(n).uri() != null) : core.anyNode();
         } catch (NoNodeAvailableException e) {
             refuse(ctx, e);
             return;
         }
+        OperatorAddress.Target operator = api ? core.operatorAddress().of(node) : null;
+        if (operator != null && operator.uri() == null) {
+            reply(ctx, HttpResponseStatus.BAD_GATEWAY, operator.problem(), 0);
+            return;
+        }
         FullHttpRequest forward = forwardedRequest(ctx, request);
         forward.content().writeBytes(request.content());
-        HttpForward.forward(core, ctx, node, forward, keepAlive);
+        if (operator != null) {
+            HttpForward.forwardToOperator(core, ctx, node, operator.uri(), forward, keepAlive);
+        } else {
+            HttpForward.forward(core, ctx, node, forward, keepAlive);
+        }
     }
 
     /**
@@ -103,8 +114,12 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * operator path ({@code /admin/*}), and {@code /api/*} only when the gateway is told to forward it.
      */
     private boolean forwardable(String path) {
-        return RequestPaths.plain(path) && !path.startsWith("/admin/") && !path.equals("/admin")
-                && (core.options().forwardApi() || !path.startsWith("/api/") && !path.equals("/api"));
+        return RequestPaths.plain(path) && !path.startsWith("/admin/") && !path.equals("/admin") && (core.options().forwardApi() || !api(path));
+    }
+
+    /** The HTTP API: nodes serve it on their operator listener only. */
+    private static boolean api(String path) {
+        return path.startsWith("/api/") || path.equals("/api");
     }
 
     private static boolean isUpgrade(FullHttpRequest r) {

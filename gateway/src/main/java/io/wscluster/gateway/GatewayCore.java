@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * What the gateway's handlers share: options, router, endpoints, meters, the connection limits,
@@ -47,6 +48,7 @@ final class GatewayCore {
     private final TrustedProxies proxies;
     private final ConnectionLimiter limiter;
     private final ClientTls nodeTls;
+    private final OperatorAddress operatorAddress = new OperatorAddress();
 
     GatewayCore(GatewayOptions options, NodeDirectory directory, StickyRegistry sticky, JwksKeys jwks) {
         this.options = options;
@@ -104,6 +106,11 @@ final class GatewayCore {
         return "wss".equalsIgnoreCase(node.getScheme()) || "https".equalsIgnoreCase(node.getScheme());
     }
 
+    /** Where forwarded {@code /api/*} requests go on a node. */
+    OperatorAddress operatorAddress() {
+        return operatorAddress;
+    }
+
     /** Whose {@code X-Forwarded-*} headers to believe. */
     TrustedProxies proxies() {
         return proxies;
@@ -135,7 +142,16 @@ final class GatewayCore {
      * request is not a connection, and must not count as one placed on the node.
      */
     NodeInfo anyNode() {
-        List<NodeInfo> ok = usableNodes().stream().filter(NodeInfo::accepting).toList();
+        return anyNode(n -> true);
+    }
+
+    /** The same among the nodes that {@code also} accepts; when it accepts none of them, the first node that takes requests. */
+    NodeInfo anyNode(Predicate<NodeInfo> also) {
+        List<NodeInfo> accepting = usableNodes().stream().filter(NodeInfo::accepting).toList();
+        List<NodeInfo> ok = accepting.stream().filter(also).toList();
+        if (ok.isEmpty() && !accepting.isEmpty()) {
+            return accepting.get(0);
+        }
         if (ok.isEmpty()) {
             throw new NoNodeAvailableException("no node takes requests now", (int) Math.max(1, options.heartbeat().toSeconds() * 2));
         }

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * connections), {@code /metrics}, {@code /api/cluster} (the nodes as the gateway sees them, without
  * their operator listeners) and {@code /api/route} (a lookup: it writes no sticky mapping).
  * Other plainly written paths are forwarded to a node, but never {@code /admin/*}, nor
- * {@code /api/*} unless the gateway is configured to ({@code forward-api}).
+ * {@code /api/*} unless the gateway is configured to ({@code forward-api}), and then to a node's operator listener.
  */
 final class GatewayEndpoints {
     /** An answer: status, content type, body, and {@code Retry-After} seconds (0: none). */

@@ -85,7 +85,10 @@ public final class GatewayOptions {
     public int ioThreads() { return ioThreads; }
     /** How long the gateway waits for a node to accept the TCP connection. */
     public Duration connectTimeout() { return connectTimeout; }
-    /** Whether client requests for {@code /api/*} (but its own {@code /api/route}) go on to the nodes; {@code /admin/*} never does. */
+    /**
+     * Whether client requests for {@code /api/*} (but its own {@code /api/route} and {@code /api/cluster}) go on to a node's
+     * operator listener; {@code /admin/*} never does.
+     */
     public boolean forwardApi() { return forwardApi; }
     /**
      * The nodes' token settings, to verify a token before its {@code sub} places a connection;

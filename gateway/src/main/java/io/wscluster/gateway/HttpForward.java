@@ -19,19 +19,39 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.eventloops.EventLoops;
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
- * Plain HTTP requests that are not the gateway's own (the demo page, {@code /api/cluster},
- * {@code /api/publish}, ...) go to one node, on a connection of their own, and its answer comes
- * back as it is. Any node serves them: they are cluster-wide.
+ * Plain HTTP requests that are not the gateway's own go to one node, on a connection of their own,
+ * and its answer comes back as it is: the demo page to the node's public listener, {@code /api/*}
+ * (with {@code forward-api}) to its operator listener, the only one that serves them. Any node
+ * serves them: they are cluster-wide.
  */
 final class HttpForward {
     private HttpForward() {
     }
 
-    /** Sends {@code request} (retained by the caller for this call) to {@code node} and answers the client with its response. */
+    /** Sends {@code request} (retained by the caller for this call) to {@code node}'s public listener and answers the client with its response. */
     static void forward(GatewayCore core, ChannelHandlerContext client, NodeInfo node, FullHttpRequest request, boolean keepAlive) {
-        URI target = URI.create(node.url());
+        send(core, client, node, URI.create(node.url()), request, keepAlive, () -> {
+            core.suspect(node.id());
+            return "node " + node.id() + " did not accept the connection";
+        });
+    }
+
+    /**
+     * Sends {@code request} to {@code operator}, {@code node}'s operator listener. A refused
+     * connection there says nothing of the node's clients' listener: the node is not suspected.
+     */
+    static void forwardToOperator(GatewayCore core, ChannelHandlerContext client, NodeInfo node, URI operator, FullHttpRequest request,
+                                  boolean keepAlive) {
+        send(core, client, node, operator, request, keepAlive,
+                () -> "node " + node.id() + "'s operator listener at " + operator + " did not accept the connection");
+    }
+
+    /** @param refused what the client is told when {@code target} does not accept the connection */
+    private static void send(GatewayCore core, ChannelHandlerContext client, NodeInfo node, URI target, FullHttpRequest request,
+                             boolean keepAlive, Supplier<String> refused) {
         int port = GatewayCore.portOf(target);
         request.headers().set(HttpHeaderNames.HOST, target.getHost() + ":" + port);
         request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -70,8 +90,7 @@ final class HttpForward {
                         f.channel().writeAndFlush(request);
                     } else {
                         request.release();
-                        core.suspect(node.id());
-                        FrontHandler.reply(client, HttpResponseStatus.BAD_GATEWAY, "node " + node.id() + " did not accept the connection", 1);
+                        FrontHandler.reply(client, HttpResponseStatus.BAD_GATEWAY, refused.get(), 1);
                     }
                 });
     }
