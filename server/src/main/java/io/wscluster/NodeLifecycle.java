@@ -19,6 +19,7 @@ import io.wscluster.transport.ListenerTakenException;
 import io.wscluster.transport.WsServer;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -49,6 +50,7 @@ final class NodeLifecycle {
     private CompletionStage<Void> draining; // guarded by this
     private boolean stopping; // guarded by this
     private InetSocketAddress address;
+    private volatile Path selfSignedCertFile;
 
     /** @param drainRouter where drained and rebalanced clients go: never this node, no sticky lookups */
     NodeLifecycle(NodeIdentity self, NodeResources resources, ClusterBackend backend, Hub hub, StoredSessions sessions,
@@ -90,6 +92,9 @@ final class NodeLifecycle {
             throw new StartupException("interrupted while starting");
         }
         self.servingOn(address.getPort(), server.operatorAddress().getPort());
+        if (server.selfSignedCertificate() != null) {
+            selfSignedCertFile = SelfSignedCertFile.write(self.id(), server.selfSignedCertificate());
+        }
         resources.scheduler().scheduleAtFixedRate(self::sample, 1, 1, TimeUnit.SECONDS);
         long period = options.bus().heartbeat().toMillis();
         resources.scheduler().scheduleAtFixedRate(() -> sessions.recordPositions(hub), period, period, TimeUnit.MILLISECONDS);
@@ -112,6 +117,11 @@ final class NodeLifecycle {
 
     int port() {
         return address.getPort();
+    }
+
+    /** Where the self-signed certificate was written ({@link SelfSignedCertFile}); null without one. */
+    Path selfSignedCertFile() {
+        return selfSignedCertFile;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.security.Authorizer;
 import io.wscluster.security.Principal;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -76,6 +77,15 @@ public final class WsCluster implements AutoCloseable {
     /** The base URL of this node's operator listener, e.g. {@code http://127.0.0.1:9080}: the HTTP API, admin, metrics. */
     public String adminUrl() {
         return self.adminUrl();
+    }
+
+    /**
+     * The file holding this node's certificate when it serves TLS with {@code tls-self-signed}
+     * ({@code <java.io.tmpdir>/wscluster-<user>/<node-id>.pem}), for clients to trust; null otherwise
+     * or when it could not be written.
+     */
+    public Path selfSignedCertFile() {
+        return lifecycle.selfSignedCertFile();
     }
 
     public NodeState state() {

@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * certificate chain and its PKCS#8 key, loaded at start (a bad file stops the start with one line)
  * and again when the files change, checked every {@link #RELOAD_CHECK}: connections already open
  * keep their session, new ones get the new certificate. A reload that fails (a half-written file)
- * keeps the last good one and says so. Or a certificate made at start, for development.
+ * keeps the last good one and says so. Or a certificate made at start, for development
+ * ({@link DevelopmentCertificate}).
  */
 public final class ServerTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
@@ -30,6 +31,8 @@ public final class ServerTls implements AutoCloseable {
 
     private final Path certFile;
     private final Path keyFile;
+    /** The certificate made at start; null when it comes from files. */
+    private DevelopmentCertificate selfSigned;
     private volatile SslContext current;
     private FileTime certSeen;
     private FileTime keySeen;
@@ -55,11 +58,20 @@ public final class ServerTls implements AutoCloseable {
         return tls;
     }
 
-    /** TLS with a certificate for {@code localhost} made now: for development only. */
-    public static ServerTls selfSigned() {
+    /**
+     * TLS with a certificate made now, for development only: it names localhost, loopback, this
+     * host's addresses and {@code names} (the hosts the listener is advertised at).
+     */
+    public static ServerTls selfSigned(Collection<String> names) {
         ServerTls tls = new ServerTls(null, null);
-        tls.current = selfSignedContext();
+        tls.selfSigned = DevelopmentCertificate.make(names);
+        tls.current = selfSignedContext(tls.selfSigned);
         return tls;
+    }
+
+    /** The certificate made at start, for clients to be told to trust; null when it comes from files. */
+    public DevelopmentCertificate selfSignedCertificate() {
+        return selfSigned;
     }
 
     /** A handler for a new connection: the certificate in force now. */
@@ -93,11 +105,10 @@ public final class ServerTls implements AutoCloseable {
         }
     }
 
-    private static SslContext selfSignedContext() {
+    private static SslContext selfSignedContext(DevelopmentCertificate cert) {
         try {
-            SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
             log.warn("TLS with a self-signed certificate for development (tls-self-signed): clients must be told to trust it");
-            return SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+            return SslContextBuilder.forServer(cert.key(), cert.certificate()).build();
         } catch (Exception e) {
             throw new IllegalStateException("tls-self-signed: could not make a certificate: " + e.getMessage(), e);
         }

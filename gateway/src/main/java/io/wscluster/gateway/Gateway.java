@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable {
         directory.addListener(change -> change.removed().forEach(core::nodeGone));
         this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
         try {
-            this.tls = options.tlsSelfSigned() ? ServerTls.selfSigned()
+            this.tls = options.tlsSelfSigned() ? ServerTls.selfSigned(List.of(options.host()))
                     : options.tlsCertFile() == null ? null : ServerTls.fromFiles(options.tlsCertFile(), options.tlsKeyFile(), group);
             directory.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
             this.listener = new ServerBootstrap().group(group).channel(EventLoops.serverChannel())

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
 import io.wscluster.cluster.NodeState;
+import io.wscluster.eventloops.DevelopmentCertificate;
 import io.wscluster.eventloops.EventLoops;
 import io.wscluster.eventloops.ServerTls;
 import io.wscluster.hub.ClientRequests;
@@ -22,6 +23,7 @@ import io.wscluster.security.TokenVerifier;
 import io.wscluster.security.TrustedProxies;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -86,7 +88,8 @@ public final class WsServer {
         }
         try {
             TlsOptions t = options.tls();
-            tls = !t.enabled() ? null : t.selfSigned() ? ServerTls.selfSigned() : ServerTls.fromFiles(t.certFile(), t.keyFile(), group);
+            tls = !t.enabled() ? null : t.selfSigned() ? ServerTls.selfSigned(advertisedHosts())
+                    : ServerTls.fromFiles(t.certFile(), t.keyFile(), group);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -135,6 +138,20 @@ public final class WsServer {
             }
             throw new IllegalStateException("could not bind " + setting + " " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The hosts this node's listeners are reached at by name, for a self-signed certificate (which names this host's addresses itself). */
+    private List<String> advertisedHosts() {
+        List<String> hosts = new ArrayList<>(List.of(options.host(), options.adminHost()));
+        if (options.advertisedUrl() != null) {
+            hosts.add(URI.create(options.advertisedUrl()).getHost());
+        }
+        return hosts;
+    }
+
+    /** The certificate made at start with {@code tls-self-signed}; null otherwise. */
+    public DevelopmentCertificate selfSignedCertificate() {
+        return tls == null ? null : tls.selfSignedCertificate();
     }
 
     /** The operator listener's address ({@code /api/*}, {@code /admin/*}, {@code /metrics}). */

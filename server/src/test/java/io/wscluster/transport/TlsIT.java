@@ -17,8 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,34 @@ class TlsIT {
         WsCluster node = nodes.start(o -> o.transport(t -> t.tls(tls -> tls.withSelfSigned(true))));
         X509Certificate made = served(node);
         assertThat(TlsClients.firstFrame(node.url(), TlsClients.trusting(made))).contains("\"op\":\"welcome\"");
+        Files.deleteIfExists(node.selfSignedCertFile());
+    }
+
+    @Test
+    void aSelfSignedNodeLeavesItsCertificateForClientsAndItNamesTheAddressesTheNodeReports() throws Exception {
+        String id = "tls-" + UUID.randomUUID().toString().substring(0, 8); // not another run's file
+        WsCluster node = nodes.start(o -> o.nodeId(id).transport(t -> t.tls(tls -> tls.withSelfSigned(true))));
+        Path file = node.selfSignedCertFile();
+        try {
+            String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9_.-]", "_");
+            assertThat(file).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "wscluster-" + user, id + ".pem"));
+            assertThat(Files.getPosixFilePermissions(file.getParent())).as("this user's alone")
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            X509Certificate written;
+            try (var in = Files.newInputStream(file)) {
+                written = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            assertThat(written).isEqualTo(served(node));
+            // Trusted, it passes the name check on the very URLs the node reports: an IP address, not only localhost.
+            HttpClient https = HttpClient.newBuilder().sslContext(TlsClients.trusting(written)).build();
+            assertThat(node.adminUrl()).startsWith("https://127.0.0.1:");
+            for (String base : List.of(node.adminUrl(), node.httpUrl(), TlsClients.local(node.httpUrl()))) {
+                assertThat(https.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode()).as(base).isEqualTo(200);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test
