@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that act on a running cluster ({@code drain}, {@code rebalance}): where it is and its admin key. */
+/**
+ * The options of the commands that act on a running cluster ({@code drain}, {@code rebalance}):
+ * where it is, its admin key, and the authorities its operator listeners' certificates are checked against.
+ */
 final class ClusterAccess {
     @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL).")
     String redis;
@@ -24,11 +27,26 @@ final class ClusterAccess {
             + " WSC_ADMIN_KEY, which ps does not show). Without one, the nodes answer only on their own host's loopback.")
     String adminKey;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    @Option(names = "--ca-file", paramLabel = "<file>", description = OperatorHttp.CA_FILE_HELP)
+    String caFile;
 
-    /** @throws IllegalStateException with a one-line reason */
+    private HttpClient http;
+
+    /** @throws IllegalStateException with a one-line reason; a bad CA file is one, before anything is asked */
     List<NodeInfo> nodes() {
+        http();
         return ClusterNodes.read(redis != null ? redis : System.getenv("REDIS_URL"), cluster);
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            try {
+                http = OperatorHttp.client(caFile, System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+        }
+        return http;
     }
 
     /**
@@ -57,10 +75,13 @@ final class ClusterAccess {
             if (key != null) {
                 r.header("Authorization", "Bearer " + key);
             }
-            HttpResponse<String> answer = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http().send(r.build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 202 ? null : nodeId + " answered HTTP " + answer.statusCode() + ": " + answer.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while asking node " + nodeId;
         } catch (Exception e) {
-            return "cannot reach node " + nodeId + " at " + base + " (" + e.getMessage() + ")";
+            return "cannot reach node " + nodeId + " at " + base + " (" + OperatorHttp.why(e) + ")";
         }
     }
 }

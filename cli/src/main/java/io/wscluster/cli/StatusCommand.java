@@ -42,6 +42,9 @@ public final class StatusCommand implements Callable<Integer> {
             + " --url; also WSC_API_KEY).")
     String apiKey;
 
+    @Option(names = "--ca-file", paramLabel = "<file>", description = "With --url: " + OperatorHttp.CA_FILE_HELP)
+    String caFile;
+
     @Override
     public Integer call() {
         String redisUrl = redis != null ? redis : url == null ? System.getenv("REDIS_URL") : null;
@@ -68,8 +71,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private JsonNode fromNode(String node) {
+        HttpClient http;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            http = OperatorHttp.client(caFile, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new Failure(e.getMessage());
+        }
+        try {
             HttpResponse<String> r = http.send(get(node, "/api/cluster"), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new Failure(node + " answered HTTP " + r.statusCode() + ": " + r.body());
@@ -83,7 +91,7 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (Failure f) {
             throw f;
         } catch (Exception e) {
-            throw new Failure("cannot reach " + node + " (" + ClusterNodes.root(e) + ")");
+            throw new Failure("cannot reach " + node + " (" + OperatorHttp.why(e) + ")");
         }
     }
 

@@ -44,7 +44,7 @@ public final class ConfigLoader {
             }
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith("WSC_")) {
+            if (!e.getKey().startsWith("WSC_") || Settings.TOOL_VARIABLES.contains(e.getKey())) {
                 continue;
             }
             Setting s = Settings.byEnvName(e.getKey()).orElseThrow(() -> new ConfigException(

@@ -261,6 +261,15 @@ public final class Settings {
             new Setting("imbalance-threshold", String.valueOf(RoutingOptions.DEFAULT.imbalanceThreshold()), "Spread of load across nodes above which the cluster is imbalanced (1 = one fair share).",
                     (b, v) -> b.routing(r -> r.withImbalanceThreshold(Values.decimal(v)))));
 
+    /** The CA file of the command-line tools' calls to operator listeners ({@code wsc status --ca-file}). */
+    public static final String CA_FILE_VARIABLE = "WSC_CA_FILE";
+
+    /**
+     * {@code WSC_} variables of the command-line tools, not node settings: a node leaves them
+     * alone, so that one shell may hold both.
+     */
+    public static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of(CA_FILE_VARIABLE);
+
     /** Variables read besides the WSC_ ones, weaker than them: REDIS_URL is what every Redis tool reads. */
     public static final java.util.Map<String, String> ALIASES = java.util.Map.of("REDIS_URL", "redis");
 

@@ -65,6 +65,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theCommandLineToolsVariablesAreNotTakenForUnknownSettings() {
+        NodeOptions o = ConfigLoader.load(null, Map.of("WSC_CA_FILE", "/etc/wsc/ca.pem", "WSC_PORT", "9002"), Map.of(),
+                NodeOptions.defaults());
+        assertThat(o.transport().port()).isEqualTo(9002);
+    }
+
+    @Test
     void aBadValueIsOneLineNamingTheSettingSourceAndValue() throws IOException {
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("port", "abc"), NodeOptions.defaults()),
                 "port (from --port): 'abc' is not a whole number");
