@@ -3,10 +3,15 @@ package io.wscluster.routing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.cluster.NodeInfo;
+import io.wscluster.resources.QuietLog;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * {@code GET /api/route?user=&ip=&region=&session=&<sticky-key>=}: where a new connection should
@@ -17,6 +22,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RouteEndpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(RouteEndpoint.class);
+    /** A failure that repeats for every caller is one line a minute. */
+    private static final QuietLog quiet = new QuietLog(log, Level.WARN, Duration.ofMinutes(1));
 
     /** The answer: HTTP status, JSON body, and the {@code Retry-After} seconds (0: none). */
     public record Reply(int status, String json, int retryAfterSeconds) {
@@ -49,7 +57,9 @@ public final class RouteEndpoint {
             if (cause instanceof NoNodeAvailableException none) {
                 return new Reply(503, error("unavailable", none.getMessage()), none.retryAfterSeconds());
             }
-            return new Reply(500, error("internal", "routing failed: " + cause), 0);
+            // The cause (a Redis client's exception, say) is the log's, not the caller's, who may be anyone on the gateway.
+            quiet.log(cause.getClass().getName(), cause, "routing failed");
+            return new Reply(500, error("internal", "routing failed"), 0);
         });
     }
 

@@ -261,7 +261,8 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, none.getMessage(), none.retryAfterSeconds());
         } else {
             quiet.log(cause.getClass().getName(), cause, "routing failed");
-            reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "routing failed: " + cause, 0);
+            // The cause, its library's class name included, is the log's: the client learns only that it failed.
+            reply(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "routing failed", 0);
         }
     }
 

@@ -20,6 +20,8 @@ import io.wscluster.cluster.NodeInfo;
 import io.wscluster.eventloops.EventLoops;
 import java.net.URI;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plain HTTP requests that are not the gateway's own go to one node, on a connection of their own,
@@ -28,6 +30,8 @@ import java.util.function.Supplier;
  * serves them: they are cluster-wide.
  */
 final class HttpForward {
+    private static final Logger log = LoggerFactory.getLogger(HttpForward.class);
+
     private HttpForward() {
     }
 
@@ -79,8 +83,10 @@ final class HttpForward {
                                     @Override
                                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                                         ctx.close();
+                                        // Netty's and the TLS library's messages name their internals: they are the log's.
+                                        log.debug("node {} failed to answer a forwarded request", node.id(), cause);
                                         FrontHandler.reply(client, HttpResponseStatus.BAD_GATEWAY,
-                                                "node " + node.id() + " failed to answer: " + cause.getMessage(), 1);
+                                                "node " + node.id() + " failed to answer", 1);
                                     }
                                 });
                     }
