@@ -164,7 +164,9 @@ public final class NodeOptions {
             return this;
         }
 
+        /** @throws IllegalArgumentException naming a setting when settings that go together do not (the TLS files) */
         public NodeOptions build() {
+            transport.tls().checked();
             return new NodeOptions(this);
         }
     }

@@ -56,7 +56,11 @@ public final class ConfigLoader {
             Setting s = Settings.byName(e.getKey()).orElseThrow(() -> new ConfigException("unknown flag --" + e.getKey()));
             apply(b, s, e.getValue(), "from --" + e.getKey());
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage()); // settings that go together, checked once all are read: it names them
+        }
     }
 
     private static void apply(NodeOptions.Builder b, Setting s, String value, String source) {

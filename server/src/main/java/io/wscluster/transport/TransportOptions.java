@@ -71,7 +71,7 @@ public final class TransportOptions {
         adminPort = b.adminPort;
         page = b.page;
         allowedOrigins = b.allowedOrigins;
-        tls = b.tls.checked();
+        tls = b.tls; // checked with the node's other options: its two files are two settings, set one at a time
         publicUrl = b.publicUrl;
         trustedProxies = b.trustedProxies;
         requestTimeout = b.requestTimeout;

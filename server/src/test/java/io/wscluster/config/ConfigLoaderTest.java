@@ -153,6 +153,29 @@ class ConfigLoaderTest {
                 "an http or https URL");
     }
 
+    @Test
+    void theTlsFilesGivenAsTwoSettingsGoTogetherFromEverySource() throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "read at start, not here");
+        Path key = Files.writeString(dir.resolve("key.pem"), "read at start, not here");
+        NodeOptions flags = ConfigLoader.load(null, Map.of(), Map.of("tls-cert-file", cert.toString(), "tls-key-file", key.toString()),
+                NodeOptions.defaults());
+        assertThat(flags.transport().tls().certFile()).isEqualTo(cert);
+        assertThat(flags.transport().tls().keyFile()).isEqualTo(key);
+        NodeOptions env = ConfigLoader.load(null, Map.of("WSC_TLS_KEY_FILE", key.toString(), "WSC_TLS_CERT_FILE", cert.toString()),
+                Map.of(), NodeOptions.defaults());
+        assertThat(env.transport().tls().enabled()).isTrue();
+        NodeOptions mixed = ConfigLoader.load(yaml("tls-key-file: " + key + "\n"), Map.of(), Map.of("tls-cert-file", cert.toString()),
+                NodeOptions.defaults());
+        assertThat(mixed.transport().tls().keyFile()).isEqualTo(key);
+
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("tls-cert-file", cert.toString()), NodeOptions.defaults()),
+                "tls-key-file: 'none' is not valid, expected given with tls-cert-file");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_TLS_KEY_FILE", key.toString()), Map.of(), NodeOptions.defaults()),
+                "tls-cert-file: 'none' is not valid, expected given with tls-key-file");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("tls-cert-file", cert.toString(), "tls-key-file", key.toString(),
+                "tls-self-signed", "true"), NodeOptions.defaults()), "tls-self-signed");
+    }
+
     private static void assertOneLine(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String fragment) {
         assertThatThrownBy(call).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(fragment)
