@@ -27,8 +27,20 @@ public final class RawHttp {
      * an empty body and {@code Connection: close}, plus {@code extraHeaders} (each {@code "Name: value"}).
      */
     public static Answer send(String base, String method, String target, String... extraHeaders) throws IOException {
+        return sendFrom(null, base, method, target, extraHeaders);
+    }
+
+    /**
+     * The same from the socket bound to {@code localAddress} (null: the system's choice): on Linux
+     * every 127.x.y.z reaches loopback, so a test can be a client other than 127.0.0.1.
+     */
+    public static Answer sendFrom(String localAddress, String base, String method, String target, String... extraHeaders)
+            throws IOException {
         URI uri = URI.create(base);
         try (Socket socket = new Socket()) {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
