@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * The server side of TLS for every new connection of a listener (a node's, the gateway's): a PEM
  * certificate chain and its PKCS#8 key, loaded at start (a bad file stops the start with one line)
  * and again when the files change, checked every {@link #RELOAD_CHECK}: connections already open
- * keep their session, new ones get the new certificate. A reload that fails (a half-written file)
- * keeps the last good one and says so. Or a certificate made at start, for development
- * ({@link DevelopmentCertificate}).
+ * keep their session, new ones get the new certificate. A reload that fails (a half-written file, a
+ * new key beside the old certificate) keeps the last good one and says so. Or a certificate made at
+ * start, for development ({@link DevelopmentCertificate}).
  */
 public final class ServerTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
@@ -96,13 +96,19 @@ public final class ServerTls implements AutoCloseable {
     }
 
     private static SslContext build(Path cert, Path key) {
+        SslContext built;
         try {
-            return SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
+            built = SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
         } catch (Exception e) {
             // The TLS library's message names its internals; say which files and what they must be.
             throw new IllegalArgumentException("tls-cert-file " + cert + " and tls-key-file " + key
                     + " must be a readable PEM certificate chain and its unencrypted PKCS#8 private key");
         }
+        if (PemKeyPair.mismatched(cert, key)) {
+            throw new IllegalArgumentException("tls-key-file " + key + " is not the private key of the certificate in tls-cert-file "
+                    + cert + " (a renewal half done?)");
+        }
+        return built;
     }
 
     private static SslContext selfSignedContext(DevelopmentCertificate cert) {
