@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,14 +65,14 @@ class TlsIT {
         Files.move(tmp, cert, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(cert, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
         await().atMost(ServerTls.RELOAD_CHECK.multipliedBy(3)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(served(node)).isEqualTo(second.cert()));
+                .untilAsserted(() -> assertThat(TlsClients.presented(node.url())).isEqualTo(second.cert()));
         assertThat(TlsClients.firstFrame(node.url(), TlsClients.trusting(second.cert()))).contains("\"op\":\"welcome\"");
     }
 
     @Test
     void aSelfSignedNodeServesWssForDevelopment() throws Exception {
         WsCluster node = nodes.start(o -> o.transport(t -> t.tls(tls -> tls.withSelfSigned(true))));
-        X509Certificate made = served(node);
+        X509Certificate made = TlsClients.presented(node.url());
         assertThat(TlsClients.firstFrame(node.url(), TlsClients.trusting(made))).contains("\"op\":\"welcome\"");
         Files.deleteIfExists(node.selfSignedCertFile());
     }
@@ -92,7 +91,7 @@ class TlsIT {
             try (var in = Files.newInputStream(file)) {
                 written = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
-            assertThat(written).isEqualTo(served(node));
+            assertThat(written).isEqualTo(TlsClients.presented(node.url()));
             // Trusted, it passes the name check on the very URLs the node reports: an IP address, not only localhost.
             HttpClient https = HttpClient.newBuilder().sslContext(TlsClients.trusting(written)).build();
             assertThat(node.adminUrl()).startsWith("https://127.0.0.1:");
@@ -106,6 +105,25 @@ class TlsIT {
     }
 
     @Test
+    void theOperatorListenerServesHttpsWithTheSameCertificate() throws Exception {
+        WsCluster node = nodes.start(o -> o.transport(t -> t.tls(tls -> tls.withSelfSigned(true))));
+        assertThat(node.adminUrl()).startsWith("https://");
+        X509Certificate made = TlsClients.presented(node.url());
+        assertThat(TlsClients.presented(node.adminUrl())).isEqualTo(made);
+        HttpClient https = HttpClient.newBuilder().sslContext(TlsClients.trusting(made)).build();
+        HttpResponse<String> cluster = https.send(HttpRequest.newBuilder(URI.create(TlsClients.local(node.adminUrl()) + "/api/cluster"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cluster.statusCode()).isEqualTo(200);
+        assertThat(cluster.body()).contains(node.nodeId());
+        HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create(TlsClients.local(node.adminUrl()) + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("wsc_connections");
+        assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.adminUrl().replace("https://",
+                "http://") + "/api/cluster")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()))
+                .as("plain HTTP to the operator listener").isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void filesThatAreNotACertificateAndKeyStopTheStartWithOneLine() throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate");
         Path key = Files.writeString(dir.resolve("key.pem"), "not a key");
@@ -115,20 +133,5 @@ class TlsIT {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> nodes.start(o -> o.transport(t -> t.tls(tls -> tls.withCertFile(cert)))))
                 .hasMessageContaining("tls-key-file");
-    }
-
-    /** The certificate the node presents to a new connection. */
-    private static X509Certificate served(WsCluster node) throws Exception {
-        SSLContext any = SSLContext.getInstance("TLS");
-        any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
-            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", node.port())) {
-            socket.setSoTimeout(5000);
-            socket.startHandshake();
-            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        }
     }
 }

@@ -28,6 +28,25 @@ public final class TlsClients {
         return ctx;
     }
 
+    /**
+     * The certificate a server at {@code url} ({@code wss://} or {@code https://}, on loopback)
+     * presents to a new connection, whatever it is: trusting nothing would hide which one it is.
+     */
+    public static X509Certificate presented(String url) throws Exception {
+        SSLContext any = SSLContext.getInstance("TLS");
+        any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+            @Override public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+            @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, null);
+        URI uri = URI.create(url);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) any.getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
     /** {@code url} by the name the tests' certificates carry ({@code localhost}). */
     public static String local(String url) {
         return url.replace("127.0.0.1", "localhost");
