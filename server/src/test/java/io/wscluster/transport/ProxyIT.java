@@ -5,6 +5,7 @@ import static io.wscluster.transport.Wire.expect;
 import static io.wscluster.transport.Wire.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,8 +23,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,8 @@ class ProxyIT {
     final NodeFixture nodes = new NodeFixture();
     private final ExecutorService backendThreads = Executors.newCachedThreadPool();
     private final ConcurrentLinkedQueue<JsonNode> questions = new ConcurrentLinkedQueue<>();
+    /** Released when the test lets the back end answer what {@code /held} holds. */
+    private final CountDownLatch held = new CountDownLatch(1);
     private HttpServer backend;
 
     @BeforeEach
@@ -68,11 +73,26 @@ class ProxyIT {
             }
             answer(exchange, data.equals("spam") ? "{\"allow\":false,\"reason\":\"spam\"}" : "{\"allow\":true}");
         });
+        backend.createContext("/slow", exchange -> {
+            read(exchange);
+            sleep(Duration.ofSeconds(3));
+            answer(exchange, "{\"allow\":true}");
+        });
+        backend.createContext("/held", exchange -> {
+            read(exchange);
+            try {
+                held.await(10, TimeUnit.SECONDS); // bounded: a failed test must not hold the back end's threads
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, "{\"allow\":true}");
+        });
         backend.start();
     }
 
     @AfterEach
     void stopBackend() {
+        held.countDown();
         backend.stop(0);
         backendThreads.shutdownNow();
     }
@@ -118,6 +138,48 @@ class ProxyIT {
         assertThat(expect(reader.request(reader.frame("history").put("room", "lobby")), "history").path("offset").asLong())
                 .as("nothing published").isZero();
         assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void aConnectCheckThatIsDownOrSlowRefusesTheUpgradeWith503() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        nodes.start(o -> o.security(s -> s.proxyConnectUrl(URI.create("http://127.0.0.1:" + closedPort + "/connect"))));
+        TestClient.Refused down = catchThrowableOfType(TestClient.Refused.class, () -> nodes.connect(nodes.options()));
+        assertThat(down).as("a back end that is down").isNotNull();
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.body()).contains("\"unavailable\"", "the application's connect check did not answer (unreachable); nothing was done");
+
+        nodes.start(o -> o.security(s -> s.proxyConnectUrl(url("/slow")).proxyTimeout(Duration.ofMillis(300))));
+        TestClient.Refused slow = catchThrowableOfType(TestClient.Refused.class, () -> nodes.connect(nodes.options()));
+        assertThat(slow).as("a back end that does not answer in time").isNotNull();
+        assertThat(slow.status()).isEqualTo(503);
+        assertThat(slow.body()).contains("the application's connect check did not answer (no answer within 300 ms); nothing was done");
+        assertThat(nodes.node().registry().find(io.wscluster.metrics.NodeMetrics.CONNECTIONS).gauge().value()).as("nobody let in").isZero();
+    }
+
+    @Test
+    void questionsBeyondProxyMaxInFlightAreRefusedAtOnceNotQueued() throws Exception {
+        nodes.start(o -> o.security(s -> s.proxyPublishUrl(url("/held")).proxyMaxInFlight(2).proxyTimeout(Duration.ofSeconds(5))));
+        // One publish per connection: a session's own publishes wait for each other, to keep their order.
+        TestClient first = nodes.open();
+        TestClient second = nodes.open();
+        TestClient third = nodes.open();
+        first.send(first.frame("publish").put("id", 1).put("room", "lobby").put("data", "one"));
+        second.send(second.frame("publish").put("id", 1).put("room", "lobby").put("data", "two"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> questions.size() == 2);
+
+        assertThat(error(third, third.frame("publish").put("room", "lobby").put("data", "three"), "unavailable").path("message").asText())
+                .isEqualTo("the application's publish check did not answer (too many requests to it in flight); nothing was done");
+        assertThat(questions).as("never asked").hasSize(2);
+
+        held.countDown();
+        assertThat(expect(first.next(), "ack").path("offset").asLong()).isPositive();
+        assertThat(expect(second.next(), "ack").path("offset").asLong()).isPositive();
+        assertThat(expect(third.request(third.frame("publish").put("room", "lobby").put("data", "three")), "ack").path("offset")
+                .asLong()).as("room again once the others are answered").isEqualTo(3);
     }
 
     @Test
