@@ -3,12 +3,25 @@ package io.wscluster.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import io.wscluster.NodeOptions;
+import io.wscluster.security.JwtTokenVerifier;
 import io.wscluster.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +187,66 @@ class ConfigLoaderTest {
                 "tls-cert-file: 'none' is not valid, expected given with tls-key-file");
         assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("tls-cert-file", cert.toString(), "tls-key-file", key.toString(),
                 "tls-self-signed", "true"), NodeOptions.defaults()), "tls-self-signed");
+    }
+
+    @Test
+    void aPemPublicKeyFileGivesTheKeysThatVerifyRs256AndEs256Tokens() throws Exception {
+        KeyPairGenerator rsaKeys = KeyPairGenerator.getInstance("RSA");
+        rsaKeys.initialize(2048);
+        KeyPair rsa = rsaKeys.generateKeyPair();
+        KeyPairGenerator ecKeys = KeyPairGenerator.getInstance("EC");
+        ecKeys.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair ec = ecKeys.generateKeyPair();
+        Path pem = Files.writeString(dir.resolve("keys.pem"), "the identity provider's keys\n" + pem(rsa.getPublic()) + pem(ec.getPublic()));
+
+        NodeOptions o = ConfigLoader.load(null, Map.of("WSC_JWT_PUBLIC_KEY_FILE", pem.toString()), Map.of(), NodeOptions.defaults());
+        assertThat(o.security().jwt().publicKeys()).containsExactly(rsa.getPublic(), ec.getPublic());
+        assertThat(o.security().allowAnonymous()).as("a key turns anonymous access off").isFalse();
+        JwtTokenVerifier verifier = new JwtTokenVerifier(o.security().jwt(), null);
+        Instant exp = Instant.now().plusSeconds(600);
+        assertThat(verifier.verify(JWT.create().withSubject("alice").withExpiresAt(exp)
+                .sign(Algorithm.RSA256((RSAPublicKey) rsa.getPublic(), (RSAPrivateKey) rsa.getPrivate()))).userId()).isEqualTo("alice");
+        assertThat(verifier.verify(JWT.create().withSubject("bob").withExpiresAt(exp)
+                .sign(Algorithm.ECDSA256((ECPublicKey) ec.getPublic(), (ECPrivateKey) ec.getPrivate()))).userId()).isEqualTo("bob");
+
+        Path privateOnly = Files.writeString(dir.resolve("private.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("jwt-public-key-file", privateOnly.toString()), NodeOptions.defaults()),
+                "jwt-public-key-file (from --jwt-public-key-file): '" + privateOnly + "' is no '-----BEGIN PUBLIC KEY-----' block");
+    }
+
+    @Test
+    void secretsComeFromFilesAndWscVariablesAsWellAsFlags() throws IOException {
+        Path jwt = Files.writeString(dir.resolve("jwt"), "  jwt-secret-from-a-file  \nsecond line, ignored\n");
+        Path api = Files.writeString(dir.resolve("api"), "api-key-from-a-file\n");
+        Path admin = Files.writeString(dir.resolve("admin"), "admin-key-from-a-file");
+        NodeOptions files = ConfigLoader.load(yaml("jwt-secret-file: " + jwt + "\napi-key-file: " + api + "\n"),
+                Map.of("WSC_ADMIN_KEY_FILE", admin.toString()), Map.of(), NodeOptions.defaults());
+        assertThat(files.security().jwt().secret()).isEqualTo("jwt-secret-from-a-file");
+        assertThat(files.security().apiKey()).isEqualTo("api-key-from-a-file");
+        assertThat(files.security().adminKey()).isEqualTo("admin-key-from-a-file");
+        assertThat(files.security().allowAnonymous()).isFalse();
+
+        NodeOptions env = ConfigLoader.load(null, Map.of("WSC_JWT_SECRET", "jwt-from-env", "WSC_API_KEY", "api-from-env",
+                "WSC_ADMIN_KEY", "admin-from-env"), Map.of(), NodeOptions.defaults());
+        assertThat(env.security().jwt().secret()).isEqualTo("jwt-from-env");
+        assertThat(env.security().apiKey()).isEqualTo("api-from-env");
+        assertThat(env.security().adminKey()).isEqualTo("admin-from-env");
+        NodeOptions flagWins = ConfigLoader.load(null, Map.of("WSC_API_KEY", "api-from-env"), Map.of("api-key-file", api.toString()),
+                NodeOptions.defaults());
+        assertThat(flagWins.security().apiKey()).isEqualTo("api-key-from-a-file");
+
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_JWT_SECRET_FILE", empty.toString()), Map.of(), NodeOptions.defaults()),
+                "jwt-secret-file (from WSC_JWT_SECRET_FILE): '" + empty + "' is an empty file");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of(), Map.of("admin-key-file", dir.resolve("missing").toString()),
+                NodeOptions.defaults()), "admin-key-file (from --admin-key-file): '" + dir.resolve("missing") + "' is not a readable file");
+        assertOneLine(() -> ConfigLoader.load(null, Map.of("WSC_JWT_SECRET", " "), Map.of(), NodeOptions.defaults()),
+                "jwt-secret (from WSC_JWT_SECRET)");
+    }
+
+    private static String pem(PublicKey key) {
+        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     }
 
     private static void assertOneLine(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String fragment) {
