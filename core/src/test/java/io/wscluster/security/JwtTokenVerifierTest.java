@@ -181,6 +181,18 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void aTokenIssuedInTheFutureBeyondTheLeewayIsRefused() {
+        assertThat(refused(token().withIssuedAt(IN_AN_HOUR).sign(HS256)).getMessage()).isEqualTo("invalid token: issued in the future ('iat')");
+        JwtTokenVerifier lenient = new JwtTokenVerifier(SECRET, java.time.Duration.ofSeconds(30), null, null);
+        java.util.Date soon = new java.util.Date(System.currentTimeMillis() + 10_000);
+        assertThat(lenient.verify(token().withIssuedAt(soon).sign(HS256)).userId()).as("a clock 10 s ahead, within 30 s").isEqualTo("alice");
+        assertThat(refused(token().withIssuedAt(soon).sign(HS256)).getMessage()).as("without leeway").contains("'iat'");
+        assertThat(refused(lenient, token().withIssuedAt(IN_AN_HOUR).sign(HS256)).getMessage()).contains("'iat'");
+        assertThatThrownBy(() -> lenient.verifySubscription(token().withIssuedAt(IN_AN_HOUR).withClaim("room", "r").sign(HS256)))
+                .as("a subscription token alike").hasMessage("invalid token: issued in the future ('iat')");
+    }
+
+    @Test
     void issuerAndAudienceAreCheckedWhenConfigured() {
         JwtTokenVerifier strict = new JwtTokenVerifier(SECRET, java.time.Duration.ZERO, "https://auth.example", "chat");
         assertThat(strict.verify(token().withIssuer("https://auth.example").withAudience("chat", "other").sign(HS256)).userId())
