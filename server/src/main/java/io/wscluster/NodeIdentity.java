@@ -68,8 +68,8 @@ final class NodeIdentity {
         TransportOptions transport = options.transport();
         boolean tls = transport.tls().enabled();
         url = transport.advertisedUrl() != null ? transport.advertisedUrl()
-                : (tls ? "wss://" : "ws://") + reachable(transport.host()) + ":" + port + "/ws";
-        adminUrl = (tls ? "https://" : "http://") + reachable(transport.adminHost()) + ":" + adminPort;
+                : (tls ? "wss://" : "ws://") + HostAddress.inUrl(transport.host()) + ":" + port + "/ws";
+        adminUrl = (tls ? "https://" : "http://") + HostAddress.inUrl(transport.adminHost()) + ":" + adminPort;
         if (transport.advertisedUrl() == null && url.contains("//127.0.0.1:") && !"127.0.0.1".equals(transport.host())) {
             log.warn("this node advertises {}: other hosts cannot reach it there; set advertised-url", url);
         }
@@ -82,17 +82,6 @@ final class NodeIdentity {
     String reconnectUrl(NodeInfo to) {
         String publicUrl = options.transport().publicUrl();
         return publicUrl == null ? to.url() : publicUrl + (publicUrl.contains("?") ? "&" : "?") + "node=" + to.id();
-    }
-
-    /**
-     * A host to reach a listener bound to {@code bound} on: for a wildcard address, this host's
-     * address on its network (others cannot reach its loopback), else loopback when it has none.
-     */
-    private static String reachable(String bound) {
-        if ("0.0.0.0".equals(bound) || "::".equals(bound)) {
-            return HostAddress.onNetwork();
-        }
-        return bound.contains(":") ? "[" + bound + "]" : bound;
     }
 
     /** Takes this second's load sample; once per second. */
