@@ -80,7 +80,7 @@ final class NodeLifecycle {
             abandon();
             throw new StartupException(e.getMessage());
         } catch (IllegalArgumentException e) {
-            abandon(); // the TLS certificate and key, named in the message
+            abandon(); // the TLS certificate and key, or a host that is not one, named in the message
             throw new StartupException(e.getMessage());
         } catch (BindException e) {
             abandon();

@@ -51,6 +51,17 @@ class MainTest {
     }
 
     @Test
+    void aHostThatIsNotOneStopsTheStartWithOneLineNamingIt() {
+        // An address with its port never resolves (and, with its ':', is never asked of DNS).
+        Run r = run("node", "--host", "127.0.0.1:8080", "--port", "0");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("wsc node: host: '127.0.0.1:8080' is not valid, expected an IP address or a host name of"
+                + " this machine, without a port");
+        Run admin = run("node", "--port", "0", "--admin-host", "127.0.0.1:9080");
+        assertThat(admin.err().strip()).startsWith("wsc node: admin-host: '127.0.0.1:9080' is not valid");
+    }
+
+    @Test
     void aBadFlagValueStopsTheStartWithOneLine() {
         Run r = run("node", "--port", "eighty");
         assertThat(r.code()).isEqualTo(2);

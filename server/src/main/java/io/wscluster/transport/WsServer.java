@@ -136,6 +136,11 @@ public final class WsServer {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
+            if (e instanceof java.nio.channels.UnresolvedAddressException) {
+                // A name that does not resolve, or an address written with its port ("127.0.0.1:8080").
+                throw new IllegalArgumentException((setting.equals("port") ? "host" : "admin-host") + ": '" + host + "' is not valid,"
+                        + " expected an IP address or a host name of this machine, without a port");
+            }
             throw new IllegalStateException("could not bind " + setting + " " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
