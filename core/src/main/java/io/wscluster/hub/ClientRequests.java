@@ -38,8 +38,6 @@ public final class ClientRequests {
     /** Refusals a second, other than of writes, past which a connection is closed as abusive. */
     static final int ABUSIVE_REFUSALS = 100;
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
-    static final String SESSION_REFUSED = "that session id was not issued to you by this cluster (or has been forgotten):"
-            + " this is a new session; reconnect with the id of this welcome";
     private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
     final Hub hub;
@@ -109,7 +107,7 @@ public final class ClientRequests {
             bridge.acquireUser(s.userId(), shard);
         }
         if (s.record() != SessionRecord.RESUME) {
-            welcome(s, false, s.record() == SessionRecord.REISSUED ? SESSION_REFUSED : null);
+            welcome(s, false, s.record() == SessionRecord.REISSUED ? SessionRecord.REISSUED_WHY : null);
             return;
         }
         Replies.onLoop(s, records.resume(s), (rooms, error) -> {

@@ -17,5 +17,9 @@ public enum SessionRecord {
      * or signed under a key since lost): a new session under a new id, recorded as {@link #NEW},
      * whose welcome says why ({@code session_refused}).
      */
-    REISSUED
+    REISSUED;
+
+    /** What the welcome of a {@link #REISSUED} session says. */
+    static final String REISSUED_WHY = "that session id was not issued to you by this cluster (or has been forgotten):"
+            + " this is a new session; reconnect with the id of this welcome";
 }
