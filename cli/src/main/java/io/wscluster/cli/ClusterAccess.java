@@ -3,10 +3,14 @@ package io.wscluster.cli;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.redis.BusOptions;
 import io.wscluster.transport.TransportOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -27,14 +31,21 @@ final class ClusterAccess {
             + " WSC_ADMIN_KEY, which ps does not show). Without one, the nodes answer only on their own host's loopback.")
     String adminKey;
 
+    @Option(names = "--admin-key-file", paramLabel = "<file>", description = "A file holding the nodes' admin key (also"
+            + " WSC_ADMIN_KEY_FILE), for keys kept as files (a Kubernetes secret, a systemd credential).")
+    String adminKeyFile;
+
     @Option(names = "--ca-file", paramLabel = "<file>", description = OperatorHttp.CA_FILE_HELP)
     String caFile;
 
     private HttpClient http;
+    private String key;
+    private boolean keyRead;
 
-    /** @throws IllegalStateException with a one-line reason; a bad CA file is one, before anything is asked */
+    /** @throws IllegalStateException with a one-line reason; a bad CA or key file is one, before anything is asked */
     List<NodeInfo> nodes() {
         http();
+        key();
         return ClusterNodes.read(redis != null ? redis : System.getenv("REDIS_URL"), cluster);
     }
 
@@ -66,12 +77,44 @@ final class ClusterAccess {
         return "http://" + ws.getHost() + ":" + TransportOptions.builder().port(ws.getPort()).build().adminPort();
     }
 
+    /**
+     * The key from the first of --admin-key, --admin-key-file, WSC_ADMIN_KEY, WSC_ADMIN_KEY_FILE, read once; null: none.
+     *
+     * @throws IllegalStateException with a one-line reason when the file cannot be read or is empty
+     */
+    private String key() {
+        if (!keyRead) {
+            key = readKey();
+            keyRead = true;
+        }
+        return key;
+    }
+
+    private String readKey() {
+        if (adminKey != null) {
+            return adminKey;
+        }
+        String file = adminKeyFile != null ? adminKeyFile : System.getenv("WSC_ADMIN_KEY") == null ? System.getenv("WSC_ADMIN_KEY_FILE") : null;
+        if (file == null) {
+            return System.getenv("WSC_ADMIN_KEY");
+        }
+        try {
+            String read = Files.readString(Path.of(file)).strip();
+            if (read.isEmpty()) {
+                throw new IllegalStateException("admin-key-file: " + file + " is empty");
+            }
+            return read;
+        } catch (IOException | InvalidPathException e) {
+            throw new IllegalStateException("admin-key-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** The same for a node known by its id and operator URL. */
     String adminPost(String nodeId, String base, String path) {
+        String key = key();
         try {
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                     .POST(HttpRequest.BodyPublishers.noBody());
-            String key = adminKey != null ? adminKey : System.getenv("WSC_ADMIN_KEY");
             if (key != null) {
                 r.header("Authorization", "Bearer " + key);
             }

@@ -82,11 +82,12 @@ class SecureDefaultsProcessIT {
     private NodeProcesses.GatewayUrls gateway;
     private String secure;
     private SelfSignedCertificate cert;
+    private Path keyFile;
 
     @BeforeAll
     void start() throws Exception {
         cluster = SharedRedis.namespace();
-        Path keyFile = Files.writeString(dir.resolve("admin-key"), KEY_OF_N2 + "\n");
+        keyFile = Files.writeString(dir.resolve("admin-key"), KEY_OF_N2 + "\n");
         n1 = processes.startWithDefaults(Map.of("WSC_ADMIN_KEY", KEY_OF_N1), "n1", "--redis", redis.url(), "--cluster", cluster,
                 "--max-connections-per-address", "3");
         n2 = processes.startWithDefaults(Map.of(), "n2", "--redis", redis.url(), "--cluster", cluster,
@@ -272,9 +273,14 @@ class SecureDefaultsProcessIT {
         List<NodeProcesses.Run> refused = drains(Map.of("n1", Map.of(), "n2", Map.of("WSC_ADMIN_KEY", KEY_OF_N1)));
         assertThat(refused).allSatisfy(r -> assertThat(r.code()).as(r.output()).isEqualTo(2))
                 .allSatisfy(r -> assertThat(r.output()).contains("HTTP 401"));
+        NodeProcesses.Run noFile = NodeProcesses.run(Map.of("WSC_ADMIN_KEY_FILE", dir.resolve("missing").toString()), "drain", "n2",
+                "--redis", redis.url(), "--cluster", cluster);
+        assertThat(noFile.code()).as(noFile.output()).isEqualTo(2);
+        assertThat(noFile.output()).contains("admin-key-file: cannot read");
         assertThat(processes.get(0).isAlive() && processes.get(1).isAlive()).as("both nodes still up").isTrue();
 
-        List<NodeProcesses.Run> drained = drains(Map.of("n1", Map.of("WSC_ADMIN_KEY", KEY_OF_N1), "n2", Map.of("WSC_ADMIN_KEY", KEY_OF_N2)));
+        List<NodeProcesses.Run> drained = drains(Map.of("n1", Map.of("WSC_ADMIN_KEY", KEY_OF_N1),
+                "n2", Map.of("WSC_ADMIN_KEY_FILE", keyFile.toString())));
         assertThat(drained).allSatisfy(r -> assertThat(r.code()).as(r.output()).isZero())
                 .allSatisfy(r -> assertThat(r.output()).containsPattern("node n[12] is draining"));
         // Without clients a drained node is empty at once, and exits.
