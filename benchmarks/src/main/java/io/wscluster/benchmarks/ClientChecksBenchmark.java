@@ -22,19 +22,13 @@ import io.wscluster.resources.NodeResources;
 import io.wscluster.security.AddressLimits;
 import io.wscluster.security.ClientLimits;
 import io.wscluster.security.ConnectionLimiter;
-import io.wscluster.security.Namespace;
-import io.wscluster.security.NamespaceSpec;
 import io.wscluster.security.Principal;
 import io.wscluster.security.RoomAccess;
-import io.wscluster.security.RoomPatterns;
 import io.wscluster.security.RoomPolicy;
 import io.wscluster.security.TrustedProxies;
 import io.wscluster.security.UserLimits;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -105,7 +99,7 @@ public class ClientChecksBenchmark {
                 .limits(checked ? new ClientLimits(ClientLimits.DEFAULT_MAX_SUBSCRIPTIONS, NO_REFUSAL, NO_REFUSAL,
                         ClientLimits.DEFAULT_ROOMS_PER_MINUTE, ClientLimits.DEFAULT_MAX_PENDING) : ClientLimits.NONE)
                 .userLimits(checked ? new UserLimits(UserLimits.DEFAULT_MAX_CONNECTIONS, NO_REFUSAL) : UserLimits.NONE)
-                .rooms(rules.equals("granted") ? grantedOnly() : RoomPolicy.OPEN)
+                .rooms(rules.equals("granted") ? RoomPolicyBenchmark.policy(RoomAccess.GRANTED, 5) : RoomPolicy.OPEN)
                 .build();
         Hub hub = new Hub(config);
         requests = new ClientRequests(config, hub, new BusBridge(config, hub));
@@ -115,7 +109,8 @@ public class ClientChecksBenchmark {
             requests.open(s, shard);
             requests.onFrame(s, new ClientFrame.Subscribe(1, "room", null));
         }
-        publisher = new Session("publisher", rules.equals("granted") ? grantedByTheLastOfTenPatterns() : new Principal("alice", 0),
+        publisher = new Session("publisher", rules.equals("granted") ? RoomPolicyBenchmark.grantedByTheLastOfTen("ro*")
+                : new Principal("alice", 0),
                 Encoding.JSON, new QuietSession(), SessionRecord.NEW);
         requests.open(publisher, shard);
         AddressLimits addresses = checked ? new AddressLimits(AddressLimits.DEFAULT_MAX_CONNECTIONS, NO_REFUSAL, List.of())
@@ -124,25 +119,6 @@ public class ClientChecksBenchmark {
                 reason -> {
                     throw new IllegalStateException("refused: " + reason);
                 });
-    }
-
-    /** Five namespaces to scan; in the default one, anyone subscribes and only a grant publishes. */
-    private static RoomPolicy grantedOnly() {
-        Namespace defaults = new Namespace("", RoomAccess.ANYONE, RoomAccess.GRANTED, RoomAccess.ANYONE, RoomAccess.AUTHENTICATED, true);
-        Map<String, Namespace> named = new LinkedHashMap<>();
-        for (int i = 0; i < 5; i++) {
-            named.put("ns" + i, new NamespaceSpec("ns" + i, RoomAccess.AUTHENTICATED, null, null, null, null).resolve(defaults));
-        }
-        return new RoomPolicy(defaults, named);
-    }
-
-    private static Principal grantedByTheLastOfTenPatterns() {
-        List<String> patterns = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            patterns.add("team-" + i + ":*");
-        }
-        patterns.add("ro*");
-        return new Principal("alice", 0, RoomPatterns.of(patterns), RoomPatterns.of(patterns));
     }
 
     @TearDown(Level.Trial)

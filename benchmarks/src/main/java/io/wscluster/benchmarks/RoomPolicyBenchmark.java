@@ -50,24 +50,30 @@ public class RoomPolicyBenchmark {
 
     @Setup
     public void setup() {
-        anyone = policy(RoomAccess.ANYONE);
-        authenticated = policy(RoomAccess.AUTHENTICATED);
-        granted = policy(RoomAccess.GRANTED);
-        List<String> patterns = new java.util.ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            patterns.add("team-" + i + ":*");
-        }
-        patterns.add("room-*");
-        wildcardGrant = new Principal("alice", 0, RoomPatterns.of(patterns), RoomPatterns.of(patterns));
+        anyone = policy(RoomAccess.ANYONE, namespaces);
+        authenticated = policy(RoomAccess.AUTHENTICATED, namespaces);
+        granted = policy(RoomAccess.GRANTED, namespaces);
+        wildcardGrant = grantedByTheLastOfTen("room-*");
     }
 
-    private RoomPolicy policy(RoomAccess publish) {
+    /** {@code namespaces} namespaces to scan before the default one, where {@code publish} decides publishing. */
+    static RoomPolicy policy(RoomAccess publish, int namespaces) {
         Namespace defaults = new Namespace("", RoomAccess.ANYONE, publish, RoomAccess.ANYONE, RoomAccess.AUTHENTICATED, true);
         Map<String, Namespace> named = new LinkedHashMap<>();
         for (int i = 0; i < namespaces; i++) {
             named.put("ns" + i, new NamespaceSpec("ns" + i, RoomAccess.AUTHENTICATED, null, null, null, null).resolve(defaults));
         }
         return new RoomPolicy(defaults, named);
+    }
+
+    /** A user whose token grants nine patterns that do not match, then {@code last}: the slowest match. */
+    static Principal grantedByTheLastOfTen(String last) {
+        List<String> patterns = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            patterns.add("team-" + i + ":*");
+        }
+        patterns.add(last);
+        return new Principal("alice", 0, RoomPatterns.of(patterns), RoomPatterns.of(patterns));
     }
 
     @Benchmark
