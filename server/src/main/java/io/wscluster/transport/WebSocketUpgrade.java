@@ -249,6 +249,7 @@ final class WebSocketUpgrade {
         }
         WebSocketConnection connection = new WebSocketConnection(p.context(frames), encoding,
                 p.get(WebSocketExtensionEncoder.class) != null, remote);
+        p.addBefore(FrameHandler.NAME, FairReads.NAME, new FairReads(() -> !connection.isClosing()));
         Session session = new Session(sessionId, principal, encoding, connection, record);
         frames.attach(session, connection);
         requests.open(session, shard);
