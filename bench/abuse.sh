@@ -5,7 +5,7 @@
 #   bench/abuse.sh [--runs 3] [--connections 1000] [--rate 500] [--duration 20] [--warmup 10] [--no-append]
 #
 # Per repetition, three fresh nodes one after another (java -Xmx1g, embedded bus, loopback), each
-# warmed with one run, then one measured `wsc loadtest --scenario rooms` run (rooms of 10, 20
+# warmed with one run of its workload, then one measured `wsc loadtest --scenario rooms` run (rooms of 10, 20
 # publishers at RATE msg/s in total: 25 a second each, within one client's default limits):
 #   limits    the node's default limits (only room-publish opened to the generator's anonymous clients);
 #   abused    the same, with `wsc abuse-probe` flooding from 127.0.0.2 all through the measured run;
@@ -23,6 +23,16 @@ bench_build
 DEFAULT_LIMITS=(--client-publish-rate 100 --client-publish-bytes 256KiB --user-publish-rate 200 --client-rooms-per-minute 1000
   --max-pending-requests 100 --max-connections-per-address 100 --connection-rate-per-address 20)
 
+# abuse_probe SOURCE SECONDS OUT: one abusive client from SOURCE for SECONDS and a few more, in the
+# background (sets probe). At the lowest CPU priority: an attacker brings its own CPU, and what is
+# measured is what the node's defences leave honest clients, not how two processes share two cores.
+abuse_probe() {
+  timeout --kill-after=10 $(($2 + 60)) nice -n 19 java -jar "$JAR" abuse-probe --url "$URL" --source "$1" \
+      --duration "$(($2 + 6))s" --report-json "$3.json" >"$3.out" 2>&1 </dev/null &
+  probe=$!
+  BENCH_PIDS+=("$probe")
+}
+
 # honest REPORT DURATION: the honest clients' run against the current node.
 honest() {
   run_loadtest "$1" --timeout $(($2 + 180)) -- --url "$URL" --scenario rooms --connections "$CONNS" --connect-rate 1000 \
@@ -36,16 +46,19 @@ for run in $(seq "$RUNS"); do
   for mode in limits abused no-limits; do
     if [ "$mode" = no-limits ]; then start_node n1 -Xmx1g; else start_node n1 -Xmx1g -- "${DEFAULT_LIMITS[@]}"; fi
     PID="${NODE_PID[n1]}" URL="${NODE_URL[n1]}"
-    honest "$WORK/warm-$run-$mode.json" "$WARMUP"
     probe=""
     if [ "$mode" = abused ]; then
-      # Through the whole measured phase (connects included); it stops by itself soon after. At the
-      # lowest CPU priority: an attacker brings its own CPU, and what is measured is what the node's
-      # defences leave honest clients, not how two processes share two cores.
-      timeout --kill-after=10 $((DURATION + 60)) nice -n 19 java -jar "$JAR" abuse-probe --url "$URL" --source 127.0.0.2 \
-          --duration "$((DURATION + 6))s" --report-json "$WORK/abuse-$run.json" >"$WORK/abuse-$run.out" 2>&1 </dev/null &
-      probe=$!
-      BENCH_PIDS+=("$probe")
+      # The abused node is warmed as it is measured: honest clients and an abusive one (from
+      # another address, which its penalty does not touch), so that the measured run sees the
+      # steady cost of an attack and not the JIT compiling the refusal paths for the first time.
+      abuse_probe 127.0.0.3 "$WARMUP" "$WORK/abuse-warm-$run"
+    fi
+    honest "$WORK/warm-$run-$mode.json" "$WARMUP"
+    [ -z "$probe" ] || wait "$probe" 2>/dev/null || true
+    probe=""
+    if [ "$mode" = abused ]; then
+      # Through the whole measured phase (connects included); it stops by itself soon after.
+      abuse_probe 127.0.0.2 "$DURATION" "$WORK/abuse-$run"
       sleep 2
     fi
     f="$WORK/r$run-$mode.json"
@@ -88,6 +101,8 @@ $c_lim µs/delivery with the default limits against $c_no without them ($cost %)
 - command: \`$COMMAND\` (from the repository root)
 - node: \`java -Xmx1g -jar cli/target/wsc.jar node --host 127.0.0.1 --port 0 --node-id n1 --room-publish anyone\` and, but in the
   no-limits runs, the default limits as options (\`${DEFAULT_LIMITS[*]}\`); fresh per mode and repetition, warmed with one ${WARMUP}s run
+  of its workload (for the abused node, with an abusive client from 127.0.0.3 as well: the measured run sees an attack's steady cost,
+  not the JIT compiling the refusal paths the first time, which costs a fresh node about 1.5 s of CPU once)
 - honest clients: \`java -jar cli/target/wsc.jar loadtest --url <node> --scenario rooms --connections $CONNS --connect-rate 1000 --room-size 10 --publishers 20 --rate $RATE --duration ${DURATION}s --payload-size 100 --server-pid <node pid>\`
 - abusive client: \`nice -n 19 java -jar cli/target/wsc.jar abuse-probe --url <node> --source 127.0.0.2 --duration $((DURATION + 6))s\`, started 2 s before the measured run
   (it shares the machine's 2 cores with the node and the honest generator, at the lowest CPU priority: an attacker brings its
