@@ -23,4 +23,12 @@ public interface BusListener {
      */
     default void onDeliveryInterrupted() {
     }
+
+    /**
+     * The bus receives {@code room} again after an interruption: what was published to it
+     * meanwhile never arrives, and the listener reads it from history. Called for each room once
+     * the backend confirmed the room's subscription anew, before the room's next message.
+     */
+    default void onRoomResubscribed(String room) {
+    }
 }

@@ -77,11 +77,21 @@ public final class BusBridge implements BusListener {
     public void onRoomMessage(Message message) {
         Interest interest = rooms.get(message.room());
         if (interest != null) {
-            // Kept only once the bus delivers the room here: from then on nothing is missed.
-            CompletableFuture<Void> ready = interest.ready;
-            boolean keep = interest.recent != null && ready.isDone() && !ready.isCompletedExceptionally();
-            hub.fanOut(message, interest.shards, keep ? interest.recent : null);
+            interest.stream.arrived(message);
         }
+    }
+
+    /** Hands a room's message to its shards ({@link RoomStream.Sink}); {@code next}: it follows the last one. */
+    private void fanOut(Interest interest, Message message, boolean next) {
+        // Kept only once the bus delivers the room here: from then on nothing is missed.
+        CompletableFuture<Void> ready = interest.ready;
+        boolean keep = next && interest.recent != null && ready.isDone() && !ready.isCompletedExceptionally();
+        hub.fanOut(message, interest.shards, keep ? interest.recent : null);
+    }
+
+    private void restarted(Interest interest, String room, StreamPosition at, String reason) {
+        metrics.streamRestarted(reason);
+        hub.restarted(new StreamRestart(room, at, reason), interest.shards);
     }
 
     @Override
@@ -100,10 +110,27 @@ public final class BusBridge implements BusListener {
     @Override
     public void onDeliveryInterrupted() {
         rooms.values().forEach(i -> {
+            i.stream.interrupted();
             if (i.recent != null) {
                 i.recent.clear();
             }
         });
+    }
+
+    @Override
+    public void onRoomResubscribed(String room) {
+        Interest interest = rooms.get(room);
+        if (interest != null) {
+            interest.stream.resubscribed();
+        }
+    }
+
+    /** A subscriber read the room's position: the node's stream of it starts there if no message came yet. */
+    void seen(String room, StreamPosition position) {
+        Interest interest = rooms.get(room);
+        if (interest != null) {
+            interest.stream.seen(position);
+        }
     }
 
     /**
@@ -146,7 +173,7 @@ public final class BusBridge implements BusListener {
     private CompletionStage<Void> acquire(ConcurrentHashMap<String, Interest> map, String key, HubShard shard,
                                           Function<String, CompletionStage<Void>> subscribe, boolean room) {
         while (true) {
-            Interest interest = map.computeIfAbsent(key, k -> new Interest(hub.shardCount(), room ? newRecentFrames() : null));
+            Interest interest = map.computeIfAbsent(key, k -> room ? newRoom(k) : new Interest(hub.shardCount(), null, null));
             CompletionStage<Void> subscribed = null;
             synchronized (interest) {
                 if (interest.gone) {
@@ -185,13 +212,35 @@ public final class BusBridge implements BusListener {
             unsubscribe.apply(key);
             map.remove(key, interest);
         }
+        if (interest.stream != null) {
+            interest.stream.close();
+        }
         if (interest.recent != null) {
             interest.recent.close();
         }
     }
 
-    private RecentFrames newRecentFrames() {
-        return recentPerRoom > 0 && recentBudget.keepsAny() ? new RecentFrames(recentPerRoom, recentBudget) : null;
+    private Interest newRoom(String room) {
+        RecentFrames recent = recentPerRoom > 0 && recentBudget.keepsAny() ? new RecentFrames(recentPerRoom, recentBudget) : null;
+        Interest[] self = new Interest[1];
+        RoomStream stream = new RoomStream(room, new RoomStream.Sink() {
+            @Override
+            public void message(Message m, boolean next) {
+                fanOut(self[0], m, next);
+            }
+
+            @Override
+            public void restarted(StreamPosition at, String reason) {
+                BusBridge.this.restarted(self[0], room, at, reason);
+            }
+
+            @Override
+            public void repairing() {
+                metrics.streamRepair();
+            }
+        }, since -> bus.history().read(room, since, 0));
+        self[0] = new Interest(hub.shardCount(), recent, stream);
+        return self[0];
     }
 
     /** The shards holding one room or user, and the bus subscription they wait on. */
@@ -199,14 +248,17 @@ public final class BusBridge implements BusListener {
         final ShardSet shards;
         /** A room's newest messages, for subscribes with since; null for users, or when kept nowhere. */
         final RecentFrames recent;
+        /** A room's messages in order, holes repaired; null for users. */
+        final RoomStream stream;
         /** Completes when the bus delivers the room or user here; one per interest, as it subscribes once. */
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         /** Its last shard left and it is no longer in the map (guarded by this). */
         boolean gone;
 
-        Interest(int shards, RecentFrames recent) {
+        Interest(int shards, RecentFrames recent, RoomStream stream) {
             this.shards = new ShardSet(shards);
             this.recent = recent;
+            this.stream = stream;
         }
     }
 }

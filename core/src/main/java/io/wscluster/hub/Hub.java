@@ -146,6 +146,15 @@ public final class Hub {
         frame.release();
     }
 
+    /** Tells the room's subscribers on the shards in {@code on}, in line with its messages, that its stream restarts. */
+    void restarted(StreamRestart restart, ShardSet on) {
+        for (HubShard shard : shardArray) {
+            if (on.contains(shard)) {
+                shard.enqueue(restart);
+            }
+        }
+    }
+
     /** Hands {@code message} to every shard, for every session. */
     void broadcast(Message message) {
         HubShard[] all = shardArray;

@@ -29,7 +29,8 @@ public final class HubShard {
     private Session[] sessions = new Session[64];
     private int sessionCount;
 
-    private final Queue<SharedFrame> inbox = new ConcurrentLinkedQueue<>();
+    /** Shared frames, and the {@link StreamRestart}s that travel in line with them. */
+    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
@@ -180,11 +181,24 @@ public final class HubShard {
         }
     }
 
+    /** Queues a room's restart, in line with its frames; callable from any thread. */
+    void enqueue(StreamRestart restart) {
+        inbox.add(restart);
+        if (drainScheduled.compareAndSet(false, true)) {
+            executor.execute(drain);
+        }
+    }
+
     private void drain() {
         int delivered = 0;
-        SharedFrame f;
+        Object next;
         while (true) {
-            while ((f = inbox.poll()) != null) {
+            while ((next = inbox.poll()) != null) {
+                if (next instanceof StreamRestart r) {
+                    restart(r);
+                    continue;
+                }
+                SharedFrame f = (SharedFrame) next;
                 try {
                     delivered += deliver(f);
                 } finally {
@@ -199,6 +213,15 @@ public final class HubShard {
         }
         metrics.messagesOut(delivered);
         flushDirty();
+    }
+
+    private void restart(StreamRestart r) {
+        RoomMembers members = rooms.get(r.room());
+        if (members != null) {
+            for (int i = 0; i < members.size(); i++) {
+                members.get(i).restart(r);
+            }
+        }
     }
 
     private int deliver(SharedFrame frame) {

@@ -95,9 +95,13 @@ final class SubscribeFlow {
             return CompletableFuture.completedFuture(new Replay(hit.latest(), since != null, List.of(), hit.frames()));
         }
         var history = requests.bridge.history();
-        return since != null
+        CompletionStage<Replay> read = since != null
                 ? history.read(room, since, 0).thenApply(r -> new Replay(r.latest(), r.recovered(), r.messages(), List.of()))
                 : history.position(room).thenApply(p -> new Replay(p, false, List.of(), List.of()));
+        return read.thenApply(r -> {
+            requests.bridge.seen(room, r.latest()); // where the node's stream of the room starts, if no message came yet
+            return r;
+        });
     }
 
     /** The room's position and what follows {@code since}: messages read from history, or retained shared frames. */
@@ -156,10 +160,12 @@ final class SubscribeFlow {
                 }
             }
         }
-        for (Message m : sub.takeBuffered()) {
-            if (sub.accepts(m)) {
+        for (Object o : sub.takeBuffered()) {
+            if (o instanceof Message m && sub.accepts(m)) {
                 session.send(m);
                 delivered++;
+            } else if (o instanceof StreamRestart r && sub.tell(r)) {
+                session.send(r.frame());
             }
         }
         sub.live = true;

@@ -41,7 +41,8 @@ final class Subscription {
     long drainedOffset;
     String settledEpoch;
     long settledOffset;
-    private List<Message> buffered;
+    /** Messages and {@link StreamRestart}s that came while pending, in order. */
+    private List<Object> buffered;
 
     Subscription(Session session, String room) {
         this.session = session;
@@ -65,6 +66,33 @@ final class Subscription {
             return true;
         }
         session.deliver(frame);
+        return true;
+    }
+
+    /**
+     * The room's stream does not follow on from what was delivered ({@link StreamRestart}): the
+     * subscriber is told, in line with its messages, unless it is already past that point.
+     */
+    void restart(StreamRestart r) {
+        if (!live) {
+            if (buffered == null) {
+                buffered = new ArrayList<>();
+            }
+            buffered.add(r);
+            return;
+        }
+        if (tell(r)) {
+            session.send(r.frame());
+        }
+    }
+
+    /** Whether {@code r} concerns this subscriber (it is not past {@code r}'s position); if so, it goes on from there. */
+    boolean tell(StreamRestart r) {
+        if (r.at().epoch().equals(epoch) && lastOffset >= r.at().offset()) {
+            return false;
+        }
+        epoch = r.at().epoch();
+        lastOffset = r.at().offset();
         return true;
     }
 
@@ -102,9 +130,9 @@ final class Subscription {
         return new StreamPosition(settledEpoch, settledOffset);
     }
 
-    /** Takes the messages buffered while pending. */
-    List<Message> takeBuffered() {
-        List<Message> b = buffered == null ? List.of() : buffered;
+    /** Takes the messages and restarts buffered while pending. */
+    List<Object> takeBuffered() {
+        List<Object> b = buffered == null ? List.of() : buffered;
         buffered = null;
         return b;
     }

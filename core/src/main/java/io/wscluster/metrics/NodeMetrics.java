@@ -26,6 +26,8 @@ public final class NodeMetrics {
     public static final String OVERFLOW_DROPPED = "wsc_overflow_dropped";
     public static final String CONNECTIONS_REFUSED = "wsc_connections_refused";
     public static final String ROOMS = "wsc_rooms";
+    public static final String STREAM_REPAIRS = "wsc_stream_repairs";
+    public static final String STREAM_RESTARTS = "wsc_stream_restarts";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
     public static final String RECOVERY_CACHE_BYTES = "wsc_recovery_cache_bytes";
@@ -131,6 +133,22 @@ public final class NodeMetrics {
     public void connectionRefused(String reason) {
         Counter.builder(CONNECTIONS_REFUSED).description("Connections refused by a connection limit, by the limit").tag("reason", reason)
                 .register(registry).increment();
+    }
+
+    /** A room's stream on this node had a hole, a new epoch or a resubscription: its history is read to fill it in. */
+    public void streamRepair() {
+        Counter.builder(STREAM_REPAIRS).description("Reads of a room's history to fill in what the bus did not deliver to this node"
+                + " (a hole, a new epoch, a resubscription after a lost connection)").register(registry).increment();
+    }
+
+    /**
+     * A room's subscribers were told that its stream restarts (recovered false), by {@code reason}:
+     * {@code history} (lost messages the history no longer holds), {@code epoch} (the room's history
+     * was lost), {@code unavailable} (the history could not be read to repair a hole).
+     */
+    public void streamRestarted(String reason) {
+        Counter.builder(STREAM_RESTARTS).description("Times a room's subscribers on this node were told its stream restarts"
+                + " (they may have missed messages), by reason").tag("reason", reason).register(registry).increment();
     }
 
     /** A subscribe was answered from the node's recent messages, or needed a history read. */

@@ -45,6 +45,22 @@ public final class ServerFrames {
         };
     }
 
+    /**
+     * A live subscription's stream does not follow on from what this connection was sent: messages
+     * up to {@code at} may be missing (see protocol.md); {@code recovered} is false, and no id.
+     */
+    public static OutboundFrame restarted(String room, StreamPosition at, String reason) {
+        return g -> {
+            start(g, "subscribed", 0);
+            g.writeStringField("room", room);
+            g.writeStringField("epoch", at.epoch());
+            g.writeNumberField("offset", at.offset());
+            g.writeBooleanField("recovered", false);
+            g.writeStringField("reason", reason);
+            g.writeEndObject();
+        };
+    }
+
     public static OutboundFrame unsubscribed(long id, String room) {
         return g -> {
             start(g, "unsubscribed", id);

@@ -36,12 +36,19 @@ final class ChannelSubscriptions {
 
     private final RedisLinks links;
     private final ScheduledExecutorService timer;
+    private final Consumer<String> resubscribed;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
 
-    /** @param timer where retries wait; never shut down here */
-    ChannelSubscriptions(RedisLinks links, ScheduledExecutorService timer) {
+    /**
+     * @param timer        where retries wait; never shut down here
+     * @param resubscribed told of a wanted channel that Redis confirmed again while it was subscribed
+     *                     already: Lettuce's resubscribe after a reconnect, before the channel's next
+     *                     message (on the connection's thread)
+     */
+    ChannelSubscriptions(RedisLinks links, ScheduledExecutorService timer, Consumer<String> resubscribed) {
         this.links = links;
         this.timer = timer;
+        this.resubscribed = resubscribed;
         links.onConfirmation(this::confirmed);
     }
 
@@ -65,7 +72,14 @@ final class ChannelSubscriptions {
 
     /** Redis confirmed a subscribe or an unsubscribe; on the connection's thread. */
     private void confirmed(String channel, boolean subscribed) {
-        update(channel, state -> state.subscribed = subscribed);
+        boolean[] again = {false};
+        update(channel, state -> {
+            again[0] = subscribed && state.subscribed && state.wanted;
+            state.subscribed = subscribed;
+        });
+        if (again[0]) {
+            resubscribed.accept(channel);
+        }
     }
 
     /**

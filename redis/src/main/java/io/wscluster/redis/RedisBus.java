@@ -77,7 +77,7 @@ public final class RedisBus implements Bus {
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
                      HistoryLimits history, BusOptions bus) {
         this.links = links;
-        this.channels = new ChannelSubscriptions(links, timer);
+        this.channels = new ChannelSubscriptions(links, timer, this::resubscribed);
         this.publisher = publisher;
         this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
                 bus.maxInFlight());
@@ -137,6 +137,15 @@ public final class RedisBus implements Bus {
             });
         }
         channels.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
+    }
+
+    /** Lettuce subscribed a room's channel again after a reconnect: the listener reads what it missed from history. */
+    private void resubscribed(String channel) {
+        String room = keys.roomOfChannel(channel);
+        BusListener l = listener;
+        if (room != null && l != null) {
+            l.onRoomResubscribed(room);
+        }
     }
 
     private void dispatch(String channel, String payload) {
