@@ -21,6 +21,7 @@ import io.wscluster.failover.SessionStore;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.presence.PresenceStore;
+import io.wscluster.redis.LinkWatch;
 import io.wscluster.redis.RedisBus;
 import io.wscluster.redis.RedisFailoverLog;
 import io.wscluster.redis.RedisMembership;
@@ -95,12 +96,17 @@ final class ClusterBackend implements AutoCloseable {
 
     /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
     static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        RedisClient client = RedisClient.create(o.bus().redisUrl());
+        RedisClient client = RedisClient.create(RedisUrls.standalone(o.bus().redisUrl()));
         RedisBus bus = connect(o, client, RedisConnectionException.class,
                 () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
-        StatefulRedisConnection<String, String> presenceConnection = client.connect();
-        return overRedis(o, nodeId, bus, presenceConnection, presenceConnection.async(),
+        StatefulRedisConnection<String, String> connection = client.connect();
+        LinkWatch watch = LinkWatch.watch("the presence connection", connection, scheduler);
+        AutoCloseable presenceConnection = () -> {
+            watch.stop();
+            connection.close();
+        };
+        return overRedis(o, nodeId, bus, presenceConnection, connection.async(),
                 () -> new RedisMembership(client, o.bus().cluster(), o.bus().heartbeat(), self, scheduler), client,
                 "Redis " + o.bus().redisUrl() + ", cluster '" + o.bus().cluster() + "'", scheduler);
     }

@@ -33,7 +33,7 @@ final class ClusterNodes {
                     + " rediss://, redis-cluster:// or rediss-cluster://");
         }
         AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
-                : RedisClient.create(redisUrl);
+                : RedisClient.create(RedisUrls.standalone(redisUrl));
         try (RedisMembership members = RedisMembership.observer(client, cluster, BusOptions.DEFAULT_HEARTBEAT)) {
             List<NodeInfo> nodes = members.nodes().toCompletableFuture().get(5, TimeUnit.SECONDS);
             List<FailoverRecord> failovers;

@@ -140,7 +140,7 @@ public final class Gateway implements AutoCloseable {
                     + " rediss-cluster:// URL; the gateway learns the nodes from the cluster's Redis");
         }
         boolean cluster = RedisUrls.isCluster(redisUrl);
-        AbstractRedisClient client = cluster ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl)) : RedisClient.create(redisUrl);
+        AbstractRedisClient client = cluster ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl)) : RedisClient.create(RedisUrls.standalone(redisUrl));
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             RedisMembership membership = RedisMembership.observer(client, options.cluster(), options.heartbeat());

@@ -54,6 +54,9 @@ public final class RedisBus implements Bus {
     private final RedisLinks publisher;
     private final PublishBatcher batcher;
     private final RedisHistoryStore history;
+    /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
+    private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService timer;
     private volatile BusListener listener;
 
     /**
@@ -77,6 +80,7 @@ public final class RedisBus implements Bus {
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
                      HistoryLimits history, BusOptions bus) {
         this.links = links;
+        this.timer = timer;
         this.channels = new ChannelSubscriptions(links, timer, this::resubscribed);
         this.publisher = publisher;
         this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
@@ -137,6 +141,16 @@ public final class RedisBus implements Bus {
             });
         }
         channels.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
+        if (!links.sharded()) {
+            watches.add(LinkWatch.watchPubSub("the bus's pub/sub connection", links.pubsub(), timer));
+            watches.add(new LinkWatch("the bus's command connection", links.connection(), () -> links.commands().ping(), timer,
+                    LinkWatch.PERIOD));
+            watches.add(new LinkWatch("the bus's publishing connection", publisher.connection(), () -> {
+                CompletionStage<String> pong = publisher.commands().ping();
+                publisher.connection().flushCommands(); // it waits for explicit flushes
+                return pong;
+            }, timer, LinkWatch.PERIOD));
+        }
     }
 
     /** Lettuce subscribed a room's channel again after a reconnect: the listener reads what it missed from history. */
@@ -216,6 +230,7 @@ public final class RedisBus implements Bus {
 
     @Override
     public void close() {
+        watches.forEach(LinkWatch::stop);
         links.pubsub().close();
         links.connection().close();
         publisher.connection().close();

@@ -81,6 +81,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    private final List<LinkWatch> watches = new java.util.ArrayList<>();
 
     /**
      * A membership over a connection the caller owns and closes. It announces events but cannot
@@ -155,6 +156,12 @@ public final class RedisMembership implements Membership, AutoCloseable {
         this.registry = new RedisNodeRegistry(links, keys, leaseMillis);
         this.registration = self == null ? null
                 : new RedisNodeRegistration(links, keys, registry, id, self, heartbeat, leaseMillis, scheduler);
+        if (ownsConnections && scheduler != null && !links.sharded()) {
+            // A heartbeat that cannot get through a silent connection would let the lease lapse: tear such a connection down.
+            watches.add(new LinkWatch("the membership's command connection of node " + id, links.connection(), () -> links.commands().ping(),
+                    scheduler, LinkWatch.PERIOD));
+            watches.add(LinkWatch.watchPubSub("the membership's event connection of node " + id, links.pubsub(), scheduler));
+        }
     }
 
     /**
@@ -216,6 +223,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
      */
     public CompletionStage<Void> closeAsync() {
         if (closed.compareAndSet(false, true)) {
+            watches.forEach(LinkWatch::stop);
             (registration == null ? CompletableFuture.<Void>completedFuture(null) : registration.stop())
                     .thenCompose(v -> started.get() && registration != null ? registration.deregister()
                             : CompletableFuture.<Void>completedFuture(null))

@@ -76,6 +76,28 @@ public final class RedisUrls {
         if (seeds.isEmpty() || seeds.stream().anyMatch(s -> s.getHost() == null || s.getHost().isEmpty())) {
             throw new IllegalArgumentException("a Redis Cluster URL needs host:port[,host:port...], got " + url);
         }
+        seeds.forEach(RedisUrls::capTimeout);
         return seeds;
+    }
+
+    /** A standalone Redis URL as a {@link RedisURI}, with its timeout capped ({@link #MAX_TIMEOUT}). */
+    public static RedisURI standalone(String url) {
+        return capTimeout(RedisURI.create(url));
+    }
+
+    /**
+     * The longest a connection's handshake (and a blocking command) may wait, whatever the URL says
+     * ({@code ?timeout=}, 60 s by default in Lettuce): a reconnect whose handshake went into a link
+     * that drops everything would otherwise hang that long before it tries again, and the node would
+     * be cut off from Redis for a minute after the link heals. Commands have their own, shorter
+     * timeout (RedisBus).
+     */
+    static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    private static RedisURI capTimeout(RedisURI uri) {
+        if (uri.getTimeout().compareTo(MAX_TIMEOUT) > 0) {
+            uri.setTimeout(MAX_TIMEOUT);
+        }
+        return uri;
     }
 }
