@@ -11,12 +11,8 @@ import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
 import io.wscluster.resources.QuietLog;
-import io.wscluster.security.ClientLimits;
-import io.wscluster.security.PerSecondLimit;
 import io.wscluster.security.PermissionProxy;
-import io.wscluster.security.RateBuckets;
 import io.wscluster.security.RoomAction;
-import io.wscluster.security.UserLimits;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,8 +31,6 @@ import org.slf4j.event.Level;
  */
 public final class ClientRequests {
     private static final Logger log = LoggerFactory.getLogger(ClientRequests.class);
-    /** Refusals a second, other than of writes, past which a connection is closed as abusive. */
-    static final int ABUSIVE_REFUSALS = 100;
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
     private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
@@ -47,11 +41,8 @@ public final class ClientRequests {
     final SessionRecords records;
     final Permissions permissions;
     final PermissionProxy proxy;
-    final ClientLimits limits;
+    final ClientBudgets budgets;
     final RoomGrants grants = new RoomGrants(this);
-    private final UserLimits userLimits;
-    /** Each user's writes on this node over all its connections; null when not limited. */
-    private final RateBuckets userWrites;
     private final HubHooks hooks;
     private final Map<String, OpHandler> ops;
     private final NodeMetrics metrics;
@@ -66,10 +57,7 @@ public final class ClientRequests {
         this.records = config.records();
         this.permissions = new Permissions(config.rooms(), config.authorizer(), config.tokens());
         this.proxy = config.proxy();
-        this.limits = config.limits();
-        this.userLimits = config.userLimits();
-        int userRate = userLimits.publishRate();
-        this.userWrites = userRate > 0 ? new RateBuckets(2L * userRate, userRate, RateBuckets.DEFAULT_MAX_KEYS) : null;
+        this.budgets = new ClientBudgets(config.limits(), config.userLimits());
         this.hooks = config.hooks();
         this.ops = config.ops();
         this.pingMillis = config.pingMillis();
@@ -188,102 +176,16 @@ public final class ClientRequests {
     public void onFrame(Session s, ClientFrame frame, int bytes) {
         metrics.messageIn();
         try {
-            requireRoomForRequest(s, frame);
-            if (isWrite(frame)) {
-                if (limits.limitsWrites()) {
-                    spend(s, bytes);
-                }
-                if (userWrites != null && s.userId() != null) {
-                    spendUsers(s);
-                }
-            }
+            budgets.take(s, frame, bytes);
             dispatch(s, frame);
         } catch (ProtocolException e) {
             replies.fail(s, e.withRequestId(frame.id()));
-            if (e.code() == ErrorCode.RATE_LIMITED && !isWrite(frame)) {
-                refused(s);
+            if (e.code() == ErrorCode.RATE_LIMITED && !ClientBudgets.isWrite(frame)) {
+                budgets.refused(s);
             }
         } catch (RuntimeException e) {
             quiet.log(e.getClass().getName(), e, "request {} failed on session {}", frame.getClass().getSimpleName(), s.id());
             replies.fail(s, new ProtocolException(ErrorCode.INTERNAL, "internal error", frame.id()));
-        }
-    }
-
-    /**
-     * Counts a refusal other than a write's (those count in the write budget): a client that goes
-     * on asking for what it was refused ({@value #ABUSIVE_REFUSALS} a second, say subscribes past
-     * max-subscriptions) is closed (1008), so a flood costs a second of answers, not an hour.
-     */
-    private void refused(Session s) {
-        if (s.refusals == null) {
-            s.refusals = new PerSecondLimit(ABUSIVE_REFUSALS);
-        }
-        if (s.refusals.exceeded()) {
-            s.closeForAbuse("refusals", "asking again and again for what was refused");
-        }
-    }
-
-    private static boolean isWrite(ClientFrame frame) {
-        return frame instanceof ClientFrame.Publish || frame instanceof ClientFrame.Send || frame instanceof ClientFrame.Broadcast;
-    }
-
-    /** Takes a write from the session's budget; refuses it with {@code rate_limited}, and closes an abusive session. */
-    private void spend(Session s, int bytes) {
-        if (s.budget == null) {
-            s.budget = new WriteBudget(limits);
-        }
-        WriteBudget.Verdict verdict = s.budget.take(bytes);
-        if (verdict == WriteBudget.Verdict.ALLOWED) {
-            return;
-        }
-        if (verdict == WriteBudget.Verdict.ABUSIVE) {
-            s.closeForAbuse("write-rate", "writing far over the rate limit");
-        }
-        throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this connection's write rate (" + limits.publishRate()
-                + " messages and " + limits.publishBytesRate() + " bytes a second): slow down");
-    }
-
-    /**
-     * Takes a write from its user's allowance on this node, shared by all the user's connections, so
-     * that more connections do not write more; refuses it with {@code rate_limited}.
-     */
-    private void spendUsers(Session s) {
-        if (userWrites.tryTake(s.userId()) > 0) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "over this user's write rate on this node (" + userLimits.publishRate()
-                    + " messages a second over all its connections, user-publish-rate): slow down");
-        }
-    }
-
-    /** Throws {@code rate_limited} when the session has as many requests awaiting an answer as a connection may. */
-    private void requireRoomForRequest(Session s, ClientFrame frame) {
-        if (limits.limitsPending() && s.pending >= limits.maxPending() && !(frame instanceof ClientFrame.Subscribe)) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.maxPending()
-                    + " requests awaiting an answer per connection (max-pending-requests): wait for the answers");
-        }
-    }
-
-    /** Throws {@code rate_limited} when the session holds as many subscriptions as a connection may. */
-    void requireRoomForSubscription(Session s) {
-        if (s.subscriptions != null && s.subscriptions.size() >= limits.maxSubscriptions()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.maxSubscriptions()
-                    + " subscriptions per connection (max-subscriptions): unsubscribe first");
-        }
-    }
-
-    /**
-     * Throws {@code rate_limited} when {@code room} would be one more room than the session may
-     * make Redis keep this minute; a room it is subscribed to was counted when it subscribed.
-     */
-    void requireRoomBudget(Session s, String room) {
-        if (!limits.limitsRooms() || s.subscriptions != null && s.subscriptions.containsKey(room)) {
-            return;
-        }
-        if (s.rooms == null) {
-            s.rooms = new RoomBudget(limits.roomsPerMinute());
-        }
-        if (!s.rooms.take(room)) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "at most " + limits.roomsPerMinute()
-                    + " rooms a minute per connection (client-rooms-per-minute): wait, or keep to rooms already used");
         }
     }
 
@@ -300,7 +202,7 @@ public final class ClientRequests {
             unsubscribe(s, f);
         } else if (frame instanceof ClientFrame.Publish f) {
             permissions.require(s, RoomAction.PUBLISH, f.room());
-            requireRoomBudget(s, f.room());
+            budgets.requireRoomBudget(s, f.room());
             Message m = Message.toRoom(f.room(), f.data(), s.userId(), f.priority());
             replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m) : bridge.publish(m),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
@@ -321,7 +223,7 @@ public final class ClientRequests {
                     p -> ServerFrames.presence(f.id(), f.room(), p.users(), p.connections()));
         } else if (frame instanceof ClientFrame.History f) {
             permissions.require(s, RoomAction.HISTORY, f.room());
-            requireRoomBudget(s, f.room());
+            budgets.requireRoomBudget(s, f.room());
             replies.reply(s, f.id(), bridge.history().read(f.room(), f.since(), f.limit()),
                     h -> ServerFrames.history(f.id(), f.room(), h.latest(), h.messages()));
         } else if (frame instanceof ClientFrame.Ping f) {

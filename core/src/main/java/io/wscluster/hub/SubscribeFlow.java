@@ -39,9 +39,9 @@ final class SubscribeFlow {
     void start() {
         String room = request.room();
         takeOverExisting(room);
-        requests.requireRoomForSubscription(session);
+        requests.budgets.requireRoomForSubscription(session);
         SubscriptionGrant grant = requests.permissions.subscribe(session, room, request.token());
-        requests.requireRoomBudget(session, room);
+        requests.budgets.requireRoomBudget(session, room);
         if (!requests.proxy.asksOnSubscribe()) {
             join(room, grant);
             return;
