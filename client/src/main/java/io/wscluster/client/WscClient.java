@@ -154,10 +154,40 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
         return done;
     }
 
-    /** Publishes {@code data} (any Jackson-serializable value); completes with its offset once the cluster accepted it. */
+    /**
+     * Publishes {@code data} (any Jackson-serializable value); completes with its offset once the
+     * cluster accepted it. Each publish carries an idempotency key of its own: when the server cannot
+     * know whether it stored the message ({@code outcome_unknown}, Redis did not answer in time), the
+     * client asks again with the same key, {@value #PUBLISH_ATTEMPTS} times at most with backoff, and
+     * gets the first placement back if there was one: a retry never stores the message twice.
+     */
     public CompletionStage<Long> publish(String room, Object data) {
-        return call(frame("publish").put("room", room).set("data", JSON.valueToTree(data)))
-                .thenApply(ack -> ack.path("offset").asLong());
+        ObjectNode f = frame("publish").put("room", room).put("idempotency_key", java.util.UUID.randomUUID().toString());
+        f.set("data", JSON.valueToTree(data));
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        loop.execute(() -> publishAttempt(f, done, 0));
+        return done;
+    }
+
+    /** How many times a publish is sent while its outcome stays unknown. */
+    static final int PUBLISH_ATTEMPTS = 5;
+
+    /** On the loop: sends the publish; an unknown outcome is asked again with the same key after a backoff. */
+    private void publishAttempt(ObjectNode f, CompletableFuture<Long> done, int attempt) {
+        request(f.deepCopy()).whenComplete((ack, e) -> {
+            if (e == null) {
+                done.complete(ack.path("offset").asLong());
+                return;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            boolean unknown = cause instanceof WscException w && "outcome_unknown".equals(w.code());
+            if (unknown && attempt + 1 < PUBLISH_ATTEMPTS && state != ClientState.CLOSED) {
+                loop.schedule(() -> publishAttempt(f, done, attempt + 1), options.backoff().delay(attempt).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } else {
+                done.completeExceptionally(cause);
+            }
+        });
     }
 
     /** Sends {@code data} to every connection of {@code user}. */

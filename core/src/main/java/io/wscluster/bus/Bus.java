@@ -10,8 +10,10 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Contract.</b> {@link #publish} places a room message in the room's stream (next offset of
  * the current epoch, appended to history) and delivers it, in one atomic step: two publishes to one
  * room are delivered to every node in the order of their offsets. Its future completes only after
- * the message is accepted and stored; when the backend is unreachable it completes exceptionally
- * and nothing was delivered, so a caller never acknowledges a dropped message.
+ * the message is accepted and stored, so a caller never acknowledges a dropped message; when it
+ * fails, its error says what is known: {@code unavailable} when nothing was stored (the backend
+ * refused or was never reached), {@code outcome_unknown} when it took the command and did not
+ * answer (the message may be stored; a repeat with the same idempotency key finds out).
  *
  * <p>A node receives room and user messages only for what it subscribed to with {@link
  * #subscribeRoom} and {@link #subscribeUser}; broadcasts reach every node. Subscriptions are not
@@ -28,8 +30,23 @@ public interface Bus extends AutoCloseable {
     /** Starts delivery to {@code listener}. Called once, before anything else. */
     void start(BusListener listener);
 
+    /** How long a publish's idempotency key is remembered: a repeat within it stores nothing and answers the first placement. */
+    java.time.Duration IDEMPOTENCY_WINDOW = java.time.Duration.ofMinutes(5);
+
     /** Places and delivers a room message; completes with the message as placed (epoch, offset). */
-    CompletionStage<Message> publish(Message message);
+    default CompletionStage<Message> publish(Message message) {
+        return publish(message, null);
+    }
+
+    /**
+     * As {@link #publish(Message)}, once per {@code idempotencyKey} (null: no key) and room within
+     * {@link #IDEMPOTENCY_WINDOW}: a repeat completes with the message as the first publish placed
+     * it, and nothing is stored or delivered again. The caller scopes the key (to its publisher):
+     * the bus compares it as given. When the outcome cannot be known (the backend took the command
+     * but did not answer), the stage fails with {@link io.wscluster.protocol.ErrorCode#OUTCOME_UNKNOWN};
+     * with {@link io.wscluster.protocol.ErrorCode#UNAVAILABLE} only when nothing was stored.
+     */
+    CompletionStage<Message> publish(Message message, String idempotencyKey);
 
     /** Delivers a message to every connection of its user, on any node. */
     CompletionStage<Void> send(Message message);

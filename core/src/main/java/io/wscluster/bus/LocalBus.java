@@ -1,5 +1,7 @@
 package io.wscluster.bus;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.protocol.Message;
@@ -57,15 +59,24 @@ public final class LocalBus implements Bus {
     }
 
     @Override
-    public CompletionStage<Message> publish(Message message) {
+    public CompletionStage<Message> publish(Message message, String idempotencyKey) {
         requireTarget(message, Message.Target.ROOM);
-        return CompletableFuture.completedFuture(history.append(message, placed -> {
+        if (idempotencyKey == null) {
+            return CompletableFuture.completedFuture(place(message));
+        }
+        // Placed inside the key's entry: a repeat racing the first waits for it and answers its placement.
+        return CompletableFuture.completedFuture(group.placedByKey.asMap()
+                .computeIfAbsent(message.room() + '\u0000' + idempotencyKey, k -> place(message)));
+    }
+
+    private Message place(Message message) {
+        return history.append(message, placed -> {
             for (LocalBus member : group.members) {
                 if (member.rooms.contains(placed.room())) {
                     member.listener.onRoomMessage(placed);
                 }
             }
-        }));
+        });
     }
 
     @Override
@@ -129,6 +140,9 @@ public final class LocalBus implements Bus {
     public static final class Group implements AutoCloseable {
         private final LocalHistory history;
         private final java.util.List<LocalBus> members = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The placement of each idempotency key (by room) within the window; bounded like the node's other per-key state. */
+        private final Cache<String, Message> placedByKey = Caffeine.newBuilder().expireAfterWrite(IDEMPOTENCY_WINDOW)
+                .maximumSize(1_000_000).build();
         private final ScheduledFuture<?> expiry;
 
         /** @param scheduler expires the history every {@value LocalBus#EXPIRY_SECONDS} s; its owner shuts it down */

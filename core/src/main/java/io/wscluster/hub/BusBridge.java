@@ -53,7 +53,12 @@ public final class BusBridge implements BusListener {
 
     /** Publishes to a room; completes with the message as placed, or exceptionally when the bus refused it. */
     public CompletionStage<Message> publish(Message message) {
-        return bus.publish(message).thenApply(placed -> {
+        return publish(message, null);
+    }
+
+    /** As {@link #publish(Message)}, once per scoped idempotency key ({@link io.wscluster.bus.Bus#publish(Message, String)}). */
+    public CompletionStage<Message> publish(Message message, String idempotencyKey) {
+        return bus.publish(message, idempotencyKey).thenApply(placed -> {
             metrics.published();
             return placed;
         });

@@ -204,7 +204,8 @@ public final class ClientRequests {
             permissions.require(s, RoomAction.PUBLISH, f.room());
             budgets.requireRoomBudget(s, f.room());
             Message m = Message.toRoom(f.room(), f.data(), s.userId(), f.priority());
-            replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m) : bridge.publish(m),
+            String key = idempotencyKey(s, f);
+            replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m, key) : bridge.publish(m, key),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
         } else if (frame instanceof ClientFrame.Send f) {
             permissions.requireSend(s, f.user());
@@ -241,7 +242,7 @@ public final class ClientRequests {
      * Asks the back end, then publishes on the session's loop. Questions go out at once; the
      * publishes they allow go to the bus in the session's order, whatever order the answers come in.
      */
-    private CompletionStage<Message> askThenPublish(Session s, ClientFrame.Publish f, Message m) {
+    private CompletionStage<Message> askThenPublish(Session s, ClientFrame.Publish f, Message m, String key) {
         CompletionStage<Void> asked = proxy.publish(s.principal(), s.id(), f.room(), f.data());
         CompletableFuture<Void> handed = new CompletableFuture<>();
         CompletionStage<Void> previous = s.publishTurn;
@@ -251,8 +252,18 @@ public final class ClientRequests {
             if (error != null) {
                 throw error instanceof CompletionException ce ? ce : new CompletionException(error);
             }
-            return bridge.publish(m);
+            return bridge.publish(m, key);
         }, s.shard.executor()).thenCompose(placed -> placed);
+    }
+
+    /**
+     * The publish's idempotency key scoped to its publisher, so that two clients' keys never meet:
+     * the user, or for an anonymous client its session (which it keeps across reconnects); null
+     * when the client gave none.
+     */
+    private static String idempotencyKey(Session s, ClientFrame.Publish f) {
+        String key = f.idempotencyKey();
+        return key == null ? null : (s.userId() != null ? "u:" + s.userId() : "s:" + s.id()) + ":" + key;
     }
 
     private void custom(Session s, ClientFrame.Custom f) {

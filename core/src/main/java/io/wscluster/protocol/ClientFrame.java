@@ -20,7 +20,11 @@ public sealed interface ClientFrame {
     record Unsubscribe(long id, String room) implements ClientFrame {
     }
 
-    record Publish(long id, String room, JsonNode data, Priority priority) implements ClientFrame {
+    /** {@code idempotencyKey}: the client's key for this message, null when none (see {@link Names#MAX_IDEMPOTENCY_KEY}). */
+    record Publish(long id, String room, JsonNode data, Priority priority, String idempotencyKey) implements ClientFrame {
+        public Publish(long id, String room, JsonNode data, Priority priority) {
+            this(id, room, data, priority, null);
+        }
     }
 
     record Send(long id, String user, JsonNode data, Priority priority) implements ClientFrame {

@@ -19,6 +19,12 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited", 429),
     /** The node is up but a dependency (the bus) is not: nothing was accepted. */
     UNAVAILABLE("unavailable", 503),
+    /**
+     * A publish reached the bus but no answer came back in time (Redis stalled, or the link broke
+     * after the command left): the message may or may not be stored. Publish again with the same
+     * {@code idempotency_key} to find out without storing it twice.
+     */
+    OUTCOME_UNKNOWN("outcome_unknown", 504),
     /** A bug or unexpected failure on the server. */
     INTERNAL("internal", 500);
 

@@ -95,7 +95,7 @@ public final class FrameParser {
             case "unsubscribe":
                 return new ClientFrame.Unsubscribe(id, room(f));
             case "publish":
-                return new ClientFrame.Publish(id, room(f), data(f), priority(f));
+                return new ClientFrame.Publish(id, room(f), data(f), priority(f), idempotencyKey(f));
             case "send":
                 return new ClientFrame.Send(id, Names.requireUser(requiredString(f, "user")), data(f), priority(f));
             case "broadcast":
@@ -179,6 +179,16 @@ public final class FrameParser {
             throw ProtocolException.badRequest("'limit' must be a positive integer");
         }
         return limit.asInt();
+    }
+
+    /** The optional {@code idempotency_key}: 1 to {@value Names#MAX_IDEMPOTENCY_KEY} printable ASCII characters. */
+    private static String idempotencyKey(JsonNode f) {
+        String key = optionalString(f, "idempotency_key");
+        if (key != null && !Names.isIdempotencyKey(key)) {
+            throw ProtocolException.badRequest("idempotency_key must be 1 to " + Names.MAX_IDEMPOTENCY_KEY
+                    + " printable ASCII characters");
+        }
+        return key;
     }
 
     private static String optionalString(JsonNode f, String field) {

@@ -39,6 +39,23 @@ public final class Names {
         return isToken(id, 64, false);
     }
 
+    /** Longest idempotency key a publish may carry. */
+    public static final int MAX_IDEMPOTENCY_KEY = 128;
+
+    /** An idempotency key is 1 to {@value #MAX_IDEMPOTENCY_KEY} printable ASCII characters (a UUID, say). */
+    public static boolean isIdempotencyKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Throws {@code bad_request} unless {@code user} is a non-empty user id of at most 200 characters. */
     public static String requireUser(String user) {
         if (user == null) {

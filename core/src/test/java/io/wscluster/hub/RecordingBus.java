@@ -79,11 +79,11 @@ final class RecordingBus implements Bus {
     }
 
     @Override
-    public CompletionStage<Message> publish(Message message) {
+    public CompletionStage<Message> publish(Message message, String idempotencyKey) {
         if (failPublishes) {
             return CompletableFuture.failedFuture(new IOException("bus unreachable"));
         }
-        return delegate.publish(message);
+        return delegate.publish(message, idempotencyKey);
     }
 
     @Override

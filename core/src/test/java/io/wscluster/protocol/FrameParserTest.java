@@ -71,6 +71,12 @@ class FrameParserTest {
         }
 
         @Test
+        void publishWithAnIdempotencyKey() {
+            assertThat(parse("{\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"idempotency_key\":\"3f2a-17\"}"))
+                    .isEqualTo(new ClientFrame.Publish(0, "r", tree("1"), Priority.NORMAL, "3f2a-17"));
+        }
+
+        @Test
         void dataMayBeAnyJsonValueIncludingNull() {
             ClientFrame.Publish p = (ClientFrame.Publish) parse("{\"op\":\"publish\",\"room\":\"r\",\"data\":null}");
             assertThat(p.data()).isEqualTo(NullNode.getInstance());
@@ -225,6 +231,12 @@ class FrameParserTest {
                 Arguments.of("{\"id\":5,\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"priority\":\"HIGH\"}", "priority", 5L),
                 Arguments.of("{\"id\":5,\"op\":\"send\",\"user\":\"u\",\"data\":1,\"priority\":2}", "'priority'", 5L),
                 Arguments.of("{\"id\":5,\"op\":\"broadcast\",\"data\":1,\"priority\":\"\"}", "priority", 5L),
+                // idempotency_key
+                Arguments.of("{\"id\":8,\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"idempotency_key\":\"\"}", "idempotency_key", 8L),
+                Arguments.of("{\"id\":8,\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"idempotency_key\":\"a b\"}", "idempotency_key", 8L),
+                Arguments.of("{\"id\":8,\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"idempotency_key\":7}", "idempotency_key", 8L),
+                Arguments.of("{\"id\":8,\"op\":\"publish\",\"room\":\"r\",\"data\":1,\"idempotency_key\":\"" + "k".repeat(129) + "\"}",
+                        "idempotency_key", 8L),
                 // since
                 Arguments.of("{\"id\":6,\"op\":\"subscribe\",\"room\":\"r\",\"since\":5}", "'since'", 6L),
                 Arguments.of("{\"id\":6,\"op\":\"subscribe\",\"room\":\"r\",\"since\":\"e:5\"}", "'since'", 6L),

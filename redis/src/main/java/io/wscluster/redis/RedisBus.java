@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * the room's stream and publishes it, so offsets are totally ordered per room whichever node
  * publishes, and a message is never delivered without being stored. Its future completes when
  * Redis answered; a Redis that is down or slow fails it (commands are rejected while disconnected,
- * and time out), so the caller answers {@code unavailable} instead of acknowledging a dropped
- * message.
+ * and time out), and the failure says what is known ({@link PublishOutcome}): {@code unavailable}
+ * when nothing was stored, {@code outcome_unknown} when the command left without an answer. With an
+ * idempotency key, the same script first looks the key up and answers its recorded placement.
  *
  * <p>This node subscribes only to the channels of rooms and users it has local connections for,
  * plus the broadcast channel; Lettuce re-subscribes them by itself after a reconnect. An unsubscribe
@@ -177,14 +178,17 @@ public final class RedisBus implements Bus {
     }
 
     @Override
-    public CompletionStage<Message> publish(Message m) {
+    public CompletionStage<Message> publish(Message m, String idempotencyKey) {
         String room = m.room();
-        String[] k = {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room)};
+        String[] k = idempotencyKey == null ? new String[] {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room)}
+                : new String[] {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room),
+                        keys.roomIdempotency(room, idempotencyKey)};
         String json = MessageCodec.encode(m);
-        return batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(), batcher::flushNow, k, json,
-                String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room), RedisHistoryStore.newEpoch(),
-                links.publishCommand(), String.valueOf(limits.maxBytes(room))))
-                .thenApply(out -> placed(m, out));
+        CompletionStage<List<Object>> placing = batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(),
+                batcher::flushNow, k, json, String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room),
+                RedisHistoryStore.newEpoch(), links.publishCommand(), String.valueOf(limits.maxBytes(room)),
+                String.valueOf(IDEMPOTENCY_WINDOW.toSeconds())));
+        return PublishOutcome.of(placing).thenApply(out -> placed(m, out));
     }
 
     private static Message placed(Message m, List<Object> out) {

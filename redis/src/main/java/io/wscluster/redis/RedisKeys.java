@@ -27,6 +27,11 @@ final class RedisKeys {
         return ns + ":{" + room + "}:h";
     }
 
+    /** Where a publish's idempotency key (as scoped by the caller) keeps the placement it got, in the room's slot. */
+    String roomIdempotency(String room, String key) {
+        return ns + ":{" + room + "}:i:" + key;
+    }
+
     String roomChannel(String room) {
         return ns + ":{" + room + "}:c";
     }

@@ -5,6 +5,15 @@
 -- ARGV[1] message JSON, ARGV[2] history size (0 keeps none), ARGV[3] TTL in seconds,
 -- ARGV[4] epoch to start when the room has none, ARGV[5] PUBLISH or SPUBLISH,
 -- ARGV[6] history byte cap (0: none)
+-- Optional: KEYS[4] the publish's idempotency key, ARGV[7] how long it is kept (seconds): a key
+-- already there answers the placement it recorded, {epoch, offset, 1}, and nothing is stored.
+if KEYS[4] then
+  local prior = redis.call('GET', KEYS[4])
+  if prior then
+    local bar = string.find(prior, '|', 1, true)
+    return {string.sub(prior, 1, bar - 1), tonumber(string.sub(prior, bar + 1)), 1}
+  end
+end
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if not epoch then
   -- No meta means the room's history is gone: a new epoch, and no stale stream behind it.
@@ -44,4 +53,7 @@ elseif size > 0 then
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call(ARGV[5], KEYS[3], epoch .. '|' .. offset .. '|' .. ARGV[1])
+if KEYS[4] then
+  redis.call('SET', KEYS[4], epoch .. '|' .. offset, 'EX', ARGV[7])
+end
 return {epoch, offset}

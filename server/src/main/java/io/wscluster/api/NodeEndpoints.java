@@ -154,7 +154,12 @@ public final class NodeEndpoints implements HttpEndpoints {
     private CompletionStage<HttpReply> publish(ObjectNode body) {
         String room = Names.requireRoom(text(body, "room"));
         Message m = Message.toRoom(room, data(body), null, priority(body));
-        return answer(bus.publish(m), placed -> {
+        String key = text(body, "idempotency_key");
+        if (key != null && !Names.isIdempotencyKey(key)) {
+            throw ProtocolException.badRequest("idempotency_key must be 1 to " + Names.MAX_IDEMPOTENCY_KEY + " printable ASCII characters");
+        }
+        // The API's callers share one scope: an application that publishes through it keys its own messages.
+        return answer(bus.publish(m, key == null ? null : "api:" + key), placed -> {
             ObjectNode out = JSON.createObjectNode().put("epoch", placed.epoch()).put("offset", placed.offset());
             return HttpReply.json(200, out.toString());
         });

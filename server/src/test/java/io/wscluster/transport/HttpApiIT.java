@@ -59,6 +59,21 @@ class HttpApiIT {
     }
 
     @Test
+    void aPublishRepeatedWithItsIdempotencyKeyIsStoredAndDeliveredOnce() throws Exception {
+        nodes.start();
+        TestClient c = nodes.open();
+        subscribe(c, "prices");
+        String body = "{\"room\":\"prices\",\"data\":1,\"idempotency_key\":\"order-17\"}";
+        long first = json(post("/api/publish", body)).path("offset").asLong();
+        assertThat(json(post("/api/publish", body)).path("offset").asLong()).as("the first placement").isEqualTo(first);
+        assertThat(json(post("/api/publish", "{\"room\":\"prices\",\"data\":2,\"idempotency_key\":\"order-18\"}"))
+                .path("offset").asLong()).isEqualTo(first + 1);
+        assertThat(c.next("message").path("offset").asLong()).isEqualTo(first);
+        assertThat(c.next("message").path("offset").asLong()).as("no second copy of the first").isEqualTo(first + 1);
+        assertError(post("/api/publish", "{\"room\":\"prices\",\"data\":1,\"idempotency_key\":\"with space\"}"), 400, "bad_request");
+    }
+
+    @Test
     void sendAndBroadcastAreDelivered() throws Exception {
         nodes.start(o -> o.security(s -> s.jwtSecret("s3cret")));
         TestClient alice = nodes.openAs("alice");
