@@ -101,7 +101,8 @@ final class NodeBootstrap {
         // never back to this node (the directory may not have seen it turn draining yet).
         Router drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
                 backend.sticky, options.bus().heartbeat());
-        FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes, backend.sticky,
+        FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes,
+                members::healthySinceNanos, backend.sticky,
                 drainRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
 

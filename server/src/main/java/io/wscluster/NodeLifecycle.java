@@ -226,15 +226,24 @@ final class NodeLifecycle {
      * cut longer than the failure-detection time). When another node took over its failover, the
      * cluster has moved its sessions: it drops its clients (reconnect, reason failover, close 1012)
      * so that they follow their new mappings and resume their sessions, rather than carrying on
-     * with stale state. When nobody did (a late heartbeat nobody acted on), or a delayed failover
-     * saw it return within its grace period, it keeps them.
+     * with stale state. When nobody did (a late heartbeat nobody acted on), a delayed failover
+     * saw it return within its grace period, or the failover moved no session (no mapping pointed
+     * here: nobody is sent anywhere else), it keeps them.
      */
     private void rejoinAsNew() {
         int clients = hub.metrics().connections();
-        backend.failovers.lease(FailoverLog.incarnation(self.info())).whenComplete((lease, e) -> {
-            boolean taken = e == null && (lease.state() == FailoverLog.Lease.State.HELD
-                    || lease.state() == FailoverLog.Lease.State.SETTLED && "done".equals(lease.detail()));
-            if (!taken) {
+        backend.failovers.lease(FailoverLog.incarnation(self.info())).thenCompose(lease -> {
+            if (lease.state() == FailoverLog.Lease.State.HELD) {
+                return CompletableFuture.completedFuture(true);
+            }
+            if (lease.state() != FailoverLog.Lease.State.SETTLED || !"done".equals(lease.detail())) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return backend.failovers.recent(50).thenApply(records -> records.stream()
+                    .filter(r -> r.failedNode().equals(self.id()))
+                    .findFirst().map(r -> r.sessionsMoved() > 0).orElse(true));
+        }).whenComplete((taken, e) -> {
+            if (e != null || !taken) {
                 log.warn("node {} was away longer than the failure-detection time, but no failover of it is under way:"
                         + " keeping its {} client(s)", self.id(), clients);
                 return;

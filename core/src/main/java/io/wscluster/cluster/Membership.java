@@ -42,4 +42,30 @@ public interface Membership {
      * a registration (the embedded one) never calls it.
      */
     void onRegistrationLost(Runnable action);
+
+    /**
+     * Since when this node's own heartbeats have succeeded without a failure in between
+     * ({@link System#nanoTime()}), or {@link #NOT_HEALTHY} while its last heartbeat failed (or none
+     * succeeded yet). A node whose own link to the registry just came back does not judge others
+     * until they have had a full lease to heartbeat too: a Redis that stalled, restarted or refused
+     * writes for a while lost their records as well, and they are not dead. The embedded membership,
+     * which cannot fail, has been healthy since it started.
+     */
+    default long healthySinceNanos() {
+        return HEALTHY_SINCE_START;
+    }
+
+    /**
+     * When this node's own heartbeat last succeeded ({@link System#nanoTime()}), or
+     * {@link #NOT_HEALTHY} when none has: a node that has not heartbeated for longer than a lease has
+     * been taken for dead by the others.
+     */
+    default long lastHeartbeatNanos() {
+        return System.nanoTime();
+    }
+
+    /** {@link #healthySinceNanos()} of a node whose link is down. */
+    long NOT_HEALTHY = Long.MIN_VALUE;
+    /** {@link #healthySinceNanos()} of a membership that cannot fail: long enough ago for any judgment. */
+    long HEALTHY_SINCE_START = Long.MIN_VALUE + 1;
 }

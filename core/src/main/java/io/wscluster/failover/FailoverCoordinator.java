@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * (the gateway closes them with 1012; the SDK retries), are then placed on those targets and
  * resume their sessions there.
  *
+ * <p>It judges only while its own link to the registry is sound: while this node's own heartbeats
+ * fail, and for a lease (three heartbeats) after they succeed again, nobody is declared failed. A
+ * Redis that stalled, restarted empty, or refused writes (memory full) lost every node's record or
+ * kept every node from renewing it, this node's too; the others are not dead, and need a lease to
+ * heartbeat again. Nodes still missing once that lease is over are judged against the view from
+ * before the outage.
+ *
  * <p>Detection is level-triggered: a failed node stays pending on every survivor until its lease is
  * settled (the failover is over, or the node had left in good order) or the node is back. The
  * coordinator renews its lease while the failover runs; if it dies midway, the lease lapses, the
@@ -63,6 +70,10 @@ public final class FailoverCoordinator {
     private final Counter migrated;
     private final Counter failures;
     private final Set<String> leftInGoodOrder = ConcurrentHashMap.newKeySet();
+    /** This node's own link: since when its heartbeats succeed ({@link io.wscluster.cluster.Membership#healthySinceNanos()}). */
+    private final java.util.function.LongSupplier healthySince;
+    /** How long the others need to heartbeat again after this node's link came back: a lease. */
+    private final long judgeAfterNanos;
     /** Failed nodes not yet settled, by incarnation. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private Map<String, NodeInfo> lastSeen = Map.of(); // on the timer's thread only
@@ -82,12 +93,15 @@ public final class FailoverCoordinator {
      * @param nodes   the cluster as last read (e.g. a node directory), looked at every {@code period}
      * @param targets a router without stickiness, to spread the moved sessions
      */
-    public FailoverCoordinator(String nodeId, FailoverOptions options, Supplier<List<NodeInfo>> nodes, StickyRegistry sticky,
+    public FailoverCoordinator(String nodeId, FailoverOptions options, Supplier<List<NodeInfo>> nodes,
+                               java.util.function.LongSupplier healthySince, StickyRegistry sticky,
                                Router targets, FailoverLog failovers, ScheduledExecutorService timer, Duration period,
                                MeterRegistry registry) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.options = Objects.requireNonNull(options, "options");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.healthySince = Objects.requireNonNull(healthySince, "healthySince");
+        this.judgeAfterNanos = period.multipliedBy(3).toNanos();
         this.sticky = Objects.requireNonNull(sticky, "sticky");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.failovers = Objects.requireNonNull(failovers, "failovers");
@@ -105,8 +119,18 @@ public final class FailoverCoordinator {
         leftInGoodOrder.add(id);
     }
 
+    /** Whether this node's own link has been sound for a lease: only then does a missing node count as failed. */
+    private boolean judging() {
+        long since = healthySince.getAsLong();
+        return since == io.wscluster.cluster.Membership.HEALTHY_SINCE_START
+                || since != io.wscluster.cluster.Membership.NOT_HEALTHY && System.nanoTime() - since >= judgeAfterNanos;
+    }
+
     private void look() {
         try {
+            if (!judging()) {
+                return; // lastSeen stays the view from before: nodes still missing afterwards are judged then
+            }
             Map<String, NodeInfo> now = new HashMap<>();
             for (NodeInfo n : nodes.get()) {
                 now.put(n.id(), n);

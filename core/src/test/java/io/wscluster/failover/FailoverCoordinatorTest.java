@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.routing.AdaptiveWeights;
@@ -242,7 +243,8 @@ class FailoverCoordinatorTest {
         Router spread = new Router(cluster::get, Algorithm.ROUND_ROBIN.create(AdaptiveWeights.DEFAULT), Stickiness.NONE, registry,
                 Regions.NONE, 1);
         for (String id : List.of("a", "b", "c")) {
-            new FailoverCoordinator(id, options, cluster::get, registry, spread, log, timer, PERIOD, meters);
+            new FailoverCoordinator(id, options, cluster::get, () -> Membership.HEALTHY_SINCE_START, registry, spread, log, timer, PERIOD,
+                    meters);
         }
     }
 

@@ -33,6 +33,9 @@ final class Heartbeat {
     private final Supplier<? extends CompletionStage<?>> beat;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean failing = new AtomicBoolean();
+    /** System.nanoTime() of the first success after a failure (or of the first success); NOT_HEALTHY while failing. */
+    private volatile long healthySince = io.wscluster.cluster.Membership.NOT_HEALTHY;
+    private volatile long lastSuccess = io.wscluster.cluster.Membership.NOT_HEALTHY;
     /** Guarded by {@code this}, with {@link #stopped}: no beat is issued once stop() returned. */
     private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
     private boolean stopped;
@@ -97,10 +100,32 @@ final class Heartbeat {
             current = CompletableFuture.failedFuture(e);
         }
         inFlight = current;
-        return current.whenComplete(this::report);
+        long started = System.nanoTime();
+        return current.whenComplete((v, e) -> report(started, e));
     }
 
-    private void report(Object ignored, Throwable error) {
+    /** Since when the beats have succeeded without a failure in between; {@code Membership.NOT_HEALTHY} while failing. */
+    long healthySinceNanos() {
+        return healthySince;
+    }
+
+    /** When a beat last succeeded; {@code Membership.NOT_HEALTHY} before the first. */
+    long lastSuccessNanos() {
+        return lastSuccess;
+    }
+
+    private void report(long started, Throwable error) {
+        long now = System.nanoTime();
+        if (error == null) {
+            // A beat that took longer than a period went through a stall (Redis frozen, or slow): the
+            // others' records may have lapsed meanwhile, so the healthy time starts again from now.
+            if (healthySince == io.wscluster.cluster.Membership.NOT_HEALTHY || now - started > period.toNanos()) {
+                healthySince = now;
+            }
+            lastSuccess = now;
+        } else {
+            healthySince = io.wscluster.cluster.Membership.NOT_HEALTHY;
+        }
         if (error == null) {
             if (failing.compareAndSet(true, false)) {
                 log.info("{}: Redis answers again", name);

@@ -216,6 +216,17 @@ public final class RedisMembership implements Membership, AutoCloseable {
         }
     }
 
+    /** See {@link Membership#healthySinceNanos()}; an observer, which heartbeats nothing, counts as healthy. */
+    @Override
+    public long healthySinceNanos() {
+        return registration == null ? HEALTHY_SINCE_START : registration.healthySinceNanos();
+    }
+
+    @Override
+    public long lastHeartbeatNanos() {
+        return registration == null ? System.nanoTime() : registration.lastHeartbeatNanos();
+    }
+
     /**
      * Stops heartbeats, removes this node's record, announces {@code leave} and closes the
      * connections it opened. Completes when done, never exceptionally: a Redis that is down only

@@ -83,6 +83,14 @@ final class RedisNodeRegistration {
                 left.toCompletableFuture());
     }
 
+    long healthySinceNanos() {
+        return heartbeat.healthySinceNanos();
+    }
+
+    long lastHeartbeatNanos() {
+        return heartbeat.lastSuccessNanos();
+    }
+
     void onRegistrationLost(Runnable action) {
         onRegistrationLost = Objects.requireNonNull(action, "action");
     }
