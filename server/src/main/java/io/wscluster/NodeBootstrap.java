@@ -43,6 +43,8 @@ import io.wscluster.transport.WsServer;
  */
 final class NodeBootstrap {
     private static final java.time.Duration JWKS_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** How long a peer's /health may take to answer a node that may be cut off from Redis ({@link NodeFence}). */
+    private static final java.time.Duration PEER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     private NodeBootstrap() {
     }
@@ -108,10 +110,13 @@ final class NodeBootstrap {
 
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
-                options.security(), options.transport().page());
+                options.security(), options.transport().page(), () -> NodeFence.reachesBackend(members, options.bus().heartbeat()));
         registerMeters(registry, options, backend.bus, directory, backend.sticky);
-        lifecycle.serve(new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
-                new SessionIds(backend.sessionIdKey)));
+        WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
+                new SessionIds(backend.sessionIdKey));
+        lifecycle.serve(server);
+        new NodeFence(self, members, directory::nodes, server, new BackendHttp(PEER_PROBE_TIMEOUT, 16)::get, options.bus().heartbeat())
+                .start(resources.scheduler(), options.bus().heartbeat());
         return new Node(self, lifecycle, bridge, registry);
     }
 

@@ -10,6 +10,11 @@ public enum NodeState {
     ACTIVE,
     /** Moving its clients away (drain or shutdown): serves existing ones, takes no new ones. */
     DRAINING,
+    /**
+     * Cut off from the cluster's Redis while the other nodes are not: it has sent its clients to
+     * them and takes no new ones until Redis answers again, when it is active once more.
+     */
+    FENCED,
     /** Gone. */
     OFFLINE;
 

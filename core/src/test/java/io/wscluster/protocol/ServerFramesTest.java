@@ -140,9 +140,9 @@ class ServerFramesTest {
     }
 
     @Test
-    void reconnectReasonsAreTheFourOfTheContract() {
+    void reconnectReasonsAreTheFiveOfTheContract() {
         assertThat(List.of(ReconnectReason.values()).stream().map(ReconnectReason::wireName))
-                .containsExactly("drain", "rebalance", "failover", "shutdown");
+                .containsExactly("drain", "rebalance", "failover", "shutdown", "isolated");
     }
 
     @Nested

@@ -42,6 +42,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final BusBridge bus;
+    private final java.util.function.BooleanSupplier reachesBackend;
     private final Supplier<NodeState> state;
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
@@ -55,8 +56,9 @@ public final class NodeEndpoints implements HttpEndpoints {
 
     public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
-                         SecurityOptions keys, boolean page) {
+                         SecurityOptions keys, boolean page, java.util.function.BooleanSupplier reachesBackend) {
         this.bus = bus;
+        this.reachesBackend = reachesBackend;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
@@ -92,7 +94,9 @@ public final class NodeEndpoints implements HttpEndpoints {
         return Map.ofEntries(
                 Map.entry("/", page),
                 Map.entry("/index.html", page),
-                Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> done(HttpReply.json(200, "{\"status\":\"ok\"}")))),
+                // redis: whether this node's heartbeats get through, which a node cut off from Redis asks its peers before it fences itself.
+                Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> done(HttpReply.json(200, "{\"status\":\"ok\",\"redis\":\""
+                        + (reachesBackend.getAsBoolean() ? "ok" : "unreachable") + "\"}")))),
                 Map.entry("/ready", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> ready())),
                 Map.entry("/metrics", new Route(Kind.METRICS, HttpMethod.GET, (r, c) -> done(new HttpReply(200, PROMETHEUS_TYPE,
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())))),

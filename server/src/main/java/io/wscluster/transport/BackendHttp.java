@@ -21,7 +21,9 @@ public final class BackendHttp {
     public BackendHttp(Duration timeout, int maxInFlight) {
         this.timeout = timeout;
         this.inFlight = new Semaphore(maxInFlight);
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1: the default asks plain-HTTP servers for an h2c upgrade, which a node's own listener takes for a bad WebSocket upgrade.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The body of {@code url}. */

@@ -1,0 +1,142 @@
+package io.wscluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wscluster.cluster.Membership;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.cluster.NodeState;
+import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.ReconnectReason;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.transport.WsServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends this node's clients to the rest of the cluster while this node is cut off from Redis and
+ * the others are not: past a lease without a heartbeat of its own the cluster has taken it for
+ * dead, and a client served here would get nothing published elsewhere. Once its heartbeats get
+ * through again it takes connections again; its clients find their sessions wherever they went.
+ *
+ * <p>Cut off, or Redis down? A node cannot tell from its side alone, and a Redis that is down for
+ * everyone must not empty every node at once (the clients could go nowhere better). So it asks its
+ * peers, as last known, for their {@code /health}: it fences itself only when one of them answers
+ * that its own heartbeats get through, and sends its clients there ({@code reconnect}, reason
+ * {@code isolated}, close 1012). Peers it cannot reach, or that cannot reach Redis either, leave it
+ * serving as it is. While fenced it is {@link NodeState#FENCED}: {@code /ready} answers 503 and
+ * upgrades are refused with 503 and {@code Retry-After}.
+ *
+ * <p>Checked every heartbeat on the node's scheduler; one round of questions at a time.
+ */
+final class NodeFence {
+    private static final Logger log = LoggerFactory.getLogger(NodeFence.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NodeIdentity self;
+    private final Membership membership;
+    private final Supplier<List<NodeInfo>> peers;
+    private final WsServer server;
+    private final Function<URI, CompletionStage<String>> http;
+    private final long leaseNanos;
+    private final AtomicBoolean asking = new AtomicBoolean();
+
+    /**
+     * @param peers the cluster as last known (it is kept while Redis cannot be read)
+     * @param http  GETs a URL, completing with the body of a 2xx answer
+     */
+    NodeFence(NodeIdentity self, Membership membership, Supplier<List<NodeInfo>> peers, WsServer server,
+              Function<URI, CompletionStage<String>> http, Duration heartbeat) {
+        this.self = self;
+        this.membership = membership;
+        this.peers = peers;
+        this.server = server;
+        this.http = http;
+        this.leaseNanos = heartbeat.multipliedBy(3).toNanos();
+    }
+
+    void start(ScheduledExecutorService scheduler, Duration heartbeat) {
+        long period = heartbeat.toMillis();
+        scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether this node's own heartbeats get through: the last one succeeded less than a lease ago. */
+    static boolean reachesBackend(Membership membership, Duration heartbeat) {
+        long last = membership.lastHeartbeatNanos();
+        return last != Membership.NOT_HEALTHY && System.nanoTime() - last <= heartbeat.multipliedBy(3).toNanos();
+    }
+
+    private void check() {
+        long last = membership.lastHeartbeatNanos();
+        if (last == Membership.NOT_HEALTHY) {
+            return; // not registered yet
+        }
+        boolean cutOff = System.nanoTime() - last > leaseNanos;
+        if (!cutOff) {
+            if (self.moveState(NodeState.FENCED, NodeState.ACTIVE)) {
+                log.warn("node {}: Redis answers again: taking connections again", self.id());
+            }
+            return;
+        }
+        if (self.info().state() == NodeState.ACTIVE && asking.compareAndSet(false, true)) {
+            askPeers().whenComplete((healthy, e) -> {
+                asking.set(false);
+                if (healthy != null) {
+                    fence(healthy);
+                }
+            });
+        }
+    }
+
+    /** A peer that answers it reaches Redis; null when none does (each answers within the probe's timeout). */
+    private CompletionStage<NodeInfo> askPeers() {
+        List<CompletableFuture<NodeInfo>> answers = new ArrayList<>();
+        for (NodeInfo n : peers.get()) {
+            if (n.id().equals(self.id()) || n.url() == null) {
+                continue;
+            }
+            answers.add(http.apply(healthUrl(n)).toCompletableFuture()
+                    .thenApply(body -> reachesRedis(body) ? n : null)
+                    .exceptionally(e -> null));
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> answers.stream()
+                .map(CompletableFuture::join).filter(java.util.Objects::nonNull).findFirst().orElse(null));
+    }
+
+    private void fence(NodeInfo healthy) {
+        if (!self.moveState(NodeState.ACTIVE, NodeState.FENCED)) {
+            return;
+        }
+        log.warn("node {}: no heartbeat of its own got through to Redis for {} ms while node {} reaches it: sending its clients"
+                + " there and taking no new ones until Redis answers", self.id(), leaseNanos / 1_000_000, healthy.id());
+        server.closeAll(ServerFrames.reconnect(ReconnectReason.ISOLATED, self.reconnectUrl(healthy),
+                ThreadLocalRandom.current().nextLong(500)), CloseCode.SERVICE_RESTART, "isolated from Redis");
+    }
+
+    /** {@code ws://host:port/ws} to {@code http://host:port/health}; wss to https. */
+    static URI healthUrl(NodeInfo n) {
+        URI ws = URI.create(n.url());
+        String scheme = "wss".equals(ws.getScheme()) ? "https" : "http";
+        return URI.create(scheme + "://" + ws.getRawAuthority() + "/health");
+    }
+
+    private static boolean reachesRedis(String body) {
+        try {
+            JsonNode h = JSON.readTree(body);
+            return "ok".equals(h.path("redis").asText());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
