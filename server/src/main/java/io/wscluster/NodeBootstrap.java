@@ -104,7 +104,7 @@ final class NodeBootstrap {
         Router drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
                 backend.sticky, options.bus().heartbeat());
         FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes,
-                members::healthySinceNanos, backend.sticky,
+                directory::soundSinceNanos, backend.sticky,
                 drainRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
 

@@ -64,6 +64,17 @@ public interface Membership {
         return System.nanoTime();
     }
 
+    /** The later of two {@link #healthySinceNanos()}-like times: not healthy when either is not. */
+    static long later(long a, long b) {
+        if (a == NOT_HEALTHY || b == NOT_HEALTHY) {
+            return NOT_HEALTHY;
+        }
+        if (a == HEALTHY_SINCE_START) {
+            return b;
+        }
+        return b == HEALTHY_SINCE_START ? a : Math.max(a, b);
+    }
+
     /** {@link #healthySinceNanos()} of a node whose link is down. */
     long NOT_HEALTHY = Long.MIN_VALUE;
     /** {@link #healthySinceNanos()} of a membership that cannot fail: long enough ago for any judgment. */

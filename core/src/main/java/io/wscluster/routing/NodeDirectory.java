@@ -43,6 +43,8 @@ public final class NodeDirectory implements AutoCloseable {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile List<NodeInfo> nodes = List.of();
     private volatile boolean failing;
+    /** When the reads last became sound: System.nanoTime() of the first success after a failure (or of the creation). */
+    private volatile long soundSince = System.nanoTime();
     private volatile boolean closed;
     private ScheduledFuture<?> ticks; // guarded by this
 
@@ -77,6 +79,36 @@ public final class NodeDirectory implements AutoCloseable {
     }
 
     /** Re-reads membership soon (coalesced with a read in flight); does nothing once closed. */
+    /**
+     * Whether the reads have succeeded for at least {@code window} without a failure in between. A
+     * node that vanished from a read right after the reads came back (Redis restarted empty, or was
+     * frozen longer than a lease) is not yet known to be dead: every record lapsed at once, and the
+     * nodes need a lease to heartbeat again.
+     */
+    public boolean soundFor(Duration window) {
+        long since = soundSinceNanos();
+        return since == Membership.HEALTHY_SINCE_START || since != Membership.NOT_HEALTHY && System.nanoTime() - since >= window.toNanos();
+    }
+
+    /**
+     * Since when this view of the cluster has been sound ({@link System#nanoTime()}, or a
+     * {@link Membership} constant): the reads neither failed nor lost most of the cluster at once,
+     * and the membership's own link and heartbeats have been healthy ({@link Membership#healthySinceNanos()}).
+     */
+    public long soundSinceNanos() {
+        return Membership.later(failing ? Membership.NOT_HEALTHY : soundSince, membership.healthySinceNanos());
+    }
+
+    private static boolean lostHalf(Set<String> before, Set<String> after) {
+        int lost = 0;
+        for (String id : before) {
+            if (!after.contains(id)) {
+                lost++;
+            }
+        }
+        return lost * 2 >= before.size();
+    }
+
     public void refreshNow() {
         if (closed) {
             return;
@@ -104,6 +136,9 @@ public final class NodeDirectory implements AutoCloseable {
                 }
                 failing = true;
             } else {
+                if (failing) {
+                    soundSince = System.nanoTime();
+                }
                 failing = false;
                 apply(now);
             }
@@ -118,6 +153,11 @@ public final class NodeDirectory implements AutoCloseable {
     private void apply(List<NodeInfo> now) {
         Set<String> before = ids(nodes);
         Set<String> after = ids(now);
+        if (before.size() > 1 && lostHalf(before, after)) {
+            // Half the cluster or more gone in one read is far likelier a Redis that lost its records
+            // (a restart too quick for a read to fail) than half the nodes dying together: not sound yet.
+            soundSince = System.nanoTime();
+        }
         nodes = List.copyOf(now);
         Set<String> added = new HashSet<>(after);
         added.removeAll(before);

@@ -163,6 +163,27 @@ final class GatewayCore {
         suspectsVersion++;
     }
 
+    /**
+     * Membership no longer lists the node. When the gateway's view of the cluster has been sound for
+     * a lease ({@link NodeDirectory#soundFor}), the node is gone: {@link #nodeGone}. Right after its
+     * link to Redis came back (Redis restarted empty, or was frozen), or when half the cluster
+     * vanished in one read, every record lapsed at once and the nodes are not dead: the gateway
+     * looks again a lease later, and only a node still missing then is gone. A node that really
+     * died meanwhile loses its links by itself anyway (its sockets close).
+     */
+    void nodeMissing(String nodeId, java.util.concurrent.ScheduledExecutorService scheduler) {
+        java.time.Duration lease = options.heartbeat().multipliedBy(3);
+        if (directory.soundFor(lease)) {
+            nodeGone(nodeId);
+            return;
+        }
+        scheduler.schedule(() -> {
+            if (directory.nodes().stream().noneMatch(n -> n.id().equals(nodeId))) {
+                nodeMissing(nodeId, scheduler);
+            }
+        }, lease.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /** Membership no longer lists the node: its clients reconnect elsewhere. */
     void nodeGone(String nodeId) {
         suspects.remove(nodeId);

@@ -104,6 +104,11 @@ final class Heartbeat {
         return current.whenComplete((v, e) -> report(started, e));
     }
 
+    /** Something showed the registry lost or froze meanwhile (this node's own record was gone): the healthy time starts again now. */
+    void stalled() {
+        healthySince = System.nanoTime();
+    }
+
     /** Since when the beats have succeeded without a failure in between; {@code Membership.NOT_HEALTHY} while failing. */
     long healthySinceNanos() {
         return healthySince;

@@ -82,6 +82,8 @@ public final class RedisMembership implements Membership, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
     private final List<LinkWatch> watches = new java.util.ArrayList<>();
+    /** Since when its command connection has been up without a reconnect ({@link Membership#healthySinceNanos()} terms). */
+    private volatile long linkSince = HEALTHY_SINCE_START;
 
     /**
      * A membership over a connection the caller owns and closes. It announces events but cannot
@@ -156,6 +158,20 @@ public final class RedisMembership implements Membership, AutoCloseable {
         this.registry = new RedisNodeRegistry(links, keys, leaseMillis);
         this.registration = self == null ? null
                 : new RedisNodeRegistration(links, keys, registry, id, self, heartbeat, leaseMillis, scheduler);
+        if (links.connection() instanceof io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+            // A reconnect (Redis restarted, or the link was torn down) means records may have lapsed meanwhile.
+            handler.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+                @Override
+                public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                    linkSince = NOT_HEALTHY;
+                }
+
+                @Override
+                public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
+                    linkSince = System.nanoTime();
+                }
+            });
+        }
         if (ownsConnections && scheduler != null && !links.sharded()) {
             // A heartbeat that cannot get through a silent connection would let the lease lapse: tear such a connection down.
             watches.add(new LinkWatch("the membership's command connection of node " + id, links.connection(), () -> links.commands().ping(),
@@ -216,10 +232,13 @@ public final class RedisMembership implements Membership, AutoCloseable {
         }
     }
 
-    /** See {@link Membership#healthySinceNanos()}; an observer, which heartbeats nothing, counts as healthy. */
+    /**
+     * See {@link Membership#healthySinceNanos()}: the later of this node's heartbeats (an observer
+     * has none) and its connection's last reconnect.
+     */
     @Override
     public long healthySinceNanos() {
-        return registration == null ? HEALTHY_SINCE_START : registration.healthySinceNanos();
+        return Membership.later(registration == null ? HEALTHY_SINCE_START : registration.healthySinceNanos(), linkSince);
     }
 
     @Override

@@ -117,6 +117,7 @@ final class RedisNodeRegistration {
         if (previousRecord == null) {
             announced = null;
             if (registered) {
+                heartbeat.stalled(); // the others' records are likely gone too (Redis lost them): give them a lease
                 log.warn("node {}: its membership record was gone (away longer than {} ms): joining again as new", id, leaseMillis);
                 onRegistrationLost.run();
             }
