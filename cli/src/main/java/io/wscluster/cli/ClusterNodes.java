@@ -30,7 +30,7 @@ final class ClusterNodes {
     static Snapshot snapshot(String redisUrl, String cluster) {
         if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
             throw new IllegalStateException("redis: give the cluster's Redis with --redis URL (or REDIS_URL): redis://,"
-                    + " rediss://, redis-cluster:// or rediss-cluster://");
+                    + " rediss://, redis-cluster://, rediss-cluster://, redis-sentinel:// or rediss-sentinel://");
         }
         AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))
                 : RedisClient.create(RedisUrls.standalone(redisUrl));

@@ -50,7 +50,10 @@ final class RoomStream {
          */
         void message(Message m, boolean next);
 
-        /** What follows is not contiguous with what was handed on: the subscribers' stream restarts after {@code at}. */
+        /**
+         * What follows is not contiguous with what was handed on: the subscribers' stream restarts
+         * after {@code at}, which is earlier than what they have when {@code reason} is {@link #REWOUND}.
+         */
         void restarted(StreamPosition at, String reason);
 
         /** A repair starts (for the metrics). */
@@ -63,6 +66,12 @@ final class RoomStream {
     static final String EPOCH_CHANGED = "epoch";
     /** The history could not be read to repair a hole (Redis unavailable), or too much arrived meanwhile. */
     static final String NOT_REPAIRED = "unavailable";
+    /**
+     * Redis lost messages it had already placed (a failover to a replica that had not received them,
+     * a restart from an older snapshot): the stream goes on from an earlier offset than what was
+     * handed on, and its next offsets name other messages.
+     */
+    static final String REWOUND = "rewound";
 
     private final String room;
     private final Sink sink;
@@ -222,6 +231,13 @@ final class RoomStream {
     private void apply(StreamPosition since, HistoryRead r) {
         List<Message> found = r.messages();
         boolean sameEpoch = since.epoch().equals(r.latest().epoch());
+        if (sameEpoch && r.latest().offset() < since.offset()) {
+            epoch = r.latest().epoch();
+            offset = r.latest().offset();
+            sink.restarted(new StreamPosition(epoch, offset), REWOUND);
+            interrupted = false;
+            return;
+        }
         if (!r.recovered() && !(sameEpoch && r.latest().offset() <= since.offset())) { // (nothing new: a room without history loses nothing either)
             long first = found.isEmpty() ? firstHeld(r.latest()) : found.get(0).offset();
             boolean cleanStart = !sameEpoch && first == 1 && !interrupted;

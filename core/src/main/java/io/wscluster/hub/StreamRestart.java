@@ -12,6 +12,11 @@ import io.wscluster.protocol.StreamPosition;
  * {@code id}, with {@code recovered: false}, the position the stream goes on from, and why.
  */
 record StreamRestart(String room, StreamPosition at, String reason) {
+    /** The stream went back to an earlier offset: every subscriber is told and goes on from there, however far it was. */
+    boolean rewound() {
+        return RoomStream.REWOUND.equals(reason);
+    }
+
     OutboundFrame frame() {
         return ServerFrames.restarted(room, at, reason);
     }

@@ -88,7 +88,7 @@ final class Subscription {
 
     /** Whether {@code r} concerns this subscriber (it is not past {@code r}'s position); if so, it goes on from there. */
     boolean tell(StreamRestart r) {
-        if (r.at().epoch().equals(epoch) && lastOffset >= r.at().offset()) {
+        if (!r.rewound() && r.at().epoch().equals(epoch) && lastOffset >= r.at().offset()) {
             return false;
         }
         epoch = r.at().epoch();

@@ -107,6 +107,15 @@ class RoomStreamTest {
     }
 
     @Test
+    void aStreamThatWentBackToAnEarlierOffsetIsToldAndGoesOnFromThere() {
+        arrive("e", 1, 2, 3, 4);
+        stream.resubscribed(); // a failover to a replica that had received only 1 and 2
+        answer(0, read("e", 2, true));
+        arrive("e", 3, 4); // new messages, under offsets already handed on
+        assertThat(out).containsExactly("e:1", "e:2", "e:3", "e:4", "restart e:2 rewound", "e:3", "e:4");
+    }
+
+    @Test
     void aResubscriptionThatMissedNothingTellsNothing() {
         arrive("e", 1, 2);
         stream.resubscribed();

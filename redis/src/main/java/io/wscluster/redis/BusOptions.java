@@ -79,8 +79,9 @@ public final class BusOptions {
 
         public Builder redisUrl(String v) {
             Check.setting(v == null || v.isEmpty() || RedisUrls.isValid(v), "redis", v,
-                    "a redis://host:port URL (rediss:// for TLS), or redis-cluster://host:port[,host:port...]"
-                            + " for a Redis Cluster (rediss-cluster:// for TLS)");
+                    "a redis://host:port URL (rediss:// for TLS), redis-cluster://host:port[,host:port...]"
+                            + " for a Redis Cluster (rediss-cluster:// for TLS), or redis-sentinel://host:port[,host:port...]#master"
+                            + " for a master found through Sentinel");
             redisUrl = Check.noneIfEmpty(v);
             return this;
         }

@@ -22,13 +22,21 @@ public final class RedisUrls {
     public static final String STANDALONE_TLS = "rediss://";
     public static final String CLUSTER = "redis-cluster://";
     public static final String CLUSTER_TLS = "rediss-cluster://";
+    /** A master found through Redis Sentinel: {@code redis-sentinel://host:port[,host:port...]#master-name}. */
+    public static final String SENTINEL = "redis-sentinel://";
+    public static final String SENTINEL_TLS = "rediss-sentinel://";
 
     private RedisUrls() {
     }
 
-    /** Whether {@code url} starts with one of the four schemes. */
+    /** Whether {@code url} starts with one of the six schemes. */
     public static boolean hasKnownScheme(String url) {
-        return url.startsWith(STANDALONE) || url.startsWith(STANDALONE_TLS) || isCluster(url);
+        return url.startsWith(STANDALONE) || url.startsWith(STANDALONE_TLS) || isCluster(url) || isSentinel(url);
+    }
+
+    /** Whether {@code url} finds its master through Sentinel ({@code redis-sentinel://} or {@code rediss-sentinel://}). */
+    public static boolean isSentinel(String url) {
+        return url.startsWith(SENTINEL) || url.startsWith(SENTINEL_TLS);
     }
 
     /**
@@ -38,6 +46,14 @@ public final class RedisUrls {
     public static boolean isValid(String url) {
         if (url == null || !hasKnownScheme(url)) {
             return false;
+        }
+        if (isSentinel(url)) {
+            try {
+                RedisURI uri = RedisURI.create(url);
+                return uri.getSentinelMasterId() != null && !uri.getSentinelMasterId().isEmpty() && !uri.getSentinels().isEmpty();
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
         if (!isCluster(url)) {
             return true;
@@ -80,7 +96,7 @@ public final class RedisUrls {
         return seeds;
     }
 
-    /** A standalone Redis URL as a {@link RedisURI}, with its timeout capped ({@link #MAX_TIMEOUT}). */
+    /** A standalone or Sentinel Redis URL as a {@link RedisURI}, with its timeout capped ({@link #MAX_TIMEOUT}). */
     public static RedisURI standalone(String url) {
         return capTimeout(RedisURI.create(url));
     }

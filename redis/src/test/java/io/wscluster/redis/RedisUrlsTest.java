@@ -23,6 +23,10 @@ class RedisUrlsTest {
         assertThat(RedisUrls.isValid("rediss://h:6380")).isTrue();
         assertThat(RedisUrls.isValid("redis-cluster://a:7000,b:7001")).isTrue();
         assertThat(RedisUrls.isValid("redis-cluster://")).isFalse();
+        assertThat(RedisUrls.isValid("redis-sentinel://127.0.0.1:26379,127.0.0.2:26379#main")).isTrue();
+        assertThat(RedisUrls.isValid("rediss-sentinel://h:26379#main")).isTrue();
+        assertThat(RedisUrls.isValid("redis-sentinel://127.0.0.1:26379")).as("no master name").isFalse();
+        assertThat(RedisUrls.isCluster("redis-sentinel://h:26379#main")).isFalse();
         assertThat(RedisUrls.isValid("http://a:7000")).isFalse();
         assertThat(RedisUrls.isValid(null)).isFalse();
     }

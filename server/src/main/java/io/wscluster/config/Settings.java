@@ -204,8 +204,9 @@ public final class Settings {
                     (b, v) -> b.transport(t -> t.ioThreads(Values.integer(v)))),
             new Setting("capacity", String.valueOf(NodeOptions.DEFAULT_CAPACITY), "Connections this node declares it can hold (for routing and status).",
                     (b, v) -> b.capacity(Values.integer(v))),
-            new Setting("redis", "none", "Redis to form a cluster over (also REDIS_URL): redis://host:port, or"
-                    + " redis-cluster://host:port[,host:port...] for a Redis Cluster (rediss:// and rediss-cluster:// for TLS);"
+            new Setting("redis", "none", "Redis to form a cluster over (also REDIS_URL): redis://host:port,"
+                    + " redis-cluster://host:port[,host:port...] for a Redis Cluster, or redis-sentinel://host:port[,host:port...]#master"
+                    + " for a master that Sentinel fails over (rediss://, rediss-cluster://, rediss-sentinel:// for TLS);"
                     + " none runs on the embedded bus.",
                     (b, v) -> b.bus(bus -> bus.redisUrl(v))),
             new Setting("cluster", BusOptions.DEFAULT_CLUSTER, "The cluster's name: the namespace of its Redis keys.",

@@ -74,6 +74,22 @@ public final class RedisServer implements AutoCloseable {
 
     /** True when the server answers PING. */
     public boolean ping() {
+        return ping(port);
+    }
+
+    /** Waits for a server (or a Sentinel) on {@code port} to answer PING; throws when it does not within {@code limit}. */
+    static void awaitPing(int port, java.time.Duration limit) throws IOException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ping(port)) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new IOException("nothing answered PING on port " + port + " within " + limit);
+    }
+
+    private static boolean ping(int port) {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(1000);
             OutputStream out = s.getOutputStream();
