@@ -25,6 +25,7 @@ public final class BusOptions {
     private final int batchSize;
     private final Duration batchDelay;
     private final int maxInFlight;
+    private final int ackReplicas;
 
     private BusOptions(Builder b) {
         redisUrl = b.redisUrl;
@@ -34,6 +35,7 @@ public final class BusOptions {
         batchSize = b.batchSize;
         batchDelay = b.batchDelay;
         maxInFlight = b.maxInFlight;
+        ackReplicas = b.ackReplicas;
     }
 
     public static Builder builder() {
@@ -42,7 +44,7 @@ public final class BusOptions {
 
     public Builder toBuilder() {
         return builder().redisUrl(redisUrl).cluster(cluster).heartbeat(heartbeat).redisRetry(redisRetry)
-                .batchSize(batchSize).batchDelay(batchDelay).maxInFlight(maxInFlight);
+                .batchSize(batchSize).batchDelay(batchDelay).maxInFlight(maxInFlight).ackReplicas(ackReplicas);
     }
 
     /**
@@ -64,6 +66,9 @@ public final class BusOptions {
     /** Unanswered bus commands beyond which low-priority messages are refused (backpressure). */
     public int maxInFlight() { return maxInFlight; }
 
+    /** Replicas that must have a room message before it is acknowledged ({@code WAIT}); 0: the master alone. */
+    public int ackReplicas() { return ackReplicas; }
+
     /** Builder with every default set; setters check their argument and name the setting in the error. */
     public static final class Builder {
         private String redisUrl;
@@ -73,6 +78,7 @@ public final class BusOptions {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration batchDelay = DEFAULT_BATCH_DELAY;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int ackReplicas;
 
         private Builder() {
         }
@@ -115,6 +121,12 @@ public final class BusOptions {
         public Builder maxInFlight(int v) {
             Check.setting(v >= 1, "bus-max-in-flight", v, "at least 1");
             maxInFlight = v;
+            return this;
+        }
+
+        public Builder ackReplicas(int v) {
+            Check.setting(v >= 0 && v <= 16, "ack-replicas", v, "0 to 16");
+            ackReplicas = v;
             return this;
         }
 

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisBus implements Bus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** How long an acknowledgement waits for the replicas ({@link BusOptions#ackReplicas()}). */
+    static final Duration REPLICA_WAIT = Duration.ofSeconds(1);
 
     private final RedisKeys keys;
     private final HistoryLimits limits;
@@ -55,6 +57,7 @@ public final class RedisBus implements Bus {
     private final RedisLinks publisher;
     private final PublishBatcher batcher;
     private final RedisHistoryStore history;
+    private final int ackReplicas;
     /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
     private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
@@ -89,6 +92,10 @@ public final class RedisBus implements Bus {
         this.keys = new RedisKeys(bus.cluster());
         this.limits = history;
         this.history = new RedisHistoryStore(links.commands(), keys, history);
+        this.ackReplicas = bus.ackReplicas();
+        if (ackReplicas > 0 && links.sharded()) {
+            throw new IllegalArgumentException("ack-replicas: not supported on a Redis Cluster yet (WAIT must reach each room's master)");
+        }
     }
 
     private static RedisLinks open(RedisClient client) {
@@ -188,7 +195,31 @@ public final class RedisBus implements Bus {
                 batcher::flushNow, k, json, String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room),
                 RedisHistoryStore.newEpoch(), links.publishCommand(), String.valueOf(limits.maxBytes(room)),
                 String.valueOf(IDEMPOTENCY_WINDOW.toSeconds())));
+        if (ackReplicas > 0) {
+            placing = placing.thenCompose(this::replicated);
+        }
         return PublishOutcome.of(placing).thenApply(out -> placed(m, out));
+    }
+
+    /**
+     * Waits until {@code ackReplicas} replicas have everything this connection wrote so far, the
+     * placement just answered included; fails as an unknown outcome when fewer confirm within
+     * {@link #REPLICA_WAIT}: the message is stored on the master, but a failover may still lose it.
+     */
+    private CompletionStage<List<Object>> replicated(List<Object> placed) {
+        if (placed.size() > 2) {
+            return java.util.concurrent.CompletableFuture.completedFuture(placed); // a repeated key: its first publish waited
+        }
+        CompletionStage<Long> waited = publisher.commands().waitForReplication(ackReplicas, REPLICA_WAIT.toMillis());
+        batcher.flushNow();
+        return waited.thenApply(n -> {
+            if (n < ackReplicas) {
+                throw new io.wscluster.protocol.ProtocolException(io.wscluster.protocol.ErrorCode.OUTCOME_UNKNOWN, "stored on the Redis master"
+                        + " but only " + n + " of " + ackReplicas + " replicas confirmed it within " + REPLICA_WAIT.toMillis()
+                        + " ms: a failover may still lose it; publish again with the same idempotency_key to find out");
+            }
+            return placed;
+        });
     }
 
     private static Message placed(Message m, List<Object> out) {

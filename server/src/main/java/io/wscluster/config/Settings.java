@@ -223,6 +223,9 @@ public final class Settings {
                     (b, v) -> b.bus(bus -> bus.batchDelay(Values.duration(v)))),
             new Setting("bus-max-in-flight", String.valueOf(BusOptions.DEFAULT_MAX_IN_FLIGHT), "Unanswered bus commands beyond which low-priority messages are refused.",
                     (b, v) -> b.bus(bus -> bus.maxInFlight(Values.integer(v)))),
+            new Setting("ack-replicas", "0", "Replicas that must hold a room message before it is acknowledged (Redis WAIT, at most 1 s, else"
+                    + " outcome_unknown); 0 acknowledges once the master stored it.",
+                    (b, v) -> b.bus(bus -> bus.ackReplicas(Values.integer(v)))),
             new Setting("session-ttl", Values.text(FailoverOptions.DEFAULT.sessionTtl()), "How long a session's rooms and positions are kept after its connection ends, for a resume with ?session=.",
                     (b, v) -> b.failover(f -> f.withSessionTtl(Values.duration(v)))),
             new Setting("drain-batch", String.valueOf(DrainOptions.DEFAULT_BATCH), "Connections per event loop a drain sends away per step.",
