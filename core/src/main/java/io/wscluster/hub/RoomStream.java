@@ -28,8 +28,9 @@ import java.util.function.Function;
  * is no loss (the room's keys expired while it was quiet) and is handed on without a word.
  *
  * <p>Bounds: at most {@link #MAX_HELD} messages wait for a repair; a repair whose read keeps failing
- * is retried {@link #ATTEMPTS} times ({@link #RETRY} apart). Past either, the repair gives up: the
- * subscribers are told, and what waited is handed on.
+ * is retried {@link #ATTEMPTS} times, {@link #RETRY} apart and doubling up to {@link #LONGEST_RETRY}
+ * (about 20 s in all: the node's command connection may be reconnecting after the pub/sub one came
+ * back). Past either, the repair gives up: the subscribers are told, and what waited is handed on.
  *
  * <p>Cost on the delivery path: one lock and two comparisons per message. Thread-safe: the bus's
  * thread and repair reads complete under the same lock, and every hand-on happens under it, so
@@ -37,8 +38,9 @@ import java.util.function.Function;
  */
 final class RoomStream {
     static final int MAX_HELD = 1_000;
-    static final int ATTEMPTS = 5;
+    static final int ATTEMPTS = 8;
     static final Duration RETRY = Duration.ofMillis(500);
+    static final Duration LONGEST_RETRY = Duration.ofSeconds(4);
 
     /** Where this room's messages go. Called under the stream's lock: must not block. */
     interface Sink {
@@ -76,6 +78,7 @@ final class RoomStream {
     private final String room;
     private final Sink sink;
     private final Function<StreamPosition, CompletionStage<HistoryRead>> history;
+    private final Duration retry;
     private final ArrayDeque<Message> held = new ArrayDeque<>();
     /** Of the last message handed on; null while unknown. */
     private String epoch;
@@ -91,9 +94,15 @@ final class RoomStream {
 
     /** @param history reads the room's messages after a position (all stored, for null) */
     RoomStream(String room, Sink sink, Function<StreamPosition, CompletionStage<HistoryRead>> history) {
+        this(room, sink, history, RETRY);
+    }
+
+    /** @param retry the first wait before a failed read is tried again (it doubles, up to {@link #LONGEST_RETRY}) */
+    RoomStream(String room, Sink sink, Function<StreamPosition, CompletionStage<HistoryRead>> history, Duration retry) {
         this.room = room;
         this.sink = sink;
         this.history = history;
+        this.retry = retry;
     }
 
     /** The bus delivered {@code m}; on the bus's thread. */
@@ -221,7 +230,8 @@ final class RoomStream {
             }
         }
         if (error != null) {
-            CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS).execute(() -> repair(attempt + 1));
+            long wait = Math.min(retry.toMillis() << Math.min(attempt, 10), LONGEST_RETRY.toMillis());
+            CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS).execute(() -> repair(attempt + 1));
         } else {
             repair(0); // another hole among what was held, or a resubscription during the read
         }

@@ -44,7 +44,7 @@ class RoomStreamTest {
         CompletableFuture<HistoryRead> f = new CompletableFuture<>();
         pending.add(f);
         return f;
-    });
+    }, Duration.ofMillis(5));
 
     @Test
     void messagesInOrderPassWithoutARead() {

@@ -87,7 +87,7 @@ class GapRepairIT {
         start(1000);
         List<Long> acked = new ArrayList<>(publish(20, Duration.ofMillis(5)));
         proxy.discard(); // up, but nothing gets through: only n2's own watch notices
-        acked.addAll(publish(60, Duration.ofMillis(100)));
+        acked.addAll(publish(40, Duration.ofMillis(100))); // 4 s: shorter than a lease (9 s), or n2 would fence itself
         proxy.pass();
         acked.addAll(publish(20, Duration.ofMillis(5)));
 
@@ -101,7 +101,9 @@ class GapRepairIT {
         List<Long> before = publish(20, Duration.ZERO);
         everySubscriberGetsExactly(before);
         proxy.discard();
-        publish(150, Duration.ofMillis(30)); // more than the room keeps (100) while n2 hears nothing
+        // More than the room keeps (100) while n2 hears nothing, quickly: cut off for longer than a
+        // lease (9 s), n2 would rightly send its clients away instead (NodeFenceIT).
+        publish(150, Duration.ofMillis(2));
         proxy.pass();
         long last = publish(5, Duration.ofMillis(5)).get(4);
 
