@@ -108,10 +108,7 @@ class GapRepairIT {
         long last = publish(5, Duration.ofMillis(5)).get(4);
 
         for (TestClient c : subscribers) {
-            JsonNode restart = c.nextMatching(f -> true, Duration.ofSeconds(30));
-            assertThat(restart.path("op").asText()).as("the first frame after the break: " + restart).isEqualTo("subscribed");
-            assertThat(restart.path("recovered").asBoolean(true)).isFalse();
-            assertThat(restart.path("reason").asText()).isEqualTo("history");
+            JsonNode restart = restart(c.nextMatching(f -> true, Duration.ofSeconds(30)), "history");
             long at = restart.path("offset").asLong();
             assertThat(at).as("what the history lost").isBetween(20L, last - 100);
             for (long expected = at + 1; expected <= last; expected++) {
@@ -142,15 +139,21 @@ class GapRepairIT {
         }
         assertThat(first).as("publishing works again").isEqualTo(1);
         for (TestClient c : subscribers) {
-            JsonNode restart = c.nextMatching(f -> f.path("op").asText().equals("subscribed"), Duration.ofSeconds(20));
-            assertThat(restart).as("told before the new epoch's first message").isNotNull();
-            assertThat(restart.path("recovered").asBoolean(true)).isFalse();
-            assertThat(restart.path("reason").asText()).isEqualTo("epoch");
-            assertThat(restart.has("id")).isFalse();
+            JsonNode restart = restart(c.nextMatching(f -> f.path("op").asText().equals("subscribed"), Duration.ofSeconds(20)), "epoch");
             JsonNode next = c.nextMatching(f -> f.path("op").asText().equals("message"), Duration.ofSeconds(10));
             assertThat(next.path("offset").asLong()).isEqualTo(1);
             assertThat(next.path("epoch").asText()).isEqualTo(restart.path("epoch").asText());
         }
+    }
+
+    /** Checks that {@code frame} tells its client that the room's stream restarted, for {@code reason}; returns it. */
+    private static JsonNode restart(JsonNode frame, String reason) {
+        assertThat(frame).as("told before the first message after the break").isNotNull();
+        assertThat(frame.path("op").asText()).as(frame.toString()).isEqualTo("subscribed");
+        assertThat(frame.has("id")).isFalse();
+        assertThat(frame.path("recovered").asBoolean(true)).isFalse();
+        assertThat(frame.path("reason").asText()).isEqualTo(reason);
+        return frame;
     }
 
     /** Publishes {@code n} messages through n1, {@code every} apart; returns the offsets acknowledged. */

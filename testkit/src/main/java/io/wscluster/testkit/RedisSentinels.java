@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -66,12 +65,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** Kills the master (SIGKILL): the Sentinel promotes the replica a second or two later. */
     public void killMaster() {
-        master.destroyForcibly();
-        try {
-            master.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RedisServer.kill(master);
     }
 
     /** Whether the replica answers as a master now. */
@@ -100,14 +94,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : processes) {
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        processes.forEach(RedisServer::kill);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

@@ -106,9 +106,14 @@ public final class RedisServer implements AutoCloseable {
 
     /** Kills the server (SIGKILL): an outage, with everything in memory lost. */
     public void kill() {
-        process.destroyForcibly();
+        kill(process);
+    }
+
+    /** Kills {@code p} (SIGKILL) and waits for it to be gone, 10 s at most. */
+    static void kill(Process p) {
+        p.destroyForcibly();
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
