@@ -14,7 +14,9 @@ import java.util.function.Function;
 /**
  * Between the hub and the bus: subscribes on the bus to a room or user while some shard has a
  * local holder of it, hands what the bus delivers to those shards, publishes for the node, and
- * keeps each subscribed room's newest frames for recovery ({@link RecentFrames}).
+ * keeps each subscribed room's newest frames for recovery ({@link RecentFrames}). A room's messages
+ * pass its {@link RoomStream} first, which hands them on once and in order, reads from history
+ * what the bus did not deliver, and tells the subscribers where it cannot.
  *
  * <p>Implementation notes. Interest is kept per shard, not per holder: a shard's first holder of a
  * room calls {@link #acquireRoom}, its last {@link #releaseRoom} (the shard counts its holders),
