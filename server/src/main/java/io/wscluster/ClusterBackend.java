@@ -96,7 +96,7 @@ final class ClusterBackend implements AutoCloseable {
 
     /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
     static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        RedisClient client = RedisClient.create(RedisUrls.standalone(o.bus().redisUrl()));
+        RedisClient client = RedisClient.create(RedisUrls.resources(), RedisUrls.standalone(o.bus().redisUrl()));
         RedisBus bus = connect(o, client, RedisConnectionException.class,
                 () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
@@ -114,7 +114,7 @@ final class ClusterBackend implements AutoCloseable {
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
     static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
                                                  ScheduledExecutorService scheduler) {
-        RedisClusterClient client = RedisClusterClient.create(RedisUrls.clusterSeeds(o.bus().redisUrl()));
+        RedisClusterClient client = RedisClusterClient.create(RedisUrls.resources(), RedisUrls.clusterSeeds(o.bus().redisUrl()));
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
                 () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
@@ -156,6 +156,7 @@ final class ClusterBackend implements AutoCloseable {
                 String why = "redis: cannot reach " + o.bus().redisUrl() + " (" + rootMessage(e) + ")";
                 if (!o.bus().redisRetry()) {
                     client.shutdown();
+                    client.getResources().shutdown();
                     throw new StartupException(why);
                 }
                 long wait = STARTUP_BACKOFF.delay(attempt).toMillis();
@@ -208,6 +209,7 @@ final class ClusterBackend implements AutoCloseable {
         bus.close();
         if (redis != null) {
             redis.shutdown();
+            redis.getResources().shutdown(); // made by RedisUrls.resources(), so ours to shut down
         }
     }
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Cut off, or Redis down? A node cannot tell from its side alone, and a Redis that is down for
  * everyone must not empty every node at once (the clients could go nowhere better). So it asks its
  * peers, as last known, for their {@code /health}: it fences itself only when one of them answers
- * that its own heartbeats get through, and sends its clients there ({@code reconnect}, reason
+ * that its own heartbeats get through and have for a lease ({@link #redisHealth}), and sends its clients there ({@code reconnect}, reason
  * {@code isolated}, close 1012). Peers it cannot reach, or that cannot reach Redis either, leave it
  * serving as it is. While fenced it is {@link NodeState#FENCED}: {@code /ready} answers 503 and
  * upgrades are refused with 503 and {@code Retry-After}.
@@ -72,14 +72,23 @@ final class NodeFence {
     }
 
     /**
-     * Whether this node's own heartbeats get through now: the last one succeeded within one and a
-     * half periods (a healthy node beats every period). Stricter than the lease a node fences itself
-     * after, on purpose: when Redis froze for everyone, a peer whose last beat came a little later
-     * than this node's must not answer that it reaches Redis while this node decides.
+     * What this node's {@code /health} says of its link to Redis: {@code ok} when its last heartbeat
+     * got through within one and a half periods (a healthy node beats every period) and its link has
+     * been sound for a lease; {@code recovering} when it is back but not for a lease yet;
+     * {@code unreachable} otherwise. Both conditions are stricter than the lease a node fences itself
+     * after, on purpose: when Redis failed for everyone, a peer whose link came back a little earlier
+     * must not make this node send its clients away while this node is reconnecting too.
      */
-    static boolean reachesBackend(Membership membership, Duration heartbeat) {
+    static String redisHealth(Membership membership, Duration heartbeat) {
+        long now = System.nanoTime();
         long last = membership.lastHeartbeatNanos();
-        return last != Membership.NOT_HEALTHY && System.nanoTime() - last <= heartbeat.multipliedBy(3).toNanos() / 2;
+        if (last == Membership.NOT_HEALTHY || now - last > heartbeat.multipliedBy(3).toNanos() / 2) {
+            return "unreachable";
+        }
+        long since = membership.healthySinceNanos();
+        boolean settled = since == Membership.HEALTHY_SINCE_START
+                || since != Membership.NOT_HEALTHY && now - since >= heartbeat.multipliedBy(3).toNanos();
+        return settled ? "ok" : "recovering";
     }
 
     private void check() {

@@ -136,11 +136,12 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayOptions options) throws InterruptedException {
         String redisUrl = options.redisUrl();
         if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
-            throw new IllegalStateException("redis: '" + redisUrl + "' is not a redis://, rediss://, redis-cluster:// or"
-                    + " rediss-cluster:// URL; the gateway learns the nodes from the cluster's Redis");
+            throw new IllegalStateException("redis: '" + redisUrl + "' is not a redis://, rediss://, redis-cluster://,"
+                    + " rediss-cluster://, redis-sentinel:// or rediss-sentinel:// URL; the gateway learns the nodes from the cluster's Redis");
         }
         boolean cluster = RedisUrls.isCluster(redisUrl);
-        AbstractRedisClient client = cluster ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl)) : RedisClient.create(RedisUrls.standalone(redisUrl));
+        AbstractRedisClient client = cluster ? RedisClusterClient.create(RedisUrls.resources(), RedisUrls.clusterSeeds(redisUrl))
+                : RedisClient.create(RedisUrls.resources(), RedisUrls.standalone(redisUrl));
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             RedisMembership membership = RedisMembership.observer(client, options.cluster(), options.heartbeat());
@@ -155,7 +156,10 @@ public final class Gateway implements AutoCloseable {
                 owned.add(c);
                 commands = c.async();
             }
-            owned.add(() -> client.shutdown());
+            owned.add(() -> {
+                client.shutdown();
+                client.getResources().shutdown(); // made by RedisUrls.resources(), so ours to shut down
+            });
             StickyRegistry sticky = new RedisStickyRegistry(commands, options.cluster(), options.routing().stickyTtl(),
                     RedisStickyRegistry.DEFAULT_CACHE_TTL);
             Gateway g = new Gateway(options, membership, sticky, owned);
@@ -164,6 +168,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RedisException e) {
             closeAll(owned);
             client.shutdown();
+            client.getResources().shutdown();
             throw new IllegalStateException("redis: cannot reach " + redisUrl + " (" + e.getMessage() + ")", e);
         }
     }

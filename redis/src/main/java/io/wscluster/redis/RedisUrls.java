@@ -96,6 +96,22 @@ public final class RedisUrls {
         return seeds;
     }
 
+    /**
+     * Lettuce's resources for a node's or a gateway's client: the same as Lettuce's defaults but
+     * for reconnects, which wait at most {@link #LONGEST_RECONNECT_DELAY} (Lettuce's own default
+     * backs off to 30 s: after a Redis failover, one node could come back many seconds after the
+     * others). The caller shuts them down after the client ({@code client.getResources().shutdown()}).
+     */
+    public static io.lettuce.core.resource.ClientResources resources() {
+        return io.lettuce.core.resource.DefaultClientResources.builder()
+                .reconnectDelay(io.lettuce.core.resource.Delay.exponential(java.time.Duration.ofMillis(100), LONGEST_RECONNECT_DELAY, 2,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /** The longest a lost connection waits before it tries again. */
+    static final java.time.Duration LONGEST_RECONNECT_DELAY = java.time.Duration.ofSeconds(2);
+
     /** A standalone or Sentinel Redis URL as a {@link RedisURI}, with its timeout capped ({@link #MAX_TIMEOUT}). */
     public static RedisURI standalone(String url) {
         return capTimeout(RedisURI.create(url));
@@ -108,7 +124,7 @@ public final class RedisUrls {
      * be cut off from Redis for a minute after the link heals. Commands have their own, shorter
      * timeout (RedisBus).
      */
-    static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofSeconds(5);
+    static final java.time.Duration MAX_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     private static RedisURI capTimeout(RedisURI uri) {
         if (uri.getTimeout().compareTo(MAX_TIMEOUT) > 0) {

@@ -42,7 +42,8 @@ public final class NodeEndpoints implements HttpEndpoints {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final BusBridge bus;
-    private final java.util.function.BooleanSupplier reachesBackend;
+    /** What /health says of the node's link to Redis: ok, recovering, unreachable. */
+    private final Supplier<String> redisHealth;
     private final Supplier<NodeState> state;
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
@@ -56,9 +57,9 @@ public final class NodeEndpoints implements HttpEndpoints {
 
     public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
-                         SecurityOptions keys, boolean page, java.util.function.BooleanSupplier reachesBackend) {
+                         SecurityOptions keys, boolean page, Supplier<String> redisHealth) {
         this.bus = bus;
-        this.reachesBackend = reachesBackend;
+        this.redisHealth = redisHealth;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
@@ -96,7 +97,7 @@ public final class NodeEndpoints implements HttpEndpoints {
                 Map.entry("/index.html", page),
                 // redis: whether this node's heartbeats get through, which a node cut off from Redis asks its peers before it fences itself.
                 Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> done(HttpReply.json(200, "{\"status\":\"ok\",\"redis\":\""
-                        + (reachesBackend.getAsBoolean() ? "ok" : "unreachable") + "\"}")))),
+                        + redisHealth.get() + "\"}")))),
                 Map.entry("/ready", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> ready())),
                 Map.entry("/metrics", new Route(Kind.METRICS, HttpMethod.GET, (r, c) -> done(new HttpReply(200, PROMETHEUS_TYPE,
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())))),

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GapRepairIT {
     private static final String ROOM = "r";
     private static final int SUBSCRIBERS = 5;
-    private static final Duration HEARTBEAT = Duration.ofSeconds(3);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
     @RegisterExtension
     static final SharedRedis redis = new SharedRedis();
@@ -50,7 +50,8 @@ class GapRepairIT {
 
     /** Starts n1 and n2 with rooms keeping {@code history} messages, connects the publisher and the subscribers. */
     private void start(int history) throws Exception {
-        // A lease of 9 s (three heartbeats): the faults below are shorter, so nobody fails n2 over.
+        // A lease of 15 s (three heartbeats): the faults below, and n2's reconnects after them, are
+        // shorter, so nobody fails n2 over and n2 does not fence itself.
         WsCluster n1 = nodes.start(o -> o.nodeId("n1").history(h -> h.size(history))
                 .bus(b -> b.redisUrl(redis.url()).cluster(cluster).heartbeat(HEARTBEAT)));
         n2 = nodes.start(o -> o.nodeId("n2").history(h -> h.size(history))
@@ -87,7 +88,7 @@ class GapRepairIT {
         start(1000);
         List<Long> acked = new ArrayList<>(publish(20, Duration.ofMillis(5)));
         proxy.discard(); // up, but nothing gets through: only n2's own watch notices
-        acked.addAll(publish(40, Duration.ofMillis(100))); // 4 s: shorter than a lease (9 s), or n2 would fence itself
+        acked.addAll(publish(40, Duration.ofMillis(100))); // 4 s: well within a lease (15 s), or n2 would fence itself
         proxy.pass();
         acked.addAll(publish(20, Duration.ofMillis(5)));
 
@@ -102,7 +103,7 @@ class GapRepairIT {
         everySubscriberGetsExactly(before);
         proxy.discard();
         // More than the room keeps (100) while n2 hears nothing, quickly: cut off for longer than a
-        // lease (9 s), n2 would rightly send its clients away instead (NodeFenceIT).
+        // lease (15 s), n2 would rightly send its clients away instead (NodeFenceIT).
         publish(150, Duration.ofMillis(2));
         proxy.pass();
         long last = publish(5, Duration.ofMillis(5)).get(4);
