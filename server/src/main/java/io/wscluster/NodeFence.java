@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Cut off, or Redis down? A node cannot tell from its side alone, and a Redis that is down for
  * everyone must not empty every node at once (the clients could go nowhere better). So it asks its
  * peers, as last known, for their {@code /health}: it fences itself only when one of them answers
- * that its own heartbeats get through and have for a lease ({@link #redisHealth}), and sends its clients there ({@code reconnect}, reason
+ * that its own heartbeats get through and have for a lease ({@link #redisHealth}) and that it no
+ * longer lists this node (its record lapsed: the cluster has taken it for dead; a node whose beats
+ * are only slow keeps its record and its clients), and sends its clients there ({@code reconnect}, reason
  * {@code isolated}, close 1012). Peers it cannot reach, or that cannot reach Redis either, leave it
  * serving as it is. While fenced it is {@link NodeState#FENCED}: {@code /ready} answers 503 and
  * upgrades are refused with 503 and {@code Retry-After}.
@@ -69,6 +71,19 @@ final class NodeFence {
     void start(ScheduledExecutorService scheduler, Duration heartbeat) {
         long period = heartbeat.toMillis();
         scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The body of this node's {@code /health}: {@code {"status":"ok","redis":...}} (see
+     * {@link #redisHealth}), and, when asked about a node id ({@code ?member=}), whether this node
+     * lists it among the cluster's nodes: {@code "member":true|false}.
+     */
+    static String health(Membership membership, Duration heartbeat, List<NodeInfo> nodes, String member) {
+        String body = "{\"status\":\"ok\",\"redis\":\"" + redisHealth(membership, heartbeat) + "\"";
+        if (member != null) {
+            body += ",\"member\":" + nodes.stream().anyMatch(n -> n.id().equals(member));
+        }
+        return body + "}";
     }
 
     /**
@@ -120,8 +135,8 @@ final class NodeFence {
             if (n.id().equals(self.id()) || n.url() == null) {
                 continue;
             }
-            answers.add(http.apply(healthUrl(n)).toCompletableFuture()
-                    .thenApply(body -> reachesRedis(body) ? n : null)
+            answers.add(http.apply(healthUrl(n, self.id())).toCompletableFuture()
+                    .thenApply(body -> hasFailedThisNode(body) ? n : null)
                     .exceptionally(e -> null));
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(v -> answers.stream()
@@ -138,17 +153,19 @@ final class NodeFence {
                 ThreadLocalRandom.current().nextLong(500)), CloseCode.SERVICE_RESTART, "isolated from Redis");
     }
 
-    /** {@code ws://host:port/ws} to {@code http://host:port/health}; wss to https. */
-    static URI healthUrl(NodeInfo n) {
+    /** {@code ws://host:port/ws} to {@code http://host:port/health?member=<id>}; wss to https. */
+    static URI healthUrl(NodeInfo n, String member) {
         URI ws = URI.create(n.url());
         String scheme = "wss".equals(ws.getScheme()) ? "https" : "http";
-        return URI.create(scheme + "://" + ws.getRawAuthority() + "/health");
+        return URI.create(scheme + "://" + ws.getRawAuthority() + "/health?member="
+                + java.net.URLEncoder.encode(member, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static boolean reachesRedis(String body) {
+    /** Whether a peer's answer says it reaches Redis and no longer lists this node: the cluster has taken it for dead. */
+    private static boolean hasFailedThisNode(String body) {
         try {
             JsonNode h = JSON.readTree(body);
-            return "ok".equals(h.path("redis").asText());
+            return "ok".equals(h.path("redis").asText()) && h.has("member") && !h.path("member").asBoolean(true);
         } catch (Exception e) {
             return false;
         }

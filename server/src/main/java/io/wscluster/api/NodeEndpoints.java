@@ -42,8 +42,8 @@ public final class NodeEndpoints implements HttpEndpoints {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final BusBridge bus;
-    /** What /health says of the node's link to Redis: ok, recovering, unreachable. */
-    private final Supplier<String> redisHealth;
+    /** The body of /health, given the node id its {@code member} parameter asks about (null when none). */
+    private final java.util.function.Function<String, String> health;
     private final Supplier<NodeState> state;
     private final PrometheusMeterRegistry prometheus;
     private final ClusterView cluster;
@@ -57,9 +57,9 @@ public final class NodeEndpoints implements HttpEndpoints {
 
     public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
-                         SecurityOptions keys, boolean page, Supplier<String> redisHealth) {
+                         SecurityOptions keys, boolean page, java.util.function.Function<String, String> health) {
         this.bus = bus;
-        this.redisHealth = redisHealth;
+        this.health = health;
         this.state = state;
         this.prometheus = prometheus;
         this.cluster = cluster;
@@ -95,9 +95,11 @@ public final class NodeEndpoints implements HttpEndpoints {
         return Map.ofEntries(
                 Map.entry("/", page),
                 Map.entry("/index.html", page),
-                // redis: whether this node's heartbeats get through, which a node cut off from Redis asks its peers before it fences itself.
-                Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> done(HttpReply.json(200, "{\"status\":\"ok\",\"redis\":\""
-                        + redisHealth.get() + "\"}")))),
+                // What a node that may be cut off from Redis asks its peers before it fences itself (NodeFence).
+                Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> {
+                    List<String> member = new QueryStringDecoder(r.uri()).parameters().get("member");
+                    return done(HttpReply.json(200, health.apply(member == null || member.isEmpty() ? null : member.get(0))));
+                })),
                 Map.entry("/ready", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> ready())),
                 Map.entry("/metrics", new Route(Kind.METRICS, HttpMethod.GET, (r, c) -> done(new HttpReply(200, PROMETHEUS_TYPE,
                         prometheus.scrape().getBytes(StandardCharsets.UTF_8), Map.of())))),
