@@ -78,9 +78,8 @@ public final class NodeDirectory implements AutoCloseable {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Re-reads membership soon (coalesced with a read in flight); does nothing once closed. */
     /**
-     * Whether the reads have succeeded for at least {@code window} without a failure in between. A
+     * Whether this view has been sound ({@link #soundSinceNanos()}) for at least {@code window}. A
      * node that vanished from a read right after the reads came back (Redis restarted empty, or was
      * frozen longer than a lease) is not yet known to be dead: every record lapsed at once, and the
      * nodes need a lease to heartbeat again.
@@ -92,7 +91,7 @@ public final class NodeDirectory implements AutoCloseable {
 
     /**
      * Since when this view of the cluster has been sound ({@link System#nanoTime()}, or a
-     * {@link Membership} constant): the reads neither failed nor lost most of the cluster at once,
+     * {@link Membership} constant): the reads neither failed nor lost half the cluster at once,
      * and the membership's own link and heartbeats have been healthy ({@link Membership#healthySinceNanos()}).
      */
     public long soundSinceNanos() {
@@ -109,6 +108,7 @@ public final class NodeDirectory implements AutoCloseable {
         return lost * 2 >= before.size();
     }
 
+    /** Re-reads membership soon (coalesced with a read in flight); does nothing once closed. */
     public void refreshNow() {
         if (closed) {
             return;
