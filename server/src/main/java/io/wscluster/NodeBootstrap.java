@@ -116,7 +116,7 @@ final class NodeBootstrap {
                 new SessionIds(backend.sessionIdKey));
         lifecycle.serve(server);
         new NodeFence(self, members, directory::nodes, server, new BackendHttp(PEER_PROBE_TIMEOUT, 16)::get, options.bus().heartbeat())
-                .start(resources.scheduler(), options.bus().heartbeat());
+                .start(resources.scheduler());
         return new Node(self, lifecycle, bridge, registry);
     }
 

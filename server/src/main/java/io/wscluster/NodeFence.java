@@ -51,6 +51,7 @@ final class NodeFence {
     private final Supplier<List<NodeInfo>> peers;
     private final WsServer server;
     private final Function<URI, CompletionStage<String>> http;
+    private final long periodMillis;
     private final long leaseNanos;
     private final AtomicBoolean asking = new AtomicBoolean();
 
@@ -65,12 +66,13 @@ final class NodeFence {
         this.peers = peers;
         this.server = server;
         this.http = http;
+        this.periodMillis = heartbeat.toMillis();
         this.leaseNanos = heartbeat.multipliedBy(3).toNanos();
     }
 
-    void start(ScheduledExecutorService scheduler, Duration heartbeat) {
-        long period = heartbeat.toMillis();
-        scheduler.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+    /** Checks every heartbeat from now on. */
+    void start(ScheduledExecutorService scheduler) {
+        scheduler.scheduleAtFixedRate(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -100,10 +102,7 @@ final class NodeFence {
         if (last == Membership.NOT_HEALTHY || now - last > heartbeat.multipliedBy(3).toNanos() / 2) {
             return "unreachable";
         }
-        long since = membership.healthySinceNanos();
-        boolean settled = since == Membership.HEALTHY_SINCE_START
-                || since != Membership.NOT_HEALTHY && now - since >= heartbeat.multipliedBy(3).toNanos();
-        return settled ? "ok" : "recovering";
+        return Membership.healthyFor(membership.healthySinceNanos(), heartbeat.multipliedBy(3).toNanos()) ? "ok" : "recovering";
     }
 
     private void check() {

@@ -64,6 +64,11 @@ public interface Membership {
         return System.nanoTime();
     }
 
+    /** Whether a {@link #healthySinceNanos()}-like time lies at least {@code windowNanos} back. */
+    static boolean healthyFor(long since, long windowNanos) {
+        return since == HEALTHY_SINCE_START || since != NOT_HEALTHY && System.nanoTime() - since >= windowNanos;
+    }
+
     /** The later of two {@link #healthySinceNanos()}-like times: not healthy when either is not. */
     static long later(long a, long b) {
         if (a == NOT_HEALTHY || b == NOT_HEALTHY) {

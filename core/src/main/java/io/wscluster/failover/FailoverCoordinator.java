@@ -121,9 +121,7 @@ public final class FailoverCoordinator {
 
     /** Whether this node's own link has been sound for a lease: only then does a missing node count as failed. */
     private boolean judging() {
-        long since = healthySince.getAsLong();
-        return since == io.wscluster.cluster.Membership.HEALTHY_SINCE_START
-                || since != io.wscluster.cluster.Membership.NOT_HEALTHY && System.nanoTime() - since >= judgeAfterNanos;
+        return io.wscluster.cluster.Membership.healthyFor(healthySince.getAsLong(), judgeAfterNanos);
     }
 
     private void look() {

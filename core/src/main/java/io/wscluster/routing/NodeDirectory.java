@@ -85,8 +85,7 @@ public final class NodeDirectory implements AutoCloseable {
      * nodes need a lease to heartbeat again.
      */
     public boolean soundFor(Duration window) {
-        long since = soundSinceNanos();
-        return since == Membership.HEALTHY_SINCE_START || since != Membership.NOT_HEALTHY && System.nanoTime() - since >= window.toNanos();
+        return Membership.healthyFor(soundSinceNanos(), window.toNanos());
     }
 
     /**

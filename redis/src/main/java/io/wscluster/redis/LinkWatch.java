@@ -58,6 +58,11 @@ public final class LinkWatch {
         return new LinkWatch(name, connection, () -> connection.async().ping(), timer, PERIOD);
     }
 
+    /** Watches the command connection of {@code links}, a part's own, to a standalone Redis. */
+    static LinkWatch watchCommands(String name, RedisLinks links, ScheduledExecutorService timer) {
+        return new LinkWatch(name, links.connection(), () -> links.commands().ping(), timer, PERIOD);
+    }
+
     /** Watches a pub/sub connection to a standalone Redis (a {@code PING} is allowed while subscribed). */
     static LinkWatch watchPubSub(String name, io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connection,
                                  ScheduledExecutorService timer) {

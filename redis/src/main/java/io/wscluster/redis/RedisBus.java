@@ -151,8 +151,7 @@ public final class RedisBus implements Bus {
         channels.subscribe(keys.broadcastChannel()).toCompletableFuture().join();
         if (!links.sharded()) {
             watches.add(LinkWatch.watchPubSub("the bus's pub/sub connection", links.pubsub(), timer));
-            watches.add(new LinkWatch("the bus's command connection", links.connection(), () -> links.commands().ping(), timer,
-                    LinkWatch.PERIOD));
+            watches.add(LinkWatch.watchCommands("the bus's command connection", links, timer));
             watches.add(new LinkWatch("the bus's publishing connection", publisher.connection(), () -> {
                 CompletionStage<String> pong = publisher.commands().ping();
                 publisher.connection().flushCommands(); // it waits for explicit flushes

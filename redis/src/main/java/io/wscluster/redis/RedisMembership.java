@@ -174,8 +174,7 @@ public final class RedisMembership implements Membership, AutoCloseable {
         }
         if (ownsConnections && scheduler != null && !links.sharded()) {
             // A heartbeat that cannot get through a silent connection would let the lease lapse: tear such a connection down.
-            watches.add(new LinkWatch("the membership's command connection of node " + id, links.connection(), () -> links.commands().ping(),
-                    scheduler, LinkWatch.PERIOD));
+            watches.add(LinkWatch.watchCommands("the membership's command connection of node " + id, links, scheduler));
             watches.add(LinkWatch.watchPubSub("the membership's event connection of node " + id, links.pubsub(), scheduler));
         }
     }
