@@ -43,7 +43,7 @@ import io.wscluster.transport.WsServer;
  */
 final class NodeBootstrap {
     private static final java.time.Duration JWKS_TIMEOUT = java.time.Duration.ofSeconds(5);
-    /** How long a peer's /health may take to answer a node that may be cut off from Redis ({@link NodeFence}). */
+    /** How long a peer's /health or /ready may take to answer ({@link NodeFence}, {@link ServingPeers}). */
     private static final java.time.Duration PEER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
 
     private NodeBootstrap() {
@@ -99,14 +99,18 @@ final class NodeBootstrap {
         Membership members = new DeferredMembership(backend::membership);
         NodeDirectory directory = new NodeDirectory(members, options.bus().heartbeat(), resources.scheduler());
         Router router = options.routing().router(directory::nodes, backend.sticky, options.bus().heartbeat());
-        // A drain sends clients where the algorithm says, without waiting on the sticky registry, and
+        // Moved clients go where the algorithm says, without waiting on the sticky registry, and
         // never back to this node (the directory may not have seen it turn draining yet).
-        Router drainRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
+        BackendHttp peerHttp = new BackendHttp(PEER_PROBE_TIMEOUT, 16);
+        ServingPeers peers = new ServingPeers(new OtherNodes(directory::nodes, self.id()), peerHttp::get);
+        Router drainRouter = options.routing().withStickiness(Stickiness.NONE)
+                .router(new OtherNodes(directory::nodes, self.id(), peers::notServing), backend.sticky, options.bus().heartbeat());
+        Router failoverRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
                 backend.sticky, options.bus().heartbeat());
         FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes,
                 directory::soundSinceNanos, backend.sticky,
-                drainRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
-        NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, failover);
+                failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
+        NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, peers, failover);
 
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
@@ -115,7 +119,7 @@ final class NodeBootstrap {
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
                 new SessionIds(backend.sessionIdKey));
         lifecycle.serve(server);
-        new NodeFence(self, members, directory::nodes, server, new BackendHttp(PEER_PROBE_TIMEOUT, 16)::get, options.bus().heartbeat())
+        new NodeFence(self, members, directory::nodes, server, peerHttp::get, options.bus().heartbeat())
                 .start(resources.scheduler());
         return new Node(self, lifecycle, bridge, registry);
     }

@@ -12,6 +12,7 @@ import io.wscluster.routing.RouteRequest;
 import io.wscluster.routing.Router;
 import io.wscluster.transport.WsServer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -31,12 +32,15 @@ import org.slf4j.LoggerFactory;
  * gets its rooms back. A drain moves every client (to the node the router picks; the draining node
  * is never one) and completes when none is left or at the deadline; a rebalance moves at most
  * {@code limit} of them to one given node. A client no node can take yet stays for a later batch.
+ * Before each batch the other nodes are asked whether they take connections ({@link ServingPeers}):
+ * a node that died or turned away since membership last saw it gets nobody.
  */
 final class NodeDrain {
     private static final Logger log = LoggerFactory.getLogger(NodeDrain.class);
 
     private final WsServer server;
     private final Function<Session, NodeInfo> target;
+    private final ServingPeers peers;
     private final Function<NodeInfo, String> urls;
     private final ReconnectReason reason;
     private final int limit;
@@ -48,23 +52,26 @@ final class NodeDrain {
     /**
      * A drain: every client, each to the node {@code router} picks.
      *
-     * @param urls the URL a reconnect frame gives for a node (its own, or the public one with a hint)
+     * @param router picks among the nodes {@code peers} last found serving
+     * @param urls   the URL a reconnect frame gives for a node (its own, or the public one with a hint)
      */
-    static NodeDrain drain(WsServer server, Router router, Function<NodeInfo, String> urls, IntSupplier connections,
+    static NodeDrain drain(WsServer server, Router router, ServingPeers peers, Function<NodeInfo, String> urls, IntSupplier connections,
                            ScheduledExecutorService timer) {
-        return new NodeDrain(server, s -> pick(router, s), urls, ReconnectReason.DRAIN, Integer.MAX_VALUE, connections, timer);
+        return new NodeDrain(server, s -> pick(router, s), peers, urls, ReconnectReason.DRAIN, Integer.MAX_VALUE, connections, timer);
     }
 
-    /** A rebalance: {@code count} clients to {@code to}. */
-    static NodeDrain shed(WsServer server, NodeInfo to, Function<NodeInfo, String> urls, int count, IntSupplier connections,
-                          ScheduledExecutorService timer) {
-        return new NodeDrain(server, s -> to, urls, ReconnectReason.REBALANCE, count, connections, timer);
+    /** A rebalance: {@code count} clients to {@code to}, while {@code peers} find it serving. */
+    static NodeDrain shed(WsServer server, NodeInfo to, ServingPeers peers, Function<NodeInfo, String> urls, int count,
+                          IntSupplier connections, ScheduledExecutorService timer) {
+        return new NodeDrain(server, s -> peers.notServing().contains(to.id()) ? null : to, peers, urls, ReconnectReason.REBALANCE,
+                count, connections, timer);
     }
 
-    private NodeDrain(WsServer server, Function<Session, NodeInfo> target, Function<NodeInfo, String> urls, ReconnectReason reason,
-                      int limit, IntSupplier connections, ScheduledExecutorService timer) {
+    private NodeDrain(WsServer server, Function<Session, NodeInfo> target, ServingPeers peers, Function<NodeInfo, String> urls,
+                      ReconnectReason reason, int limit, IntSupplier connections, ScheduledExecutorService timer) {
         this.server = server;
         this.target = target;
+        this.peers = peers;
         this.urls = urls;
         this.reason = reason;
         this.limit = limit;
@@ -84,7 +91,13 @@ final class NodeDrain {
             done.complete(null);
             return;
         }
-        server.sendAway(batch, this::farewell, CloseCode.SERVICE_RESTART, reason.wireName()).whenComplete((n, e) -> {
+        Set<String> before = peers.notServing();
+        peers.check().thenCompose(v -> {
+            if (!peers.notServing().equals(before)) {
+                log.warn("{}: node(s) {} take no connections now; the clients go elsewhere", reason.wireName(), peers.notServing());
+            }
+            return server.sendAway(batch, this::farewell, CloseCode.SERVICE_RESTART, reason.wireName());
+        }).whenComplete((n, e) -> {
             if (e != null) {
                 log.warn("{} step failed", reason.wireName(), e);
             }

@@ -154,10 +154,7 @@ final class NodeFence {
 
     /** {@code ws://host:port/ws} to {@code http://host:port/health?member=<id>}; wss to https. */
     static URI healthUrl(NodeInfo n, String member) {
-        URI ws = URI.create(n.url());
-        String scheme = "wss".equals(ws.getScheme()) ? "https" : "http";
-        return URI.create(scheme + "://" + ws.getRawAuthority() + "/health?member="
-                + java.net.URLEncoder.encode(member, java.nio.charset.StandardCharsets.UTF_8));
+        return ServingPeers.peerUrl(n, "/health?member=" + java.net.URLEncoder.encode(member, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Whether a peer's answer says it reaches Redis and no longer lists this node: the cluster has taken it for dead. */

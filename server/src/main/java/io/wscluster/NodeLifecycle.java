@@ -44,6 +44,7 @@ final class NodeLifecycle {
     private final StoredSessions sessions;
     private final NodeDirectory directory;
     private final Router drainRouter;
+    private final ServingPeers peers;
     private final FailoverCoordinator failover;
     private WsServer server;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -52,9 +53,12 @@ final class NodeLifecycle {
     private InetSocketAddress address;
     private volatile Path selfSignedCertFile;
 
-    /** @param drainRouter where drained and rebalanced clients go: never this node, no sticky lookups */
+    /**
+     * @param drainRouter where drained clients go: never this node nor one {@code peers} found not serving, no sticky lookups
+     * @param peers       asked before each batch of a drain or rebalance which nodes take connections
+     */
     NodeLifecycle(NodeIdentity self, NodeResources resources, ClusterBackend backend, Hub hub, StoredSessions sessions,
-                  NodeDirectory directory, Router drainRouter, FailoverCoordinator failover) {
+                  NodeDirectory directory, Router drainRouter, ServingPeers peers, FailoverCoordinator failover) {
         this.self = self;
         this.options = self.options();
         this.resources = resources;
@@ -63,6 +67,7 @@ final class NodeLifecycle {
         this.sessions = sessions;
         this.directory = directory;
         this.drainRouter = drainRouter;
+        this.peers = peers;
         this.failover = failover;
     }
 
@@ -186,7 +191,7 @@ final class NodeLifecycle {
             }
             log.info("node {} draining {} connection(s)", self.id(), hub.metrics().connections());
             directory.refreshNow();
-            draining = NodeDrain.drain(server, drainRouter, self::reconnectUrl, hub.metrics()::connections, resources.scheduler())
+            draining = NodeDrain.drain(server, drainRouter, peers, self::reconnectUrl, hub.metrics()::connections, resources.scheduler())
                     .start(options.drain())
                     .thenCompose(v -> stop());
         }
@@ -203,7 +208,7 @@ final class NodeLifecycle {
         NodeInfo target = directory.nodes().stream().filter(n -> n.id().equals(to) && n.accepting() && !n.id().equals(self.id()))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("node '" + to + "' is not another node that takes connections"));
         log.info("node {} rebalancing: {} client(s) to {}", self.id(), count, to);
-        return NodeDrain.shed(server, target, self::reconnectUrl, count, hub.metrics()::connections, resources.scheduler())
+        return NodeDrain.shed(server, target, peers, self::reconnectUrl, count, hub.metrics()::connections, resources.scheduler())
                 .start(options.drain());
     }
 

@@ -39,24 +39,25 @@ public final class BackendHttp {
 
     private CompletableFuture<String> send(HttpRequest request) {
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new BackendException("too many requests to it in flight"));
+            return CompletableFuture.failedFuture(new BackendException("too many requests to it in flight", false));
         }
         CompletableFuture<HttpResponse<String>> sent;
         try {
             sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         } catch (RuntimeException e) {
             inFlight.release();
-            return CompletableFuture.failedFuture(new BackendException("unreachable"));
+            return CompletableFuture.failedFuture(new BackendException("unreachable", false));
         }
         return sent.handle((response, error) -> {
             inFlight.release();
             if (error != null) {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
-                throw new BackendException(cause instanceof java.net.http.HttpTimeoutException
-                        ? "no answer within " + timeout.toMillis() + " ms" : "unreachable");
+                boolean late = cause instanceof java.net.http.HttpTimeoutException;
+                throw new BackendException(late ? "no answer within " + timeout.toMillis() + " ms" : "unreachable",
+                        late || cause instanceof java.net.ConnectException);
             }
             if (response.statusCode() != 200) {
-                throw new BackendException("answered HTTP " + response.statusCode());
+                throw new BackendException("answered HTTP " + response.statusCode(), true);
             }
             return response.body();
         });
@@ -64,8 +65,20 @@ public final class BackendHttp {
 
     /** Why a back end gave no usable answer, in a few words for logs and error frames. */
     public static final class BackendException extends RuntimeException {
-        public BackendException(String message) {
+        private final boolean notServing;
+
+        public BackendException(String message, boolean notServing) {
             super(message, null, false, false);
+            this.notServing = notServing;
+        }
+
+        /**
+         * The back end itself is not serving: it refused the connection, gave no answer in time, or
+         * answered other than 200. False when the failure may be this side's (a certificate it does
+         * not trust, too many requests in flight).
+         */
+        public boolean notServing() {
+            return notServing;
         }
     }
 }
