@@ -156,38 +156,19 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /**
      * Publishes {@code data} (any Jackson-serializable value); completes with its offset once the
-     * cluster accepted it. Each publish carries an idempotency key of its own: when the server cannot
-     * know whether it stored the message ({@code outcome_unknown}, Redis did not answer in time), the
-     * client asks again with the same key, {@value #PUBLISH_ATTEMPTS} times at most with backoff, and
-     * gets the first placement back if there was one: a retry never stores the message twice.
+     * cluster accepted it. Each publish carries an idempotency key of its own: when the outcome is
+     * unknown ({@code outcome_unknown}, the connection lost with the publish in flight, no reply in
+     * time) the client asks again with the same key, {@value KeyedPublish#ATTEMPTS} times at most
+     * with backoff and waiting for a connection while it reconnects, and gets the first placement
+     * back if there was one: a retry never stores the message twice. It fails with {@code
+     * unavailable} only when the message is certainly not stored, and with {@code outcome_unknown}
+     * when the attempts run out without a certain answer.
      */
     public CompletionStage<Long> publish(String room, Object data) {
         ObjectNode f = frame("publish").put("room", room).put("idempotency_key", java.util.UUID.randomUUID().toString());
         f.set("data", JSON.valueToTree(data));
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        loop.execute(() -> publishAttempt(f, done, 0));
-        return done;
-    }
-
-    /** How many times a publish is sent while its outcome stays unknown. */
-    static final int PUBLISH_ATTEMPTS = 5;
-
-    /** On the loop: sends the publish; an unknown outcome is asked again with the same key after a backoff. */
-    private void publishAttempt(ObjectNode f, CompletableFuture<Long> done, int attempt) {
-        request(f.deepCopy()).whenComplete((ack, e) -> {
-            if (e == null) {
-                done.complete(ack.path("offset").asLong());
-                return;
-            }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            boolean unknown = cause instanceof WscException w && "outcome_unknown".equals(w.code());
-            if (unknown && attempt + 1 < PUBLISH_ATTEMPTS && state != ClientState.CLOSED) {
-                loop.schedule(() -> publishAttempt(f, done, attempt + 1), options.backoff().delay(attempt).toMillis(),
-                        TimeUnit.MILLISECONDS);
-            } else {
-                done.completeExceptionally(cause);
-            }
-        });
+        return new KeyedPublish(f, this::request, () -> welcomed, () -> state == ClientState.CLOSED, loop, options.backoff(),
+                options.requestTimeout().multipliedBy(2)).start();
     }
 
     /** Sends {@code data} to every connection of {@code user}. */
