@@ -12,7 +12,7 @@
 #   start_node n1 -Xmx1g -- --redis "$REDIS_URL" --cluster c1   # node options after --
 #   stop_redis
 #   median 3 1 2               # -> 2
-#   append_doc "$WORK/report.md"   # appends to docs/benchmarks.md unless NO_APPEND=1
+#   append_doc "$WORK/report.md"   # appends to docs/benchmarks.md (or to the file given second) unless NO_APPEND=1
 #
 # Conventions (as in bench/idle-memory.sh): loopback only; everything started is recorded by PID
 # and stopped by PID on exit (TERM, up to 15 s, then KILL); every wait is bounded.
@@ -318,10 +318,15 @@ machine() {
   echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r), $(java -version 2>&1 | head -1)${transport:+, $transport}; node and generator share the machine"
 }
 
-# append_doc FILE: appends a report section to docs/benchmarks.md (and prints it), unless NO_APPEND=1.
+# append_doc FILE [DOC]: appends a report section to docs/benchmarks.md, or to DOC (and prints it), unless NO_APPEND=1.
 append_doc() {
   cat "$1"
   if [ "$NO_APPEND" = 1 ]; then return 0; fi
+  if [ -n "${2:-}" ]; then
+    cat "$1" >>"$2"
+    log "appended to $2"
+    return 0
+  fi
   if [ ! -f docs/benchmarks.md ]; then
     mkdir -p docs
     printf '# Benchmarks\n\nHow we measure: scripts under `bench/` start real nodes and real clients on loopback and\nprint the exact command beside each result. Quote medians of several runs, never a best run:\nthis is a 2-core machine shared by the node and its load generator, so single runs are noisy.\n' >docs/benchmarks.md
