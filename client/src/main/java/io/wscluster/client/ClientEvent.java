@@ -5,9 +5,26 @@ package io.wscluster.client;
  *
  * @param type   what happened
  * @param node   the node concerned, when known
- * @param detail a reason, close code or URL, for logs
+ * @param detail a reason, close code or URL, for logs; the room for {@link Type#RESUBSCRIBED} and
+ *               {@link Type#GAP}
+ * @param lost   for a {@link Type#GAP} the server announced with a {@code gap} frame, the offsets it
+ *               dropped; null otherwise
  */
-public record ClientEvent(Type type, String node, String detail) {
+public record ClientEvent(Type type, String node, String detail, Lost lost) {
+    /** An event without {@link #lost}. */
+    public ClientEvent(Type type, String node, String detail) {
+        this(type, node, detail, null);
+    }
+
+    /**
+     * Offsets {@code from} to {@code to} of a room's epoch {@code epoch} that the server held back
+     * for this client, which read too slowly, and dropped some or all of (the room's overflow
+     * policy, {@code drop-oldest} or {@code latest-per-key}). Under {@code latest-per-key} some of
+     * them may still arrive after the event, in order; the others never do.
+     */
+    public record Lost(String epoch, long from, long to) {
+    }
+
     public enum Type {
         /** Connected and welcomed; detail says whether the session was resumed. */
         CONNECTED,
@@ -20,7 +37,15 @@ public record ClientEvent(Type type, String node, String detail) {
          * missed from there; detail is the room. (When it cannot, {@link #GAP} comes instead.)
          */
         RESUBSCRIBED,
-        /** A room's history no longer reached back to the client's position: the application should reload that room. */
+        /**
+         * Messages of a room will never reach the handler; detail is the room. Either a
+         * resubscription found that the room's history no longer reached back to the client's
+         * position ({@link #lost} null: the application should reload that room), or the server
+         * dropped messages it held back for this client, which read too slowly ({@link #lost} says
+         * which offsets; the handler goes on with the messages after them). To have the dropped
+         * ones, the application reads them with {@link WscClient#history(String, String, long, int)}
+         * since {@code lost.from() - 1}.
+         */
         GAP,
         /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */
         ERROR,

@@ -36,7 +36,10 @@ import java.util.function.Consumer;
  * last offset it handed to a handler, so handlers see each message once, in order. Requests in
  * flight when a connection ends fail with {@link WscException} code {@code connection_lost} (the
  * server may or may not have accepted them). When the history no longer reaches back, listeners get
- * {@link ClientEvent.Type#GAP}.
+ * {@link ClientEvent.Type#GAP}; so they do when the server dropped messages it held back for a
+ * client that read too slowly (a {@code gap} frame, in rooms whose namespace drops rather than
+ * disconnects), with the offsets it dropped: the handler goes on with the messages after them, and
+ * a later resubscription does not ask for them again.
  *
  * <p>Threading: every handler and listener of one client runs on the one event-loop thread that
  * client is on (clients share a few loops); keep them short and never block in them. Methods are
@@ -183,11 +186,29 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
 
     /** The room's {@code limit} newest stored messages (0: all kept), as the server's {@code history} frame. */
     public CompletionStage<JsonNode> history(String room, int limit) {
+        return call(historyFrame(room, limit));
+    }
+
+    /**
+     * The room's stored messages after {@code offset} of {@code epoch} ({@code limit} newest of them;
+     * 0: all kept), as the server's {@code history} frame, oldest first. From another epoch than the
+     * room's current one the reply holds the current epoch's messages: compare its {@code epoch}.
+     * For instance what a {@link ClientEvent.Type#GAP} event's {@link ClientEvent.Lost} names: since
+     * {@code lost.from() - 1}, keeping the messages up to {@code lost.to()}.
+     */
+    public CompletionStage<JsonNode> history(String room, String epoch, long offset, int limit) {
+        Objects.requireNonNull(epoch, "epoch");
+        ObjectNode f = historyFrame(room, limit);
+        f.putObject("since").put("epoch", epoch).put("offset", offset);
+        return call(f);
+    }
+
+    private static ObjectNode historyFrame(String room, int limit) {
         ObjectNode f = frame("history").put("room", room);
         if (limit > 0) {
             f.put("limit", limit);
         }
-        return call(f);
+        return f;
     }
 
     private CompletionStage<JsonNode> call(ObjectNode f) {
@@ -271,6 +292,12 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
                 }
                 requests.replied(f);
             }
+            case "gap" -> {
+                ClientEvent.Lost lost = subscriptions.gap(f);
+                if (lost != null) {
+                    emit(ClientEvent.Type.GAP, f.path("room").asText(), lost);
+                }
+            }
             case "reconnect" -> {
                 String to = f.hasNonNull("url") ? f.get("url").asText() : null;
                 plan.moveRequested(to, f.path("after_ms").asLong(0));
@@ -331,7 +358,11 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
     }
 
     private void emit(ClientEvent.Type type, String detail) {
-        ClientEvent e = new ClientEvent(type, node, detail);
+        emit(type, detail, null);
+    }
+
+    private void emit(ClientEvent.Type type, String detail, ClientEvent.Lost lost) {
+        ClientEvent e = new ClientEvent(type, node, detail, lost);
         for (Consumer<ClientEvent> l : listeners) {
             try {
                 l.accept(e);
