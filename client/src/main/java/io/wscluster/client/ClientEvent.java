@@ -5,8 +5,8 @@ package io.wscluster.client;
  *
  * @param type   what happened
  * @param node   the node concerned, when known
- * @param detail a reason, close code or URL, for logs; the room for {@link Type#RESUBSCRIBED} and
- *               {@link Type#GAP}
+ * @param detail a reason, close code or URL, for logs; the room for {@link Type#RESUBSCRIBED},
+ *               {@link Type#GAP} and {@link Type#UNSUBSCRIBED}
  * @param lost   for a {@link Type#GAP} the server announced with a {@code gap} frame, the offsets it
  *               dropped; null otherwise
  */
@@ -47,6 +47,13 @@ public record ClientEvent(Type type, String node, String detail, Lost lost) {
          * since {@code lost.from() - 1}.
          */
         GAP,
+        /**
+         * The server ended a room's subscription by itself (the subscription token that granted it
+         * expired, or a refreshed token no longer grants it); detail is the room. The client has
+         * dropped the subscription: no message of the room follows and it is not subscribed again
+         * on a reconnect.
+         */
+        UNSUBSCRIBED,
         /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */
         ERROR,
         /** The client was closed by the application. */

@@ -133,6 +133,14 @@ final class Subscriptions {
         return new ClientEvent.Lost(epoch, from, to);
     }
 
+    /**
+     * Takes an {@code unsubscribed} frame without {@code id}: the server ended the room's
+     * subscription by itself. Drops it and returns true, or false when the room was not subscribed.
+     */
+    boolean ended(JsonNode f) {
+        return rooms.remove(f.path("room").asText()) != null;
+    }
+
     long duplicatesDropped() {
         return duplicatesDropped;
     }

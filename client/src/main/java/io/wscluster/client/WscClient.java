@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * {@link ClientEvent.Type#GAP}; so they do when the server dropped messages it held back for a
  * client that read too slowly (a {@code gap} frame, in rooms whose namespace drops rather than
  * disconnects), with the offsets it dropped: the handler goes on with the messages after them, and
- * a later resubscription does not ask for them again.
+ * a later resubscription does not ask for them again. A room the server ends by itself (its grant
+ * ended) is dropped, with {@link ClientEvent.Type#UNSUBSCRIBED}.
  *
  * <p>Threading: every handler and listener of one client runs on the one event-loop thread that
  * client is on (clients share a few loops); keep them short and never block in them. Methods are
@@ -296,6 +297,13 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
                 ClientEvent.Lost lost = subscriptions.gap(f);
                 if (lost != null) {
                     emit(ClientEvent.Type.GAP, f.path("room").asText(), lost);
+                }
+            }
+            case "unsubscribed" -> {
+                if (f.has("id")) {
+                    requests.replied(f); // the answer to this client's own unsubscribe
+                } else if (subscriptions.ended(f)) {
+                    emit(ClientEvent.Type.UNSUBSCRIBED, f.path("room").asText());
                 }
             }
             case "reconnect" -> {

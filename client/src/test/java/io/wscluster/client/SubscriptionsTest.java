@@ -72,8 +72,13 @@ class SubscriptionsTest {
     }
 
     @Test
-    void aGapOfARoomNotSubscribedIsNothing() {
+    void aGapOrAnEndOfARoomNotSubscribedIsNothing() {
         assertThat(sut.gap(json("{\"op\":\"gap\",\"room\":\"other\",\"epoch\":\"e1\",\"from\":1,\"to\":2}"))).isNull();
+        assertThat(sut.ended(json("{\"op\":\"unsubscribed\",\"room\":\"other\",\"reason\":\"subscription token expired\"}"))).isFalse();
+        assertThat(sut.ended(json("{\"op\":\"unsubscribed\",\"room\":\"r\",\"reason\":\"subscription token expired\"}"))).isTrue();
+        assertThat(sut.contains("r")).isFalse();
+        message("e1", 11);
+        assertThat(handed).isEmpty();
     }
 
     private String since() {

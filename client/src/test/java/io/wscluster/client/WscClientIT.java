@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
 import io.wscluster.failover.Backoff;
+import io.wscluster.hub.Session;
+import io.wscluster.protocol.ServerFrames;
 import io.wscluster.security.RoomAccess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /** The SDK against real nodes of one embedded cluster: acks, and every message once, in order, across moves. */
 class WscClientIT {
+    /** The sessions the nodes opened, in order. */
+    private final List<Session> sessions = new CopyOnWriteArrayList<>();
     private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0).roomPresence(RoomAccess.ANYONE)).history(h -> h.size(1000))
             .bus(bus -> bus.heartbeat(Duration.ofMillis(100)))
-            .drain(d -> d.pace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2)))).build();
+            .drain(d -> d.pace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2))))
+            .application(app -> app.onConnect(s -> sessions.add(s))).build();
     private final List<AutoCloseable> clients = new ArrayList<>();
+
 
     @AfterEach
     void stop() throws Exception {
@@ -93,6 +99,39 @@ class WscClientIT {
         assertThat(events).extracting(ClientEvent::type).contains(ClientEvent.Type.MOVE_REQUESTED, ClientEvent.Type.DISCONNECTED);
         assertThat(events).filteredOn(e -> e.type() == ClientEvent.Type.CONNECTED).extracting(ClientEvent::detail)
                 .containsExactly("new session", "new session", "new session"); // the client resubscribes with since itself
+    }
+
+    @Test
+    void aRoomTheServerEndsIsDroppedAndNotSubscribedAgain() throws Exception {
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
+        WscClient client = client(a.url(), b.url());
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        client.onEvent(events::add);
+        List<Long> inbox = new CopyOnWriteArrayList<>();
+        List<Long> kept = new CopyOnWriteArrayList<>();
+        client.connected().toCompletableFuture().join();
+        client.subscribe("inbox", m -> inbox.add(m.offset())).toCompletableFuture().join();
+        client.subscribe("kept", m -> kept.add(m.offset())).toCompletableFuture().join();
+
+        // The frame a node sends when the subscription token that granted a room expires. The SDK
+        // has no subscription tokens yet, so the node is made to send it; it also stays subscribed,
+        // which shows that the SDK drops what still comes of the room.
+        sessions.get(0).send(ServerFrames.unsubscribed("inbox", "subscription token expired"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type() == ClientEvent.Type.UNSUBSCRIBED));
+        assertThat(events).filteredOn(e -> e.type() == ClientEvent.Type.UNSUBSCRIBED).extracting(ClientEvent::detail)
+                .containsExactly("inbox");
+        a.publish("inbox", "late").toCompletableFuture().get();
+        a.publish("kept", "k").toCompletableFuture().get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> kept.size() == 1);
+        assertThat(inbox).isEmpty();
+
+        a.drain().toCompletableFuture().get(); // to b, which the client subscribes to its rooms again
+        await().atMost(Duration.ofSeconds(10)).until(() -> "b".equals(client.node())
+                && events.stream().anyMatch(e -> e.type() == ClientEvent.Type.RESUBSCRIBED));
+        assertThat(events).filteredOn(e -> e.type() == ClientEvent.Type.RESUBSCRIBED).extracting(ClientEvent::detail)
+                .containsExactly("kept");
+        assertThat(client.presence("inbox").toCompletableFuture().join().path("connections").asInt()).isZero();
     }
 
     private WscClient client(String... urls) {
