@@ -13,13 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -56,12 +54,9 @@ class FaultScenariosIT {
 
     /** The cluster a scenario runs on. */
     record Cluster(RedisServer redis, List<FaultProxy> links, NodeProcesses nodes, List<String> urls) {
-        void redisCli(String... args) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(redis.port())));
-            cmd.addAll(Arrays.asList(args));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()).isEqualTo("OK");
+        /** Sets a Redis setting at run time. */
+        void configSet(String name, String value) throws IOException {
+            assertThat(redis.cli("CONFIG", "SET", name, value)).isEqualTo("OK");
         }
     }
 
@@ -106,9 +101,9 @@ class FaultScenariosIT {
         REDIS_RESTARTED_EMPTY(Set.of(), c -> c.redis().restart()),
         /** Redis refusing every write (maxmemory 1 byte, noeviction) for 5 s (10 s long). */
         REDIS_MEMORY_FULL(Set.of(), c -> {
-            c.redisCli("CONFIG", "SET", "maxmemory", "1");
+            c.configSet("maxmemory", "1");
             Thread.sleep(LONG ? 10_000 : 5000);
-            c.redisCli("CONFIG", "SET", "maxmemory", "0");
+            c.configSet("maxmemory", "0");
         }),
         /** SIGKILL of n1 and n2 at once: every client on n3. */
         TWO_NODES_KILLED(Set.of(0, 1), c -> {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults of Redis itself under three healthy nodes (200 ms heartbeats, so a lease of 600 ms): a
- * freeze much longer than a lease and a restart that loses every record. Nobody is failed over, no
+ * freeze much longer than a lease, writes refused (memory full) as long, and a restart that loses
+ * every record. Nobody is failed over, no
  * client is disconnected, and delivery goes on afterwards.
  */
 class RedisFaultsIT {
@@ -42,6 +43,18 @@ class RedisFaultsIT {
         redis.server().pause();
         Thread.sleep(2_500);
         redis.server().resume();
+        nobodyFailedOverAndDeliveryGoesOn();
+    }
+
+    @Test
+    void aRedisRefusingWritesForSeveralLeasesFailsNobodyOver() throws Exception {
+        // maxmemory 1 byte under the default noeviction: every write answers OOM, heartbeats included.
+        assertThat(redis.server().cli("CONFIG", "SET", "maxmemory", "1")).isEqualTo("OK");
+        try {
+            Thread.sleep(2_500);
+        } finally {
+            assertThat(redis.server().cli("CONFIG", "SET", "maxmemory", "0")).isEqualTo("OK");
+        }
         nobodyFailedOverAndDeliveryGoesOn();
     }
 
