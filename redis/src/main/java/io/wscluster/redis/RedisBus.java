@@ -58,6 +58,7 @@ public final class RedisBus implements Bus {
     private final PublishBatcher batcher;
     private final RedisHistoryStore history;
     private final int ackReplicas;
+    private final ReplicaWaits replicaWaits;
     /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
     private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
@@ -93,6 +94,11 @@ public final class RedisBus implements Bus {
         this.limits = history;
         this.history = new RedisHistoryStore(links.commands(), keys, history);
         this.ackReplicas = bus.ackReplicas();
+        this.replicaWaits = new ReplicaWaits(() -> {
+            CompletionStage<Long> waited = publisher.commands().waitForReplication(ackReplicas, REPLICA_WAIT.toMillis());
+            batcher.flushNow();
+            return waited;
+        });
         if (ackReplicas > 0 && links.sharded()) {
             throw new IllegalArgumentException("ack-replicas: not supported on a Redis Cluster yet (WAIT must reach each room's master)");
         }
@@ -201,17 +207,16 @@ public final class RedisBus implements Bus {
     }
 
     /**
-     * Waits until {@code ackReplicas} replicas have everything this connection wrote so far, the
-     * placement just answered included; fails as an unknown outcome when fewer confirm within
-     * {@link #REPLICA_WAIT}: the message is stored on the master, but a failover may still lose it.
+     * Waits until {@code ackReplicas} replicas have everything this connection wrote up to the
+     * placement just answered ({@link ReplicaWaits}: one {@code WAIT} for all placements answered
+     * meanwhile); fails as an unknown outcome when fewer confirm within {@link #REPLICA_WAIT}: the
+     * message is stored on the master, but a failover may still lose it.
      */
     private CompletionStage<List<Object>> replicated(List<Object> placed) {
         if (placed.size() > 2) {
             return java.util.concurrent.CompletableFuture.completedFuture(placed); // a repeated key: its first publish waited
         }
-        CompletionStage<Long> waited = publisher.commands().waitForReplication(ackReplicas, REPLICA_WAIT.toMillis());
-        batcher.flushNow();
-        return waited.thenApply(n -> {
+        return replicaWaits.after().thenApply(n -> {
             if (n < ackReplicas) {
                 throw new io.wscluster.protocol.ProtocolException(io.wscluster.protocol.ErrorCode.OUTCOME_UNKNOWN, "stored on the Redis master"
                         + " but only " + n + " of " + ackReplicas + " replicas confirmed it within " + REPLICA_WAIT.toMillis()
