@@ -6,7 +6,8 @@ package io.wscluster.client;
  * @param type   what happened
  * @param node   the node concerned, when known
  * @param detail a reason, close code or URL, for logs; the room for {@link Type#RESUBSCRIBED},
- *               {@link Type#GAP} and {@link Type#UNSUBSCRIBED}
+ *               {@link Type#GAP} and {@link Type#UNSUBSCRIBED}; {@code user} or {@code broadcast} for
+ *               {@link Type#DIRECT_GAP}
  * @param lost   for a {@link Type#GAP} the server announced with a {@code gap} frame, the offsets it
  *               dropped; null otherwise
  */
@@ -54,6 +55,13 @@ public record ClientEvent(Type type, String node, String detail, Lost lost) {
          * on a reconnect.
          */
         UNSUBSCRIBED,
+        /**
+         * Messages sent to this client's user ({@code send}; detail {@code user}) or broadcast
+         * (detail {@code broadcast}) may have been lost on their way to its node (the node's
+         * connection to Redis broke for a while). They carry no offsets and no history keeps them:
+         * the application that depends on them should reload what they carry.
+         */
+        DIRECT_GAP,
         /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */
         ERROR,
         /** The client was closed by the application. */

@@ -306,6 +306,7 @@ public final class WscClient implements AutoCloseable, Connection.Listener {
                     emit(ClientEvent.Type.UNSUBSCRIBED, f.path("room").asText());
                 }
             }
+            case "direct_gap" -> emit(ClientEvent.Type.DIRECT_GAP, f.path("of").asText());
             case "reconnect" -> {
                 String to = f.hasNonNull("url") ? f.get("url").asText() : null;
                 plan.moveRequested(to, f.path("after_ms").asLong(0));

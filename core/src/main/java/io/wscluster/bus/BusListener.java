@@ -31,4 +31,13 @@ public interface BusListener {
      */
     default void onRoomResubscribed(String room) {
     }
+
+    /**
+     * The bus receives messages sent to {@code user} again, or broadcasts when {@code user} is null,
+     * after an interruption that began at {@code interruptedAtMillis}: what was sent meanwhile never
+     * arrives, and has no history to read it from. Called once the backend confirmed the channel
+     * anew, before its next message.
+     */
+    default void onDirectResubscribed(String user, long interruptedAtMillis) {
+    }
 }

@@ -132,6 +132,21 @@ public final class BusBridge implements BusListener {
         }
     }
 
+    @Override
+    public void onDirectResubscribed(String user, long interruptedAtMillis) {
+        DirectGap gap = new DirectGap(user, interruptedAtMillis, System.currentTimeMillis());
+        if (user == null) {
+            hub.missed(gap, null);
+        } else {
+            Interest interest = users.get(user);
+            if (interest == null) {
+                return;
+            }
+            hub.missed(gap, interest.shards);
+        }
+        metrics.directGap(gap.of());
+    }
+
     /** A subscriber read the room's position: the node's stream of it starts there if no message came yet. */
     void seen(String room, StreamPosition position) {
         Interest interest = rooms.get(room);

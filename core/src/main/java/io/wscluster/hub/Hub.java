@@ -155,6 +155,15 @@ public final class Hub {
         }
     }
 
+    /** Hands {@code gap} to the shards in {@code on} (every shard when null), in line with their frames. */
+    void missed(DirectGap gap, ShardSet on) {
+        for (HubShard shard : shardArray) {
+            if (on == null || on.contains(shard)) {
+                shard.enqueue(gap);
+            }
+        }
+    }
+
     /** Hands {@code message} to every shard, for every session. */
     void broadcast(Message message) {
         HubShard[] all = shardArray;

@@ -29,7 +29,7 @@ public final class HubShard {
     private Session[] sessions = new Session[64];
     private int sessionCount;
 
-    /** Shared frames, and the {@link StreamRestart}s that travel in line with them. */
+    /** Shared frames, and the {@link ShardNotice}s that travel in line with them. */
     private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
@@ -181,9 +181,9 @@ public final class HubShard {
         }
     }
 
-    /** Queues a room's restart, in line with its frames; callable from any thread. */
-    void enqueue(StreamRestart restart) {
-        inbox.add(restart);
+    /** Queues a room's restart, or a {@link DirectGap}, in line with the frames; callable from any thread. */
+    void enqueue(ShardNotice notice) {
+        inbox.add(notice);
         if (drainScheduled.compareAndSet(false, true)) {
             executor.execute(drain);
         }
@@ -196,6 +196,10 @@ public final class HubShard {
             while ((next = inbox.poll()) != null) {
                 if (next instanceof StreamRestart r) {
                     restart(r);
+                    continue;
+                }
+                if (next instanceof DirectGap g) {
+                    tell(g);
                     continue;
                 }
                 SharedFrame f = (SharedFrame) next;
@@ -220,6 +224,19 @@ public final class HubShard {
         if (members != null) {
             for (int i = 0; i < members.size(); i++) {
                 members.get(i).restart(r);
+            }
+        }
+    }
+
+    private void tell(DirectGap g) {
+        if (g.user() == null) {
+            for (int i = 0; i < sessionCount; i++) {
+                sessions[i].send(g.frame());
+            }
+        } else {
+            List<Session> list = users.get(g.user());
+            if (list != null) {
+                list.forEach(s -> s.send(g.frame()));
             }
         }
     }

@@ -11,7 +11,7 @@ import io.wscluster.protocol.StreamPosition;
  * told right before the first message after the break: a {@code subscribed} frame without
  * {@code id}, with {@code recovered: false}, the position the stream goes on from, and why.
  */
-record StreamRestart(String room, StreamPosition at, String reason) {
+record StreamRestart(String room, StreamPosition at, String reason) implements ShardNotice {
     /** The stream went back to an earlier offset: every subscriber is told and goes on from there, however far it was. */
     boolean rewound() {
         return RoomStream.REWOUND.equals(reason);

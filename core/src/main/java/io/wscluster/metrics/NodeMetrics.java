@@ -28,6 +28,7 @@ public final class NodeMetrics {
     public static final String ROOMS = "wsc_rooms";
     public static final String STREAM_REPAIRS = "wsc_stream_repairs";
     public static final String STREAM_RESTARTS = "wsc_stream_restarts";
+    public static final String DIRECT_GAPS = "wsc_direct_gaps";
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
     public static final String RECOVERY_CACHE_BYTES = "wsc_recovery_cache_bytes";
@@ -149,6 +150,13 @@ public final class NodeMetrics {
     public void streamRestarted(String reason) {
         Counter.builder(STREAM_RESTARTS).description("Times a room's subscribers on this node were told its stream restarts"
                 + " (they may have missed messages), by reason").tag("reason", reason).register(registry).increment();
+    }
+
+    /** Sessions were told that messages sent to their user, or broadcasts ({@code of}), may have been lost. */
+    public void directGap(String of) {
+        Counter.builder(DIRECT_GAPS).description("Times this node's sessions were told that messages sent to their user,"
+                + " or broadcasts, may have been lost while the bus was interrupted, by of (user, broadcast)").tag("of", of)
+                .register(registry).increment();
     }
 
     /** A subscribe was answered from the node's recent messages, or needed a history read. */

@@ -61,6 +61,20 @@ public final class ServerFrames {
         };
     }
 
+    /**
+     * Messages sent to this connection's user ({@code of} = {@code user}) or broadcast ({@code
+     * broadcast}) between the two times may not have reached it (an addition; see protocol.md).
+     */
+    public static OutboundFrame directGap(String of, long fromMillis, long toMillis) {
+        return g -> {
+            start(g, "direct_gap", 0);
+            g.writeStringField("of", of);
+            g.writeNumberField("from_ts", fromMillis);
+            g.writeNumberField("to_ts", toMillis);
+            g.writeEndObject();
+        };
+    }
+
     public static OutboundFrame unsubscribed(long id, String room) {
         return g -> {
             start(g, "unsubscribed", id);

@@ -59,6 +59,8 @@ public final class RedisBus implements Bus {
     private final RedisHistoryStore history;
     private final int ackReplicas;
     private final ReplicaWaits replicaWaits;
+    /** When the pub/sub connection was last lost (epoch ms), for what the direct channels may have missed. */
+    private volatile long interruptedAtMillis;
     /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
     private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
@@ -150,6 +152,7 @@ public final class RedisBus implements Bus {
                 @Override
                 public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
                     log.warn("lost the pub/sub connection to Redis: messages published until it is back are not delivered here");
+                    interruptedAtMillis = System.currentTimeMillis();
                     l.onDeliveryInterrupted();
                 }
             });
@@ -166,12 +169,26 @@ public final class RedisBus implements Bus {
         }
     }
 
-    /** Lettuce subscribed a room's channel again after a reconnect: the listener reads what it missed from history. */
+    /**
+     * Lettuce subscribed a channel again after a reconnect: for a room the listener reads what it
+     * missed from history; for a user's channel or the broadcast one it tells the connections
+     * concerned that what was sent meanwhile may be lost.
+     */
     private void resubscribed(String channel) {
-        String room = keys.roomOfChannel(channel);
         BusListener l = listener;
-        if (room != null && l != null) {
+        if (l == null) {
+            return;
+        }
+        String room = keys.roomOfChannel(channel);
+        if (room != null) {
             l.onRoomResubscribed(room);
+            return;
+        }
+        long since = interruptedAtMillis != 0 ? interruptedAtMillis : System.currentTimeMillis();
+        if (channel.equals(keys.broadcastChannel())) {
+            l.onDirectResubscribed(null, since);
+        } else if (keys.userOfChannel(channel) != null) {
+            l.onDirectResubscribed(keys.userOfChannel(channel), since);
         }
     }
 
