@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.OutboundFrame;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -229,14 +230,15 @@ public final class HubShard {
     }
 
     private void tell(DirectGap g) {
+        OutboundFrame frame = g.frame();
         if (g.user() == null) {
             for (int i = 0; i < sessionCount; i++) {
-                sessions[i].send(g.frame());
+                sessions[i].send(frame);
             }
         } else {
             List<Session> list = users.get(g.user());
             if (list != null) {
-                list.forEach(s -> s.send(g.frame()));
+                list.forEach(s -> s.send(frame));
             }
         }
     }
