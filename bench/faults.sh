@@ -45,7 +45,7 @@ cat >"$WORK/report.md" <<EOR
 Three \`wsc node\` processes (1-s heartbeat, \`--history-size 1000\`), each reaching one redis-server through its own
 fault-injecting proxy (\`testkit.FaultProxy\`); 51 SDK subscribers (\`WscClient\`, 5-s keep-alive) in 10 rooms, each
 on one node with the other two as fallbacks; three SDK publishers, one per node, 110 msg/s in all, each publish
-with an idempotency key (the SDK retries \`outcome_unknown\` with it). The fault starts 2 s into publishing;
+with an idempotency key (the SDK retries every unknown outcome with it). The fault starts 2 s into publishing;
 publishing goes on 10 s after it ends; then every acknowledged publish is followed to every subscriber of its room.
 One row per scenario and run ($RUNS runs$([ "$failed_runs" -gt 0 ] && echo ", $failed_runs of them with a failed check")):
 
