@@ -61,9 +61,16 @@ class AcceptGateTest {
         listen(new AcceptGate(ch -> false, Duration.ofMinutes(1), 1));
         Socket first = connect();
         first.setSoTimeout(300);
-        Socket second = connect();
-        second.setSoTimeout(10_000);
-        assertThat(endOf(second)).as("the second, over the one held").isTrue();
+        Socket second;
+        try {
+            second = connect();
+        } catch (java.net.SocketException reset) {
+            second = null; // reset before connect() returned (a busy machine): ended all the same
+        }
+        if (second != null) {
+            second.setSoTimeout(10_000);
+            assertThat(endOf(second)).as("the second, over the one held").isTrue();
+        }
         assertThatThrownBy(() -> first.getInputStream().read()).as("the first still held").isInstanceOf(SocketTimeoutException.class);
     }
 
