@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The channels of a node's pub/sub connection, kept to those the node wants whatever becomes of
@@ -38,6 +39,7 @@ final class ChannelSubscriptions {
     private final ScheduledExecutorService timer;
     private final Consumer<String> resubscribed;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     /**
      * @param timer        where retries wait; never shut down here
@@ -63,6 +65,43 @@ final class ChannelSubscriptions {
             return state;
         });
         return sent.command;
+    }
+
+    /**
+     * Subscribes again to each wanted channel {@code which} accepts, and again {@link #RETRY} later
+     * while that fails and the channel is still wanted: on a Redis Cluster, the subscriptions held on
+     * a shard's master are gone when it dies, and Lettuce does not make them on the replica promoted
+     * in its place ({@link ShardMasterChanges}). Redis's confirmation, as after a reconnect, tells
+     * {@code resubscribed}, and the node reads what it missed.
+     */
+    void resubscribe(Predicate<String> which) {
+        channels.forEach((channel, state) -> {
+            if (which.test(channel)) {
+                resubscribe(channel);
+            }
+        });
+    }
+
+    private void resubscribe(String channel) {
+        Sent sent = new Sent();
+        channels.computeIfPresent(channel, (c, state) -> {
+            if (state.wanted && !closed) {
+                sent.command = links.subscribe(c); // inside the update: ordered with the channel's other commands
+            }
+            return state;
+        });
+        if (sent.command != null) {
+            sent.command.whenComplete((v, error) -> {
+                if (error != null && !closed) {
+                    timer.schedule(() -> resubscribe(channel), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
+        }
+    }
+
+    /** Stops retrying; the connection is closed by its owner. */
+    void close() {
+        closed = true;
     }
 
     /** Unsubscribes, now or once Redis confirms a subscribe still on its way; completes when the command (if any) did. */

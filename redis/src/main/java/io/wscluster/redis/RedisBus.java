@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * messages and broadcasts use {@code SPUBLISH} on their own channels (the broadcast channel lives
  * in one slot, which every node subscribes to); subscriptions use {@code SSUBSCRIBE}, which
  * Lettuce sends to the master of the channel's slot. Rooms spread over the shards, so adding
- * shards adds capacity.
+ * shards adds capacity. When a shard's master fails over, Lettuce does not subscribe its channels
+ * on the promoted replica: this bus does, once Lettuce sees the new topology ({@link
+ * ShardMasterChanges}), and each room's confirmation makes the node read what it missed.
  */
 public final class RedisBus implements Bus {
     private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
@@ -64,6 +66,8 @@ public final class RedisBus implements Bus {
     /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
     private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
+    /** Stops following the cluster's topology ({@link #mastersChanged}); nothing on a standalone Redis. */
+    private Runnable stopFollowingMasters = () -> { };
     private volatile BusListener listener;
 
     /**
@@ -82,6 +86,7 @@ public final class RedisBus implements Bus {
      */
     public RedisBus(RedisClusterClient client, HistoryLimits history, BusOptions bus) {
         this(open(client), RedisLinks.batched(client), client.getResources().eventExecutorGroup(), history, bus);
+        this.stopFollowingMasters = ShardMasterChanges.watch(client, this::mastersChanged);
     }
 
     private RedisBus(RedisLinks links, RedisLinks publisher, java.util.concurrent.ScheduledExecutorService timer,
@@ -167,6 +172,16 @@ public final class RedisBus implements Bus {
                 return pong;
             }, timer, LinkWatch.PERIOD));
         }
+    }
+
+    /**
+     * Another master serves {@code slots} (a failover): their channels' subscriptions went with the
+     * old one, and are made again on the new one, whose confirmations make the listener read what
+     * this node missed meanwhile ({@link #resubscribed}).
+     */
+    private void mastersChanged(java.util.BitSet slots) {
+        interruptedAtMillis = System.currentTimeMillis();
+        channels.resubscribe(channel -> slots.get(io.lettuce.core.cluster.SlotHash.getSlot(channel)));
     }
 
     /**
@@ -287,6 +302,8 @@ public final class RedisBus implements Bus {
     @Override
     public void close() {
         watches.forEach(LinkWatch::stop);
+        stopFollowingMasters.run();
+        channels.close();
         links.pubsub().close();
         links.connection().close();
         publisher.connection().close();

@@ -94,7 +94,10 @@ record RedisLinks(StatefulConnection<String, String> connection, RedisClusterAsy
         return sharded ? "SPUBLISH" : "PUBLISH";
     }
 
-    /** {@code SUBSCRIBE}, or {@code SSUBSCRIBE} on a cluster. Lettuce subscribes again after a reconnect. */
+    /**
+     * {@code SUBSCRIBE}, or {@code SSUBSCRIBE} on a cluster. Lettuce subscribes again after a
+     * reconnect; on a cluster only on the node it subscribed on, not on a replica promoted in its place.
+     */
     CompletionStage<Void> subscribe(String channel) {
         return sharded ? pubsub.async().ssubscribe(channel) : pubsub.async().subscribe(channel);
     }
