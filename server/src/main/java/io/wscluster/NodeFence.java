@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * peers, as last known, for their {@code /health}: it fences itself only when one of them answers
  * that its own heartbeats get through and have for a lease ({@link #redisHealth}) and that it no
  * longer lists this node (its record lapsed: the cluster has taken it for dead; a node whose beats
- * are only slow keeps its record and its clients), and sends its clients there ({@code reconnect}, reason
+ * are only slow keeps its record and its clients) in a view that has been sound for a lease
+ * ({@link #health}), and sends its clients there ({@code reconnect}, reason
  * {@code isolated}, close 1012). Peers it cannot reach, or that cannot reach Redis either, leave it
  * serving as it is. While fenced it is {@link NodeState#FENCED}: {@code /ready} answers 503 and
  * upgrades are refused with 503 and {@code Retry-After}.
@@ -78,12 +79,18 @@ final class NodeFence {
     /**
      * The body of this node's {@code /health}: {@code {"status":"ok","redis":...}} (see
      * {@link #redisHealth}), and, when asked about a node id ({@code ?member=}), whether this node
-     * lists it among the cluster's nodes: {@code "member":true|false}.
+     * still counts it among the cluster's nodes: {@code "member":false} only when its view {@code
+     * nodes} does not list it and has been sound for a lease ({@code viewSound}, as the failover
+     * coordinator judges). Why the lease: a record that lapsed while this node could not read the
+     * cluster may only mean that its node could not write it either. On a Redis Cluster that is a
+     * failover of the shard holding the record: its node's heartbeats fail until its client follows
+     * the new master, while this node, whose own record lives on another shard, stays healthy; the
+     * node asking must not take that for being cut off and send its clients away.
      */
-    static String health(Membership membership, Duration heartbeat, List<NodeInfo> nodes, String member) {
+    static String health(Membership membership, Duration heartbeat, List<NodeInfo> nodes, boolean viewSound, String member) {
         String body = "{\"status\":\"ok\",\"redis\":\"" + redisHealth(membership, heartbeat) + "\"";
         if (member != null) {
-            body += ",\"member\":" + nodes.stream().anyMatch(n -> n.id().equals(member));
+            body += ",\"member\":" + (!viewSound || nodes.stream().anyMatch(n -> n.id().equals(member)));
         }
         return body + "}";
     }
