@@ -52,6 +52,7 @@ public final class RedisBus implements Bus {
 
     private final RedisKeys keys;
     private final HistoryLimits limits;
+    private final TtlRefreshes ttls;
     private final RedisLinks links;
     /** The room, user and broadcast channels this node is subscribed to on {@link #links}. */
     private final ChannelSubscriptions channels;
@@ -99,6 +100,7 @@ public final class RedisBus implements Bus {
                 bus.maxInFlight());
         this.keys = new RedisKeys(bus.cluster());
         this.limits = history;
+        this.ttls = new TtlRefreshes(history);
         this.history = new RedisHistoryStore(links.commands(), keys, history);
         this.ackReplicas = bus.ackReplicas();
         this.replicaWaits = new ReplicaWaits(() -> {
@@ -228,10 +230,11 @@ public final class RedisBus implements Bus {
                 : new String[] {keys.roomMeta(room), keys.roomHistory(room), keys.roomChannel(room),
                         keys.roomIdempotency(room, idempotencyKey)};
         String json = MessageCodec.encode(m);
+        String refresh = ttls.due(room) ? "1" : "0";
         CompletionStage<List<Object>> placing = batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(),
-                batcher::flushNow, k, json, String.valueOf(limits.size(room)), RedisHistoryStore.ttlSeconds(limits, room),
+                batcher::flushNow, k, json, String.valueOf(limits.size(room)), ttls.seconds(room),
                 RedisHistoryStore.newEpoch(), links.publishCommand(), String.valueOf(limits.maxBytes(room)),
-                String.valueOf(IDEMPOTENCY_WINDOW.toSeconds())));
+                String.valueOf(IDEMPOTENCY_WINDOW.toSeconds()), refresh));
         if (ackReplicas > 0) {
             placing = placing.thenCompose(this::replicated);
         }

@@ -4,7 +4,8 @@
 -- KEYS[2] history stream, KEYS[3] room channel
 -- ARGV[1] message JSON, ARGV[2] history size (0 keeps none), ARGV[3] TTL in seconds,
 -- ARGV[4] epoch to start when the room has none, ARGV[5] PUBLISH or SPUBLISH,
--- ARGV[6] history byte cap (0: none)
+-- ARGV[6] history byte cap (0: none), ARGV[8] '1' when the keys' TTLs are to be set to ARGV[3] now
+-- (the node does it once per quarter of the TTL per room, see TtlRefreshes; a new epoch always does)
 -- Optional: KEYS[4] the publish's idempotency key, ARGV[7] how long it is kept (seconds): a key
 -- already there answers the placement it recorded, {epoch, offset, 1}, and nothing is stored.
 if KEYS[4] then
@@ -14,12 +15,14 @@ if KEYS[4] then
     return {string.sub(prior, 1, bar - 1), tonumber(string.sub(prior, bar + 1)), 1}
   end
 end
+local refresh = ARGV[8] == '1'
 local epoch = redis.call('HGET', KEYS[1], 'e')
 if not epoch then
   -- No meta means the room's history is gone: a new epoch, and no stale stream behind it.
   epoch = ARGV[4]
   redis.call('DEL', KEYS[2])
   redis.call('HSET', KEYS[1], 'e', epoch)
+  refresh = true
 end
 local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
 local size = tonumber(ARGV[2])
@@ -46,12 +49,18 @@ if size > 0 and maxBytes > 0 then
     len = len - 1
   end
   redis.call('HSET', KEYS[1], 'b', bytes, 'bo', offset)
-  redis.call('EXPIRE', KEYS[2], ARGV[3])
+  if refresh then
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
+  end
 elseif size > 0 then
   redis.call('XADD', KEYS[2], 'MAXLEN', size, offset .. '-0', 'm', ARGV[1])
-  redis.call('EXPIRE', KEYS[2], ARGV[3])
+  if refresh then
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
+  end
 end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+if refresh then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
 redis.call(ARGV[5], KEYS[3], epoch .. '|' .. offset .. '|' .. ARGV[1])
 if KEYS[4] then
   redis.call('SET', KEYS[4], epoch .. '|' .. offset, 'EX', ARGV[7])

@@ -106,6 +106,39 @@ class RedisBusIT {
     }
 
     @Test
+    void aRoomsKeysGetItsTtlAndAQuarterMoreOncePerQuarterOfIt() throws Exception {
+        HistoryLimits limits = new HistoryLimits() {
+            @Override public int size(String room) { return 50; }
+            @Override public Duration ttl(String room) { return Duration.ofSeconds(8); }
+            @Override public int maxBytes(String room) { return 0; }
+        };
+        String space = SharedRedis.namespace();
+        RedisBus bus = new RedisBus(client, limits, BusOptions.builder().cluster(space).build());
+        RedisKeys keys = new RedisKeys(space);
+        var connection = client.connect();
+        var raw = connection.sync();
+        try {
+            bus.publish(room("t", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            long first = raw.pttl(keys.roomHistory("t"));
+            assertThat(first).as("the TTL and a quarter more").isBetween(8_001L, 10_000L);
+            assertThat(raw.pttl(keys.roomMeta("t"))).isBetween(8_001L, 10_000L);
+
+            Thread.sleep(50);
+            bus.publish(room("t", 2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            long second = raw.pttl(keys.roomHistory("t"));
+            assertThat(second).as("not refreshed within a quarter of the TTL").isLessThan(first);
+
+            Thread.sleep(2_100); // past a quarter of the TTL
+            bus.publish(room("t", 3)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(raw.pttl(keys.roomHistory("t"))).as("refreshed after a quarter of the TTL").isGreaterThan(second);
+            assertThat(raw.pttl(keys.roomMeta("t"))).isGreaterThan(second);
+        } finally {
+            connection.close();
+            bus.close();
+        }
+    }
+
+    @Test
     void aRoomsHistoryKeepsAtMostItsBytesAndAlwaysItsNewestMessage() throws Exception {
         int oneMessage = MessageCodec.encode(room("capped", 1000)).length(); // as stored: each value below has four digits
         HistoryLimits limits = HistoryLimits.uniform(50, Duration.ofMinutes(5), 3 * oneMessage);
