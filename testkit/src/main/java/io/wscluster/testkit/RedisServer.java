@@ -74,24 +74,10 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Runs {@code redis-cli} against this server ({@code cli("CONFIG", "SET", "maxmemory", "1")}) and
-     * returns what it printed, trimmed; fails when it does not finish within 10 s.
+     * returns what it printed, trimmed; fails when it does not finish within {@link RedisCli#COMMAND_TIMEOUT_SECONDS}.
      */
     public String cli(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", String.valueOf(port)));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " did not finish within 10 s");
-            }
-            return out;
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + String.join(" ", cmd), e);
-        }
+        return RedisCli.at(port, args).output().trim();
     }
 
     /** True when the server answers PING. */
