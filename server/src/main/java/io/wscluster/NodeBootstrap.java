@@ -102,11 +102,11 @@ final class NodeBootstrap {
         // Moved clients go where the algorithm says, without waiting on the sticky registry, and
         // never back to this node (the directory may not have seen it turn draining yet).
         BackendHttp peerHttp = new BackendHttp(PEER_PROBE_TIMEOUT, 16);
-        ServingPeers peers = new ServingPeers(new OtherNodes(directory::nodes, self.id()), peerHttp::get);
+        OtherNodes others = new OtherNodes(directory::nodes, self.id());
+        ServingPeers peers = new ServingPeers(others, peerHttp::get);
         Router drainRouter = options.routing().withStickiness(Stickiness.NONE)
                 .router(new OtherNodes(directory::nodes, self.id(), peers::notServing), backend.sticky, options.bus().heartbeat());
-        Router failoverRouter = options.routing().withStickiness(Stickiness.NONE).router(new OtherNodes(directory::nodes, self.id()),
-                backend.sticky, options.bus().heartbeat());
+        Router failoverRouter = options.routing().withStickiness(Stickiness.NONE).router(others, backend.sticky, options.bus().heartbeat());
         FailoverCoordinator failover = new FailoverCoordinator(self.id(), options.failover(), directory::nodes,
                 directory::soundSinceNanos, backend.sticky,
                 failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);

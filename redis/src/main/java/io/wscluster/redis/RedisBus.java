@@ -202,10 +202,11 @@ public final class RedisBus implements Bus {
             return;
         }
         long since = interruptedAtMillis != 0 ? interruptedAtMillis : System.currentTimeMillis();
+        String user = keys.userOfChannel(channel);
         if (channel.equals(keys.broadcastChannel())) {
             l.onDirectResubscribed(null, since);
-        } else if (keys.userOfChannel(channel) != null) {
-            l.onDirectResubscribed(keys.userOfChannel(channel), since);
+        } else if (user != null) {
+            l.onDirectResubscribed(user, since);
         }
     }
 
