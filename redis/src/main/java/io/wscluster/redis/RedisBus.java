@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster bus on Redis.
  *
- * <p>A room publish is one Lua call that assigns the room's next offset, appends the message to
+ * <p>A room publish is placed by a Lua call that assigns the room's next offset, appends the message to
  * the room's stream and publishes it, so offsets are totally ordered per room whichever node
- * publishes, and a message is never delivered without being stored. Its future completes when
+ * publishes, and a message is never delivered without being stored; the publishes of one batch
+ * share one call ({@link RoomPublishes}). Its future completes when
  * Redis answered; a Redis that is down or slow fails it (commands are rejected while disconnected,
  * and time out), and the failure says what is known ({@link PublishOutcome}): {@code unavailable}
  * when nothing was stored, {@code outcome_unknown} when the command left without an answer. With an
@@ -59,6 +60,8 @@ public final class RedisBus implements Bus {
     /** Publishes, sends and broadcasts, batched by {@link #batcher}. */
     private final RedisLinks publisher;
     private final PublishBatcher batcher;
+    /** Room publishes waiting for the batcher's next flush, placed by one script call ({@link RoomPublishes}). */
+    private final RoomPublishes publishes;
     private final RedisHistoryStore history;
     private final int ackReplicas;
     private final ReplicaWaits replicaWaits;
@@ -96,8 +99,8 @@ public final class RedisBus implements Bus {
         this.timer = timer;
         this.channels = new ChannelSubscriptions(links, timer, this::resubscribed);
         this.publisher = publisher;
-        this.batcher = new PublishBatcher(() -> publisher.connection().flushCommands(), timer, bus.batchSize(), bus.batchDelay(),
-                bus.maxInFlight());
+        this.batcher = new PublishBatcher(this::flushPublisher, timer, bus.batchSize(), bus.batchDelay(), bus.maxInFlight());
+        this.publishes = new RoomPublishes(publisher, batcher::flushNow, IDEMPOTENCY_WINDOW.toSeconds());
         this.keys = new RedisKeys(bus.cluster());
         this.limits = history;
         this.ttls = new TtlRefreshes(history);
@@ -111,6 +114,12 @@ public final class RedisBus implements Bus {
         if (ackReplicas > 0 && links.sharded()) {
             throw new IllegalArgumentException("ack-replicas: not supported on a Redis Cluster yet (WAIT must reach each room's master)");
         }
+    }
+
+    /** Sends what the batcher held back: the room publishes' script call, then everything else queued. */
+    private void flushPublisher() {
+        publishes.queue();
+        publisher.connection().flushCommands();
     }
 
     private static RedisLinks open(RedisClient client) {
@@ -232,10 +241,9 @@ public final class RedisBus implements Bus {
                         keys.roomIdempotency(room, idempotencyKey)};
         String json = MessageCodec.encode(m);
         String refresh = ttls.due(room) ? "1" : "0";
-        CompletionStage<List<Object>> placing = batcher.submit(m.priority(), () -> Scripts.PUBLISH.run(publisher.commands(),
-                batcher::flushNow, k, json, String.valueOf(limits.size(room)), ttls.seconds(room),
-                RedisHistoryStore.newEpoch(), links.publishCommand(), String.valueOf(limits.maxBytes(room)),
-                String.valueOf(IDEMPOTENCY_WINDOW.toSeconds()), refresh));
+        CompletionStage<List<Object>> placing = batcher.submit(m.priority(), () -> publishes.add(k, json,
+                String.valueOf(limits.size(room)), ttls.seconds(room), RedisHistoryStore.newEpoch(),
+                String.valueOf(limits.maxBytes(room)), refresh, idempotencyKey == null ? "0" : "1"));
         if (ackReplicas > 0) {
             placing = placing.thenCompose(this::replicated);
         }
@@ -269,13 +277,15 @@ public final class RedisBus implements Bus {
     @Override
     public CompletionStage<Void> send(Message m) {
         String json = MessageCodec.encode(m);
-        return batcher.submit(m.priority(), () -> publisher.publish(keys.userChannel(m.user()), json)).thenApply(n -> null);
+        return batcher.submit(m.priority(), () -> publishes.thenRun(() -> publisher.publish(keys.userChannel(m.user()), json)))
+                .thenApply(n -> null);
     }
 
     @Override
     public CompletionStage<Void> broadcast(Message m) {
         String json = MessageCodec.encode(m);
-        return batcher.submit(m.priority(), () -> publisher.publish(keys.broadcastChannel(), json)).thenApply(n -> null);
+        return batcher.submit(m.priority(), () -> publishes.thenRun(() -> publisher.publish(keys.broadcastChannel(), json)))
+                .thenApply(n -> null);
     }
 
     @Override

@@ -1,68 +1,93 @@
--- Places a room message in its stream and publishes it, atomically, so offsets are totally
--- ordered per room whichever node publishes.
--- KEYS[1] meta hash (e = epoch, o = last offset; b and bo while a byte cap applies, see below),
--- KEYS[2] history stream, KEYS[3] room channel
--- ARGV[1] message JSON, ARGV[2] history size (0 keeps none), ARGV[3] TTL in seconds,
--- ARGV[4] epoch to start when the room has none, ARGV[5] PUBLISH or SPUBLISH,
--- ARGV[6] history byte cap (0: none), ARGV[8] '1' when the keys' TTLs are to be set to ARGV[3] now
--- (the node does it once per quarter of the TTL per room, see TtlRefreshes; a new epoch always does)
--- Optional: KEYS[4] the publish's idempotency key, ARGV[7] how long it is kept (seconds): a key
--- already there answers the placement it recorded, {epoch, offset, 1}, and nothing is stored.
-if KEYS[4] then
-  local prior = redis.call('GET', KEYS[4])
-  if prior then
-    local bar = string.find(prior, '|', 1, true)
-    return {string.sub(prior, 1, bar - 1), tonumber(string.sub(prior, bar + 1)), 1}
-  end
-end
-local refresh = ARGV[8] == '1'
-local epoch = redis.call('HGET', KEYS[1], 'e')
-if not epoch then
-  -- No meta means the room's history is gone: a new epoch, and no stale stream behind it.
-  epoch = ARGV[4]
-  redis.call('DEL', KEYS[2])
-  redis.call('HSET', KEYS[1], 'e', epoch)
-  refresh = true
-end
-local offset = redis.call('HINCRBY', KEYS[1], 'o', 1)
-local size = tonumber(ARGV[2])
-local maxBytes = tonumber(ARGV[6])
-if size > 0 and maxBytes > 0 then
-  redis.call('XADD', KEYS[2], offset .. '-0', 'm', ARGV[1])
-  -- b: bytes of the stream's messages as of offset bo. Publishes without a cap in between (the
-  -- setting changed) leave it stale, and then the stream is counted again, once.
-  local counted = redis.call('HMGET', KEYS[1], 'b', 'bo')
-  local bytes = 0
-  if counted[2] and tonumber(counted[2]) == offset - 1 then
-    bytes = tonumber(counted[1]) + #ARGV[1]
-  else
-    for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
-      bytes = bytes + #entry[2][2]
+-- Places a batch of room messages, each in its room's stream, and publishes each, so offsets are
+-- totally ordered per room whichever node publishes. One call places many messages because the
+-- call itself is most of the cost of a small publish (see RoomPublishes); each message is placed
+-- as if alone, and one that fails leaves the others placed.
+-- ARGV[1] PUBLISH or SPUBLISH, ARGV[2] how long idempotency keys are kept (seconds), then for each
+-- message seven values: message JSON, history size (0 keeps none), TTL in seconds, epoch to start
+-- when the room has none, history byte cap (0: none), '1' when the keys' TTLs are to be set now
+-- (the node does it once per quarter of the TTL per room, see TtlRefreshes; a new epoch always
+-- does), '1' when the message has an idempotency key.
+-- KEYS for each message: meta hash (e = epoch, o = last offset; b and bo while a byte cap applies,
+-- see below), history stream, room channel, and its idempotency key when it has one: a key already
+-- there answers the placement it recorded and nothing is stored.
+-- Returns three values per message: epoch, offset, and 0 (placed now), 1 (placed before, under its
+-- idempotency key) or the error that stopped it (a string).
+local publishCommand = ARGV[1]
+local keyTtl = ARGV[2]
+
+local function place(k, a)
+  local json = ARGV[a]
+  local size = tonumber(ARGV[a + 1])
+  local ttl = ARGV[a + 2]
+  local maxBytes = tonumber(ARGV[a + 4])
+  local refresh = ARGV[a + 5] == '1'
+  local idempotencyKey = ARGV[a + 6] == '1' and KEYS[k + 3] or nil
+  if idempotencyKey then
+    local prior = redis.call('GET', idempotencyKey)
+    if prior then
+      local bar = string.find(prior, '|', 1, true)
+      return string.sub(prior, 1, bar - 1), tonumber(string.sub(prior, bar + 1)), 1
     end
   end
-  -- The oldest go first, down to the size and the byte cap; the newest message always stays.
-  local len = redis.call('XLEN', KEYS[2])
-  while len > 1 and (len > size or bytes > maxBytes) do
-    local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
-    redis.call('XDEL', KEYS[2], oldest[1])
-    bytes = bytes - #oldest[2][2]
-    len = len - 1
+  local meta, stream = KEYS[k], KEYS[k + 1]
+  local epoch = redis.call('HGET', meta, 'e')
+  if not epoch then
+    -- No meta means the room's history is gone: a new epoch, and no stale stream behind it.
+    epoch = ARGV[a + 3]
+    redis.call('DEL', stream)
+    redis.call('HSET', meta, 'e', epoch)
+    refresh = true
   end
-  redis.call('HSET', KEYS[1], 'b', bytes, 'bo', offset)
+  local offset = redis.call('HINCRBY', meta, 'o', 1)
+  if size > 0 and maxBytes > 0 then
+    redis.call('XADD', stream, offset .. '-0', 'm', json)
+    -- b: bytes of the stream's messages as of offset bo. Publishes without a cap in between (the
+    -- setting changed) leave it stale, and then the stream is counted again, once.
+    local counted = redis.call('HMGET', meta, 'b', 'bo')
+    local bytes = 0
+    if counted[2] and tonumber(counted[2]) == offset - 1 then
+      bytes = tonumber(counted[1]) + #json
+    else
+      for _, entry in ipairs(redis.call('XRANGE', stream, '-', '+')) do
+        bytes = bytes + #entry[2][2]
+      end
+    end
+    -- The oldest go first, down to the size and the byte cap; the newest message always stays.
+    local len = redis.call('XLEN', stream)
+    while len > 1 and (len > size or bytes > maxBytes) do
+      local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
+      redis.call('XDEL', stream, oldest[1])
+      bytes = bytes - #oldest[2][2]
+      len = len - 1
+    end
+    redis.call('HSET', meta, 'b', bytes, 'bo', offset)
+  elseif size > 0 then
+    redis.call('XADD', stream, 'MAXLEN', size, offset .. '-0', 'm', json)
+  end
   if refresh then
-    redis.call('EXPIRE', KEYS[2], ARGV[3])
+    if size > 0 then
+      redis.call('EXPIRE', stream, ttl)
+    end
+    redis.call('EXPIRE', meta, ttl)
   end
-elseif size > 0 then
-  redis.call('XADD', KEYS[2], 'MAXLEN', size, offset .. '-0', 'm', ARGV[1])
-  if refresh then
-    redis.call('EXPIRE', KEYS[2], ARGV[3])
+  redis.call(publishCommand, KEYS[k + 2], epoch .. '|' .. offset .. '|' .. json)
+  if idempotencyKey then
+    redis.call('SET', idempotencyKey, epoch .. '|' .. offset, 'EX', keyTtl)
   end
+  return epoch, offset, 0
 end
-if refresh then
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
+
+local out = {}
+local n, k, a = 0, 1, 3
+while a <= #ARGV do
+  local ok, epoch, offset, placed = pcall(place, k, a)
+  if not ok then
+    -- epoch holds the error: a table with err from redis.call on some versions, a string on others.
+    epoch, offset, placed = '', 0, type(epoch) == 'table' and epoch.err or tostring(epoch)
+  end
+  out[n + 1], out[n + 2], out[n + 3] = epoch, offset, placed
+  n = n + 3
+  k = k + (ARGV[a + 6] == '1' and 4 or 3)
+  a = a + 7
 end
-redis.call(ARGV[5], KEYS[3], epoch .. '|' .. offset .. '|' .. ARGV[1])
-if KEYS[4] then
-  redis.call('SET', KEYS[4], epoch .. '|' .. offset, 'EX', ARGV[7])
-end
-return {epoch, offset}
+return out

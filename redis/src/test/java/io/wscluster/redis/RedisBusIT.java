@@ -167,6 +167,73 @@ class RedisBusIT {
     }
 
     @Test
+    void aBatchIsPlacedByOneCallEachMessageAsIfAloneAndInTheOrderAsked() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        RedisBus listening = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(), BusOptions.builder().cluster(ns).build());
+        // Every command waits for one flush: a second's delay, far more than the test needs to ask them all.
+        RedisBus bus = new RedisBus(client, HistoryOptions.builder().size(50).build().limits(),
+                BusOptions.builder().cluster(ns).batchSize(1000).batchDelay(Duration.ofSeconds(1)).build());
+        try (var raw = client.connect()) {
+            listening.start(new BusListener() {
+                @Override public void onRoomMessage(Message m) { seen.add(m.room() + ":" + m.data().asInt()); }
+                @Override public void onUserMessage(Message m) { seen.add("user:" + m.data().asInt()); }
+                @Override public void onBroadcast(Message m) { }
+            });
+            for (String r : List.of("one", "two", "broken")) {
+                listening.subscribeRoom(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            listening.subscribeUser("alice").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            raw.sync().set(new RedisKeys(ns).roomMeta("broken"), "not a hash"); // its script step fails: WRONGTYPE
+            listening.publish(room("warm", 0)).toCompletableFuture().get(5, TimeUnit.SECONDS); // Redis has the script
+            long callsBefore = scriptCalls(raw.sync());
+
+            var first = bus.publish(room("one", 1));
+            var broken = bus.publish(room("broken", 1));
+            var keyed = bus.publish(room("two", 1), "k");
+            var sent = bus.send(Message.toUser("alice", JsonNodeFactory.instance.numberNode(1), "u", Priority.NORMAL));
+            var second = bus.publish(room("one", 2));
+            var repeated = bus.publish(room("two", 2), "k"); // the same key in the same batch: placed once
+            assertThat(first.toCompletableFuture().isDone()).as("held for the batch").isFalse();
+
+            assertThat(first.toCompletableFuture().get(5, TimeUnit.SECONDS).offset()).isEqualTo(1);
+            assertThat(second.toCompletableFuture().get(5, TimeUnit.SECONDS).offset()).isEqualTo(2);
+            Message placed = keyed.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(repeated.toCompletableFuture().get(5, TimeUnit.SECONDS).offset()).isEqualTo(placed.offset()).isEqualTo(1);
+            sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> broken.toCompletableFuture().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(io.wscluster.protocol.ProtocolException.class).hasMessageContaining("WRONGTYPE")
+                    .hasMessageContaining("nothing was stored");
+            // One call for the five room publishes before and after the send (which split them), none per message.
+            assertThat(scriptCalls(raw.sync()) - callsBefore).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 4);
+            assertThat(seen).containsExactly("one:1", "two:1", "user:1", "one:2");
+        } finally {
+            bus.close();
+            listening.close();
+        }
+    }
+
+    /** Script calls Redis ran so far: by SHA, or by text when it had forgotten the script (a NOSCRIPT call failed). */
+    private static long scriptCalls(io.lettuce.core.api.sync.RedisCommands<String, String> redis) {
+        long calls = 0;
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                calls += statistic(line, "calls") - statistic(line, "failed_calls");
+            }
+        }
+        return calls;
+    }
+
+    private static long statistic(String line, String name) {
+        for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+            if (field.startsWith(name + "=")) {
+                return Long.parseLong(field.substring(name.length() + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void offsetsAreTotallyOrderedWithConcurrentPublishersOnBothNodes() throws Exception {
         b.subscribeRoom("r").toCompletableFuture().get(5, TimeUnit.SECONDS);
         ExecutorService pool = Executors.newFixedThreadPool(4);
