@@ -3,7 +3,7 @@
 #
 #   bench/peer-socketio.sh [--pair-rates "1000 4000 8000 12000 16000"] [--room-rates "20 50 100"]
 #                          [--rooms 1000] [--subscribers 1000] [--duration 20] [--warmup 5] [--warm-run 20] [--runs 3]
-#                          [--no-append]
+#                          [--node-jvm "-Xmx1g"] [--no-append]
 #
 # Starts two Socket.IO 4 servers (bench/peer/socketio-server.js, @socket.io/redis-adapter) on one
 # redis-server and two wscluster nodes (java -Xmx1g, history kept: history-size 100) on another, all
@@ -24,7 +24,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bench_opts "--pair-rates PAIR_RATES 1000 4000 8000 12000 16000" "--room-rates ROOM_RATES 20 50 100" "--rooms ROOMS 1000" \
-    "--subscribers SUBS 1000" "--duration DURATION 20" "--warmup WARMUP 5" "--warm-run WARM_RUN 20" "--runs RUNS 3" -- "$@"
+    "--subscribers SUBS 1000" "--duration DURATION 20" "--warmup WARMUP 5" "--warm-run WARM_RUN 20" "--runs RUNS 3" \
+    "--node-jvm NODE_JVM -Xmx1g" -- "$@"
 bench_init peer-socketio
 command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed (Node.js 20 or later)"
 log "installing the generator's and Socket.IO's npm packages (npm ci in bench/peer)"
@@ -55,7 +56,8 @@ done
 start_redis
 WSC_REDIS_PID=$REDIS_PID WSC_REDIS_PORT=$REDIS_PORT
 for n in n1 n2; do
-  start_node "$n" -Xmx1g -- --redis "$REDIS_URL" --cluster peer --history-size 100
+  # shellcheck disable=SC2086 # the JVM options are words
+  start_node "$n" $NODE_JVM -- --redis "$REDIS_URL" --cluster peer --history-size 100
 done
 WSC_PIDS=("${NODE_PID[n1]}" "${NODE_PID[n2]}") WSC_URLS="${NODE_URL[n1]},${NODE_URL[n2]}"
 
