@@ -14,11 +14,18 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Batches outgoing bus commands on a connection whose commands are not flushed one by one: a batch
- * goes out in one write when {@code maxBatch} commands wait or {@code maxDelay} has passed since the
- * first, whichever comes first. {@code high} and {@code critical} messages flush at once (with
+ * Batches outgoing bus commands on a connection whose commands are not flushed one by one, at most
+ * one flush per {@code maxDelay}: a command that comes when the last flush is at least {@code
+ * maxDelay} old goes at once (a quiet node adds no delay); one that comes sooner waits for the
+ * flush due {@code maxDelay} after the last, with every command that comes meanwhile, or until
+ * {@code maxBatch} commands wait. {@code high} and {@code critical} messages flush at once (with
  * whatever waits before them, so order is kept). When more than {@code maxInFlight} commands await
  * Redis's answer, {@code low} messages are refused and counted: under backpressure they go first.
+ *
+ * <p>Why not flush whenever Redis has answered everything sent (tried, measured and reverted, see
+ * docs/benchmarks.md): under moderate load that sent many tiny flushes, each a system call and a
+ * wake-up of the connection's thread, and cost the nodes more CPU than the delay it saved. Here the
+ * flushes stay bounded by {@code 1 / maxDelay} per second whatever the load, as with a fixed delay.
  *
  * <p>Implementation note: Lettuce buffers commands on a connection with auto-flush off until
  * {@code flushCommands()}; this class only decides when to call it. Thread-safe.
@@ -32,6 +39,8 @@ final class PublishBatcher {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** When the last flush went ({@link System#nanoTime()}); long enough ago at first. */
+    private volatile long lastFlushNanos;
     private final LongAdder droppedLow = new LongAdder();
 
     PublishBatcher(Runnable flush, ScheduledExecutorService timer, int maxBatch, Duration maxDelay, int maxInFlight) {
@@ -40,12 +49,14 @@ final class PublishBatcher {
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.maxInFlight = maxInFlight;
+        this.lastFlushNanos = System.nanoTime() - maxDelayNanos;
     }
 
     /** Sends whatever waits now (after a command issued outside {@link #submit}, such as a script reload). */
     void flushNow() {
         flushScheduled.set(false);
         waiting.set(0);
+        lastFlushNanos = System.nanoTime();
         flush.run();
     }
 
@@ -63,7 +74,12 @@ final class PublishBatcher {
         if (maxBatch <= 1 || maxDelayNanos == 0 || priority.compareTo(Priority.HIGH) >= 0 || n >= maxBatch) {
             flushNow();
         } else if (flushScheduled.compareAndSet(false, true)) {
-            timer.schedule(this::flushWaiting, maxDelayNanos, TimeUnit.NANOSECONDS);
+            long due = lastFlushNanos + maxDelayNanos - System.nanoTime();
+            if (due <= 0) {
+                flushWaiting();
+            } else {
+                timer.schedule(this::flushWaiting, due, TimeUnit.NANOSECONDS);
+            }
         }
         return result;
     }
@@ -71,6 +87,7 @@ final class PublishBatcher {
     private void flushWaiting() {
         flushScheduled.set(false);
         if (waiting.getAndSet(0) > 0) {
+            lastFlushNanos = System.nanoTime();
             flush.run();
         }
     }

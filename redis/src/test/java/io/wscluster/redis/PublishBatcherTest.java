@@ -29,13 +29,24 @@ class PublishBatcherTest {
     }
 
     @Test
-    void aFullBatchGoesAtOnce() {
-        PublishBatcher sut = sut(3, Duration.ofSeconds(10), 100);
-        sut.submit(Priority.NORMAL, CompletableFuture::new);
-        sut.submit(Priority.NORMAL, CompletableFuture::new);
-        assertThat(flushes).hasValue(0);
+    void aCommandAfterAQuietSpellGoesAtOnceAndTheNextWaitsForTheDelay() {
+        PublishBatcher sut = sut(100, Duration.ofSeconds(10), 100);
         sut.submit(Priority.NORMAL, CompletableFuture::new);
         assertThat(flushes).hasValue(1);
+        sut.submit(Priority.NORMAL, CompletableFuture::new);
+        sut.submit(Priority.LOW, CompletableFuture::new);
+        assertThat(flushes).hasValue(1);
+    }
+
+    @Test
+    void aFullBatchGoesAtOnce() {
+        PublishBatcher sut = sut(3, Duration.ofSeconds(10), 100);
+        sut.submit(Priority.NORMAL, CompletableFuture::new); // after a quiet spell: at once
+        sut.submit(Priority.NORMAL, CompletableFuture::new);
+        sut.submit(Priority.NORMAL, CompletableFuture::new);
+        assertThat(flushes).hasValue(1);
+        sut.submit(Priority.NORMAL, CompletableFuture::new);
+        assertThat(flushes).hasValue(2);
     }
 
     @Test
@@ -43,7 +54,24 @@ class PublishBatcherTest {
         PublishBatcher sut = sut(100, Duration.ofMillis(5), 100);
         sut.submit(Priority.LOW, CompletableFuture::new);
         sut.submit(Priority.NORMAL, CompletableFuture::new);
-        await().atMost(Duration.ofSeconds(2)).untilAtomic(flushes, org.hamcrest.Matchers.equalTo(1));
+        sut.submit(Priority.NORMAL, CompletableFuture::new);
+        await().atMost(Duration.ofSeconds(2)).untilAtomic(flushes, org.hamcrest.Matchers.equalTo(2));
+    }
+
+    @Test
+    void aSteadyStreamIsFlushedAtMostOncePerDelay() throws InterruptedException {
+        PublishBatcher sut = sut(1000, Duration.ofMillis(20), 100_000);
+        long start = System.nanoTime();
+        int submitted = 0;
+        while (System.nanoTime() - start < 200_000_000L && submitted < 100_000) {
+            sut.submit(Priority.NORMAL, CompletableFuture::new);
+            submitted++;
+            Thread.sleep(0, 100_000);
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        // One at the start, then at most one per 20 ms (and the timer's last), however many came.
+        assertThat(flushes.get()).isLessThanOrEqualTo(2 + (int) (elapsedMillis / 20) + 1);
+        assertThat(flushes.get()).isLessThan(submitted);
     }
 
     @Test
