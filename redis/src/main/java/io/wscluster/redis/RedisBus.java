@@ -2,11 +2,11 @@ package io.wscluster.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
 import io.wscluster.history.HistoryLimits;
