@@ -70,9 +70,7 @@ for r in "${rates[@]}"; do
   for acks in 0 1; do
     row="| $acks | $r"
     for field in .delivered_per_sec .message_latency_ms.p50 .message_latency_ms.p99 .lost .server_cpu_us_per_delivery; do
-      vals=()
-      for run in $(seq "$RUNS"); do vals+=("$(jf "$WORK/a$acks-r$r-$run.json" "$field")"); done
-      row+=" | $(median "${vals[@]}")"
+      row+=" | $(median_of_runs "$WORK/a$acks-r$r-" "$field")"
     done
     medians+="$row |"$'\n'
   done

@@ -64,9 +64,7 @@ for n in $COUNTS; do
   done
   row="| $n | $mode | $rate"
   for f in "${FIELDS[@]}"; do
-    vals=()
-    for run in $(seq "$RUNS"); do vals+=("$(jf "$WORK/probe-$n-$mode-$run.json" ".$f")"); done
-    row+=" | $(median "${vals[@]}")"
+    row+=" | $(median_of_runs "$WORK/probe-$n-$mode-" ".$f")"
   done
   medians_table+="$row |"$'\n'
   done

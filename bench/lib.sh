@@ -310,6 +310,14 @@ jf() { jq -r "$2" "$1"; }
 # median of numbers (integers or decimals); the mean of the middle two for an even count.
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# median_of_runs PREFIX JQ-PATH: the median of one field over the reports PREFIX1.json .. PREFIX$RUNS.json.
+median_of_runs() {
+  local -a vals=()
+  local run
+  for run in $(seq "$RUNS"); do vals+=("$(jf "$1$run.json" "$2")"); done
+  median "${vals[@]}"
+}
+
 machine() {
   local transport=""
   for f in "$WORK"/node-*.log; do

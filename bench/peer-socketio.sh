@@ -129,9 +129,7 @@ for w in "${workloads[@]}"; do
   for system in socketio wscluster; do
     row="| $scenario | $rate | $system"
     for f in "${FIELDS[@]}"; do
-      vals=()
-      for run in $(seq "$RUNS"); do vals+=("$(jf "$WORK/$system-$scenario-$rate-$run.json" ".$f")"); done
-      row+=" | $(median "${vals[@]}")"
+      row+=" | $(median_of_runs "$WORK/$system-$scenario-$rate-" ".$f")"
     done
     rows+="$row |"$'\n'
   done
