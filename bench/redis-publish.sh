@@ -32,11 +32,11 @@ calls() {
     srand(seed)
     json = "{\"k\":0,\"r\":\"room-123\",\"d\":{\"seq\":1,\"pad\":\"" sprintf("%100s", "") "\"},\"f\":\"u1\",\"t\":1796610507926,\"p\":1}"
     gsub(/ /, "x", json)
+    split("m s c", kind, " ")
     for (c = 0; c < n / b; c++) {
       printf "*%d\r\n$7\r\nEVALSHA\r\n$%d\r\n%s\r\n$%d\r\n%d\r\n", 3 + 3 * b + 2 + 7 * b, length(sha), sha, length(3 * b ""), 3 * b
       for (i = 0; i < b; i++) {
         r[i] = int(rand() * rooms)
-        split("m s c", kind, " ")
         for (k = 1; k <= 3; k++) { key = kind[k] ":{" r[i] "}"; printf "$%d\r\n%s\r\n", length(key), key }
       }
       printf "$7\r\nPUBLISH\r\n$2\r\n60\r\n"
@@ -47,13 +47,13 @@ calls() {
   }'
 }
 
+channels=()
+for ((r = 0; r < ROOMS; r++)); do channels+=("c:{$r}"); done
 : >"$WORK/runs.md"
 for run in $(seq "$RUNS"); do
   for b in "${batches[@]}"; do
     start_redis
     sha="$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" script load "$(cat "$SCRIPT")")"
-    channels=()
-    for ((r = 0; r < ROOMS; r++)); do channels+=("c:{$r}"); done
     subs=()
     for ((s = 0; s < SUBSCRIBERS; s++)); do
       redis-cli -h 127.0.0.1 -p "$REDIS_PORT" subscribe "${channels[@]}" >/dev/null 2>&1 </dev/null &
