@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.wscluster.history.HistoryLimits;
+import java.time.Duration;
 
 /**
  * Which publishes refresh their room's TTLs. Refreshing on every publish cost two of the seven
@@ -22,22 +23,9 @@ final class TtlRefreshes {
 
     TtlRefreshes(HistoryLimits limits) {
         this.limits = limits;
-        this.refreshed = Caffeine.newBuilder().maximumSize(MAX_ROOMS).expireAfter(new Expiry<String, Boolean>() {
-            @Override
-            public long expireAfterCreate(String room, Boolean v, long now) {
-                return Math.max(1, limits.ttl(room).toNanos() / 4);
-            }
-
-            @Override
-            public long expireAfterUpdate(String room, Boolean v, long now, long current) {
-                return current;
-            }
-
-            @Override
-            public long expireAfterRead(String room, Boolean v, long now, long current) {
-                return current;
-            }
-        }).build();
+        this.refreshed = Caffeine.newBuilder().maximumSize(MAX_ROOMS)
+                .expireAfter(Expiry.<String, Boolean>creating((room, v) -> Duration.ofNanos(Math.max(1, limits.ttl(room).toNanos() / 4))))
+                .build();
     }
 
     /** Whether this publish into {@code room} sets its keys' TTLs (and from now on, for a quarter TTL, none does). */
