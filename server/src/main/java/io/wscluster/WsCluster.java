@@ -9,6 +9,7 @@ import io.wscluster.hub.OpHandler;
 import io.wscluster.hub.Session;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.security.Authorizer;
@@ -116,8 +117,8 @@ public final class WsCluster implements AutoCloseable {
         return bus.broadcast(Message.toAll(json(data), null, Priority.NORMAL));
     }
 
-    private static JsonNode json(Object data) {
-        return data instanceof JsonNode node ? node : Encoding.JSON.mapper().valueToTree(data);
+    private static Payload json(Object data) {
+        return Payload.of(data instanceof JsonNode node ? node : Encoding.JSON.mapper().valueToTree(data));
     }
 
     /**

@@ -16,6 +16,7 @@ import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.resources.NodeResources;
 import java.time.Duration;
@@ -103,7 +104,7 @@ public class SessionBookkeepingBenchmark {
     }
 
     private Message publish(int room) {
-        return bridge.publish(Message.toRoom(room(room), IntNode.valueOf(room), null, Priority.NORMAL)).toCompletableFuture().join();
+        return bridge.publish(Message.toRoom(room(room), Payload.of(IntNode.valueOf(room)), null, Priority.NORMAL)).toCompletableFuture().join();
     }
 
     private String room(int i) {

@@ -92,7 +92,7 @@ public final class LocalHistory implements HistoryStore {
 
     /** What a message weighs against a byte cap: its data as JSON (Redis counts a few fields more). */
     private static int jsonBytes(Message m) {
-        return m.data().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return m.data().utf8Length();
     }
 
     /** Forgets rooms untouched for longer than the TTL; returns how many. */

@@ -127,8 +127,8 @@ final class Backlog {
 
     /** The message's key under latest-per-key: its data's top-level {@code key} field, else none (the room). */
     static String keyOf(Message m) {
-        JsonNode data = m.data();
-        JsonNode key = data != null && data.isObject() ? data.get("key") : null;
+        JsonNode data = m.data().tree(); // parsed here only: latest-per-key is the feature that reads the value
+        JsonNode key = data.isObject() ? data.get("key") : null;
         return key != null && key.isValueNode() ? key.asText() : "";
     }
 }

@@ -7,6 +7,7 @@ import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
@@ -203,17 +204,17 @@ public final class ClientRequests {
         } else if (frame instanceof ClientFrame.Publish f) {
             permissions.require(s, RoomAction.PUBLISH, f.room());
             budgets.requireRoomBudget(s, f.room());
-            Message m = Message.toRoom(f.room(), f.data(), s.userId(), f.priority());
+            Message m = Message.toRoom(f.room(), Payload.of(f.data()), s.userId(), f.priority());
             String key = idempotencyKey(s, f);
             replies.reply(s, f.id(), proxy.asksOnPublish() ? askThenPublish(s, f, m, key) : bridge.publish(m, key),
                     placed -> ServerFrames.ack(f.id(), placed.offset()));
         } else if (frame instanceof ClientFrame.Send f) {
             permissions.requireSend(s, f.user());
-            replies.reply(s, f.id(), bridge.send(Message.toUser(f.user(), f.data(), s.userId(), f.priority())),
+            replies.reply(s, f.id(), bridge.send(Message.toUser(f.user(), Payload.of(f.data()), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Broadcast f) {
             permissions.requireBroadcast(s);
-            replies.reply(s, f.id(), bridge.broadcast(Message.toAll(f.data(), s.userId(), f.priority())),
+            replies.reply(s, f.id(), bridge.broadcast(Message.toAll(Payload.of(f.data()), s.userId(), f.priority())),
                     v -> ServerFrames.ack(f.id(), -1));
         } else if (frame instanceof ClientFrame.Presence f) {
             permissions.require(s, RoomAction.PRESENCE, f.room());

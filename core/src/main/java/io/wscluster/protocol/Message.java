@@ -1,7 +1,6 @@
 package io.wscluster.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -9,10 +8,10 @@ import java.util.Objects;
  * One message on its way to subscribers: to a room, to a user, or to everyone. A room message gets
  * its {@code epoch} and {@code offset} from the bus when it is accepted; until then they are null and
  * 0. {@code from} is the sender's user id, or null for anonymous and server-side senders. {@code ts}
- * is the accept time in epoch milliseconds. Immutable.
+ * is the accept time in epoch milliseconds. {@code data} travels as JSON text ({@link Payload}). Immutable.
  */
 public record Message(Target target, String room, String user, String epoch, long offset,
-                      JsonNode data, String from, long ts, Priority priority) implements OutboundFrame {
+                      Payload data, String from, long ts, Priority priority) implements OutboundFrame {
 
     /** Where a message goes. */
     public enum Target { ROOM, USER, BROADCAST }
@@ -29,15 +28,15 @@ public record Message(Target target, String room, String user, String epoch, lon
         }
     }
 
-    public static Message toRoom(String room, JsonNode data, String from, Priority priority) {
+    public static Message toRoom(String room, Payload data, String from, Priority priority) {
         return new Message(Target.ROOM, room, null, null, 0, data, from, System.currentTimeMillis(), priority);
     }
 
-    public static Message toUser(String user, JsonNode data, String from, Priority priority) {
+    public static Message toUser(String user, Payload data, String from, Priority priority) {
         return new Message(Target.USER, null, user, null, 0, data, from, System.currentTimeMillis(), priority);
     }
 
-    public static Message toAll(JsonNode data, String from, Priority priority) {
+    public static Message toAll(Payload data, String from, Priority priority) {
         return new Message(Target.BROADCAST, null, null, null, 0, data, from, System.currentTimeMillis(), priority);
     }
 
@@ -66,7 +65,7 @@ public record Message(Target target, String room, String user, String epoch, lon
                 throw new IllegalStateException("unknown target " + target);
         }
         g.writeFieldName("data");
-        g.writeTree(data);
+        data.writeTo(g);
         if (from != null) {
             g.writeStringField("from", from);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.wscluster.history.LocalHistory;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.resources.NodeResources;
 import java.time.Duration;
@@ -64,11 +65,11 @@ class LocalBusTest {
     }
 
     private static Message toRoom(String room, int value) {
-        return Message.toRoom(room, IntNode.valueOf(value), "alice", Priority.NORMAL);
+        return Message.toRoom(room, Payload.of(IntNode.valueOf(value)), "alice", Priority.NORMAL);
     }
 
     private static Message toUser(String user) {
-        return Message.toUser(user, IntNode.valueOf(1), "bob", Priority.NORMAL);
+        return Message.toUser(user, Payload.of(IntNode.valueOf(1)), "bob", Priority.NORMAL);
     }
 
     private static <T> T done(java.util.concurrent.CompletionStage<T> stage) {
@@ -134,7 +135,7 @@ class LocalBusTest {
 
     @Test
     void broadcastsAlwaysArrive() {
-        Message m = Message.toAll(IntNode.valueOf(1), null, Priority.HIGH);
+        Message m = Message.toAll(Payload.of(IntNode.valueOf(1)), null, Priority.HIGH);
         done(sut.broadcast(m));
         assertThat(listener.broadcasts).containsExactly(m);
         assertThat(listener.rooms).isEmpty();

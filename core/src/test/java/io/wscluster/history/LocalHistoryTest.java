@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class LocalHistoryTest {
     private final LocalHistory sut = new LocalHistory(5, TTL);
 
     private Message append(LocalHistory history, String room, int value) {
-        return history.append(Message.toRoom(room, IntNode.valueOf(value), null, Priority.NORMAL), m -> { });
+        return history.append(Message.toRoom(room, Payload.of(IntNode.valueOf(value)), null, Priority.NORMAL), m -> { });
     }
 
     private static StreamPosition position(HistoryStore h, String room) {
@@ -49,7 +50,7 @@ class LocalHistoryTest {
         assertThat(first.offset()).isEqualTo(1);
         assertThat(second.offset()).isEqualTo(2);
         assertThat(second.epoch()).isEqualTo(first.epoch()).isNotBlank();
-        assertThat(first.data()).isEqualTo(IntNode.valueOf(1));
+        assertThat(first.data().tree()).isEqualTo(IntNode.valueOf(1));
         assertThat(position(sut, "r")).isEqualTo(new StreamPosition(first.epoch(), 2));
     }
 
@@ -59,11 +60,11 @@ class LocalHistoryTest {
         for (int i = 1001; i <= 1005; i++) {
             append(capped, "r", i);
         }
-        assertThat(read(capped, "r", null, 0).messages()).extracting(m -> m.data().asInt()).containsExactly(1003, 1004, 1005);
+        assertThat(read(capped, "r", null, 0).messages()).extracting(m -> m.data().tree().asInt()).containsExactly(1003, 1004, 1005);
 
         JsonNode big = TextNode.valueOf("x".repeat(20));
-        capped.append(Message.toRoom("r", big, null, Priority.NORMAL), m -> { });
-        assertThat(read(capped, "r", null, 0).messages()).extracting(Message::data).containsExactly(big);
+        capped.append(Message.toRoom("r", Payload.of(big), null, Priority.NORMAL), m -> { });
+        assertThat(read(capped, "r", null, 0).messages()).extracting(m -> m.data().tree()).containsExactly(big);
     }
 
     @Test
@@ -79,7 +80,7 @@ class LocalHistoryTest {
     @Test
     void theCallbackSeesThePlacedMessage() {
         List<Message> seen = new ArrayList<>();
-        Message placed = sut.append(Message.toRoom("r", IntNode.valueOf(1), "alice", Priority.HIGH), seen::add);
+        Message placed = sut.append(Message.toRoom("r", Payload.of(IntNode.valueOf(1)), "alice", Priority.HIGH), seen::add);
         assertThat(seen).containsExactly(placed);
         assertThat(placed.from()).isEqualTo("alice");
         assertThat(placed.priority()).isEqualTo(Priority.HIGH);
@@ -102,7 +103,7 @@ class LocalHistoryTest {
         }
         HistoryRead all = read(sut, "r", null, 0);
         assertThat(offsets(all)).containsExactly(4L, 5L, 6L, 7L, 8L);
-        assertThat(all.messages()).extracting(m -> m.data().intValue()).containsExactly(4, 5, 6, 7, 8);
+        assertThat(all.messages()).extracting(m -> m.data().tree().intValue()).containsExactly(4, 5, 6, 7, 8);
         assertThat(all.latest().offset()).isEqualTo(8);
         assertThat(all.recovered()).as("no since, nothing to recover").isFalse();
     }
@@ -242,7 +243,7 @@ class LocalHistoryTest {
                     start.await();
                     List<Long> mine = new ArrayList<>(perThread);
                     for (int i = 0; i < perThread; i++) {
-                        mine.add(history.append(Message.toRoom("hot", IntNode.valueOf(i), null, Priority.NORMAL),
+                        mine.add(history.append(Message.toRoom("hot", Payload.of(IntNode.valueOf(i)), null, Priority.NORMAL),
                                 placed -> deliveryOrder.add(placed.offset())).offset());
                     }
                     return mine;

@@ -15,6 +15,7 @@ import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.FrameParser;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.StreamPosition;
@@ -209,7 +210,7 @@ final class HubHarness implements AutoCloseable {
 
     /** Publishes {@code value} to {@code room} as a server-side sender and returns the placed message. */
     Message publish(String room, int value) {
-        return bridge.publish(Message.toRoom(room, IntNode.valueOf(value), null, Priority.NORMAL))
+        return bridge.publish(Message.toRoom(room, Payload.of(IntNode.valueOf(value)), null, Priority.NORMAL))
                 .toCompletableFuture().join();
     }
 

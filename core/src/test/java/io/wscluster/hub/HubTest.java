@@ -9,6 +9,7 @@ import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.StreamPosition;
@@ -182,8 +183,8 @@ class HubTest {
 
             int before = s.frames().size();
             h.publish("r1", 1);
-            h.bridge.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
-            h.bridge.broadcast(Message.toAll(IntNode.valueOf(1), null, Priority.NORMAL));
+            h.bridge.send(Message.toUser("alice", Payload.of(IntNode.valueOf(1)), null, Priority.NORMAL));
+            h.bridge.broadcast(Message.toAll(Payload.of(IntNode.valueOf(1)), null, Priority.NORMAL));
             s.send(io.wscluster.protocol.ServerFrames.pong(1));
             h.settle();
             assertThat(s.frames()).hasSize(before);
@@ -673,7 +674,7 @@ class HubTest {
             h.closed(alice1);
             h.closed(alice2);
             assertThat(h.bus.calls()).containsExactly("subscribeUser alice");
-            h.bridge.send(Message.toUser("alice", IntNode.valueOf(1), null, Priority.NORMAL));
+            h.bridge.send(Message.toUser("alice", Payload.of(IntNode.valueOf(1)), null, Priority.NORMAL));
             h.awaitFrame(alice3, f -> f.path("op").textValue().equals("message"));
             h.closed(alice3);
             assertThat(h.bus.calls()).containsExactly("subscribeUser alice", "unsubscribeUser alice");
@@ -809,7 +810,7 @@ class HubTest {
 
             h.bus.failPublishes(false);
             assertThat(h.request(publisher, 6, q("{'op':'publish','id':6,'room':'r','data':1}"))).isEqualTo(tree("{'op':'ack','id':6,'offset':1}"));
-            assertThat(h.bridge.publish(Message.toRoom("r", IntNode.valueOf(2), null, Priority.NORMAL)).toCompletableFuture().join().offset()).isEqualTo(2);
+            assertThat(h.bridge.publish(Message.toRoom("r", Payload.of(IntNode.valueOf(2)), null, Priority.NORMAL)).toCompletableFuture().join().offset()).isEqualTo(2);
         }
 
         @Test
@@ -934,7 +935,7 @@ class HubTest {
             h.settle();
             int allocatedBefore = h.alloc.allocated().size();
 
-            Message m = Message.toAll(Wire.tree(q("{'n':[1,2,3]}")), "ops", Priority.NORMAL);
+            Message m = Message.toAll(Payload.of(Wire.tree(q("{'n':[1,2,3]}"))), "ops", Priority.NORMAL);
             h.bridge.broadcast(m).toCompletableFuture().join();
             for (RecordingSession s : sessions) {
                 assertThat(h.awaitFrame(s, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(m));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.security.Namespace;
 import io.wscluster.security.OverflowPolicy;
@@ -67,7 +68,7 @@ class OverflowPolicyTest {
         String[] keys = {"EURUSD", "GBPUSD", "USDJPY"};
         for (int i = 1; i <= 30; i++) {
             ObjectNode quote = JsonNodeFactory.instance.objectNode().put("key", keys[i % 3]).put("price", i);
-            h.bridge.publish(Message.toRoom("ticker:fx", quote, null, Priority.NORMAL)).toCompletableFuture().join();
+            h.bridge.publish(Message.toRoom("ticker:fx", Payload.of(quote), null, Priority.NORMAL)).toCompletableFuture().join();
         }
         h.settle();
         drains(s);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
@@ -211,6 +212,6 @@ class RoomStreamTest {
     }
 
     private static Message message(String epoch, long offset) {
-        return Message.toRoom("r", JsonNodeFactory.instance.textNode("m" + offset), "u", Priority.NORMAL).at(epoch, offset);
+        return Message.toRoom("r", Payload.of(JsonNodeFactory.instance.textNode("m" + offset)), "u", Priority.NORMAL).at(epoch, offset);
     }
 }

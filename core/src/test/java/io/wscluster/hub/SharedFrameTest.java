@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.netty.buffer.ByteBuf;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.testsupport.TrackingAllocator;
 import io.wscluster.testsupport.Wire;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SharedFrameTest {
     private final TrackingAllocator alloc = new TrackingAllocator();
-    private final Message message = Message.toRoom("r", IntNode.valueOf(1), "alice", Priority.NORMAL).at("e", 1);
+    private final Message message = Message.toRoom("r", Payload.of(IntNode.valueOf(1)), "alice", Priority.NORMAL).at("e", 1);
 
     @Test
     void encodesAtMostOncePerEncoding() {

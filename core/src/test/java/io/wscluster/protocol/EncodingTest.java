@@ -50,8 +50,8 @@ class EncodingTest {
                 ServerFrames.error(8, ErrorCode.UNAVAILABLE, "bus down"),
                 ServerFrames.reconnect(ReconnectReason.FAILOVER, "ws://h:1/ws", 250),
                 room,
-                new Message(Message.Target.USER, null, "alice", null, 0, tree("{\"k\":\"v\"}"), "bob", 1L, Priority.NORMAL),
-                new Message(Message.Target.BROADCAST, null, null, null, 0, tree("\"x\""), null, 1L, Priority.NORMAL));
+                new Message(Message.Target.USER, null, "alice", null, 0, Payload.of(tree("{\"k\":\"v\"}")), "bob", 1L, Priority.NORMAL),
+                new Message(Message.Target.BROADCAST, null, null, null, 0, Payload.of(tree("\"x\"")), null, 1L, Priority.NORMAL));
     }
 
     @ParameterizedTest

@@ -15,7 +15,7 @@ class ServerFramesTest {
     static final long TS = 1764250000123L;
 
     static Message roomMessage() {
-        return new Message(Message.Target.ROOM, "prices", null, "e1", 58, tree("{}"), "alice", TS, Priority.NORMAL);
+        return new Message(Message.Target.ROOM, "prices", null, "e1", 58, Payload.of(tree("{}")), "alice", TS, Priority.NORMAL);
     }
 
     @Test
@@ -155,37 +155,37 @@ class ServerFramesTest {
 
         @Test
         void toAUser() {
-            Message m = new Message(Message.Target.USER, null, "alice", null, 0, tree("{}"), "bob", TS, Priority.HIGH);
+            Message m = new Message(Message.Target.USER, null, "alice", null, 0, Payload.of(tree("{}")), "bob", TS, Priority.HIGH);
             assertThat(json(m)).isEqualTo("{\"op\":\"message\",\"user\":\"alice\",\"data\":{},\"from\":\"bob\",\"ts\":1764250000123}");
         }
 
         @Test
         void toEveryone() {
-            Message m = new Message(Message.Target.BROADCAST, null, null, null, 0, tree("{}"), "ops", TS, Priority.CRITICAL);
+            Message m = new Message(Message.Target.BROADCAST, null, null, null, 0, Payload.of(tree("{}")), "ops", TS, Priority.CRITICAL);
             assertThat(json(m)).isEqualTo("{\"op\":\"message\",\"broadcast\":true,\"data\":{},\"from\":\"ops\",\"ts\":1764250000123}");
         }
 
         @Test
         void fromIsOmittedWhenNull() {
-            Message m = new Message(Message.Target.BROADCAST, null, null, null, 0, tree("[1,\"x\"]"), null, TS, Priority.NORMAL);
+            Message m = new Message(Message.Target.BROADCAST, null, null, null, 0, Payload.of(tree("[1,\"x\"]")), null, TS, Priority.NORMAL);
             assertThat(json(m)).isEqualTo("{\"op\":\"message\",\"broadcast\":true,\"data\":[1,\"x\"],\"ts\":1764250000123}");
             assertThat(json(roomMessage().at("e2", 1)).contains("from")).isTrue();
-            Message anonymousRoom = new Message(Message.Target.ROOM, "r", null, "e", 1, tree("null"), null, TS, Priority.NORMAL);
+            Message anonymousRoom = new Message(Message.Target.ROOM, "r", null, "e", 1, Payload.of(tree("null")), null, TS, Priority.NORMAL);
             assertThat(json(anonymousRoom)).isEqualTo("{\"op\":\"message\",\"room\":\"r\",\"epoch\":\"e\",\"offset\":1,\"data\":null,\"ts\":1764250000123}");
         }
 
         @Test
         void factoriesStampTheAcceptTimeAndLeaveThePositionUnset() {
             long before = System.currentTimeMillis();
-            Message m = Message.toRoom("r", tree("1"), "alice", Priority.NORMAL);
+            Message m = Message.toRoom("r", Payload.of(tree("1")), "alice", Priority.NORMAL);
             long after = System.currentTimeMillis();
             assertThat(m.ts()).isBetween(before, after);
             assertThat(m.epoch()).isNull();
             assertThat(m.offset()).isZero();
             Message placed = m.at("e9", 12);
-            assertThat(placed).isEqualTo(new Message(Message.Target.ROOM, "r", null, "e9", 12, tree("1"), "alice", m.ts(), Priority.NORMAL));
-            assertThat(Message.toUser("u", tree("1"), null, Priority.LOW).target()).isEqualTo(Message.Target.USER);
-            assertThat(Message.toAll(tree("1"), null, Priority.LOW).target()).isEqualTo(Message.Target.BROADCAST);
+            assertThat(placed).isEqualTo(new Message(Message.Target.ROOM, "r", null, "e9", 12, Payload.of(tree("1")), "alice", m.ts(), Priority.NORMAL));
+            assertThat(Message.toUser("u", Payload.of(tree("1")), null, Priority.LOW).target()).isEqualTo(Message.Target.USER);
+            assertThat(Message.toAll(Payload.of(tree("1")), null, Priority.LOW).target()).isEqualTo(Message.Target.BROADCAST);
         }
     }
 }

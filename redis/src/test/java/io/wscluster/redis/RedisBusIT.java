@@ -11,6 +11,7 @@ import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
 import io.wscluster.testkit.SharedRedis;
@@ -67,7 +68,7 @@ class RedisBusIT {
     }
 
     private static Message room(String room, int n) {
-        return Message.toRoom(room, JsonNodeFactory.instance.numberNode(n), "u", Priority.NORMAL);
+        return Message.toRoom(room, Payload.of(JsonNodeFactory.instance.numberNode(n)), "u", Priority.NORMAL);
     }
 
     @Test
@@ -79,7 +80,7 @@ class RedisBusIT {
         Message got = onB.rooms.get(0);
         assertThat(got.offset()).isEqualTo(1);
         assertThat(got.epoch()).isEqualTo(placed.epoch());
-        assertThat(got.data().asInt()).isEqualTo(1);
+        assertThat(got.data().tree().asInt()).isEqualTo(1);
         assertThat(got.from()).isEqualTo("u");
         assertThat(onA.rooms).isEmpty();
     }
@@ -98,7 +99,7 @@ class RedisBusIT {
                 bus.publish(room("long", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
             }
             assertThat(bus.history().read("short:x", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
-                    .extracting(m -> m.data().asInt()).containsExactly(4, 5);
+                    .extracting(m -> m.data().tree().asInt()).containsExactly(4, 5);
             assertThat(bus.history().read("long", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages()).hasSize(5);
         } finally {
             bus.close();
@@ -148,9 +149,9 @@ class RedisBusIT {
                 bus.publish(room("capped", i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
             }
             assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
-                    .extracting(m -> m.data().asInt()).containsExactly(1003, 1004, 1005);
+                    .extracting(m -> m.data().tree().asInt()).containsExactly(1003, 1004, 1005);
 
-            Message big = Message.toRoom("capped", JsonNodeFactory.instance.textNode("x".repeat(10 * oneMessage)), "u", Priority.NORMAL);
+            Message big = Message.toRoom("capped", Payload.of(JsonNodeFactory.instance.textNode("x".repeat(10 * oneMessage))), "u", Priority.NORMAL);
             bus.publish(big).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
                     .extracting(Message::data).containsExactly(big.data());
@@ -160,7 +161,7 @@ class RedisBusIT {
             }
             bus.publish(room("capped", 1006)).toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertThat(bus.history().read("capped", null, 0).toCompletableFuture().get(5, TimeUnit.SECONDS).messages())
-                    .extracting(m -> m.data().asInt()).containsExactly(1004, 1005, 1006);
+                    .extracting(m -> m.data().tree().asInt()).containsExactly(1004, 1005, 1006);
         } finally {
             bus.close();
         }
@@ -175,8 +176,8 @@ class RedisBusIT {
                 BusOptions.builder().cluster(ns).batchSize(1000).batchDelay(Duration.ofSeconds(1)).build());
         try (var raw = client.connect()) {
             listening.start(new BusListener() {
-                @Override public void onRoomMessage(Message m) { seen.add(m.room() + ":" + m.data().asInt()); }
-                @Override public void onUserMessage(Message m) { seen.add("user:" + m.data().asInt()); }
+                @Override public void onRoomMessage(Message m) { seen.add(m.room() + ":" + m.data().tree().asInt()); }
+                @Override public void onUserMessage(Message m) { seen.add("user:" + m.data().tree().asInt()); }
                 @Override public void onBroadcast(Message m) { }
             });
             for (String r : List.of("one", "two", "broken")) {
@@ -188,11 +189,11 @@ class RedisBusIT {
             long callsBefore = scriptCalls(raw.sync());
 
             // After a quiet spell the first command goes at once; what follows within the second waits for one flush.
-            bus.broadcast(Message.toAll(JsonNodeFactory.instance.numberNode(0), "u", Priority.NORMAL));
+            bus.broadcast(Message.toAll(Payload.of(JsonNodeFactory.instance.numberNode(0)), "u", Priority.NORMAL));
             var first = bus.publish(room("one", 1));
             var broken = bus.publish(room("broken", 1));
             var keyed = bus.publish(room("two", 1), "k");
-            var sent = bus.send(Message.toUser("alice", JsonNodeFactory.instance.numberNode(1), "u", Priority.NORMAL));
+            var sent = bus.send(Message.toUser("alice", Payload.of(JsonNodeFactory.instance.numberNode(1)), "u", Priority.NORMAL));
             var second = bus.publish(room("one", 2));
             var repeated = bus.publish(room("two", 2), "k"); // the same key in the same batch: placed once
             assertThat(first.toCompletableFuture().isDone()).as("held for the batch").isFalse();
@@ -291,8 +292,8 @@ class RedisBusIT {
     @Test
     void usersAndBroadcastsCrossNodes() throws Exception {
         b.subscribeUser("alice").toCompletableFuture().get(5, TimeUnit.SECONDS);
-        a.send(Message.toUser("alice", JsonNodeFactory.instance.textNode("hi"), "bob", Priority.HIGH)).toCompletableFuture().get();
-        a.broadcast(Message.toAll(JsonNodeFactory.instance.textNode("all"), null, Priority.NORMAL)).toCompletableFuture().get();
+        a.send(Message.toUser("alice", Payload.of(JsonNodeFactory.instance.textNode("hi")), "bob", Priority.HIGH)).toCompletableFuture().get();
+        a.broadcast(Message.toAll(Payload.of(JsonNodeFactory.instance.textNode("all")), null, Priority.NORMAL)).toCompletableFuture().get();
         await().atMost(Duration.ofSeconds(5)).until(() -> onB.users.size() == 1 && onB.all.size() == 1 && onA.all.size() == 1);
         assertThat(onB.users.get(0).user()).isEqualTo("alice");
         assertThat(onB.users.get(0).from()).isEqualTo("bob");

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.wscluster.history.HistoryOptions;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.StreamPosition;
 import io.wscluster.testkit.SharedRedis;
@@ -63,7 +64,7 @@ class RedisClusterBusIT {
     }
 
     private static Message room(String room, int n) {
-        return Message.toRoom(room, JsonNodeFactory.instance.numberNode(n), "u", Priority.NORMAL);
+        return Message.toRoom(room, Payload.of(JsonNodeFactory.instance.numberNode(n)), "u", Priority.NORMAL);
     }
 
     private static <T> T await5(java.util.concurrent.CompletionStage<T> stage) throws Exception {
@@ -129,12 +130,12 @@ class RedisClusterBusIT {
     @Test
     void usersAndBroadcastsCrossNodes() throws Exception {
         await5(b.subscribeUser("alice"));
-        await5(a.send(Message.toUser("alice", JsonNodeFactory.instance.textNode("hi"), "bob", Priority.HIGH)));
-        await5(a.broadcast(Message.toAll(JsonNodeFactory.instance.textNode("all"), null, Priority.NORMAL)));
+        await5(a.send(Message.toUser("alice", Payload.of(JsonNodeFactory.instance.textNode("hi")), "bob", Priority.HIGH)));
+        await5(a.broadcast(Message.toAll(Payload.of(JsonNodeFactory.instance.textNode("all")), null, Priority.NORMAL)));
         await().atMost(Duration.ofSeconds(5)).until(() -> onB.users.size() == 1 && onB.all.size() == 1 && onA.all.size() == 1);
         assertThat(onB.users.get(0).user()).isEqualTo("alice");
         assertThat(onB.users.get(0).from()).isEqualTo("bob");
-        assertThat(onB.all.get(0).data().asText()).isEqualTo("all");
+        assertThat(onB.all.get(0).data().tree().asText()).isEqualTo("all");
         assertThat(onA.users).isEmpty();
     }
 
@@ -148,7 +149,7 @@ class RedisClusterBusIT {
             HistoryRead read = await5(b.history().read(r, new StreamPosition(epoch, 3), 0));
             assertThat(read.recovered()).as(r).isTrue();
             assertThat(read.messages()).extracting(Message::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
-            assertThat(read.messages()).extracting(m -> m.data().asInt()).containsExactly(4, 5, 6, 7, 8, 9, 10);
+            assertThat(read.messages()).extracting(m -> m.data().tree().asInt()).containsExactly(4, 5, 6, 7, 8, 9, 10);
             assertThat(read.latest()).isEqualTo(new StreamPosition(epoch, 10));
             assertThat(await5(b.history().read(r, new StreamPosition("other", 3), 0)).recovered()).isFalse();
         }

@@ -15,6 +15,7 @@ import io.wscluster.hub.BusBridge;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
@@ -215,12 +216,12 @@ public final class NodeEndpoints implements HttpEndpoints {
         return v == null || v.isNull() ? null : v.textValue();
     }
 
-    private static JsonNode data(ObjectNode body) {
+    private static Payload data(ObjectNode body) {
         JsonNode data = body.get("data");
         if (data == null) {
             throw ProtocolException.badRequest("missing field 'data'");
         }
-        return data;
+        return Payload.of(data);
     }
 
     private static Priority priority(ObjectNode body) {

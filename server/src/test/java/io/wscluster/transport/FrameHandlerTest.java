@@ -27,6 +27,7 @@ import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.security.Principal;
@@ -190,7 +191,7 @@ class FrameHandlerTest {
     void aSharedMessageGoesOutPreFramedUnlessTheDeflaterMustSeeIt() {
         Session plain = open(Encoding.JSON, false);
         send("{'op':'subscribe','id':1,'room':'r'}");
-        bridge.publish(Message.toRoom("r", Encoding.JSON.mapper().valueToTree("x".repeat(600)), null, Priority.NORMAL))
+        bridge.publish(Message.toRoom("r", Payload.of(Encoding.JSON.mapper().valueToTree("x".repeat(600))), null, Priority.NORMAL))
                 .toCompletableFuture().join();
         ByteBuf framed = outbound(ByteBuf.class);
         assertThat(framed.getByte(0)).as("FIN + text opcode").isEqualTo((byte) 0x81);
@@ -202,7 +203,7 @@ class FrameHandlerTest {
     void aLargeSharedMessageOnACompressedConnectionGoesAsAFrameForTheDeflater() {
         open(Encoding.JSON, true);
         send("{'op':'subscribe','id':1,'room':'r'}");
-        bridge.publish(Message.toRoom("r", Encoding.JSON.mapper().valueToTree("x".repeat(600)), null, Priority.NORMAL))
+        bridge.publish(Message.toRoom("r", Payload.of(Encoding.JSON.mapper().valueToTree("x".repeat(600))), null, Priority.NORMAL))
                 .toCompletableFuture().join();
         WebSocketFrame frame = outbound(TextWebSocketFrame.class);
         assertThat(frame.content().readableBytes()).isGreaterThan(Compression.MIN_SIZE);
