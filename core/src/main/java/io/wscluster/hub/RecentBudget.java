@@ -6,12 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the recent frames of all a node's rooms ({@link RecentFrames}) may hold together: a number
  * of frames and a number of bytes, whichever is reached first. Frames of a few bytes make the
  * count the bound; frames of 60 KB make the bytes the bound (20,000 of them would otherwise hold
- * 2.4 GB of direct memory).
+ * 1.2 GB of direct memory).
  *
  * <p>A frame's bytes are counted from its message, before any encoding exists: the data's JSON
- * text in UTF-8 twice, as a frame is kept as a payload and as a complete WebSocket frame, plus
- * {@value #OVERHEAD} bytes for the objects around them. The count is kept on the frame, so adding
- * and dropping count the same. Thread-safe.
+ * text in UTF-8 (a frame is kept as one buffer per encoding, the payload inside its WebSocket
+ * frame), plus {@value #OVERHEAD} bytes for the fields around the data and the objects that hold
+ * them. A MessagePack copy, made only when a MessagePack connection receives the frame, is not
+ * counted again: it is never larger than the JSON. The count is kept on the frame, so adding and
+ * dropping count the same. Thread-safe.
  */
 final class RecentBudget {
     static final int OVERHEAD = 200;
@@ -62,7 +64,7 @@ final class RecentBudget {
     static int cost(SharedFrame frame) {
         int cost = frame.recentCost;
         if (cost < 0) {
-            cost = (int) Math.min(Integer.MAX_VALUE, 2L * frame.message().data().utf8Length() + OVERHEAD);
+            cost = (int) Math.min(Integer.MAX_VALUE, (long) frame.message().data().utf8Length() + OVERHEAD);
             frame.recentCost = cost;
         }
         return cost;

@@ -6,21 +6,26 @@ import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.Message;
 import io.wscluster.protocol.WebSocketFraming;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * One message encoded at most once per encoding, shared by every local subscriber: as a payload
- * (for connections whose frames the transport still has to compress) and as a complete WebSocket
- * frame (for all others). Each shard that receives it holds one reference and {@link #release
- * releases} it after writing; writers take {@link ByteBuf#retainedDuplicate() retained
- * duplicates}, so the bytes live until the last socket write completes and are never copied.
+ * One message encoded at most once per encoding, shared by every local subscriber: one buffer per
+ * encoding holds the complete WebSocket frame (for most connections), and the payload alone is a
+ * view of it (for connections whose frames the transport still has to compress). Each shard that
+ * receives it holds one reference and {@link #release releases} it after writing; writers take
+ * {@link ByteBuf#retainedDuplicate() retained duplicates}, so the bytes live until the last
+ * socket write completes and are never copied.
  */
 public final class SharedFrame {
+    /** Room for what surrounds the data in a message frame, so that the buffer rarely grows. */
+    private static final int FIELDS_SIZE = 160;
     private final Message message;
     private final ByteBufAllocator alloc;
     private final AtomicInteger holders;
-    private final AtomicReferenceArray<ByteBuf> payloads = new AtomicReferenceArray<>(Encoding.values().length);
-    private final AtomicReferenceArray<ByteBuf> framed = new AtomicReferenceArray<>(Encoding.values().length);
+    // Built once each, under this lock; read without it on the delivery path (volatile).
+    private volatile ByteBuf jsonFrame;
+    private volatile ByteBuf jsonPayload;
+    private volatile ByteBuf msgpackFrame;
+    private volatile ByteBuf msgpackPayload;
     /** The bytes the recent frames count it for ({@link RecentBudget#cost}); -1 until counted. Under its run's lock. */
     int recentCost = -1;
 
@@ -34,28 +39,40 @@ public final class SharedFrame {
         return message;
     }
 
-    /** The encoded payload; the caller must not release it (take a retained duplicate). */
+    /** The encoded payload, a view of {@link #framed}; the caller must not release it (take a retained duplicate). */
     public ByteBuf payload(Encoding encoding) {
-        int i = encoding.ordinal();
-        ByteBuf b = payloads.get(i);
-        return b != null ? b : build(payloads, i, () -> encoding.encode(alloc, message));
+        ByteBuf b = encoding == Encoding.JSON ? jsonPayload : msgpackPayload;
+        if (b == null) {
+            build(encoding);
+            b = encoding == Encoding.JSON ? jsonPayload : msgpackPayload;
+        }
+        return b;
     }
 
     /** The payload framed as a complete WebSocket frame; the caller must not release it. */
     public ByteBuf framed(Encoding encoding) {
-        int i = encoding.ordinal();
-        ByteBuf b = framed.get(i);
-        return b != null ? b : build(framed, i, () -> WebSocketFraming.frame(alloc, payload(encoding), encoding.binary()));
-    }
-
-    /** Builds a slot once; every later read is a plain volatile read, without a lock, on the delivery path. */
-    private synchronized ByteBuf build(AtomicReferenceArray<ByteBuf> slots, int i, java.util.function.Supplier<ByteBuf> make) {
-        ByteBuf b = slots.get(i);
+        ByteBuf b = encoding == Encoding.JSON ? jsonFrame : msgpackFrame;
         if (b == null) {
-            b = make.get();
-            slots.set(i, b);
+            build(encoding);
+            b = encoding == Encoding.JSON ? jsonFrame : msgpackFrame;
         }
         return b;
+    }
+
+    private synchronized void build(Encoding encoding) {
+        if ((encoding == Encoding.JSON ? jsonFrame : msgpackFrame) != null) {
+            return;
+        }
+        ByteBuf frame = WebSocketFraming.frame(alloc, message.data().utf8Length() + FIELDS_SIZE, encoding.binary(),
+                out -> encoding.encodeInto(out, message));
+        ByteBuf payload = WebSocketFraming.payloadOf(frame);
+        if (encoding == Encoding.JSON) {
+            jsonPayload = payload;
+            jsonFrame = frame;
+        } else {
+            msgpackPayload = payload;
+            msgpackFrame = frame;
+        }
     }
 
     /** One more holder, who must {@link #release} it; only while the caller's own holding keeps it alive. */
@@ -66,18 +83,19 @@ public final class SharedFrame {
     void release() {
         if (holders.decrementAndGet() == 0) {
             synchronized (this) {
-                releaseAll(payloads);
-                releaseAll(framed);
+                release(jsonFrame);
+                release(msgpackFrame);
+                jsonFrame = null;
+                jsonPayload = null;
+                msgpackFrame = null;
+                msgpackPayload = null;
             }
         }
     }
 
-    private static void releaseAll(AtomicReferenceArray<ByteBuf> bufs) {
-        for (int i = 0; i < bufs.length(); i++) {
-            ByteBuf b = bufs.getAndSet(i, null);
-            if (b != null) {
-                b.release();
-            }
+    private static void release(ByteBuf frame) {
+        if (frame != null) {
+            frame.release();
         }
     }
 }

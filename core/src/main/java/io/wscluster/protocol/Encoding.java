@@ -61,15 +61,21 @@ public enum Encoding {
     /** Encodes one frame into a new buffer from {@code alloc}; the caller owns the buffer. */
     public ByteBuf encode(ByteBufAllocator alloc, OutboundFrame frame) {
         ByteBuf buf = alloc.buffer(128);
-        try (JsonGenerator g = mapper.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8)) {
-            frame.writeTo(g);
-        } catch (IOException e) {
-            buf.release();
-            throw new UncheckedIOException("could not encode " + frame.getClass().getSimpleName(), e);
+        try {
+            encodeInto(buf, frame);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
         }
         return buf;
+    }
+
+    /** Appends one encoded frame to {@code buf}. */
+    public void encodeInto(ByteBuf buf, OutboundFrame frame) {
+        try (JsonGenerator g = mapper.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8)) {
+            frame.writeTo(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode " + frame.getClass().getSimpleName(), e);
+        }
     }
 }

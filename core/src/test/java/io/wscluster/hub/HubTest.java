@@ -941,16 +941,14 @@ class HubTest {
                 assertThat(h.awaitFrame(s, f -> f.path("op").textValue().equals("message"))).isEqualTo(expected(m));
             }
             h.settle();
-            assertThat(h.alloc.allocated().size() - allocatedBefore).as("one payload per encoding, one frame per framed encoding")
+            assertThat(h.alloc.allocated().size() - allocatedBefore).as("one buffer per encoding")
                     .isEqualTo(buffersPerMessage(sessions));
             assertThat(h.alloc.unreleased()).isEmpty();
         }
 
-        /** A shared message allocates one payload per encoding and one frame per encoding that framed sessions use. */
+        /** A shared message allocates one buffer per encoding in use: the frame, its payload a view of it. */
         private long buffersPerMessage(List<RecordingSession> receivers) {
-            long payloads = receivers.stream().map(RecordingSession::encoding).distinct().count();
-            long frames = receivers.stream().filter(s -> s.acceptsFramed(0)).map(RecordingSession::encoding).distinct().count();
-            return payloads + frames;
+            return receivers.stream().map(RecordingSession::encoding).distinct().count();
         }
 
         @Test

@@ -19,7 +19,8 @@ class WebSocketFramingTest {
             bytes[i] = (byte) i;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(bytes);
-        ByteBuf frame = WebSocketFraming.frame(UnpooledByteBufAllocator.DEFAULT, payload, binary);
+        ByteBuf buffer = WebSocketFraming.frame(UnpooledByteBufAllocator.DEFAULT, 16, binary, out -> out.writeBytes(payload.duplicate()));
+        ByteBuf frame = buffer.slice(); // what a socket write sends: the readable bytes
         try {
             assertThat(frame.readableBytes()).isEqualTo(headerLength + length);
             assertThat(frame.getUnsignedByte(0)).isEqualTo((short) (0x80 | (binary ? 2 : 1)));
@@ -28,9 +29,13 @@ class WebSocketFramingTest {
             long declared = second < 126 ? second : second == 126 ? frame.getUnsignedShort(2) : frame.getLong(2);
             assertThat(declared).isEqualTo(length);
             assertThat(frame.slice(headerLength, length)).isEqualTo(payload);
-            assertThat(payload.readerIndex()).as("payload is not consumed").isZero();
+            assertThat(WebSocketFraming.payloadOf(buffer)).isEqualTo(payload);
+            if (length > 0) {
+                WebSocketFraming.payloadOf(buffer).setByte(0, 0x7f);
+                assertThat(frame.getByte(headerLength)).as("the payload is a view of the frame, not a copy").isEqualTo((byte) 0x7f);
+            }
         } finally {
-            frame.release();
+            buffer.release();
         }
     }
 }
