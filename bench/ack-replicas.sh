@@ -25,7 +25,8 @@ REPLICA_PID=""
 start_replica() {
   local port pid _
   port="$(free_port)"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --replicaof 127.0.0.1 "$REDIS_PORT" \
+  # --dir: a replica writes the master's snapshot to disk while it syncs, even with --save "".
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" --replicaof 127.0.0.1 "$REDIS_PORT" \
       >"$WORK/replica-$port.log" 2>&1 </dev/null &
   pid=$!
   BENCH_PIDS+=("$pid")
