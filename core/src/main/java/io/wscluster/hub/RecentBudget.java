@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * text in UTF-8 (a frame is kept as one buffer per encoding, the payload inside its WebSocket
  * frame), plus {@value #OVERHEAD} bytes for the fields around the data and the objects that hold
  * them. A MessagePack copy, made only when a MessagePack connection receives the frame, is not
- * counted again: it is never larger than the JSON. The count is kept on the frame, so adding and
- * dropping count the same. Thread-safe.
+ * counted: it is usually smaller than the JSON, though not always (a small floating-point number
+ * takes 9 bytes against as few as 3), so with MessagePack connections the bytes held can pass the
+ * budget by up to that copy. The count is kept on the frame, so adding and dropping count the
+ * same. Thread-safe.
  */
 final class RecentBudget {
     static final int OVERHEAD = 200;
