@@ -68,6 +68,8 @@ public final class RedisBus implements Bus {
     private final ReplicaWaits replicaWaits;
     /** When the pub/sub connection was last lost (epoch ms), for what the direct channels may have missed. */
     private volatile long interruptedAtMillis;
+    /** Set by {@link #close}: the connections it closes are not lost, and say nothing. */
+    private volatile boolean closing;
     /** What tears down a connection gone silent, one per connection; none on a Redis Cluster. */
     private final java.util.List<LinkWatch> watches = new java.util.ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService timer;
@@ -175,6 +177,9 @@ public final class RedisBus implements Bus {
             handler.addListener(new io.lettuce.core.RedisConnectionStateListener() {
                 @Override
                 public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                    if (closing) {
+                        return;
+                    }
                     log.warn("lost the pub/sub connection to Redis: messages published until it is back are not delivered here");
                     interruptedAtMillis = System.currentTimeMillis();
                     l.onDeliveryInterrupted();
@@ -323,6 +328,7 @@ public final class RedisBus implements Bus {
 
     @Override
     public void close() {
+        closing = true;
         watches.forEach(LinkWatch::stop);
         stopFollowingMasters.run();
         channels.close();
