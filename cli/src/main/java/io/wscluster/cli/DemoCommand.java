@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,8 +44,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the gateway in front of the nodes (a free one when taken). Default: ${DEFAULT-VALUE}.")
     int gatewayPort;
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     @Override
     public Integer call() {
+        if (!log.apply(spec.name(), System.getenv())) {
+            return 2;
+        }
         LocalNodes started = null;
         String backend;
         Gateway gateway;

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wsc gateway}: a WebSocket-aware reverse proxy in front of the nodes of a cluster on Redis. */
@@ -142,8 +143,15 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--io-threads", paramLabel = "<n>", defaultValue = "0", description = "Event loops; 0 is one per core. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     @Override
     public Integer call() throws InterruptedException {
+        if (!log.apply("gateway", System.getenv())) {
+            return 2;
+        }
+        LogSetup.nodeId("gateway");
         GatewayOptions options;
         try {
             options = options();

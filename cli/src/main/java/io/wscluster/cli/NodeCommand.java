@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -28,15 +29,26 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "<file>", description = "YAML file of settings (weakest; then WSC_* variables; then flags).")
     Path config;
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     @Override
     public Integer call() {
+        if (!log.apply(spec.name(), System.getenv())) {
+            return 2;
+        }
         WsCluster node;
         try {
-            node = WsCluster.builder().options(options(spec, config, NodeOptions.defaults())).start();
+            NodeOptions options = options(spec, config, NodeOptions.defaults());
+            if (options.nodeId() != null) {
+                LogSetup.nodeId(options.nodeId());
+            }
+            node = WsCluster.builder().options(options).start();
         } catch (ConfigException | StartupException e) {
             System.err.println("wsc " + spec.name() + ": " + e.getMessage());
             return 2;
         }
+        LogSetup.nodeId(node.nodeId());
         System.out.println("wscluster node " + node.nodeId() + " listening on " + node.url() + " (operator listener "
                 + node.adminUrl() + ")");
         // A drain ends with the node stopped: the process exits then (async: stop() holds the node's lock).

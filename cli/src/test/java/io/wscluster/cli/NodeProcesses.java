@@ -42,6 +42,7 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<Path> outputs = new ArrayList<>();
 
     /** Starts `wsc node --node-id ID ARGS...` on a free loopback port; returns its WebSocket URL once it listens. */
     String start(String id, String... args) throws IOException {
@@ -133,6 +134,7 @@ final class NodeProcesses implements AutoCloseable {
         env.accept(builder.environment());
         Process p = builder.start();
         processes.add(p);
+        outputs.add(log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && p.isAlive()) {
             Matcher m = ready.matcher(Files.readString(log));
@@ -164,6 +166,11 @@ final class NodeProcesses implements AutoCloseable {
     /** The i-th started process (0-based). */
     Process get(int i) {
         return processes.get(i);
+    }
+
+    /** What the i-th process has written so far, standard output and error together. */
+    String output(int i) throws IOException {
+        return Files.readString(outputs.get(i));
     }
 
     /** Sends a signal (STOP, CONT) to the i-th process, as `kill -SIG pid` does. */

@@ -272,7 +272,7 @@ public final class Settings {
      * {@code WSC_} variables of the command-line tools, not node settings: a node leaves them
      * alone, so that one shell may hold both.
      */
-    public static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of(CA_FILE_VARIABLE);
+    public static final java.util.Set<String> TOOL_VARIABLES = java.util.Set.of(CA_FILE_VARIABLE, "WSC_LOG_FORMAT", "WSC_LOG_LEVEL");
 
     /** Variables read besides the WSC_ ones, weaker than them: REDIS_URL is what every Redis tool reads. */
     public static final java.util.Map<String, String> ALIASES = java.util.Map.of("REDIS_URL", "redis");
