@@ -87,11 +87,20 @@ class GatewayProcessIT {
     @Test
     void aFrozenNodesClientsAreClosedWith1012OnceMembershipDropsIt() throws Exception {
         Map<String, List<TestClient>> byNode = open(30);
+        ch.qos.logback.classic.Logger coreLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.wscluster.gateway.GatewayCore");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        coreLog.addAppender(logged);
+        try {
+            nodes.signal(1, "STOP"); // n2 hangs: its sockets stay open, its heartbeats stop
 
-        nodes.signal(1, "STOP"); // n2 hangs: its sockets stay open, its heartbeats stop
-
-        assertClosedWith1012AndLandElsewhere(byNode.get("n2"), "n2");
-        nodes.signal(1, "CONT");
+            assertClosedWith1012AndLandElsewhere(byNode.get("n2"), "n2");
+            nodes.signal(1, "CONT");
+            assertThat(logged.list).as("the gateway says it lost the node").anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().startsWith("node n2 is gone from the cluster: 10 of its client connections closed"));
+        } finally {
+            coreLog.detachAppender(logged);
+        }
     }
 
     @Test

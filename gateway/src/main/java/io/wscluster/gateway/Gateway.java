@@ -80,7 +80,10 @@ public final class Gateway implements AutoCloseable {
         URI jwksUrl = options.jwt().jwksUrl();
         this.core = new GatewayCore(options, directory, sticky, jwksUrl == null ? null
                 : new JwksKeys(jwksUrl, Gateway::fetch).start(resources.scheduler(), options.jwksRefresh()));
-        directory.addListener(change -> change.removed().forEach(id -> core.nodeMissing(id, resources.scheduler())));
+        directory.addListener(change -> {
+            change.added().forEach(id -> log.info("node {} joined: {} nodes to route to", id, change.nodes().size()));
+            change.removed().forEach(id -> core.nodeMissing(id, resources.scheduler()));
+        });
         this.group = EventLoops.group(options.ioThreads(), "wsc-gateway");
         try {
             this.tls = options.tlsSelfSigned() ? ServerTls.selfSigned(List.of(options.host()))

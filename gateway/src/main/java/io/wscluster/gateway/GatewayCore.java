@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the gateway's handlers share: options, router, endpoints, meters, the connection limits,
@@ -30,6 +32,7 @@ import java.util.function.Predicate;
  * yet noticed. Thread-safe.
  */
 final class GatewayCore {
+    private static final Logger log = LoggerFactory.getLogger(GatewayCore.class);
     private final GatewayOptions options;
     private final NodeDirectory directory;
     private final Router router;
@@ -187,7 +190,9 @@ final class GatewayCore {
     /** Membership no longer lists the node: its clients reconnect elsewhere. */
     void nodeGone(String nodeId) {
         suspects.remove(nodeId);
-        metrics.failedOver(links.failNode(nodeId));
+        int moved = links.failNode(nodeId);
+        log.warn("node {} is gone from the cluster: {} of its client connections closed to reconnect through the other nodes", nodeId, moved);
+        metrics.failedOver(moved);
     }
 
     /** The directory's nodes without the suspects; the same list object until something changes. */
