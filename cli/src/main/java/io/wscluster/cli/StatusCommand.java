@@ -107,6 +107,12 @@ public final class StatusCommand implements Callable<Integer> {
 
     static String render(JsonNode cluster) {
         StringBuilder out = new StringBuilder();
+        if (cluster.path("stale").asBoolean()) {
+            JsonNode asOf = cluster.path("as_of");
+            out.append(String.format(Locale.ROOT, "STALE: %s; below is %s%n%n", cluster.path("error").asText(),
+                    asOf.canConvertToLong() && asOf.asLong() > 0 ? "the view read at " + java.time.Instant.ofEpochMilli(asOf.asLong())
+                            : "no view: none was read yet"));
+        }
         String format = "%-14s %-9s %-28s %11s %9s %6s %6s %10s %11s%n";
         out.append(String.format(Locale.ROOT, format, "NODE", "STATE", "URL", "CONNECTIONS", "CAPACITY", "CPU", "HEAP", "IN/S", "OUT/S"));
         for (JsonNode n : cluster.path("nodes")) {

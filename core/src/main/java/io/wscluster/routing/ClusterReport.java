@@ -55,6 +55,31 @@ public final class ClusterReport {
         return root;
     }
 
+    /**
+     * Marks {@code report} (from {@link #render}) as the cluster read just now ({@code "stale": false}),
+     * or, when {@code error} is not null, as the last view read before the reads started failing:
+     * {@code "stale": true}, {@code "as_of"} the time of that read in epoch milliseconds (null when
+     * nothing was ever read) and {@code "error"} what failed.
+     */
+    public static ObjectNode withFreshness(ObjectNode report, String error, long asOfMillis) {
+        report.put("stale", error != null);
+        if (error != null) {
+            if (asOfMillis > 0) {
+                report.put("as_of", asOfMillis);
+            } else {
+                report.putNull("as_of");
+            }
+            report.put("error", error);
+        }
+        return report;
+    }
+
+    /** What a failed read of membership says in a stale report: its cause, without the future's wrapping. */
+    public static String readError(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return "cannot read the cluster's membership: " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+    }
+
     private static double round(double v) {
         return NodeInfoJson.round(v);
     }

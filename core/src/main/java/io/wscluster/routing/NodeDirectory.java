@@ -43,6 +43,10 @@ public final class NodeDirectory implements AutoCloseable {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile List<NodeInfo> nodes = List.of();
     private volatile boolean failing;
+    /** The error of the last read when it failed, else null. */
+    private volatile String readError;
+    /** When the last successful read completed ({@link System#currentTimeMillis()}); 0 before the first. */
+    private volatile long readAtMillis;
     /** When the reads last became sound: System.nanoTime() of the first success after a failure (or of the creation). */
     private volatile long soundSince = System.nanoTime();
     private volatile boolean closed;
@@ -71,6 +75,16 @@ public final class NodeDirectory implements AutoCloseable {
     /** The nodes as last read, ordered by id. */
     public List<NodeInfo> nodes() {
         return nodes;
+    }
+
+    /** Why the last read of membership failed, or null when it succeeded: {@link #nodes} is then the last view read. */
+    public String readError() {
+        return readError;
+    }
+
+    /** When {@link #nodes} was read (epoch milliseconds); 0 when no read has succeeded yet. */
+    public long readAtMillis() {
+        return readAtMillis;
     }
 
     /** Hears every refresh that changed the set of nodes, on the directory's thread or Redis's; keep it quick. */
@@ -134,11 +148,14 @@ public final class NodeDirectory implements AutoCloseable {
                     log.warn("cannot read the cluster's nodes, keeping the last {} known: {}", nodes.size(), e.toString());
                 }
                 failing = true;
+                readError = ClusterReport.readError(e);
             } else {
                 if (failing) {
                     soundSince = System.nanoTime();
                 }
                 failing = false;
+                readError = null;
+                readAtMillis = System.currentTimeMillis();
                 apply(now);
             }
             refreshing.set(false);

@@ -64,7 +64,7 @@ final class GatewayCore {
         // Users are the nodes' to limit: only they know how many connections a user holds on each.
         this.limiter = new ConnectionLimiter(options.addressLimits(), UserLimits.NONE, proxies, metrics::refused);
         this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
-        this.endpoints = new GatewayEndpoints(directory::nodes, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
+        this.endpoints = new GatewayEndpoints(directory, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
                 options.routing().imbalanceThreshold(), options.apiKey());
     }
 

@@ -6,13 +6,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.routing.ClusterReport;
+import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.security.Bearer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * The gateway's own HTTP endpoints: {@code /health}, {@code /ready} (200 while some node takes
@@ -31,17 +30,17 @@ final class GatewayEndpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Supplier<List<NodeInfo>> nodes;
+    private final NodeDirectory directory;
     private final RouteEndpoint route;
     private final GatewayMetrics metrics;
     private final String apiKey;
     private final double imbalanceThreshold;
 
     /** @param apiKey the key that opens {@code /metrics} to others than loopback callers (and then to them too); null: loopback only */
-    GatewayEndpoints(Supplier<List<NodeInfo>> nodes, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold,
+    GatewayEndpoints(NodeDirectory directory, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold,
                      String apiKey) {
         this.apiKey = apiKey;
-        this.nodes = nodes;
+        this.directory = directory;
         this.imbalanceThreshold = imbalanceThreshold;
         this.route = route;
         this.metrics = metrics;
@@ -72,13 +71,14 @@ final class GatewayEndpoints {
             case "/health":
                 return done(Reply.json(200, "{\"status\":\"ok\"}"));
             case "/ready":
-                long accepting = nodes.get().stream().filter(NodeInfo::accepting).count();
+                long accepting = directory.nodes().stream().filter(NodeInfo::accepting).count();
                 return done(Reply.json(accepting > 0 ? 200 : 503, "{\"nodes_accepting\":" + accepting + "}"));
             case "/metrics":
                 return done(new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.registry().scrape().getBytes(StandardCharsets.UTF_8), 0));
             case "/api/cluster":
-                return done(Reply.json(200, ClusterReport.render(nodes.get(), imbalanceThreshold, false).toString()));
+                return done(Reply.json(200, ClusterReport.withFreshness(ClusterReport.render(directory.nodes(), imbalanceThreshold, false),
+                        directory.readError(), directory.readAtMillis()).toString()));
             case "/api/route":
                 return route.handle(uri.parameters(), clientIp).thenApply(r ->
                         new Reply(r.status(), "application/json", r.json().getBytes(StandardCharsets.UTF_8), r.retryAfterSeconds()));

@@ -64,6 +64,28 @@ class GatewayRedisFaultsIT {
         everyClientStays();
     }
 
+    @Test
+    void whileRedisIsDownTheClusterViewIsTheLastOneMarkedStale() throws Exception {
+        assertThat(cluster().path("stale").asBoolean(true)).isFalse();
+        redis.server().stop();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cluster().path("stale").asBoolean());
+            com.fasterxml.jackson.databind.JsonNode stale = cluster();
+            assertThat(stale.path("nodes")).as(stale.toString()).hasSize(2);
+            assertThat(stale.path("as_of").asLong()).isPositive();
+            assertThat(stale.path("error").asText()).startsWith("cannot read the cluster's membership: ");
+        } finally {
+            redis.server().restart();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !cluster().path("stale").asBoolean(true));
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode cluster() throws Exception {
+        io.wscluster.testkit.RawHttp.Answer a = io.wscluster.testkit.RawHttp.send(gateway.httpUrl(), "GET", "/api/cluster");
+        assertThat(a.status()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body());
+    }
+
     private void everyClientStays() throws Exception {
         Thread.sleep(3_000); // five leases
         for (TestClient c : clients) {
