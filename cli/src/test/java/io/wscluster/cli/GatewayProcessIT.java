@@ -82,6 +82,8 @@ class GatewayProcessIT {
         nodes.get(0).waitFor(10, TimeUnit.SECONDS);
 
         assertClosedWith1012AndLandElsewhere(byNode.get("n1"), "n1");
+        assertThat(gateway.registry().get("wsc_gateway_failover_closes").counter().count())
+                .as("each client closed because its node was lost, counted once").isEqualTo(10.0);
     }
 
     @Test

@@ -101,7 +101,7 @@ final class BackHandler extends ChannelInboundHandlerAdapter {
             node.close();
             return;
         }
-        NodeLink fromNode = new NodeLink(nodeId, client, core.metrics().bytesToClients(), core.links(), core::suspect);
+        NodeLink fromNode = new NodeLink(nodeId, client, core.metrics().bytesToClients(), core.links(), core::linkLost);
         FrontHandler.startRelay(client, new Relay(node, core.metrics().bytesToNodes()));
         ctx.pipeline().remove(FrontHandler.AGGREGATOR);
         ctx.pipeline().replace(this, "relay", fromNode);

@@ -161,6 +161,16 @@ final class GatewayCore {
         return ok.get((int) Math.floorMod(httpTurn.getAndIncrement(), (long) ok.size()));
     }
 
+    /**
+     * A node dropped a relayed connection without a close frame (it crashed or was cut off): its
+     * client is being closed with 1012, which counts as a failover close, and the node is avoided
+     * for a while.
+     */
+    void linkLost(String nodeId) {
+        metrics.failedOver(1);
+        suspect(nodeId);
+    }
+
     void suspect(String nodeId) {
         suspects.put(nodeId, System.nanoTime() + suspectNanos);
         suspectsVersion++;

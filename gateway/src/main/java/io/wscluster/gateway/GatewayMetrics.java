@@ -31,7 +31,8 @@ final class GatewayMetrics {
                 .description("Upgrades a node refused with 503 (draining or over a load limit) and the gateway sent to another node")
                 .register(registry);
         failedOver = Counter.builder("wsc_gateway_failover_closes")
-                .description("Client connections closed with 1012 because their node was lost").register(registry);
+                .description("Client connections closed with 1012 because their node was lost: it dropped the connection without a close"
+                        + " frame, or membership declared it failed").register(registry);
         Gauge.builder("wsc_gateway_connections", links, Links::count).description("Connections relayed now").register(registry);
         FunctionCounter.builder("wsc_gateway_bytes_to_nodes", bytesToNodes, LongAdder::sum).baseUnit("bytes").register(registry);
         FunctionCounter.builder("wsc_gateway_bytes_to_clients", bytesToClients, LongAdder::sum).baseUnit("bytes").register(registry);
