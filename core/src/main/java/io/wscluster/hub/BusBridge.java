@@ -60,8 +60,10 @@ public final class BusBridge implements BusListener {
 
     /** As {@link #publish(Message)}, once per scoped idempotency key ({@link io.wscluster.bus.Bus#publish(Message, String)}). */
     public CompletionStage<Message> publish(Message message, String idempotencyKey) {
+        long asked = System.nanoTime();
         return bus.publish(message, idempotencyKey).thenApply(placed -> {
             metrics.published();
+            metrics.publishAcked(System.nanoTime() - asked);
             return placed;
         });
     }

@@ -71,7 +71,7 @@ public final class Hub {
 
     void remove(Session s) {
         s.shard.remove(s);
-        metrics.connectionClosed();
+        metrics.connectionClosed(s.closedWith);
         if (metrics.connections() == 0) {
             emptied();
         }

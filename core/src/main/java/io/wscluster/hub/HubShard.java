@@ -25,6 +25,9 @@ public final class HubShard {
     private final Executor executor;
     private final java.util.function.BooleanSupplier inExecutor;
     private final NodeMetrics metrics;
+    /** When each message of the current drain arrived, for {@link NodeMetrics#delivered}; reused, on the loop. */
+    private long[] arrivals = new long[64];
+    private int arrivalCount;
     private final Map<String, RoomMembers> rooms = new HashMap<>();
     private final Map<String, List<Session>> users = new HashMap<>();
     private Session[] sessions = new Session[64];
@@ -192,6 +195,7 @@ public final class HubShard {
 
     private void drain() {
         int delivered = 0;
+        arrivalCount = 0;
         Object next;
         while (true) {
             while ((next = inbox.poll()) != null) {
@@ -205,7 +209,14 @@ public final class HubShard {
                 }
                 SharedFrame f = (SharedFrame) next;
                 try {
-                    delivered += deliver(f);
+                    int n = deliver(f);
+                    if (n > 0) {
+                        delivered += n;
+                        if (arrivalCount == arrivals.length) {
+                            arrivals = java.util.Arrays.copyOf(arrivals, 2 * arrivalCount);
+                        }
+                        arrivals[arrivalCount++] = f.arrivedNanos;
+                    }
                 } finally {
                     f.release();
                 }
@@ -218,6 +229,11 @@ public final class HubShard {
         }
         metrics.messagesOut(delivered);
         flushDirty();
+        // Once per message and loop, after its frames went to the sockets: a clock read per drain, a record per message.
+        long now = System.nanoTime();
+        for (int i = 0; i < arrivalCount; i++) {
+            metrics.delivered(now - arrivals[i]);
+        }
     }
 
     private void restart(StreamRestart r) {

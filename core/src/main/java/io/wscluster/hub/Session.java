@@ -33,6 +33,8 @@ public final class Session {
     boolean closed;
     /** This connection's number on its node, set when it opens (see {@link Hub#presenceKey}). */
     long serial;
+    /** The code the server closed the connection with first, for {@code wsc_connections_closed}; null when the client left. */
+    volatile CloseCode closedWith;
     Map<String, Subscription> subscriptions;
     /**
      * No subscription token of this session expires before this (epoch ms; it may be earlier than
@@ -204,11 +206,17 @@ public final class Session {
         if (shard != null) {
             shard.metrics().abuseClose(kind);
         }
+        if (closedWith == null) {
+            closedWith = CloseCode.POLICY_VIOLATION;
+        }
         connection.closeForAbuse(reason);
     }
 
     /** Closes the connection with a WebSocket close code and reason, after what is queued. */
     public void close(CloseCode code, String reason) {
+        if (closedWith == null) {
+            closedWith = code;
+        }
         connection.close(code, reason);
     }
 

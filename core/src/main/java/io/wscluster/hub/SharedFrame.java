@@ -26,6 +26,8 @@ public final class SharedFrame {
     private volatile ByteBuf jsonPayload;
     private volatile ByteBuf msgpackFrame;
     private volatile ByteBuf msgpackPayload;
+    /** When the node got the message ({@link System#nanoTime()}), for the delivery latency. */
+    final long arrivedNanos = System.nanoTime();
     /** The bytes the recent frames count it for ({@link RecentBudget#cost}); -1 until counted. Under its run's lock. */
     int recentCost = -1;
 

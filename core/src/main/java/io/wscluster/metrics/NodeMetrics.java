@@ -3,6 +3,7 @@ package io.wscluster.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NodeMetrics {
     public static final String CONNECTIONS = "wsc_connections";
     public static final String CONNECTIONS_OPENED = "wsc_connections_opened";
+    public static final String CONNECTIONS_CLOSED = "wsc_connections_closed";
     public static final String MESSAGES_IN = "wsc_messages_in";
     public static final String MESSAGES_OUT = "wsc_messages_out";
     public static final String PUBLISHED = "wsc_messages_published";
@@ -32,9 +34,16 @@ public final class NodeMetrics {
     public static final String RECOVERY_CACHE = "wsc_recovery_cache";
     public static final String RECOVERY_CACHE_FRAMES = "wsc_recovery_cache_frames";
     public static final String RECOVERY_CACHE_BYTES = "wsc_recovery_cache_bytes";
+    public static final String DELIVERY_LATENCY = "wsc_delivery_latency";
+    public static final String PUBLISH_LATENCY = "wsc_publish_latency";
+    /** The percentiles latency timers publish, over a sliding window of {@link #LATENCY_WINDOW}. */
+    private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
+    private static final java.time.Duration LATENCY_WINDOW = java.time.Duration.ofMinutes(1);
 
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder opened = new LongAdder();
+    private final Map<CloseCode, LongAdder> closedByServer = new EnumMap<>(CloseCode.class);
+    private final LongAdder closedByClient = new LongAdder();
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder published = new LongAdder();
@@ -43,16 +52,27 @@ public final class NodeMetrics {
     private final LongAdder recoveryMisses = new LongAdder();
     private final Map<ErrorCode, LongAdder> errors = new EnumMap<>(ErrorCode.class);
     private final MeterRegistry registry;
+    private final io.micrometer.core.instrument.Timer deliveryLatency;
+    private final io.micrometer.core.instrument.Timer publishLatency;
 
     public NodeMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder(CONNECTIONS, connections, AtomicInteger::get)
                 .description("Open WebSocket connections").register(registry);
         counter(CONNECTIONS_OPENED, "WebSocket connections accepted", opened);
+        closedCounter("client", closedByClient);
+        for (CloseCode code : CloseCode.values()) {
+            LongAdder adder = new LongAdder();
+            closedByServer.put(code, adder);
+            closedCounter(code.name().toLowerCase(java.util.Locale.ROOT), adder);
+        }
         counter(MESSAGES_IN, "Frames received from clients", messagesIn);
         counter(MESSAGES_OUT, "Messages delivered to clients", messagesOut);
         counter(PUBLISHED, "Messages accepted by the bus from this node", published);
         counter(SLOW_CONSUMERS, "Connections closed because their outbound buffer overflowed", slowConsumers);
+        deliveryLatency = latency(DELIVERY_LATENCY, "From a message's arrival at this node (from the bus) until its frames were"
+                + " handed to its subscribers' sockets, once per message and event loop");
+        publishLatency = latency(PUBLISH_LATENCY, "From a client's publish request until its message was stored and acknowledged");
         for (boolean hit : new boolean[] {true, false}) {
             io.micrometer.core.instrument.FunctionCounter.builder(RECOVERY_CACHE, hit ? recoveryHits : recoveryMisses, LongAdder::sum)
                     .description("Subscribes answered from the node's recent messages (hit) or by a history read (miss)")
@@ -64,6 +84,19 @@ public final class NodeMetrics {
             io.micrometer.core.instrument.FunctionCounter.builder(ERRORS, adder, LongAdder::sum)
                     .description("Error replies sent, by code").tag("code", code.wireName()).register(registry);
         }
+    }
+
+    /** A timer with percentiles over the last {@link #LATENCY_WINDOW} (Micrometer keeps them in HdrHistogram recorders). */
+    private io.micrometer.core.instrument.Timer latency(String name, String description) {
+        return io.micrometer.core.instrument.Timer.builder(name).description(description).publishPercentiles(PERCENTILES)
+                .distributionStatisticExpiry(LATENCY_WINDOW).distributionStatisticBufferLength(3).register(registry);
+    }
+
+    private void closedCounter(String reason, LongAdder adder) {
+        io.micrometer.core.instrument.FunctionCounter.builder(CONNECTIONS_CLOSED, adder, LongAdder::sum)
+                .description("WebSocket connections closed, by reason: the close code the node sent (going_away, policy_violation,"
+                        + " service_restart, ...), or client when the client closed or the connection dropped")
+                .tag("reason", reason).register(registry);
     }
 
     private void counter(String name, String description, LongAdder adder) {
@@ -85,8 +118,10 @@ public final class NodeMetrics {
         opened.increment();
     }
 
-    public void connectionClosed() {
+    /** @param closedWith the code the node closed it with, or null when the client closed it or it dropped */
+    public void connectionClosed(CloseCode closedWith) {
         connections.decrementAndGet();
+        (closedWith == null ? closedByClient : closedByServer.get(closedWith)).increment();
     }
 
     public int connections() {
@@ -103,6 +138,16 @@ public final class NodeMetrics {
 
     public void published() {
         published.increment();
+    }
+
+    /** One message delivered by one event loop, {@code nanos} after it arrived. */
+    public void delivered(long nanos) {
+        deliveryLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** One client publish acknowledged, {@code nanos} after it was asked. */
+    public void publishAcked(long nanos) {
+        publishLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void slowConsumer() {
