@@ -23,6 +23,7 @@ import io.wscluster.presence.LocalPresenceStore;
 import io.wscluster.presence.PresenceStore;
 import io.wscluster.redis.LinkWatch;
 import io.wscluster.redis.RedisBus;
+import io.wscluster.redis.RedisConnectionMeters;
 import io.wscluster.redis.RedisFailoverLog;
 import io.wscluster.redis.RedisMembership;
 import io.wscluster.redis.RedisPresenceStore;
@@ -95,8 +96,10 @@ final class ClusterBackend implements AutoCloseable {
     }
 
     /** A standalone Redis; waits for it, with backoff, unless told to stop instead. */
-    static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler) {
-        RedisClient client = RedisClient.create(RedisUrls.resources(), RedisUrls.standalone(o.bus().redisUrl()));
+    static ClusterBackend onRedis(NodeOptions o, String nodeId, Supplier<NodeInfo> self, ScheduledExecutorService scheduler,
+                                  io.micrometer.core.instrument.MeterRegistry registry) {
+        RedisClient client = RedisClient.create(RedisUrls.resources(registry), RedisUrls.standalone(o.bus().redisUrl()));
+        RedisConnectionMeters.bind(client.getResources(), registry);
         RedisBus bus = connect(o, client, RedisConnectionException.class,
                 () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));
         // Presence gets its own connection: its refreshes must not queue behind a burst of publishes.
@@ -113,8 +116,9 @@ final class ClusterBackend implements AutoCloseable {
 
     /** The same parts on a Redis Cluster: sharded pub/sub, each room on the shard of its slot. */
     static ClusterBackend onRedisCluster(NodeOptions o, String nodeId, Supplier<NodeInfo> self,
-                                                 ScheduledExecutorService scheduler) {
-        RedisClusterClient client = RedisClusterClient.create(RedisUrls.resources(), RedisUrls.clusterSeeds(o.bus().redisUrl()));
+                                                 ScheduledExecutorService scheduler, io.micrometer.core.instrument.MeterRegistry registry) {
+        RedisClusterClient client = RedisClusterClient.create(RedisUrls.resources(registry), RedisUrls.clusterSeeds(o.bus().redisUrl()));
+        RedisConnectionMeters.bind(client.getResources(), registry);
         // Any RedisException: a cluster none of whose seeds answers fails its topology lookup with one.
         RedisBus bus = connect(o, client, RedisException.class,
                 () -> new RedisBus(client, NamespacedHistory.of(o), o.bus()));

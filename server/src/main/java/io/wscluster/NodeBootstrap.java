@@ -2,8 +2,6 @@ package io.wscluster;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wscluster.api.ClusterView;
@@ -17,6 +15,7 @@ import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.metrics.ProcessMeters;
 import io.wscluster.redis.RedisUrls;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.Imbalance;
@@ -66,7 +65,7 @@ final class NodeBootstrap {
         NodeResources resources = NodeResources.create(self.id());
         ClusterBackend backend;
         try {
-            backend = backend(options, self, app.embedded(), resources);
+            backend = backend(options, self, app.embedded(), resources, registry);
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -116,7 +115,7 @@ final class NodeBootstrap {
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page(), member -> NodeFence.health(members, options.bus().heartbeat(), directory.nodes(),
                 directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member));
-        registerMeters(registry, options, backend.bus, directory, backend.sticky);
+        registerMeters(registry, options, backend.bus, directory, backend.sticky, resources);
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
                 new SessionIds(backend.sessionIdKey));
         lifecycle.serve(server);
@@ -150,27 +149,27 @@ final class NodeBootstrap {
      * other nodes of an {@link EmbeddedCluster} when given one), a standalone Redis for a {@code
      * redis://} URL, a Redis Cluster for a {@code redis-cluster://} one (see {@link RedisUrls}).
      */
-    private static ClusterBackend backend(NodeOptions options, NodeIdentity self, EmbeddedCluster embedded, NodeResources resources) {
+    private static ClusterBackend backend(NodeOptions options, NodeIdentity self, EmbeddedCluster embedded, NodeResources resources,
+                                          PrometheusMeterRegistry registry) {
         if (options.bus().redisUrl() == null) {
             return embedded != null
                     ? ClusterBackend.sharedInProcess(embedded, self.id(), self::info)
                     : ClusterBackend.alone(options, self.id(), self::info, resources.scheduler());
         }
         return RedisUrls.isCluster(options.bus().redisUrl())
-                ? ClusterBackend.onRedisCluster(options, self.id(), self::info, resources.scheduler())
-                : ClusterBackend.onRedis(options, self.id(), self::info, resources.scheduler());
+                ? ClusterBackend.onRedisCluster(options, self.id(), self::info, resources.scheduler(), registry)
+                : ClusterBackend.onRedis(options, self.id(), self::info, resources.scheduler(), registry);
     }
 
     /** The node's meters beyond those its parts register themselves ({@link NodeMetrics}, failovers). */
     private static void registerMeters(PrometheusMeterRegistry registry, NodeOptions options, Bus bus, NodeDirectory directory,
-                                       StickyRegistry sticky) {
+                                       StickyRegistry sticky, NodeResources resources) {
         FunctionCounter.builder("wsc_bus_dropped_low", bus, Bus::droppedLowPriority)
                 .description("Low-priority messages refused because the bus was saturated").register(registry);
         Gauge.builder("wsc_cluster_imbalance", directory, d -> Imbalance.of(d.nodes(), options.routing().imbalanceThreshold()).spread())
                 .description("Spread of load over the active nodes: highest minus lowest connections over fair share").register(registry);
         Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)
                 .description("Sticky-session lookups answered from the local cache").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        ProcessMeters.bindTo(registry, resources);
     }
 }

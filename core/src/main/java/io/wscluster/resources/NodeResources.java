@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class NodeResources implements AutoCloseable {
     private final GuardedScheduler scheduler;
+    private final java.util.List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private NodeResources(String name) {
         this.scheduler = new GuardedScheduler("wsc-scheduler-" + name);
@@ -42,9 +43,22 @@ public final class NodeResources implements AutoCloseable {
         return scheduler;
     }
 
-    /** Stops the scheduler at once: pending tasks are dropped, later submissions refused. Idempotent. */
+    /** Closes {@code resource} when these resources close (a meter binder's JVM listeners, for instance). */
+    public void own(AutoCloseable resource) {
+        owned.add(Objects.requireNonNull(resource, "resource"));
+    }
+
+    /** Stops the scheduler at once (pending tasks are dropped, later submissions refused) and closes what it owns. Idempotent. */
     @Override
     public void close() {
         scheduler.shutdownNow();
+        for (AutoCloseable r : owned) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(NodeResources.class).debug("closing {} failed", r, e);
+            }
+        }
+        owned.clear();
     }
 }

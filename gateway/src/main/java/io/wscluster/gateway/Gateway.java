@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         URI jwksUrl = options.jwt().jwksUrl();
         this.core = new GatewayCore(options, directory, sticky, jwksUrl == null ? null
                 : new JwksKeys(jwksUrl, Gateway::fetch).start(resources.scheduler(), options.jwksRefresh()));
+        io.wscluster.metrics.ProcessMeters.bindTo(core.metrics().registry(), resources);
         directory.addListener(change -> {
             change.added().forEach(id -> log.info("node {} joined: {} nodes to route to", id, change.nodes().size()));
             change.removed().forEach(id -> core.nodeMissing(id, resources.scheduler()));

@@ -34,8 +34,8 @@ final class GatewayMetrics {
                 .description("Client connections closed with 1012 because their node was lost: it dropped the connection without a close"
                         + " frame, or membership declared it failed").register(registry);
         Gauge.builder("wsc_gateway_connections", links, Links::count).description("Connections relayed now").register(registry);
-        FunctionCounter.builder("wsc_gateway_bytes_to_nodes", bytesToNodes, LongAdder::sum).baseUnit("bytes").register(registry);
-        FunctionCounter.builder("wsc_gateway_bytes_to_clients", bytesToClients, LongAdder::sum).baseUnit("bytes").register(registry);
+        FunctionCounter.builder("wsc_gateway_bytes_to_nodes", bytesToNodes, LongAdder::sum).description("Bytes relayed from clients to nodes").register(registry);
+        FunctionCounter.builder("wsc_gateway_bytes_to_clients", bytesToClients, LongAdder::sum).description("Bytes relayed from nodes to clients").register(registry);
         Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)
                 .description("Sticky-session lookups answered from the local cache").register(registry);
     }

@@ -108,7 +108,7 @@ class GatewayIT {
         assertThat(json(get("/api/route")).path("node").asText()).isIn("a", "b");
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("wsc_gateway_connections 2.0", "wsc_gateway_connections_relayed_total 2.0",
-                "wsc_gateway_bytes_to_clients_bytes_total");
+                "wsc_gateway_bytes_to_clients_total");
         // The gateway lists the cluster itself; pages come from a node (its page is on).
         assertThat(json(get("/api/cluster")).path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
         assertThat(get("/").body()).contains("wscluster demo");

@@ -65,6 +65,15 @@ class GatewayRedisFaultsIT {
     }
 
     @Test
+    void everyMetricOfTheGatewayAndOfANodeOnRedisIsDocumented() throws Exception {
+        io.wscluster.testkit.RawHttp.Answer gatewayMetrics = io.wscluster.testkit.RawHttp.send(gateway.httpUrl(), "GET", "/metrics");
+        io.wscluster.testkit.RawHttp.Answer nodeMetrics = io.wscluster.testkit.RawHttp.send(nodes.get(0).adminUrl(), "GET", "/metrics");
+        assertThat(nodeMetrics.body()).contains("lettuce_command_completion_seconds", "wsc_redis_connection_events_total");
+        assertThat(io.wscluster.testkit.MetricsDoc.undocumented(gatewayMetrics.body())).as("the gateway's, not in docs/metrics.md").isEmpty();
+        assertThat(io.wscluster.testkit.MetricsDoc.undocumented(nodeMetrics.body())).as("a node's, not in docs/metrics.md").isEmpty();
+    }
+
+    @Test
     void whileRedisIsDownTheClusterViewIsTheLastOneMarkedStale() throws Exception {
         assertThat(cluster().path("stale").asBoolean(true)).isFalse();
         redis.server().stop();

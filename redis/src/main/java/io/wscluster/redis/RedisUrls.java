@@ -103,10 +103,24 @@ public final class RedisUrls {
      * others). The caller shuts them down after the client ({@code client.getResources().shutdown()}).
      */
     public static io.lettuce.core.resource.ClientResources resources() {
-        return io.lettuce.core.resource.DefaultClientResources.builder()
+        return resources(null);
+    }
+
+    /**
+     * The same, recording each command's latency into {@code registry} (when not null) as Lettuce's
+     * Micrometer timers: {@code lettuce_command_completion_seconds} and
+     * {@code lettuce_command_firstresponse_seconds}, by command and Redis address, with P50 and P99.
+     */
+    public static io.lettuce.core.resource.ClientResources resources(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.lettuce.core.resource.DefaultClientResources.Builder b = io.lettuce.core.resource.DefaultClientResources.builder()
                 .reconnectDelay(io.lettuce.core.resource.Delay.exponential(java.time.Duration.ofMillis(100), LONGEST_RECONNECT_DELAY, 2,
-                        java.util.concurrent.TimeUnit.MILLISECONDS))
-                .build();
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
+        if (registry != null) {
+            b.commandLatencyRecorder(new io.lettuce.core.metrics.MicrometerCommandLatencyRecorder(registry,
+                    io.lettuce.core.metrics.MicrometerOptions.builder().enable().localDistinction(false)
+                            .targetPercentiles(new double[] {0.5, 0.99}).build()));
+        }
+        return b.build();
     }
 
     /** The longest a lost connection waits before it tries again. */
