@@ -111,7 +111,7 @@ final class NodeBootstrap {
                 failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, peers, failover);
 
-        NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing().imbalanceThreshold()),
+        NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page(), member -> NodeFence.health(members, options.bus().heartbeat(), directory.nodes(),
                 directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member));
@@ -166,6 +166,11 @@ final class NodeBootstrap {
                                        StickyRegistry sticky, NodeResources resources) {
         FunctionCounter.builder("wsc_bus_dropped_low", bus, Bus::droppedLowPriority)
                 .description("Low-priority messages refused because the bus was saturated").register(registry);
+        Gauge.builder("wsc_cluster_utilisation", directory, d -> options.routing().scaling().advise(d.nodes()).utilisation())
+                .description("Mean utilisation of the active nodes: the higher of connections over capacity and CPU").register(registry);
+        Gauge.builder("wsc_autoscale_desired_nodes", directory, d -> options.routing().scaling().advise(d.nodes()).desired())
+                .description("Nodes the cluster should run, from its utilisation against scale-up-threshold and scale-down-threshold;"
+                        + " for a Kubernetes HPA or KEDA").register(registry);
         Gauge.builder("wsc_cluster_imbalance", directory, d -> Imbalance.of(d.nodes(), options.routing().imbalanceThreshold()).spread())
                 .description("Spread of load over the active nodes: highest minus lowest connections over fair share").register(registry);
         Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)

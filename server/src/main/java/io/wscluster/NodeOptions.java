@@ -167,6 +167,7 @@ public final class NodeOptions {
         /** @throws IllegalArgumentException naming a setting when settings that go together do not (the TLS files) */
         public NodeOptions build() {
             transport.tls().checked();
+            routing.scaling().checked();
             return new NodeOptions(this);
         }
     }

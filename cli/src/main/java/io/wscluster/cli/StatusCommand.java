@@ -61,7 +61,7 @@ public final class StatusCommand implements Callable<Integer> {
     private JsonNode fromRedis(String redisUrl) {
         try {
             ClusterNodes.Snapshot s = ClusterNodes.snapshot(redisUrl, cluster);
-            ObjectNode view = ClusterReport.render(s.nodes(), RoutingOptions.DEFAULT.imbalanceThreshold(), true);
+            ObjectNode view = ClusterReport.render(s.nodes(), RoutingOptions.DEFAULT, true);
             var failovers = view.putArray("failovers");
             s.failovers().forEach(f -> failovers.add(FailoverRecordJson.toJson(f)));
             return view;
@@ -125,6 +125,12 @@ public final class StatusCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, format, "total", t.path("nodes").asLong() + " nodes", "",
                 t.path("connections").asLong(), "", "", "", rate(t.path("messages_in_per_sec").asDouble()),
                 rate(t.path("messages_out_per_sec").asDouble())));
+        JsonNode scaling = cluster.path("autoscaling");
+        if (scaling.isObject()) {
+            out.append(String.format(Locale.ROOT, "%nautoscaling: utilisation %.2f over %d active nodes: run %d (more above %.2f, fewer below %.2f)%n",
+                    scaling.path("utilisation").asDouble(), scaling.path("active_nodes").asInt(), scaling.path("desired_nodes").asInt(),
+                    scaling.path("scale_up_threshold").asDouble(), scaling.path("scale_down_threshold").asDouble()));
+        }
         JsonNode failovers = cluster.path("failovers");
         if (failovers.size() > 0) {
             out.append(String.format(Locale.ROOT, "%nrecent failovers:%n"));

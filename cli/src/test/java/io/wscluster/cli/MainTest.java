@@ -96,5 +96,9 @@ class MainTest {
         String table = StatusCommand.render(json);
         assertThat(table.lines().toList()).hasSize(3);
         assertThat(table).contains("NODE", "n1", "active", "ws://h:1/ws", "25%", "50%", "300", "1 nodes");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json).putObject("autoscaling").put("utilisation", 0.91).put("active_nodes", 1)
+                .put("desired_nodes", 2).put("scale_up_threshold", 0.8).put("scale_down_threshold", 0.3);
+        assertThat(StatusCommand.render(json)).contains("autoscaling: utilisation 0.91 over 1 active nodes: run 2 (more above 0.80,"
+                + " fewer below 0.30)");
     }
 }

@@ -22,7 +22,7 @@ public final class ClusterReport {
      * @param operatorUrls whether each node's operator listener ({@code admin_url}) is listed: only
      *                     for operators, never on a public listener
      */
-    public static ObjectNode render(List<NodeInfo> nodes, double imbalanceThreshold, boolean operatorUrls) {
+    public static ObjectNode render(List<NodeInfo> nodes, RoutingOptions routing, boolean operatorUrls) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode list = root.putArray("nodes");
         long connections = 0;
@@ -43,7 +43,7 @@ public final class ClusterReport {
                 .put("connections", connections)
                 .put("messages_in_per_sec", round(in))
                 .put("messages_out_per_sec", round(out));
-        Imbalance.Report imbalance = Imbalance.of(nodes, imbalanceThreshold);
+        Imbalance.Report imbalance = Imbalance.of(nodes, routing.imbalanceThreshold());
         ObjectNode i = root.putObject("imbalance")
                 .put("spread", round(imbalance.spread()))
                 .put("threshold", imbalance.threshold())
@@ -52,6 +52,13 @@ public final class ClusterReport {
         for (Imbalance.Move m : imbalance.moves()) {
             moves.addObject().put("from", m.from()).put("to", m.to()).put("connections", m.connections());
         }
+        ScalingAdvice.Advice advice = routing.scaling().advise(nodes);
+        root.putObject("autoscaling")
+                .put("utilisation", round(advice.utilisation()))
+                .put("active_nodes", advice.active())
+                .put("desired_nodes", advice.desired())
+                .put("scale_up_threshold", routing.scaling().up())
+                .put("scale_down_threshold", routing.scaling().down());
         return root;
     }
 

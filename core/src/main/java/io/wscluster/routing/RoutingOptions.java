@@ -13,16 +13,18 @@ import java.util.function.Supplier;
  * @param stickyKey          the query parameter whose value is the key of {@link Stickiness#KEY}
  * @param regionNeighbors    the {@code region-neighbors} text, parsed by {@link Regions#parse}
  * @param imbalanceThreshold spread of load (see {@link Imbalance}) above which the cluster is imbalanced
+ * @param scaling            the thresholds of the autoscaling advice
  */
 public record RoutingOptions(Algorithm algorithm, AdaptiveWeights weights, Stickiness stickiness, Duration stickyTtl,
-                             String stickyKey, String regionNeighbors, double imbalanceThreshold) {
+                             String stickyKey, String regionNeighbors, double imbalanceThreshold, ScalingAdvice scaling) {
     public static final RoutingOptions DEFAULT = new RoutingOptions(Algorithm.LEAST_CONNECTIONS, AdaptiveWeights.DEFAULT,
-            Stickiness.USER, Duration.ofHours(1), "key", "", Imbalance.DEFAULT_THRESHOLD);
+            Stickiness.USER, Duration.ofHours(1), "key", "", Imbalance.DEFAULT_THRESHOLD, ScalingAdvice.DEFAULT);
 
     public RoutingOptions {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(stickiness, "stickiness");
+        Objects.requireNonNull(scaling, "scaling");
         if (stickyTtl == null || stickyTtl.isNegative() || stickyTtl.isZero()) {
             throw new IllegalArgumentException("must be a positive duration, got " + stickyTtl);
         }
@@ -36,31 +38,35 @@ public record RoutingOptions(Algorithm algorithm, AdaptiveWeights weights, Stick
     }
 
     public RoutingOptions withAlgorithm(Algorithm a) {
-        return new RoutingOptions(a, weights, stickiness, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold);
+        return new RoutingOptions(a, weights, stickiness, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withWeights(AdaptiveWeights w) {
-        return new RoutingOptions(algorithm, w, stickiness, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold);
+        return new RoutingOptions(algorithm, w, stickiness, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withStickiness(Stickiness s) {
-        return new RoutingOptions(algorithm, weights, s, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold);
+        return new RoutingOptions(algorithm, weights, s, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withStickyTtl(Duration ttl) {
-        return new RoutingOptions(algorithm, weights, stickiness, ttl, stickyKey, regionNeighbors, imbalanceThreshold);
+        return new RoutingOptions(algorithm, weights, stickiness, ttl, stickyKey, regionNeighbors, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withStickyKey(String key) {
-        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, key, regionNeighbors, imbalanceThreshold);
+        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, key, regionNeighbors, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withRegionNeighbors(String text) {
-        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, stickyKey, text, imbalanceThreshold);
+        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, stickyKey, text, imbalanceThreshold, scaling);
     }
 
     public RoutingOptions withImbalanceThreshold(double t) {
-        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, stickyKey, regionNeighbors, t);
+        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, stickyKey, regionNeighbors, t, scaling);
+    }
+
+    public RoutingOptions withScaling(ScalingAdvice a) {
+        return new RoutingOptions(algorithm, weights, stickiness, stickyTtl, stickyKey, regionNeighbors, imbalanceThreshold, a);
     }
 
     /** A router with these options over {@code nodes}; a client with no node to go to is told to retry after a few seconds. */

@@ -65,7 +65,7 @@ final class GatewayCore {
         this.limiter = new ConnectionLimiter(options.addressLimits(), UserLimits.NONE, proxies, metrics::refused);
         this.router = options.routing().router(this::usableNodes, sticky, options.heartbeat());
         this.endpoints = new GatewayEndpoints(directory, new RouteEndpoint(router, options.routing().stickyKey(), false), metrics,
-                options.routing().imbalanceThreshold(), options.apiKey());
+                options.routing(), options.apiKey());
     }
 
     GatewayOptions options() {

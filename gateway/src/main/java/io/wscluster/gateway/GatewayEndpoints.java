@@ -34,14 +34,14 @@ final class GatewayEndpoints {
     private final RouteEndpoint route;
     private final GatewayMetrics metrics;
     private final String apiKey;
-    private final double imbalanceThreshold;
+    private final io.wscluster.routing.RoutingOptions routing;
 
     /** @param apiKey the key that opens {@code /metrics} to others than loopback callers (and then to them too); null: loopback only */
-    GatewayEndpoints(NodeDirectory directory, RouteEndpoint route, GatewayMetrics metrics, double imbalanceThreshold,
+    GatewayEndpoints(NodeDirectory directory, RouteEndpoint route, GatewayMetrics metrics, io.wscluster.routing.RoutingOptions routing,
                      String apiKey) {
         this.apiKey = apiKey;
         this.directory = directory;
-        this.imbalanceThreshold = imbalanceThreshold;
+        this.routing = routing;
         this.route = route;
         this.metrics = metrics;
     }
@@ -77,7 +77,7 @@ final class GatewayEndpoints {
                 return done(new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.registry().scrape().getBytes(StandardCharsets.UTF_8), 0));
             case "/api/cluster":
-                return done(Reply.json(200, ClusterReport.withFreshness(ClusterReport.render(directory.nodes(), imbalanceThreshold, false),
+                return done(Reply.json(200, ClusterReport.withFreshness(ClusterReport.render(directory.nodes(), routing, false),
                         directory.readError(), directory.readAtMillis()).toString()));
             case "/api/route":
                 return route.handle(uri.parameters(), clientIp).thenApply(r ->

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.routing.ClusterReport;
+import io.wscluster.routing.RoutingOptions;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,16 +16,16 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ClusterView {
     private final Membership membership;
-    private final double imbalanceThreshold;
+    private final RoutingOptions routing;
     /** The last view read, with its time; null until a read succeeded. */
     private volatile Known last;
 
     private record Known(List<NodeInfo> nodes, long atMillis) {
     }
 
-    public ClusterView(Membership membership, double imbalanceThreshold) {
+    public ClusterView(Membership membership, RoutingOptions routing) {
         this.membership = membership;
-        this.imbalanceThreshold = imbalanceThreshold;
+        this.routing = routing;
     }
 
     /** @param operatorUrls whether each node's operator listener is listed (only for the operator listener) */
@@ -38,10 +39,10 @@ public final class ClusterView {
         return read.handle((nodes, error) -> {
             if (error == null) {
                 last = new Known(nodes, System.currentTimeMillis());
-                return ClusterReport.withFreshness(ClusterReport.render(nodes, imbalanceThreshold, operatorUrls), null, 0);
+                return ClusterReport.withFreshness(ClusterReport.render(nodes, routing, operatorUrls), null, 0);
             }
             Known k = last;
-            return ClusterReport.withFreshness(ClusterReport.render(k == null ? List.of() : k.nodes(), imbalanceThreshold, operatorUrls),
+            return ClusterReport.withFreshness(ClusterReport.render(k == null ? List.of() : k.nodes(), routing, operatorUrls),
                     ClusterReport.readError(error), k == null ? 0 : k.atMillis());
         });
     }

@@ -9,6 +9,7 @@ import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.AdaptiveWeights;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
+import io.wscluster.routing.ScalingAdvice;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.security.AddressLimits;
 import io.wscluster.security.ClientLimits;
@@ -263,7 +264,13 @@ public final class Settings {
             new Setting("region-neighbors", "none", "Nearest regions first, for sticky=region: 'eu-west:eu-central,us-east;us-east:eu-west'.",
                     (b, v) -> b.routing(r -> r.withRegionNeighbors(v))),
             new Setting("imbalance-threshold", String.valueOf(RoutingOptions.DEFAULT.imbalanceThreshold()), "Spread of load across nodes above which the cluster is imbalanced (1 = one fair share).",
-                    (b, v) -> b.routing(r -> r.withImbalanceThreshold(Values.decimal(v)))));
+                    (b, v) -> b.routing(r -> r.withImbalanceThreshold(Values.decimal(v)))),
+            new Setting("scale-up-threshold", String.valueOf(ScalingAdvice.DEFAULT.up()), "Cluster utilisation (the mean over active"
+                    + " nodes of the higher of connections over capacity and CPU) above which the autoscaling advice asks for more nodes.",
+                    (b, v) -> b.routing(r -> r.withScaling(new ScalingAdvice(Values.decimal(v), r.scaling().down())))),
+            new Setting("scale-down-threshold", String.valueOf(ScalingAdvice.DEFAULT.down()), "Cluster utilisation below which the"
+                    + " autoscaling advice asks for fewer nodes; between the two it keeps the count (hysteresis).",
+                    (b, v) -> b.routing(r -> r.withScaling(new ScalingAdvice(r.scaling().up(), Values.decimal(v))))));
 
     /** The CA file of the command-line tools' calls to operator listeners ({@code wsc status --ca-file}). */
     public static final String CA_FILE_VARIABLE = "WSC_CA_FILE";

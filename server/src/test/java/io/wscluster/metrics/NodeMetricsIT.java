@@ -52,6 +52,11 @@ class NodeMetricsIT {
         assertThat(metrics).containsPattern("(?m)^wsc_build\\{java=\"[^\"]+\",version=\"[^\"]+\"} 1\\.0$");
         assertThat(metrics).contains("jvm_threads_live_threads", "jvm_memory_used_bytes", "process_files_open_files",
                 "wsc_netty_direct_memory_bytes");
+        assertThat(value(metrics, "wsc_autoscale_desired_nodes")).as("one quiet node").isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode cluster = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(RawHttp.send(node.adminUrl(), "GET", "/api/cluster").body());
+        assertThat(cluster.path("autoscaling").path("desired_nodes").asInt()).isEqualTo(1);
+        assertThat(cluster.path("autoscaling").path("scale_up_threshold").asDouble()).isEqualTo(0.8);
         b.close();
         publisher.close();
     }
