@@ -16,6 +16,7 @@ import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.metrics.ProcessMeters;
+import io.wscluster.routing.AgentCheck;
 import io.wscluster.redis.RedisUrls;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.Imbalance;
@@ -117,7 +118,7 @@ final class NodeBootstrap {
                 directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member));
         registerMeters(registry, options, backend.bus, directory, backend.sticky, resources);
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
-                new SessionIds(backend.sessionIdKey));
+                new SessionIds(backend.sessionIdKey), () -> AgentCheck.reply(self.info(), directory.nodes(), options.routing().weights()));
         lifecycle.serve(server);
         new NodeFence(self, members, directory::nodes, server, peerHttp::get, options.bus().heartbeat())
                 .start(resources.scheduler());

@@ -113,6 +113,9 @@ final class NodeLifecycle {
         membership.onRegistrationLost(this::rejoinAsNew);
         directory.start();
         log.info("node {} serving {} ({} transport, {})", self.id(), self.url(), EventLoops.name(), backend.description());
+        if (server.agentAddress() != null) {
+            log.info("node {}: HAProxy agent-check on {}", self.id(), server.agentAddress());
+        }
     }
 
     private void abandon() {

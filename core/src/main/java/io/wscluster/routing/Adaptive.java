@@ -64,6 +64,19 @@ final class Adaptive implements LoadBalancer {
         throw new AssertionError("unreachable");
     }
 
+    /** {@code n}'s score among the active nodes of {@code cluster} (with {@code n} counted, whether listed or not). */
+    static double scoreAmong(NodeInfo n, List<NodeInfo> cluster, AdaptiveWeights weights) {
+        int mostConnections = n.connections();
+        double busiest = rate(n);
+        for (NodeInfo other : cluster) {
+            if (other.state() == io.wscluster.cluster.NodeState.ACTIVE) {
+                mostConnections = Math.max(mostConnections, other.connections());
+                busiest = Math.max(busiest, rate(other));
+            }
+        }
+        return new Adaptive(weights).score(n, mostConnections, busiest);
+    }
+
     double score(NodeInfo n, int mostConnections, double busiest) {
         double free = n.capacity() > 0 ? 1 - (double) n.connections() / n.capacity()
                 : 1 - (double) n.connections() / (mostConnections + 1);

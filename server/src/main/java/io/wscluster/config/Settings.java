@@ -138,6 +138,9 @@ public final class Settings {
             new Setting("admin-port", "<port>+" + TransportOptions.ADMIN_PORT_OFFSET, "Port of the operator listener; 0 picks a free port"
                     + " (as does the default when port is 0).",
                     (b, v) -> b.transport(t -> t.adminPort(Values.integer(v)))),
+            new Setting("agent-port", "none", "Port of an HAProxy agent-check listener on admin-host: it answers 'ready up N%' (N the"
+                    + " node's adaptive score) while active, 'drain' while starting, draining or fenced; 0 picks a free port.",
+                    (b, v) -> b.transport(t -> t.agentPort(Values.integer(v)))),
             new Setting("allowed-origins", "none (same origin only)", "Origins of other sites whose pages may open a WebSocket here,"
                     + " comma-separated, * as a wildcard: 'https://app.example.com,https://*.example.com'; * alone allows any.",
                     (b, v) -> b.transport(t -> t.allowedOrigins(Values.list(v)))),

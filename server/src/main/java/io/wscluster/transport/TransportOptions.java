@@ -26,6 +26,8 @@ public final class TransportOptions {
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
     /** {@code admin-port}'s default is the public port plus this; a free port when that is 0 or beyond 65535. */
     public static final int ADMIN_PORT_OFFSET = 1000;
+    /** {@link #agentPort()} when there is no agent-check listener. */
+    public static final int AGENT_OFF = -1;
     public static final boolean DEFAULT_PAGE = false;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -47,6 +49,7 @@ public final class TransportOptions {
     private final int ioThreads;
     private final String adminHost;
     private final int adminPort;
+    private final int agentPort;
     private final boolean page;
     private final List<String> allowedOrigins;
     private final TlsOptions tls;
@@ -69,6 +72,7 @@ public final class TransportOptions {
         ioThreads = b.ioThreads;
         adminHost = b.adminHost;
         adminPort = b.adminPort;
+        agentPort = b.agentPort;
         page = b.page;
         allowedOrigins = b.allowedOrigins;
         tls = b.tls; // checked with the node's other options: its two files are two settings, set one at a time
@@ -88,7 +92,7 @@ public final class TransportOptions {
     public Builder toBuilder() {
         return builder().host(host).port(port).advertisedUrl(advertisedUrl).maxFrameSize(maxFrameSize).pingInterval(pingInterval)
                 .outboundBufferLimit(outboundBufferLimit).compression(compression).ioThreads(ioThreads)
-                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl)
+                .adminHost(adminHost).page(page).derivedOrAdminPort(adminPort).agentPortOrOff(agentPort).allowedOrigins(allowedOrigins).tls(t -> tls).publicUrl(publicUrl)
                 .trustedProxies(trustedProxies).requestTimeout(requestTimeout).idleTimeout(idleTimeout)
                 .maxRequestsPerConnection(maxRequestsPerConnection).maxConnections(maxConnections).shedHeapPercent(shedHeapPercent);
     }
@@ -119,6 +123,11 @@ public final class TransportOptions {
         int derived = port + ADMIN_PORT_OFFSET;
         return port == 0 || derived > 65535 ? 0 : derived;
     }
+    /**
+     * Port of the HAProxy agent-check listener on {@link #adminHost()}; {@link #AGENT_OFF} (the
+     * default) for none, 0 for a free one.
+     */
+    public int agentPort() { return agentPort; }
     /** Whether the public listener serves the demo page (and the cluster view it shows). */
     public boolean page() { return page; }
     /** Origins of other sites whose pages may open a WebSocket here ({@code *} wildcards); pages of the same origin always may. */
@@ -155,6 +164,7 @@ public final class TransportOptions {
         private int ioThreads = DEFAULT_IO_THREADS;
         private String adminHost = DEFAULT_ADMIN_HOST;
         private int adminPort = DERIVED;
+        private int agentPort = AGENT_OFF;
         private boolean page = DEFAULT_PAGE;
         private List<String> allowedOrigins = List.of();
         private TlsOptions tls = TlsOptions.NONE;
@@ -210,6 +220,17 @@ public final class TransportOptions {
         public Builder adminPort(int v) {
             Check.setting(v >= 0 && v <= 65535, "admin-port", v, "0 to 65535");
             adminPort = v;
+            return this;
+        }
+
+        public Builder agentPort(int v) {
+            Check.setting(v >= 0 && v <= 65535, "agent-port", v, "0 to 65535");
+            agentPort = v;
+            return this;
+        }
+
+        private Builder agentPortOrOff(int v) {
+            agentPort = v;
             return this;
         }
 

@@ -56,12 +56,16 @@ public final class WsServer {
     private EventLoopGroup group;
     private Channel serverChannel;
     private Channel operatorChannel;
+    /** HAProxy's agent-check listener; null when {@code agent-port} is off. */
+    private Channel agentChannel;
+    private final Supplier<String> agentReply;
     /** TLS of both listeners; null when off. */
     private ServerTls tls;
 
     public WsServer(TransportOptions options, SecurityOptions security, Hub hub, ClientRequests requests, TokenVerifier verifier,
-                    Supplier<NodeState> state, HttpEndpoints endpoints, SessionIds sessionIds) {
+                    Supplier<NodeState> state, HttpEndpoints endpoints, SessionIds sessionIds, Supplier<String> agentReply) {
         this.options = options;
+        this.agentReply = agentReply;
         this.sessionIds = sessionIds;
         this.security = security;
         this.hub = hub;
@@ -103,6 +107,9 @@ public final class WsServer {
                     options.compression(), limiter);
             operatorChannel = bind("admin-port", options.adminHost(), options.adminPort(), HttpRouter.operatorListener(endpoints),
                     false, null);
+            if (options.agentPort() != TransportOptions.AGENT_OFF) {
+                agentChannel = AgentListener.bind(group, options.adminHost(), options.agentPort(), agentReply);
+            }
         } catch (BindException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -162,6 +169,11 @@ public final class WsServer {
     /** The operator listener's address ({@code /api/*}, {@code /admin/*}, {@code /metrics}). */
     public InetSocketAddress operatorAddress() {
         return (InetSocketAddress) operatorChannel.localAddress();
+    }
+
+    /** The agent-check listener's address; null when {@code agent-port} is off. */
+    public InetSocketAddress agentAddress() {
+        return agentChannel == null ? null : (InetSocketAddress) agentChannel.localAddress();
     }
 
     /** Stops accepting new connections; existing ones go on. */
