@@ -16,10 +16,10 @@ import io.wscluster.resources.NodeResources;
 /**
  * The meters of the process a node or gateway runs in: JVM memory (heap, and the direct buffer
  * pool), garbage collection, threads, classes, CPU, open files, uptime, Netty's buffer allocator,
- * and the build ({@code wsc_build_info}). Micrometer's binders, named as Micrometer names them.
+ * and the build ({@code wsc_build}). Micrometer's binders, named as Micrometer names them.
  */
 public final class ProcessMeters {
-    public static final String BUILD_INFO = "wsc_build";
+    public static final String BUILD = "wsc_build";
     public static final String NETTY_DIRECT = "wsc_netty_direct_memory";
     public static final String NETTY_HEAP = "wsc_netty_heap_memory";
 
@@ -43,7 +43,7 @@ public final class ProcessMeters {
             Gauge.builder(NETTY_HEAP, netty, p -> p.metric().usedHeapMemory()).baseUnit("bytes")
                     .description("Heap memory held by Netty's buffer allocator").register(registry);
         }
-        Gauge.builder(BUILD_INFO, () -> 1).description("Always 1; the labels say which build and which Java run here")
+        Gauge.builder(BUILD, () -> 1).description("Always 1; the labels say which build and which Java run here")
                 .tag("version", version()).tag("java", System.getProperty("java.version", "unknown")).register(registry);
     }
 
