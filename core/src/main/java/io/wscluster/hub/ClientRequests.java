@@ -175,7 +175,7 @@ public final class ClientRequests {
      * the connection stays open, but for one that goes on writing far over its rate (1008).
      */
     public void onFrame(Session s, ClientFrame frame, int bytes) {
-        metrics.messageIn();
+        metrics.messageIn(frame, bytes);
         try {
             budgets.take(s, frame, bytes);
             dispatch(s, frame);
@@ -190,9 +190,9 @@ public final class ClientRequests {
         }
     }
 
-    /** Sends an error frame for a request that could not even be parsed. */
-    public void reject(Session s, ProtocolException e) {
-        metrics.messageIn();
+    /** Sends an error frame for a request of {@code bytes} bytes that could not even be parsed. */
+    public void reject(Session s, ProtocolException e, int bytes) {
+        metrics.invalidIn(bytes);
         replies.fail(s, e);
     }
 

@@ -28,6 +28,8 @@ public final class HubShard {
     /** When each message of the current drain arrived, for {@link NodeMetrics#delivered}; reused, on the loop. */
     private long[] arrivals = new long[64];
     private int arrivalCount;
+    /** Deliveries of this drain by kind and priority ({@link NodeMetrics#outSlot}), added to the metrics once per drain. */
+    private final int[] outCounts = new int[NodeMetrics.OUT_SLOTS];
     private final Map<String, RoomMembers> rooms = new HashMap<>();
     private final Map<String, List<Session>> users = new HashMap<>();
     private Session[] sessions = new Session[64];
@@ -194,7 +196,6 @@ public final class HubShard {
     }
 
     private void drain() {
-        int delivered = 0;
         arrivalCount = 0;
         Object next;
         while (true) {
@@ -211,7 +212,7 @@ public final class HubShard {
                 try {
                     int n = deliver(f);
                     if (n > 0) {
-                        delivered += n;
+                        outCounts[NodeMetrics.outSlot(f.message())] += n;
                         if (arrivalCount == arrivals.length) {
                             arrivals = java.util.Arrays.copyOf(arrivals, 2 * arrivalCount);
                         }
@@ -227,7 +228,7 @@ public final class HubShard {
                 break;
             }
         }
-        metrics.messagesOut(delivered);
+        metrics.messagesOut(outCounts);
         flushDirty();
         // Once per message and loop, after its frames went to the sockets: a clock read per drain, a record per message.
         long now = System.nanoTime();

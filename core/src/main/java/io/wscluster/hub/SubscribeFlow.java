@@ -141,7 +141,6 @@ final class SubscribeFlow {
         session.send(ServerFrames.subscribed(request.id(), request.room(), latest, recovered));
         sub.epoch = latest.epoch();
         sub.lastOffset = latest.offset();
-        int delivered = 0;
         if (recovered) {
             sub.lastOffset = request.since().offset();
         }
@@ -150,26 +149,25 @@ final class SubscribeFlow {
             for (Message m : read.messages()) {
                 if (sub.accepts(m)) {
                     session.send(m);
-                    delivered++;
+                    requests.hub.metrics().messagesOut(m, 1);
                 }
             }
             for (SharedFrame f : read.frames()) {
                 if (sub.accepts(f.message())) {
                     session.deliver(f);
-                    delivered++;
+                    requests.hub.metrics().messagesOut(f.message(), 1);
                 }
             }
         }
         for (Object o : sub.takeBuffered()) {
             if (o instanceof Message m && sub.accepts(m)) {
                 session.send(m);
-                delivered++;
+                requests.hub.metrics().messagesOut(m, 1);
             } else if (o instanceof StreamRestart r && sub.tell(r)) {
                 session.send(r.frame());
             }
         }
         sub.live = true;
-        requests.hub.metrics().messagesOut(delivered);
         requests.records.subscribed(session, request.room(), recovered ? request.since() : latest);
         if (requests.permissions.tracksPresence(request.room())) {
             requests.presence.join(request.room(), requests.hub.presenceKey(session), session.userId());

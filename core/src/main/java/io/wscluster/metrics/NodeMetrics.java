@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.wscluster.protocol.CloseCode;
+import io.wscluster.protocol.ClientFrame;
 import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Priority;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +23,8 @@ public final class NodeMetrics {
     public static final String CONNECTIONS_CLOSED = "wsc_connections_closed";
     public static final String MESSAGES_IN = "wsc_messages_in";
     public static final String MESSAGES_OUT = "wsc_messages_out";
+    public static final String BYTES_IN = "wsc_bytes_in";
+    public static final String BYTES_OUT = "wsc_bytes_out";
     public static final String PUBLISHED = "wsc_messages_published";
     public static final String ERRORS = "wsc_errors";
     public static final String SLOW_CONSUMERS = "wsc_slow_consumers_closed";
@@ -44,8 +49,10 @@ public final class NodeMetrics {
     private final LongAdder opened = new LongAdder();
     private final Map<CloseCode, LongAdder> closedByServer = new EnumMap<>(CloseCode.class);
     private final LongAdder closedByClient = new LongAdder();
-    private final LongAdder messagesIn = new LongAdder();
-    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder[] messagesIn = adders(InKind.values().length * (Priority.values().length + 1));
+    private final LongAdder[] messagesOut = adders(Message.Target.values().length * Priority.values().length);
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder slowConsumers = new LongAdder();
     private final LongAdder recoveryHits = new LongAdder();
@@ -66,8 +73,27 @@ public final class NodeMetrics {
             closedByServer.put(code, adder);
             closedCounter(code.name().toLowerCase(java.util.Locale.ROOT), adder);
         }
-        counter(MESSAGES_IN, "Frames received from clients", messagesIn);
-        counter(MESSAGES_OUT, "Messages delivered to clients", messagesOut);
+        for (InKind kind : InKind.values()) {
+            for (int p = 0; p <= Priority.values().length; p++) {
+                String priority = p == Priority.values().length ? "none" : Priority.values()[p].wireName();
+                if (kind.carriesMessage() == (p < Priority.values().length)) {
+                    io.micrometer.core.instrument.FunctionCounter.builder(MESSAGES_IN, messagesIn[inIndex(kind, p)], LongAdder::sum)
+                            .description("Frames received from clients, by kind (the request's op, or invalid) and priority"
+                                    + " (none for requests that carry no message)")
+                            .tags("kind", kind.label, "priority", priority).register(registry);
+                }
+            }
+        }
+        for (Message.Target target : Message.Target.values()) {
+            for (Priority priority : Priority.values()) {
+                io.micrometer.core.instrument.FunctionCounter.builder(MESSAGES_OUT, messagesOut[outIndex(target, priority)], LongAdder::sum)
+                        .description("Messages delivered to clients, by kind (room, user, broadcast) and priority")
+                        .tags("kind", target.name().toLowerCase(java.util.Locale.ROOT), "priority", priority.wireName())
+                        .register(registry);
+            }
+        }
+        counter(BYTES_IN, "Bytes of the WebSocket messages received from clients", bytesIn);
+        counter(BYTES_OUT, "Bytes written to clients' sockets (after TLS when it is on)", bytesOut);
         counter(PUBLISHED, "Messages accepted by the bus from this node", published);
         counter(SLOW_CONSUMERS, "Connections closed because their outbound buffer overflowed", slowConsumers);
         deliveryLatency = latency(DELIVERY_LATENCY, "From a message's arrival at this node (from the bus) until its frames were"
@@ -128,12 +154,91 @@ public final class NodeMetrics {
         return connections.get();
     }
 
-    public void messageIn() {
-        messagesIn.increment();
+    /** What a client sent, as counted: its op, or {@link #INVALID} for a frame that could not be parsed. */
+    public enum InKind {
+        SUBSCRIBE, UNSUBSCRIBE, PUBLISH, SEND, BROADCAST, PRESENCE, HISTORY, PING, REFRESH, CUSTOM, INVALID;
+
+        final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+        boolean carriesMessage() {
+            return this == PUBLISH || this == SEND || this == BROADCAST;
+        }
+
+        static InKind of(ClientFrame frame) {
+            if (frame instanceof ClientFrame.Publish) {
+                return PUBLISH;
+            } else if (frame instanceof ClientFrame.Subscribe) {
+                return SUBSCRIBE;
+            } else if (frame instanceof ClientFrame.Ping) {
+                return PING;
+            } else if (frame instanceof ClientFrame.Send) {
+                return SEND;
+            } else if (frame instanceof ClientFrame.Unsubscribe) {
+                return UNSUBSCRIBE;
+            } else if (frame instanceof ClientFrame.Broadcast) {
+                return BROADCAST;
+            } else if (frame instanceof ClientFrame.Presence) {
+                return PRESENCE;
+            } else if (frame instanceof ClientFrame.History) {
+                return HISTORY;
+            } else if (frame instanceof ClientFrame.Refresh) {
+                return REFRESH;
+            }
+            return CUSTOM;
+        }
     }
 
-    public void messagesOut(int n) {
-        messagesOut.add(n);
+    private static int inIndex(InKind kind, int priority) {
+        return kind.ordinal() * (Priority.values().length + 1) + priority;
+    }
+
+    private static int outIndex(Message.Target target, Priority priority) {
+        return target.ordinal() * Priority.values().length + priority.ordinal();
+    }
+
+    /** One request of {@code bytes} bytes received from a client. */
+    public void messageIn(ClientFrame frame, int bytes) {
+        InKind kind = InKind.of(frame);
+        Priority p = frame instanceof ClientFrame.Publish f ? f.priority() : frame instanceof ClientFrame.Send f ? f.priority()
+                : frame instanceof ClientFrame.Broadcast f ? f.priority() : null;
+        messagesIn[inIndex(kind, p == null ? Priority.values().length : p.ordinal())].increment();
+        bytesIn.add(bytes);
+    }
+
+    /** A frame of {@code bytes} bytes that could not be parsed. */
+    public void invalidIn(int bytes) {
+        messagesIn[inIndex(InKind.INVALID, Priority.values().length)].increment();
+        bytesIn.add(bytes);
+    }
+
+    /** {@code n} deliveries of {@code m}. */
+    public void messagesOut(Message m, int n) {
+        messagesOut[outIndex(m.target(), m.priority())].add(n);
+    }
+
+    /**
+     * Deliveries counted by an event loop in a table it keeps, indexed as {@link #outSlot}: one add
+     * per kind and priority that occurred, not one per message. Clears the table.
+     */
+    public void messagesOut(int[] counts) {
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                messagesOut[i].add(counts[i]);
+                counts[i] = 0;
+            }
+        }
+    }
+
+    /** The slot of {@code m} in a table for {@link #messagesOut(int[])}, of {@link #OUT_SLOTS} slots. */
+    public static int outSlot(Message m) {
+        return outIndex(m.target(), m.priority());
+    }
+
+    public static final int OUT_SLOTS = Message.Target.values().length * Priority.values().length;
+
+    /** Bytes written towards a client's socket. */
+    public void bytesOut(long n) {
+        bytesOut.add(n);
     }
 
     public void published() {
@@ -214,7 +319,31 @@ public final class NodeMetrics {
     }
 
     public long messagesInTotal() {
-        return messagesIn.sum();
+        return sum(messagesIn);
+    }
+
+    public long bytesInTotal() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOutTotal() {
+        return bytesOut.sum();
+    }
+
+    private static long sum(LongAdder[] adders) {
+        long sum = 0;
+        for (LongAdder a : adders) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] out = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new LongAdder();
+        }
+        return out;
     }
 
     /** Error frames sent so far, every code together. */
@@ -227,6 +356,6 @@ public final class NodeMetrics {
     }
 
     public long messagesOutTotal() {
-        return messagesOut.sum();
+        return sum(messagesOut);
     }
 }

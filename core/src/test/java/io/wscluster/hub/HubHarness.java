@@ -156,10 +156,10 @@ final class HubHarness implements AutoCloseable {
                 try {
                     frame = FrameParser.parse(s.encoding(), bytes);
                 } catch (ProtocolException e) {
-                    requests.reject(s.session, e);
+                    requests.reject(s.session, e, bytes.readableBytes());
                     return;
                 }
-                requests.onFrame(s.session, frame);
+                requests.onFrame(s.session, frame, bytes.readableBytes());
             } finally {
                 bytes.release();
             }

@@ -115,7 +115,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
         try {
             request = FrameParser.parse(session.encoding(), frame.content());
         } catch (ProtocolException e) {
-            requests.reject(session, e);
+            requests.reject(session, e, frame.content().readableBytes());
             return;
         }
         requests.onFrame(session, request, frame.content().readableBytes());

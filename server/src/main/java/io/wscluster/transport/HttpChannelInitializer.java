@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.wscluster.eventloops.AcceptGate;
 import io.wscluster.eventloops.RequestDeadline;
 import io.wscluster.eventloops.ServerTls;
+import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.security.ConnectionLimiter;
 
 /**
@@ -24,13 +25,17 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
     private final ServerTls tls;
     private final ConnectionLimiter limiter;
     private final AcceptGate gate;
+    private final NodeMetrics metrics;
 
     /**
      * @param tls     the listener's TLS, or null for plain TCP
      * @param limiter the connection limits of the public listener; null on the operator listener, which clients do not reach
+     * @param metrics counts the bytes the public listener's connections are sent
      */
-    HttpChannelInitializer(HttpRouter router, TransportOptions options, boolean compression, ServerTls tls, ConnectionLimiter limiter) {
+    HttpChannelInitializer(HttpRouter router, TransportOptions options, boolean compression, ServerTls tls, ConnectionLimiter limiter,
+                           NodeMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
         this.options = options;
         this.compression = compression;
         this.tls = tls;
@@ -60,7 +65,7 @@ final class HttpChannelInitializer extends ChannelInitializer<Channel> {
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc())); // next to the socket: the limit counts what the client is sent
         }
-        p.addLast(OutboundLimiter.NAME, new OutboundLimiter(options.outboundBufferLimit()));
+        p.addLast(OutboundLimiter.NAME, new OutboundLimiter(options.outboundBufferLimit(), limiter == null ? null : metrics));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new LimitedHttpObjectAggregator(options.maxFrameSize()));
         p.addLast(RequestDeadline.NAME, new RequestDeadline(options.requestTimeout(), options.idleTimeout(),

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.util.ReferenceCountUtil;
+import io.wscluster.metrics.NodeMetrics;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
@@ -33,13 +34,16 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     static final Overflow OVERFLOW = Overflow.OVERFLOW;
 
     private final int limit;
+    /** Counts the bytes handed to the socket; null where they are not counted (the operator listener). */
+    private final NodeMetrics metrics;
     private ArrayDeque<Pending> queue;
     private long queuedBytes;
     private boolean overflowed;
     private MessageSizeEstimator.Handle sizes;
 
-    OutboundLimiter(int limit) {
+    OutboundLimiter(int limit, NodeMetrics metrics) {
         this.limit = limit;
+        this.metrics = metrics;
     }
 
     private record Pending(Object message, ChannelPromise promise, int size) {
@@ -58,6 +62,9 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (overflowed || (queue == null && ctx.channel().isWritable())) {
+            if (metrics != null) {
+                metrics.bytesOut(sizes.size(msg));
+            }
             ctx.write(msg, promise);
             return;
         }
@@ -89,6 +96,9 @@ final class OutboundLimiter extends ChannelDuplexHandler {
         Pending p;
         while (ctx.channel().isWritable() && (p = queue.poll()) != null) {
             queuedBytes -= p.size();
+            if (metrics != null) {
+                metrics.bytesOut(p.size());
+            }
             ctx.write(p.message(), p.promise());
         }
         if (queue.isEmpty()) {

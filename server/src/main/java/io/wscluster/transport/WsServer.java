@@ -120,7 +120,7 @@ public final class WsServer {
     /** @param limiter the connection limits of the listener; null: none */
     private Channel bind(String setting, String host, int port, HttpRouter router, boolean compression, ConnectionLimiter limiter)
             throws BindException, InterruptedException {
-        HttpChannelInitializer pipeline = new HttpChannelInitializer(router, options, compression, tls, limiter);
+        HttpChannelInitializer pipeline = new HttpChannelInitializer(router, options, compression, tls, limiter, hub.metrics());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(EventLoops.serverChannel())

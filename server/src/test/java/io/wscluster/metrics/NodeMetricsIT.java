@@ -33,7 +33,8 @@ class NodeMetricsIT {
         for (int i = 0; i < MESSAGES; i++) {
             publisher.request(publisher.frame("publish").put("room", "counted").put("data", i));
         }
-        for (int i = 0; i < MESSAGES; i++) {
+        publisher.request(publisher.frame("publish").put("room", "counted").put("data", "urgent").put("priority", "high"));
+        for (int i = 0; i <= MESSAGES; i++) {
             a.next("message");
             b.next("message");
         }
@@ -43,11 +44,20 @@ class NodeMetricsIT {
         String metrics = scrape(node);
         assertThat(value(metrics, "wsc_connections_opened_total")).isEqualTo(3);
         assertThat(value(metrics, "wsc_connections_closed_total{reason=\"client\"}")).isEqualTo(1);
-        assertThat(value(metrics, "wsc_messages_published_total")).isEqualTo(MESSAGES);
-        assertThat(value(metrics, "wsc_messages_out_total")).as("two subscribers").isEqualTo(2 * MESSAGES);
-        assertThat(value(metrics, "wsc_publish_latency_seconds_count")).isEqualTo(MESSAGES);
+        assertThat(value(metrics, "wsc_messages_published_total")).isEqualTo(MESSAGES + 1);
+        assertThat(value(metrics, "wsc_messages_in_total{kind=\"publish\",priority=\"normal\"}")).isEqualTo(MESSAGES);
+        assertThat(value(metrics, "wsc_messages_in_total{kind=\"publish\",priority=\"high\"}")).isEqualTo(1);
+        assertThat(value(metrics, "wsc_messages_in_total{kind=\"subscribe\",priority=\"none\"}")).isEqualTo(2);
+        assertThat(value(metrics, "wsc_messages_out_total{kind=\"room\",priority=\"normal\"}")).as("two subscribers")
+                .isEqualTo(2 * MESSAGES);
+        assertThat(value(metrics, "wsc_messages_out_total{kind=\"room\",priority=\"high\"}")).isEqualTo(2);
+        assertThat(value(metrics, "wsc_messages_out_total{kind=\"user\",priority=\"normal\"}")).isZero();
+        // Each publish frame is over 40 bytes; each of the 2 * 26 message frames over 60, with the welcomes and acks besides.
+        assertThat(value(metrics, "wsc_bytes_in_total")).isGreaterThan(40.0 * MESSAGES);
+        assertThat(value(metrics, "wsc_bytes_out_total")).isGreaterThan(60.0 * 2 * MESSAGES);
+        assertThat(value(metrics, "wsc_publish_latency_seconds_count")).isEqualTo(MESSAGES + 1);
         assertThat(value(metrics, "wsc_delivery_latency_seconds_count")).as("once per message and event loop")
-                .isBetween((double) MESSAGES, 2.0 * MESSAGES);
+                .isBetween(MESSAGES + 1.0, 2.0 * (MESSAGES + 1));
         assertThat(value(metrics, "wsc_delivery_latency_seconds{quantile=\"0.99\"}")).isPositive().isLessThan(5);
         assertThat(metrics).containsPattern("(?m)^wsc_build\\{java=\"[^\"]+\",version=\"[^\"]+\"} 1\\.0$");
         assertThat(metrics).contains("jvm_threads_live_threads", "jvm_memory_used_bytes", "process_files_open_files",

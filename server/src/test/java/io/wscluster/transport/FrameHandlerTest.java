@@ -75,7 +75,7 @@ class FrameHandlerTest {
                 }
             }
         });
-        channel.pipeline().addLast(OutboundLimiter.NAME, new OutboundLimiter(LIMIT));
+        channel.pipeline().addLast(OutboundLimiter.NAME, new OutboundLimiter(LIMIT, null));
         channel.pipeline().addLast(FrameHandler.NAME, frames);
         WebSocketConnection connection = new WebSocketConnection(channel.pipeline().context(frames), encoding, compressed, "embedded");
         Session session = new Session("s1", Principal.ANONYMOUS, encoding, connection, SessionRecord.NEW);

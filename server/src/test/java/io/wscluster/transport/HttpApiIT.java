@@ -186,13 +186,20 @@ class HttpApiIT {
     }
 
     /** The value of the sample whose name (with labels, if given) starts a line. */
+    /** The sum of the samples of {@code sample} over all its labels. */
     private static double metric(String text, String sample) {
+        double sum = 0;
+        boolean found = false;
         for (String line : text.split("\n")) {
             if (line.startsWith(sample + " ") || line.startsWith(sample + "{")) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
             }
         }
-        throw new AssertionError("no sample " + sample + " in\n" + text);
+        if (!found) {
+            throw new AssertionError("no sample " + sample + " in\n" + text);
+        }
+        return sum;
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code) throws IOException {

@@ -24,7 +24,7 @@ class HttpPipelineTest {
     HttpPipelineTest() {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
         HttpRouter router = HttpRouter.operatorListener((request, path, caller) -> CompletableFuture.completedFuture(HttpReply.text(200, "x".repeat(1000))));
-        channel.pipeline().addLast(new HttpChannelInitializer(router, TransportOptions.builder().maxFrameSize(65536).outboundBufferLimit(LIMIT).build(), false, null, null));
+        channel.pipeline().addLast(new HttpChannelInitializer(router, TransportOptions.builder().maxFrameSize(65536).outboundBufferLimit(LIMIT).build(), false, null, null, null));
         channel.pipeline().addFirst("socket", new ChannelOutboundHandlerAdapter() {
             @Override
             public void flush(ChannelHandlerContext ctx) {

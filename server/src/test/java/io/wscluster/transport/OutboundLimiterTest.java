@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The outbound limit on a channel without a socket: unflushed writes stand for bytes the client has not read. */
 class OutboundLimiterTest {
     private final List<Object> events = new ArrayList<>();
-    private final OutboundLimiter sut = new OutboundLimiter(100);
+    private final OutboundLimiter sut = new OutboundLimiter(100, null);
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     OutboundLimiterTest() {
