@@ -22,6 +22,7 @@ import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.Imbalance;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.RouteEndpoint;
+import io.wscluster.routing.ScalingAdvice;
 import io.wscluster.routing.Router;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.routing.StickyRegistry;
@@ -116,7 +117,7 @@ final class NodeBootstrap {
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page(), member -> NodeFence.health(members, options.bus().heartbeat(), directory.nodes(),
                 directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member));
-        registerMeters(registry, options, backend.bus, directory, backend.sticky, resources);
+        registerMeters(registry, options, backend.bus, directory, backend.sticky, resources, self);
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
                 new SessionIds(backend.sessionIdKey), () -> AgentCheck.reply(self.info(), directory.nodes(), options.routing().weights()));
         lifecycle.serve(server);
@@ -164,7 +165,7 @@ final class NodeBootstrap {
 
     /** The node's meters beyond those its parts register themselves ({@link NodeMetrics}, failovers). */
     private static void registerMeters(PrometheusMeterRegistry registry, NodeOptions options, Bus bus, NodeDirectory directory,
-                                       StickyRegistry sticky, NodeResources resources) {
+                                       StickyRegistry sticky, NodeResources resources, NodeIdentity self) {
         FunctionCounter.builder("wsc_bus_dropped_low", bus, Bus::droppedLowPriority)
                 .description("Low-priority messages refused because the bus was saturated").register(registry);
         Gauge.builder("wsc_cluster_utilisation", directory, d -> options.routing().scaling().advise(d.nodes()).utilisation())
@@ -174,6 +175,11 @@ final class NodeBootstrap {
                         + " for a Kubernetes HPA or KEDA").register(registry);
         Gauge.builder("wsc_cluster_imbalance", directory, d -> Imbalance.of(d.nodes(), options.routing().imbalanceThreshold()).spread())
                 .description("Spread of load over the active nodes: highest minus lowest connections over fair share").register(registry);
+        Gauge.builder("wsc_node_utilisation", self, s -> ScalingAdvice.utilisation(s.info()))
+                .description("This node's utilisation: the higher of its connections over its capacity and its CPU").register(registry);
+        Gauge.builder("wsc_redis_up", directory, d -> d.readError() == null ? 1 : 0)
+                .description("1 while this node reads the cluster's registry (Redis, or the embedded bus), 0 while the reads fail")
+                .register(registry);
         Gauge.builder("wsc_sticky_cache_hit_ratio", sticky, StickyRegistry::cacheHitRate)
                 .description("Sticky-session lookups answered from the local cache").register(registry);
         ProcessMeters.bindTo(registry, resources);

@@ -69,6 +69,7 @@ public final class FailoverCoordinator {
     private final Timer duration;
     private final Counter migrated;
     private final Counter failures;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<String> leftInGoodOrder = ConcurrentHashMap.newKeySet();
     /** This node's own link: since when its heartbeats succeed ({@link io.wscluster.cluster.Membership#healthySinceNanos()}). */
     private final java.util.function.LongSupplier healthySince;
@@ -111,6 +112,8 @@ public final class FailoverCoordinator {
         this.migrated = Counter.builder("wsc_failover_sessions_migrated").description("Sessions moved off failed nodes by this node")
                 .register(registry);
         this.failures = Counter.builder("wsc_failover_failures").description("Failovers this node could not complete").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("wsc_failovers_running", running, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Failovers this node is coordinating now").register(registry);
         timer.scheduleAtFixedRate(this::look, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -185,6 +188,7 @@ public final class FailoverCoordinator {
         FailoverRecord r = new FailoverRecord(UUID.randomUUID().toString(), failed, nodeId, options.strategy().wireName(), 0,
                 Map.of(), System.currentTimeMillis(), 0, "running");
         log.warn("node {} failed: this node coordinates its failover ({}, strategy {})", failed, r.id(), r.strategy());
+        running.incrementAndGet();
         abandonEarlierRuns(failed);
         retried(() -> failovers.record(r));
         long every = Math.max(1, options.leaseTtl().toMillis() / 3);
@@ -202,6 +206,7 @@ public final class FailoverCoordinator {
             return retried(() -> sticky.keysOf(failed)).thenCompose(keys -> move(failed, keys));
         }).whenComplete((moved, e) -> {
             renewing.cancel(false);
+            running.decrementAndGet();
             FailoverRecord end = e == null ? r.ended(moved.count, moved.targets, moved.outcome)
                     : r.ended(0, Map.of(), "failed: " + e);
             if (e != null) {

@@ -57,7 +57,8 @@ public record ScalingAdvice(double up, double down) {
         return new Advice(u, active, desired);
     }
 
-    static double utilisation(NodeInfo n) {
+    /** One node's utilisation: the higher of its connections over its capacity and its CPU. */
+    public static double utilisation(NodeInfo n) {
         double connections = n.capacity() > 0 ? (double) n.connections() / n.capacity() : 0;
         return Math.max(connections, Math.max(0, n.cpu()));
     }

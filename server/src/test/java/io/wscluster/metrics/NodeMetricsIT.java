@@ -63,6 +63,9 @@ class NodeMetricsIT {
         assertThat(metrics).contains("jvm_threads_live_threads", "jvm_memory_used_bytes", "process_files_open_files",
                 "wsc_netty_direct_memory_bytes");
         assertThat(value(metrics, "wsc_autoscale_desired_nodes")).as("one quiet node").isEqualTo(1);
+        assertThat(value(metrics, "wsc_redis_up")).as("the embedded registry answers").isEqualTo(1);
+        assertThat(value(metrics, "wsc_failovers_running")).isZero();
+        assertThat(value(metrics, "wsc_node_utilisation")).isBetween(0.0, 1.0);
         com.fasterxml.jackson.databind.JsonNode cluster = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(RawHttp.send(node.adminUrl(), "GET", "/api/cluster").body());
         assertThat(cluster.path("autoscaling").path("desired_nodes").asInt()).isEqualTo(1);
