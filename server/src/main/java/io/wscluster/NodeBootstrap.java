@@ -14,7 +14,12 @@ import io.wscluster.hub.BusBridge;
 import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
+import io.wscluster.metrics.AlertsJson;
+import io.wscluster.metrics.Monitoring;
 import io.wscluster.metrics.NodeMetrics;
+import io.wscluster.protocol.Message;
+import io.wscluster.protocol.Payload;
+import io.wscluster.protocol.Priority;
 import io.wscluster.metrics.ProcessMeters;
 import io.wscluster.routing.AgentCheck;
 import io.wscluster.redis.RedisUrls;
@@ -46,6 +51,8 @@ final class NodeBootstrap {
     private static final java.time.Duration JWKS_TIMEOUT = java.time.Duration.ofSeconds(5);
     /** How long a peer's /health or /ready may take to answer ({@link NodeFence}, {@link ServingPeers}). */
     private static final java.time.Duration PEER_PROBE_TIMEOUT = java.time.Duration.ofSeconds(1);
+    /** How long a node waits for another's figures or alerts when it answers for the cluster. */
+    private static final java.time.Duration MONITOR_TIMEOUT = java.time.Duration.ofSeconds(2);
 
     private NodeBootstrap() {
     }
@@ -113,14 +120,19 @@ final class NodeBootstrap {
                 failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, peers, failover);
 
+        Monitoring monitoring = new Monitoring(options.metrics(), registry, t -> bridge.publish(Message.toRoom(Monitoring.ALERTS_ROOM,
+                Payload.of(AlertsJson.transition(self.id(), t)), null, Priority.HIGH), null));
+        resources.own(monitoring);
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page(), member -> NodeFence.health(members, options.bus().heartbeat(), directory.nodes(),
-                directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member));
+                directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member),
+                monitoring, self.id(), directory::nodes, new BackendHttp(MONITOR_TIMEOUT, 64));
         registerMeters(registry, options, backend.bus, directory, backend.sticky, resources, self);
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
                 new SessionIds(backend.sessionIdKey), () -> AgentCheck.reply(self.info(), directory.nodes(), options.routing().weights()));
         lifecycle.serve(server);
+        monitoring.start(resources.scheduler());
         new NodeFence(self, members, directory::nodes, server, peerHttp::get, options.bus().heartbeat())
                 .start(resources.scheduler());
         return new Node(self, lifecycle, bridge, registry);

@@ -2,6 +2,7 @@ package io.wscluster;
 
 import io.wscluster.failover.DrainOptions;
 import io.wscluster.failover.FailoverOptions;
+import io.wscluster.metrics.MetricsOptions;
 import io.wscluster.history.HistoryOptions;
 import io.wscluster.options.Check;
 import io.wscluster.protocol.Names;
@@ -38,6 +39,7 @@ public final class NodeOptions {
     private final DrainOptions drain;
     private final RoutingOptions routing;
     private final FailoverOptions failover;
+    private final MetricsOptions metrics;
 
     private NodeOptions(Builder b) {
         nodeId = b.nodeId;
@@ -50,6 +52,7 @@ public final class NodeOptions {
         drain = b.drain;
         routing = b.routing;
         failover = b.failover;
+        metrics = b.metrics;
     }
 
     public static Builder builder() {
@@ -70,6 +73,7 @@ public final class NodeOptions {
         b.drain = drain;
         b.routing = routing;
         b.failover = failover;
+        b.metrics = metrics;
         return b;
     }
 
@@ -93,6 +97,8 @@ public final class NodeOptions {
     public RoutingOptions routing() { return routing; }
     /** How failovers of other nodes are run when this node coordinates one, and how long sessions wait for a resume. */
     public FailoverOptions failover() { return failover; }
+    /** What the node keeps of its own figures (history) and watches in them (alert rules). */
+    public MetricsOptions metrics() { return metrics; }
 
     /**
      * Builder with every default set. Setters check their argument and name the setting in the
@@ -109,6 +115,7 @@ public final class NodeOptions {
         private DrainOptions drain = DrainOptions.DEFAULT;
         private RoutingOptions routing = RoutingOptions.DEFAULT;
         private FailoverOptions failover = FailoverOptions.DEFAULT;
+        private MetricsOptions metrics = MetricsOptions.DEFAULT;
 
         private Builder() {
         }
@@ -164,10 +171,17 @@ public final class NodeOptions {
             return this;
         }
 
+        /** Changes the metrics options; a rejected value's message is prefixed by the caller with the setting. */
+        public Builder metrics(UnaryOperator<MetricsOptions> change) {
+            metrics = Objects.requireNonNull(change.apply(metrics), "metrics");
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming a setting when settings that go together do not (the TLS files) */
         public NodeOptions build() {
             transport.tls().checked();
             routing.scaling().checked();
+            metrics.checked();
             return new NodeOptions(this);
         }
     }

@@ -1,11 +1,13 @@
 package io.wscluster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.RedisServer;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +18,8 @@ class StaleClusterViewIT {
     @Test
     void duringARedisOutageTheLastViewIsServedMarkedStale() throws Exception {
         try (RedisServer redis = RedisServer.start(); NodeProcesses nodes = new NodeProcesses()) {
-            String url = nodes.start("stale-1", "--redis", redis.url(), "--cluster", "stale");
+            String url = nodes.start("stale-1", "--redis", redis.url(), "--cluster", "stale", "--alert-interval", "200ms",
+                    "--alert-rules", "default; redis-down-now: redis_up < 1 critical");
             String admin = NodeProcesses.adminUrl(url);
             JsonNode fresh = JSON.readTree(RawHttp.send(admin, "GET", "/api/cluster").body());
             assertThat(fresh.path("stale").asBoolean(true)).isFalse();
@@ -31,6 +34,10 @@ class StaleClusterViewIT {
             assertThat(stale.path("as_of").asLong()).isLessThanOrEqualTo(readBefore).isPositive();
             assertThat(stale.path("error").asText()).startsWith("cannot read the cluster's membership: ");
             assertThat(stale.path("nodes").get(0).path("id").asText()).isEqualTo("stale-1");
+
+            // The node's own alert rule sees the outage too (the registry reads fail within a heartbeat).
+            await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(RawHttp.send(admin, "GET", "/api/alerts").body())
+                    .path("firing").findValuesAsText("alert").contains("redis-down-now"));
 
             NodeProcesses.Run status = NodeProcesses.run(Map.of(), "status", "--url", admin);
             assertThat(status.code()).as(status.output()).isZero();

@@ -3,6 +3,8 @@ package io.wscluster.config;
 import io.wscluster.NodeOptions;
 import io.wscluster.failover.DrainOptions;
 import io.wscluster.failover.FailoverOptions;
+import io.wscluster.metrics.AlertRule;
+import io.wscluster.metrics.MetricsOptions;
 import io.wscluster.failover.FailoverStrategy;
 import io.wscluster.history.HistoryOptions;
 import io.wscluster.redis.BusOptions;
@@ -273,7 +275,17 @@ public final class Settings {
                     (b, v) -> b.routing(r -> r.withScaling(new ScalingAdvice(Values.decimal(v), r.scaling().down())))),
             new Setting("scale-down-threshold", String.valueOf(ScalingAdvice.DEFAULT.down()), "Cluster utilisation below which the"
                     + " autoscaling advice asks for fewer nodes; between the two it keeps the count (hysteresis).",
-                    (b, v) -> b.routing(r -> r.withScaling(new ScalingAdvice(r.scaling().up(), Values.decimal(v))))));
+                    (b, v) -> b.routing(r -> r.withScaling(new ScalingAdvice(r.scaling().up(), Values.decimal(v))))),
+            new Setting("metrics-history", Values.text(MetricsOptions.DEFAULT.window()), "How far back each node keeps its key figures"
+                    + " for /api/metrics/history and the dashboard.",
+                    (b, v) -> b.metrics(m -> m.withWindow(Values.duration(v)))),
+            new Setting("metrics-resolution", Values.text(MetricsOptions.DEFAULT.resolution()), "One sample of the key figures per this long.",
+                    (b, v) -> b.metrics(m -> m.withResolution(Values.duration(v)))),
+            new Setting("alert-rules", "default", "Alert rules, separated by ';': '[name:] figure op threshold [for 30s]"
+                    + " [info|warning|critical]'; 'default' stands for the shipped rules, 'none' for none.",
+                    (b, v) -> b.metrics(m -> m.withRules(AlertRule.parseAll(v)))),
+            new Setting("alert-interval", Values.text(MetricsOptions.DEFAULT.alertInterval()), "How often the alert rules are checked.",
+                    (b, v) -> b.metrics(m -> m.withAlertInterval(Values.duration(v)))));
 
     /** The CA file of the command-line tools' calls to operator listeners ({@code wsc status --ca-file}). */
     public static final String CA_FILE_VARIABLE = "WSC_CA_FILE";

@@ -31,6 +31,12 @@ public final class BackendHttp {
         return send(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET().build());
     }
 
+    /** The body of {@code url}, asked with {@code Authorization: Bearer <key>} when a key is given. */
+    public CompletableFuture<String> get(URI url, String key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json").GET();
+        return send(key == null ? request.build() : request.header("Authorization", "Bearer " + key).build());
+    }
+
     /** The body of the answer to {@code json} posted to {@code url}. */
     public CompletableFuture<String> postJson(URI url, String json) {
         return send(HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
