@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wscluster.api.ClusterView;
+import io.wscluster.api.MonitorEndpoints;
 import io.wscluster.api.NodeEndpoints;
 import io.wscluster.bus.Bus;
 import io.wscluster.cluster.Membership;
@@ -15,6 +16,7 @@ import io.wscluster.hub.ClientRequests;
 import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.metrics.AlertsJson;
+import io.wscluster.metrics.ConnectionMemory;
 import io.wscluster.metrics.Monitoring;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Message;
@@ -127,7 +129,9 @@ final class NodeBootstrap {
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,
                 options.security(), options.transport().page(), member -> NodeFence.health(members, options.bus().heartbeat(), directory.nodes(),
                 directory.soundFor(options.bus().heartbeat().multipliedBy(3)), member),
-                monitoring, self.id(), directory::nodes, new BackendHttp(MONITOR_TIMEOUT, 64));
+                new MonitorEndpoints(self.id(), monitoring, directory::nodes, new BackendHttp(MONITOR_TIMEOUT, 64),
+                        options.security().apiKey() != null ? options.security().apiKey() : options.security().adminKey(),
+                        hub::connections, new ConnectionMemory(registry, metrics::connections).register()));
         registerMeters(registry, options, backend.bus, directory, backend.sticky, resources, self);
         WsServer server = new WsServer(options.transport(), options.security(), hub, requests, verifier, self::state, endpoints,
                 new SessionIds(backend.sessionIdKey), () -> AgentCheck.reply(self.info(), directory.nodes(), options.routing().weights()));

@@ -52,6 +52,11 @@ final class Backlog {
     }
 
     /** Holds {@code frame} back for {@code sub} (taking a reference); returns how many held messages were dropped for it. */
+    /** Messages held back now. */
+    int size() {
+        return held.size();
+    }
+
     int hold(Subscription sub, SharedFrame frame) {
         frame.retain();
         int dropped = 0;

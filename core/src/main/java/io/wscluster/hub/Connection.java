@@ -61,4 +61,22 @@ public interface Connection {
 
     /** The client's address as text, for logs and hooks. */
     String remoteAddress();
+
+    /** Bytes written to the connection that have not reached the kernel yet: what its queues hold. */
+    default long queuedBytes() {
+        return 0;
+    }
+
+    /**
+     * Since when ({@link System#nanoTime()}) the socket has taken no more bytes (the client reads
+     * slower than it is sent, and writes back up in the transport's queue); 0 while it keeps up.
+     */
+    default long blockedSinceNanos() {
+        return 0;
+    }
+
+    /** Bytes handed to the socket so far. */
+    default long bytesSent() {
+        return 0;
+    }
 }

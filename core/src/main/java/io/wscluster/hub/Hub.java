@@ -173,6 +173,29 @@ public final class Hub {
         }
     }
 
+    // ---- operators ----
+
+    /** Every session of this node as it is now: one pass on each shard's loop; completes when every shard has answered. */
+    public CompletionStage<List<ConnectionSnapshot>> connections() {
+        HubShard[] all = shardArray;
+        List<CompletableFuture<List<ConnectionSnapshot>>> parts = new ArrayList<>(all.length);
+        for (HubShard shard : all) {
+            CompletableFuture<List<ConnectionSnapshot>> part = new CompletableFuture<>();
+            shard.executor().execute(() -> {
+                List<ConnectionSnapshot> found = new ArrayList<>(shard.sessionCount());
+                long now = System.nanoTime();
+                shard.forEachSession(s -> found.add(ConnectionSnapshot.of(s, now)));
+                part.complete(found);
+            });
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<ConnectionSnapshot> merged = new ArrayList<>();
+            parts.forEach(p -> merged.addAll(p.join()));
+            return merged;
+        });
+    }
+
     // ---- positions ----
 
     /**

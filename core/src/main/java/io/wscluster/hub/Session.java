@@ -53,6 +53,8 @@ public final class Session {
     int pending;
     /** Room messages held back while the connection's queue is full (rooms that drop rather than disconnect); null when none. */
     Backlog backlog;
+    /** When the session was made, for the operator's list of connections. */
+    final long openedAtMillis = System.currentTimeMillis();
 
     public Session(String id, Principal principal, Encoding encoding, Connection connection, SessionRecord record) {
         this.id = Objects.requireNonNull(id, "id");

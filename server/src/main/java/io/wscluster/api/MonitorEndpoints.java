@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.wscluster.config.Values;
+import io.wscluster.cluster.NodeInfo;
+import io.wscluster.hub.ConnectionSnapshot;
 import io.wscluster.metrics.AlertsJson;
+import io.wscluster.metrics.ConnectionMemory;
 import io.wscluster.metrics.HistoryJson;
 import io.wscluster.metrics.Monitoring;
 import io.wscluster.protocol.ProtocolException;
+import io.wscluster.transport.BackendHttp;
 import io.wscluster.transport.HttpReply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,23 +23,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
- * {@code GET /api/metrics/history} and {@code GET /api/alerts}: this node's, or with {@code
- * scope=cluster} every node's, asked through {@link PeerQueries} and merged.
+ * What an operator watches: {@code GET /api/metrics/history} and {@code GET /api/alerts}, this
+ * node's, or with {@code scope=cluster} every node's, asked through {@link PeerQueries} and merged;
+ * and {@code GET /api/connections/top}, this node's slowest readers and what a connection costs.
  */
-final class MonitorEndpoints {
+public final class MonitorEndpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
 
     private final String nodeId;
     private final Monitoring monitoring;
-    private final PeerQueries peers;
+    static final int DEFAULT_TOP = 20;
+    static final int MAX_TOP = 1000;
 
-    MonitorEndpoints(String nodeId, Monitoring monitoring, PeerQueries peers) {
+    private final PeerQueries peers;
+    private final Supplier<CompletionStage<List<ConnectionSnapshot>>> connections;
+    private final ConnectionMemory memory;
+
+    /**
+     * @param nodes       the cluster's nodes, as membership lists them
+     * @param key         the operator key sent to the other nodes; null on a cluster without keys
+     * @param connections this node's sessions as they are now
+     */
+    public MonitorEndpoints(String nodeId, Monitoring monitoring, Supplier<List<NodeInfo>> nodes, BackendHttp http, String key,
+                            Supplier<CompletionStage<List<ConnectionSnapshot>>> connections, ConnectionMemory memory) {
         this.nodeId = nodeId;
         this.monitoring = monitoring;
-        this.peers = peers;
+        this.peers = new PeerQueries(nodeId, nodes, http, key);
+        this.connections = connections;
+        this.memory = memory;
+    }
+
+    /** {@code ?n=20}: the connections furthest behind (most bytes queued, then longest blocked), and memory per connection. */
+    CompletionStage<HttpReply> topConnections(FullHttpRequest request) {
+        String n = first(new QueryStringDecoder(request.uri()).parameters(), "n");
+        int limit;
+        try {
+            limit = n == null ? DEFAULT_TOP : Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > MAX_TOP) {
+            throw ProtocolException.badRequest("n must be a whole number from 1 to " + MAX_TOP);
+        }
+        int top = limit;
+        return connections.get().thenApply(all -> HttpReply.json(200, ConnectionsJson.top(nodeId, all, top, memory.shares()).toString()));
     }
 
     /** {@code ?window=15m&scope=node|cluster&nodes=true}: {@code nodes} adds each node's own series to a cluster's. */

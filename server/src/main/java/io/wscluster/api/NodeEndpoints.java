@@ -11,9 +11,7 @@ import io.wscluster.api.OperatorAccess.Kind;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.failover.FailoverLog;
 import io.wscluster.failover.FailoverRecordJson;
-import io.wscluster.cluster.NodeInfo;
 import io.wscluster.hub.BusBridge;
-import io.wscluster.metrics.Monitoring;
 import io.wscluster.protocol.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.Message;
@@ -23,7 +21,6 @@ import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.routing.RouteEndpoint;
 import io.wscluster.security.SecurityOptions;
-import io.wscluster.transport.BackendHttp;
 import io.wscluster.transport.HttpCaller;
 import io.wscluster.transport.HttpEndpoints;
 import io.wscluster.transport.HttpReply;
@@ -63,7 +60,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     public NodeEndpoints(BusBridge bus, Supplier<NodeState> state, PrometheusMeterRegistry prometheus, ClusterView cluster,
                          RouteEndpoint route, Runnable drain, BiConsumer<Integer, String> shed, FailoverLog failovers,
                          SecurityOptions keys, boolean page, java.util.function.Function<String, String> health,
-                         Monitoring monitoring, String nodeId, Supplier<List<NodeInfo>> nodes, BackendHttp peerHttp) {
+                         MonitorEndpoints monitor) {
         this.bus = bus;
         this.health = health;
         this.state = state;
@@ -74,8 +71,7 @@ public final class NodeEndpoints implements HttpEndpoints {
         this.shed = shed;
         this.failovers = failovers;
         this.access = new OperatorAccess(keys.apiKey(), keys.adminKey(), page);
-        this.monitor = new MonitorEndpoints(nodeId, monitoring,
-                new PeerQueries(nodeId, nodes, peerHttp, keys.apiKey() != null ? keys.apiKey() : keys.adminKey()));
+        this.monitor = monitor;
         this.demoPage = resource("/io/wscluster/api/demo.html");
         this.routes = routes();
     }
@@ -116,6 +112,7 @@ public final class NodeEndpoints implements HttpEndpoints {
                 Map.entry("/api/route", new Route(Kind.READ, HttpMethod.GET, (r, c) -> route(r))),
                 Map.entry("/api/metrics/history", new Route(Kind.READ, HttpMethod.GET, (r, c) -> monitor.history(r))),
                 Map.entry("/api/alerts", new Route(Kind.READ, HttpMethod.GET, (r, c) -> monitor.alerts(r))),
+                Map.entry("/api/connections/top", new Route(Kind.READ, HttpMethod.GET, (r, c) -> monitor.topConnections(r))),
                 Map.entry("/admin/shed", new Route(Kind.ADMIN, HttpMethod.POST, (r, c) -> shed(r))),
                 Map.entry("/api/failovers", new Route(Kind.READ, HttpMethod.GET, (r, c) -> failovers.recent(50).thenApply(list -> {
                     ObjectNode out = JSON.createObjectNode();

@@ -38,6 +38,10 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     private final NodeMetrics metrics;
     private ArrayDeque<Pending> queue;
     private long queuedBytes;
+    /** When the queue began ({@link System#nanoTime()}): since when the socket has not taken everything; 0 with no queue. */
+    private long queuedSinceNanos;
+    /** Bytes handed on towards the socket. */
+    private long written;
     private boolean overflowed;
     private MessageSizeEstimator.Handle sizes;
 
@@ -47,6 +51,16 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     }
 
     private record Pending(Object message, ChannelPromise promise, int size) {
+    }
+
+    /** Since when writes have waited here ({@link System#nanoTime()}); 0 while none wait. */
+    long queuedSinceNanos() {
+        return queuedSinceNanos;
+    }
+
+    /** Bytes handed on towards the socket since the connection opened. */
+    long written() {
+        return written;
     }
 
     /** Bytes waiting here for the socket to drain (beyond what Netty's outbound buffer holds). */
@@ -62,14 +76,17 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (overflowed || (queue == null && ctx.channel().isWritable())) {
+            int size = sizes.size(msg);
+            written += size;
             if (metrics != null) {
-                metrics.bytesOut(sizes.size(msg));
+                metrics.bytesOut(size);
             }
             ctx.write(msg, promise);
             return;
         }
         if (queue == null) {
             queue = new ArrayDeque<>();
+            queuedSinceNanos = System.nanoTime();
         }
         int size = sizes.size(msg);
         queue.add(new Pending(msg, promise, size));
@@ -96,6 +113,7 @@ final class OutboundLimiter extends ChannelDuplexHandler {
         Pending p;
         while (ctx.channel().isWritable() && (p = queue.poll()) != null) {
             queuedBytes -= p.size();
+            written += p.size();
             if (metrics != null) {
                 metrics.bytesOut(p.size());
             }
@@ -103,6 +121,7 @@ final class OutboundLimiter extends ChannelDuplexHandler {
         }
         if (queue.isEmpty()) {
             queue = null;
+            queuedSinceNanos = 0;
         }
         ctx.flush();
     }
@@ -133,5 +152,6 @@ final class OutboundLimiter extends ChannelDuplexHandler {
         }
         queue = null;
         queuedBytes = 0;
+        queuedSinceNanos = 0;
     }
 }

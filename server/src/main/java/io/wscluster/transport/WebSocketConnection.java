@@ -162,6 +162,22 @@ final class WebSocketConnection implements Connection {
         return remote;
     }
 
+    @Override
+    public long queuedBytes() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        return limiter.queuedBytes() + (out == null ? 0 : out.totalPendingWriteBytes());
+    }
+
+    @Override
+    public long blockedSinceNanos() {
+        return limiter.queuedSinceNanos();
+    }
+
+    @Override
+    public long bytesSent() {
+        return limiter.written();
+    }
+
     void ping() {
         if (!closing) {
             lastPingNanos = System.nanoTime();
