@@ -17,6 +17,7 @@ import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubConfig;
 import io.wscluster.metrics.AlertsJson;
 import io.wscluster.metrics.ConnectionMemory;
+import io.wscluster.metrics.HistoryJson;
 import io.wscluster.metrics.Monitoring;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.Message;
@@ -122,8 +123,11 @@ final class NodeBootstrap {
                 failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, peers, failover);
 
-        Monitoring monitoring = new Monitoring(options.metrics(), registry, t -> bridge.publish(Message.toRoom(Monitoring.ALERTS_ROOM,
-                Payload.of(AlertsJson.transition(self.id(), t)), null, Priority.HIGH), null));
+        Monitoring monitoring = new Monitoring(options.metrics(), registry,
+                sample -> bridge.publish(Message.toRoom(Monitoring.METRICS_ROOM, Payload.of(HistoryJson.live(self.id(), sample)), null,
+                        Priority.LOW), null),
+                t -> bridge.publish(Message.toRoom(Monitoring.ALERTS_ROOM, Payload.of(AlertsJson.transition(self.id(), t)), null,
+                        Priority.HIGH), null));
         resources.own(monitoring);
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing()),
                 new RouteEndpoint(router, options.routing().stickyKey(), true), lifecycle::drain, lifecycle::shed, backend.failovers,

@@ -18,7 +18,7 @@ class StaleClusterViewIT {
     @Test
     void duringARedisOutageTheLastViewIsServedMarkedStale() throws Exception {
         try (RedisServer redis = RedisServer.start(); NodeProcesses nodes = new NodeProcesses()) {
-            String url = nodes.start("stale-1", "--redis", redis.url(), "--cluster", "stale", "--alert-interval", "200ms",
+            String url = nodes.start("stale-1", "--redis", redis.url(), "--cluster", "stale", "--metrics-interval", "200ms",
                     "--alert-rules", "default; redis-down-now: redis_up < 1 critical");
             String admin = NodeProcesses.adminUrl(url);
             JsonNode fresh = JSON.readTree(RawHttp.send(admin, "GET", "/api/cluster").body());

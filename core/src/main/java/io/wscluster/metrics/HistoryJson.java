@@ -20,6 +20,16 @@ public final class HistoryJson {
     private HistoryJson() {
     }
 
+    /** One fresh sample of a node, as published live: {@code {"node","at","figures":{name: value}}}. */
+    public static ObjectNode live(String nodeId, FigureSample sample) {
+        ObjectNode out = JSON.createObjectNode().put("node", nodeId).put("at", sample.atMillis());
+        ObjectNode figures = out.putObject("figures");
+        for (Figure f : Figure.values()) {
+            figures.put(f.wireName(), round(sample.get(f)));
+        }
+        return out;
+    }
+
     /** One node's samples. */
     public static ObjectNode node(String nodeId, MetricHistory history, List<FigureSample> samples) {
         ObjectNode out = header("node", history);

@@ -5,30 +5,31 @@ import java.util.List;
 
 /**
  * What a node keeps and watches of its own figures: a history of {@code window} at one sample per
- * {@code resolution}, and alert {@code rules} checked every {@code alertInterval}.
+ * {@code resolution}, and a fresh sample every {@code interval}: checked against the alert
+ * {@code rules} and published live.
  */
-public record MetricsOptions(Duration window, Duration resolution, Duration alertInterval, List<AlertRule> rules) {
+public record MetricsOptions(Duration window, Duration resolution, Duration interval, List<AlertRule> rules) {
     public static final MetricsOptions DEFAULT = new MetricsOptions(Duration.ofHours(1), Duration.ofSeconds(10),
-            Duration.ofSeconds(5), AlertRule.parseAll("default"));
+            Duration.ofSeconds(2), AlertRule.parseAll("default"));
 
     public MetricsOptions {
         rules = List.copyOf(rules);
     }
 
     public MetricsOptions withWindow(Duration d) {
-        return new MetricsOptions(d, resolution, alertInterval, rules);
+        return new MetricsOptions(d, resolution, interval, rules);
     }
 
     public MetricsOptions withResolution(Duration d) {
-        return new MetricsOptions(window, d, alertInterval, rules);
+        return new MetricsOptions(window, d, interval, rules);
     }
 
-    public MetricsOptions withAlertInterval(Duration d) {
+    public MetricsOptions withInterval(Duration d) {
         return new MetricsOptions(window, resolution, d, rules);
     }
 
     public MetricsOptions withRules(List<AlertRule> r) {
-        return new MetricsOptions(window, resolution, alertInterval, r);
+        return new MetricsOptions(window, resolution, interval, r);
     }
 
     /** This, or an exception naming the setting that is out of range. */
@@ -39,8 +40,8 @@ public record MetricsOptions(Duration window, Duration resolution, Duration aler
         if (window.compareTo(resolution) < 0 || window.toMillis() / resolution.toMillis() > 100_000) {
             throw new IllegalArgumentException("metrics-history must hold 1 to 100000 samples of metrics-resolution");
         }
-        if (alertInterval.toMillis() < 100) {
-            throw new IllegalArgumentException("alert-interval must be at least 100ms");
+        if (interval.toMillis() < 100) {
+            throw new IllegalArgumentException("metrics-interval must be at least 100ms");
         }
         return this;
     }

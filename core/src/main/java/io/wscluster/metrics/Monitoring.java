@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node watching itself: every {@code resolution} it adds a sample of its {@link Figure}s to its
- * {@link MetricHistory}; every {@code alert-interval} it checks its {@link Alerts} against a fresh
- * sample, and what fires or resolves is logged, counted ({@code wsc_alert_transitions_total}) and
- * handed to {@code announce} (the node publishes it on the bus).
+ * {@link MetricHistory}; every {@code metrics-interval} it takes a fresh sample, hands it to {@code
+ * live} (the node publishes it to {@link #METRICS_ROOM}) and checks its {@link Alerts} against it:
+ * what fires or resolves is logged, counted ({@code wsc_alert_transitions_total}) and handed to
+ * {@code announce} (the node publishes it to {@link #ALERTS_ROOM}).
  */
 public final class Monitoring implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Monitoring.class);
@@ -23,6 +24,8 @@ public final class Monitoring implements AutoCloseable {
     public static final String FIRING = "wsc_alerts_firing";
     /** The room each transition is published to, for dashboards and other watchers; who may read it is the room policy's. */
     public static final String ALERTS_ROOM = "wsc:alerts";
+    /** The room each fresh sample is published to: the dashboard's live view. */
+    public static final String METRICS_ROOM = "wsc:metrics";
 
     private final MeterRegistry registry;
     private final MetricHistory history;
@@ -30,12 +33,14 @@ public final class Monitoring implements AutoCloseable {
     private final FigureSampler historySampler;
     private final FigureSampler alertSampler;
     private final Consumer<Alerts.Transition> announce;
+    private final Consumer<FigureSample> live;
     private final MetricsOptions options;
     private ScheduledFuture<?> sampling;
     private ScheduledFuture<?> checking;
 
-    public Monitoring(MetricsOptions options, MeterRegistry registry, Consumer<Alerts.Transition> announce) {
+    public Monitoring(MetricsOptions options, MeterRegistry registry, Consumer<FigureSample> live, Consumer<Alerts.Transition> announce) {
         this.options = options;
+        this.live = live;
         this.registry = registry;
         this.announce = announce;
         this.history = new MetricHistory(options.window(), options.resolution());
@@ -53,14 +58,14 @@ public final class Monitoring implements AutoCloseable {
         long every = options.resolution().toMillis();
         sampling = scheduler.scheduleAtFixedRate(() -> guarded("sample", () -> history.add(historySampler.sample(System.currentTimeMillis()))),
                 every, every, TimeUnit.MILLISECONDS);
-        if (!alerts.rules().isEmpty()) {
-            long check = options.alertInterval().toMillis();
-            checking = scheduler.scheduleAtFixedRate(() -> guarded("check alert rules", this::check), check, check, TimeUnit.MILLISECONDS);
-        }
+        long check = options.interval().toMillis();
+        checking = scheduler.scheduleAtFixedRate(() -> guarded("take fresh figures", this::check), check, check, TimeUnit.MILLISECONDS);
     }
 
     private void check() {
-        List<Alerts.Transition> changed = alerts.check(alertSampler.sample(System.currentTimeMillis()));
+        FigureSample sample = alertSampler.sample(System.currentTimeMillis());
+        live.accept(sample);
+        List<Alerts.Transition> changed = alerts.check(sample);
         for (Alerts.Transition t : changed) {
             if (t.firing()) {
                 log.warn("alert {} firing: {} is {} ({}, {})", t.rule().name(), t.rule().figure().wireName(), round(t.value()),

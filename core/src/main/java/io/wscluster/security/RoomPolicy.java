@@ -11,6 +11,13 @@ import java.util.Map;
 public final class RoomPolicy {
     /** Everything allowed to anyone: for hubs built without configuration. */
     public static final RoomPolicy OPEN = new RoomPolicy(Namespace.open(""), Map.of());
+    /**
+     * The prefix of the nodes' own rooms ({@code wsc:metrics}, {@code wsc:alerts}): whatever the
+     * namespaces say, a client reads them only with a grant of the room (its token's {@code rooms}
+     * claim, a subscription token, or the operator listener's dashboard sessions) and never
+     * publishes to them, so that opening the default namespace never opens the operator's view.
+     */
+    public static final String SYSTEM_PREFIX = "wsc:";
 
     private final Namespace defaults;
     private final Namespace[] named;
@@ -52,6 +59,11 @@ public final class RoomPolicy {
      * @param subscriptionGrant a verified subscription token for this room and user was shown
      */
     public String refusal(RoomAction action, Principal principal, String room, boolean subscriptionGrant) {
+        if (room.startsWith(SYSTEM_PREFIX)) {
+            return action.reads() && (subscriptionGrant || principal.reads().matches(room)) ? null
+                    : "no " + action.wireName() + " permission on room '" + room + "': the rooms of " + SYSTEM_PREFIX
+                    + " are the nodes' own; a client reads them only with a token that grants them, and never publishes to them";
+        }
         Namespace ns = namespaceOf(room);
         RoomAccess level = ns.level(action);
         if (level == RoomAccess.ANYONE || level == RoomAccess.AUTHENTICATED && !principal.anonymous()) {

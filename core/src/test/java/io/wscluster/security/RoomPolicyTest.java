@@ -89,4 +89,16 @@ class RoomPolicyTest {
         assertThatThrownBy(() -> new NamespaceSpec("", null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new NamespaceSpec("sp ace", null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theNodesOwnRoomsAreReadOnlyWithAGrantAndNeverPublishedToByClientsWhateverTheNamespacesSay() {
+        RoomPolicy open = RoomPolicy.OPEN;
+        Principal operator = new Principal("ops", 0, RoomPatterns.of(List.of("wsc:*")), RoomPatterns.of(List.of("wsc:*")));
+        assertThat(open.refusal(RoomAction.SUBSCRIBE, ANONYMOUS, "wsc:alerts", false)).contains("the nodes' own");
+        assertThat(open.refusal(RoomAction.HISTORY, ALICE, "wsc:metrics", false)).isNotNull();
+        assertThat(open.refusal(RoomAction.SUBSCRIBE, operator, "wsc:alerts", false)).isNull();
+        assertThat(open.refusal(RoomAction.SUBSCRIBE, ALICE, "wsc:alerts", true)).as("a subscription token").isNull();
+        assertThat(open.refusal(RoomAction.PUBLISH, operator, "wsc:alerts", false)).as("even with publish_rooms").isNotNull();
+        assertThat(open.refusal(RoomAction.SUBSCRIBE, ANONYMOUS, "wscore", false)).isNull();
+    }
 }

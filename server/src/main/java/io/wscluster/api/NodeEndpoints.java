@@ -93,6 +93,17 @@ public final class NodeEndpoints implements HttpEndpoints {
         }
     }
 
+    /** The dashboard's WebSocket: for callers who may read the operator endpoints. */
+    @Override
+    public HttpReply watcherRefusal(FullHttpRequest request, HttpCaller caller) {
+        try {
+            access.check(Kind.READ, request.headers(), caller);
+            return null;
+        } catch (ProtocolException e) {
+            return error(e);
+        }
+    }
+
     private Map<String, Route> routes() {
         Route page = new Route(Kind.PAGE, HttpMethod.GET,
                 (r, c) -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
@@ -234,8 +245,10 @@ public final class NodeEndpoints implements HttpEndpoints {
         return Priority.parse(text(body, "priority"));
     }
 
+    /** An error answer; a missing or wrong key asks a browser for it (Basic), so that an operator can open the dashboard. */
     private static HttpReply error(ProtocolException e) {
-        return HttpReply.error(e.code(), e.getMessage());
+        HttpReply reply = HttpReply.error(e.code(), e.getMessage());
+        return e.code() == ErrorCode.UNAUTHORIZED ? reply.withHeader("WWW-Authenticate", OperatorAccess.CHALLENGE) : reply;
     }
 
     /** An endpoint: who may reach it, the one method it takes and what answers it. */

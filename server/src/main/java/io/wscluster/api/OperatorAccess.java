@@ -8,6 +8,7 @@ import io.wscluster.security.Bearer;
 import io.wscluster.transport.HttpCaller;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
 
 /**
  * Who may use which endpoint. The public listener serves only what clients need; the operator
@@ -78,9 +79,28 @@ final class OperatorAccess {
         return key != null && given != null && MessageDigest.isEqual(key, given);
     }
 
+    /**
+     * The key of {@code Authorization: Bearer <key>}, or the password of {@code Basic}, which is
+     * what a browser sends once its operator typed the key at its prompt (any user name).
+     */
     private static byte[] bearer(HttpHeaders headers) {
-        return bytes(Bearer.credential(headers.get(HttpHeaderNames.AUTHORIZATION)));
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                return colon < 0 ? null : bytes(pair.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return bytes(Bearer.credential(authorization));
     }
+
+    private static final String BASIC = "Basic ";
+
+    /** What asks a browser for the key: its prompt's realm. */
+    static final String CHALLENGE = "Basic realm=\"wscluster operator\", charset=\"UTF-8\"";
 
     private static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);

@@ -284,8 +284,9 @@ public final class Settings {
             new Setting("alert-rules", "default", "Alert rules, separated by ';': '[name:] figure op threshold [for 30s]"
                     + " [info|warning|critical]'; 'default' stands for the shipped rules, 'none' for none.",
                     (b, v) -> b.metrics(m -> m.withRules(AlertRule.parseAll(v)))),
-            new Setting("alert-interval", Values.text(MetricsOptions.DEFAULT.alertInterval()), "How often the alert rules are checked.",
-                    (b, v) -> b.metrics(m -> m.withAlertInterval(Values.duration(v)))));
+            new Setting("metrics-interval", Values.text(MetricsOptions.DEFAULT.interval()), "How often each node takes fresh figures:"
+                    + " checks its alert rules against them and publishes them to the room wsc:metrics (the dashboard's live view).",
+                    (b, v) -> b.metrics(m -> m.withInterval(Values.duration(v)))));
 
     /** The CA file of the command-line tools' calls to operator listeners ({@code wsc status --ca-file}). */
     public static final String CA_FILE_VARIABLE = "WSC_CA_FILE";

@@ -15,4 +15,12 @@ public interface HttpEndpoints {
      * @param caller which listener it came in on, and whether from loopback
      */
     CompletionStage<HttpReply> handle(FullHttpRequest request, String path, HttpCaller caller);
+
+    /**
+     * Whether {@code caller} may open an operator's WebSocket ({@code /ws} on the operator listener:
+     * the dashboard's live view): null when it may, else the answer that refuses it.
+     */
+    default HttpReply watcherRefusal(FullHttpRequest request, HttpCaller caller) {
+        return HttpReply.error(io.wscluster.protocol.ErrorCode.NOT_FOUND, "no endpoint /ws");
+    }
 }

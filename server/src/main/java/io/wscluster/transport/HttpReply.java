@@ -24,8 +24,13 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
 
     /** This answer telling the client when to try again ({@code Retry-After}, in seconds). */
     public HttpReply withRetryAfter(int seconds) {
+        return withHeader("Retry-After", String.valueOf(seconds));
+    }
+
+    /** This answer with one more header. */
+    public HttpReply withHeader(String name, String value) {
         Map<String, String> more = new java.util.LinkedHashMap<>(headers);
-        more.put("Retry-After", String.valueOf(seconds));
+        more.put(name, value);
         return new HttpReply(status, contentType, body, Map.copyOf(more));
     }
 

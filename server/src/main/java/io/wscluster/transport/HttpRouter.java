@@ -25,23 +25,24 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** A client that provokes the same failure again and again costs one line a minute per kind of failure. */
     private static final QuietLog quiet = new QuietLog(log, Level.ERROR, Duration.ofMinutes(1));
 
-    /** Null on the operator listener: it serves no WebSocket. */
     private final WebSocketUpgrade upgrade;
     private final HttpEndpoints endpoints;
+    private final boolean operator;
 
-    private HttpRouter(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
+    private HttpRouter(WebSocketUpgrade upgrade, HttpEndpoints endpoints, boolean operator) {
         this.upgrade = upgrade;
         this.endpoints = endpoints;
+        this.operator = operator;
     }
 
     /** The public listener's router: the WebSocket upgrade and the endpoints clients may use. */
     static HttpRouter publicListener(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
-        return new HttpRouter(upgrade, endpoints);
+        return new HttpRouter(upgrade, endpoints, false);
     }
 
-    /** The operator listener's router: HTTP endpoints only. */
-    static HttpRouter operatorListener(HttpEndpoints endpoints) {
-        return new HttpRouter(null, endpoints);
+    /** The operator listener's router: its HTTP endpoints, and the operators' WebSocket for those the endpoints let watch. */
+    static HttpRouter operatorListener(WebSocketUpgrade upgrade, HttpEndpoints endpoints) {
+        return new HttpRouter(upgrade, endpoints, true);
     }
 
     @Override
@@ -51,12 +52,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String path = RequestPaths.raw(request.uri());
-        if (upgrade != null && "/ws".equals(path)) {
-            upgrade.upgrade(ctx, request);
+        HttpCaller caller = HttpCaller.of(operator, ctx.channel().remoteAddress(), request.headers());
+        if ("/ws".equals(path)) {
+            HttpReply refusal = operator ? endpoints.watcherRefusal(request, caller) : null;
+            if (refusal != null) {
+                HttpResponses.write(ctx, refusal, false);
+            } else if (operator) {
+                upgrade.upgradeOperator(ctx, request);
+            } else {
+                upgrade.upgrade(ctx, request);
+            }
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpCaller caller = HttpCaller.of(upgrade == null, ctx.channel().remoteAddress(), request.headers());
         request.retain();
         endpoints.handle(request, path, caller).whenComplete((reply, error) -> {
             request.release();

@@ -29,6 +29,8 @@ import io.wscluster.security.Bearer;
 import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.PermissionProxy;
 import io.wscluster.security.Principal;
+import io.wscluster.security.RoomPatterns;
+import io.wscluster.security.RoomPolicy;
 import io.wscluster.security.TokenVerifier;
 import io.wscluster.security.TrustedProxies;
 import java.util.List;
@@ -162,9 +164,34 @@ final class WebSocketUpgrade {
         }, ctx.executor());
     }
 
+    /**
+     * An operator's WebSocket on the operator listener, whose endpoints let the caller watch: a
+     * session that may read the nodes' own rooms ({@link #WATCHER}) and nothing more, on any node
+     * state (a draining node is still watched). A browser's request must come from a page of the
+     * listener's own origin, so that no other site can open it with the operator's credentials.
+     */
+    void upgradeOperator(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!SAME_ORIGIN.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST), null)) {
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.FORBIDDEN, "only pages of this listener may open its WebSocket"), false);
+            return;
+        }
+        WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        handshake(ctx, request, handshaker, WATCHER, sessionIds.issue(null), SessionRecord.NEW, peerIp(ctx.channel()));
+    }
+
+    private static final OriginPolicy SAME_ORIGIN = new OriginPolicy(List.of());
+
+    /** Who an operator's WebSocket is: nobody's user, reading the nodes' own rooms only. */
+    static final Principal WATCHER = new Principal(null, 0, RoomPatterns.of(List.of(RoomPolicy.SYSTEM_PREFIX + "*")), RoomPatterns.NONE);
+
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerHandshaker handshaker, Principal principal,
                            String sessionId, SessionRecord record, String remote) {
-        if (refused(ctx, ctx.channel().attr(TICKET).get().admitUser(principal.userId()))) {
+        ConnectionLimiter.Ticket ticket = ctx.channel().attr(TICKET).get();
+        if (ticket != null && refused(ctx, ticket.admitUser(principal.userId()))) {
             return;
         }
         handshaker.handshake(ctx.channel(), request).addListener(f -> {

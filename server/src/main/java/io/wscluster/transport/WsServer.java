@@ -105,7 +105,7 @@ public final class WsServer {
         try {
             serverChannel = bind("port", options.host(), options.port(), HttpRouter.publicListener(upgrade, endpoints),
                     options.compression(), limiter);
-            operatorChannel = bind("admin-port", options.adminHost(), options.adminPort(), HttpRouter.operatorListener(endpoints),
+            operatorChannel = bind("admin-port", options.adminHost(), options.adminPort(), HttpRouter.operatorListener(upgrade, endpoints),
                     false, null);
             if (options.agentPort() != TransportOptions.AGENT_OFF) {
                 agentChannel = AgentListener.bind(group, options.adminHost(), options.agentPort(), agentReply);

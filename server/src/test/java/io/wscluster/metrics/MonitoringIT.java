@@ -23,17 +23,20 @@ class MonitoringIT {
 
     private LocalNodes cluster() {
         return fixture.cluster(b -> b.options(o -> o.metrics(m -> m.withResolution(Duration.ofMillis(200))
-                .withAlertInterval(Duration.ofMillis(100))
+                .withInterval(Duration.ofMillis(100))
                 .withRules(AlertRule.parseAll("default; crowded: connections >= 3 for 300ms critical")))));
     }
 
     @Test
     void aRuleFiresWhenItsConditionHoldsIsListedPublishedAndCountedAndResolves() throws Exception {
         WsCluster node = cluster().start("n1");
-        try (TestClient watcher = TestClient.connect(node.url())) {
+        try (TestClient watcher = TestClient.connect(node.adminUrl().replaceFirst("^http", "ws") + "/ws");
+             TestClient client = TestClient.connect(node.url())) {
             watcher.next("welcome");
             watcher.request(watcher.frame("subscribe").put("room", Monitoring.ALERTS_ROOM));
-            TestClient second = TestClient.connect(node.url());
+            client.next("welcome");
+            JsonNode refused = client.request(client.frame("subscribe").put("room", Monitoring.ALERTS_ROOM));
+            assertThat(refused.path("code").asText()).as("a client of the public listener").isEqualTo("forbidden");
             TestClient third = TestClient.connect(node.url());
             JsonNode fired = watcher.next("message").path("data");
             assertThat(fired.path("alert").asText()).isEqualTo("crowded");
@@ -47,7 +50,6 @@ class MonitoringIT {
             assertThat(alerts.path("rules")).hasSize(6);
             assertThat(metric(node, "wsc_alerts_firing{severity=\"critical\"}")).isEqualTo(1);
 
-            second.close();
             third.close();
             JsonNode resolved = watcher.next("message").path("data");
             assertThat(resolved.path("state").asText()).isEqualTo("resolved");
@@ -57,6 +59,26 @@ class MonitoringIT {
             assertThat(metric(node, "wsc_alert_transitions_total{alert=\"crowded\",state=\"firing\"}")).isEqualTo(1);
             assertThat(metric(node, "wsc_alert_transitions_total{alert=\"crowded\",state=\"resolved\"}")).isEqualTo(1);
             assertThat(metric(node, "wsc_alerts_firing{severity=\"critical\"}")).isZero();
+        }
+    }
+
+    @Test
+    void anOperatorsWebSocketGetsEveryNodesFreshFiguresLiveAndCannotPublish() throws Exception {
+        LocalNodes nodes = cluster();
+        WsCluster a = nodes.start("a");
+        nodes.start("b");
+        try (TestClient watcher = TestClient.connect(a.adminUrl().replaceFirst("^http", "ws") + "/ws")) {
+            watcher.next("welcome");
+            watcher.request(watcher.frame("subscribe").put("room", Monitoring.METRICS_ROOM));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (seen.size() < 2) {
+                JsonNode live = watcher.next("message").path("data");
+                assertThat(live.path("figures").has("p99_delivery_ms")).isTrue();
+                seen.add(live.path("node").asText());
+            }
+            assertThat(seen).containsExactlyInAnyOrder("a", "b");
+            JsonNode refused = watcher.request(watcher.frame("publish").put("room", Monitoring.ALERTS_ROOM).put("data", "fake"));
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
         }
     }
 

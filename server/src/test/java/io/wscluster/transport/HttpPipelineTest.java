@@ -23,7 +23,7 @@ class HttpPipelineTest {
 
     HttpPipelineTest() {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 2048));
-        HttpRouter router = HttpRouter.operatorListener((request, path, caller) -> CompletableFuture.completedFuture(HttpReply.text(200, "x".repeat(1000))));
+        HttpRouter router = HttpRouter.operatorListener(null, (request, path, caller) -> CompletableFuture.completedFuture(HttpReply.text(200, "x".repeat(1000))));
         channel.pipeline().addLast(new HttpChannelInitializer(router, TransportOptions.builder().maxFrameSize(65536).outboundBufferLimit(LIMIT).build(), false, null, null, null));
         channel.pipeline().addFirst("socket", new ChannelOutboundHandlerAdapter() {
             @Override
