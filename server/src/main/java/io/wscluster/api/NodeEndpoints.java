@@ -41,6 +41,7 @@ import java.util.function.Supplier;
 public final class NodeEndpoints implements HttpEndpoints {
     private static final ObjectMapper JSON = Encoding.JSON.mapper();
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final DashboardFiles DASHBOARD = new DashboardFiles();
 
     private final BusBridge bus;
     /** The body of /health, given the node id its {@code member} parameter asks about (null when none). */
@@ -107,7 +108,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     private Map<String, Route> routes() {
         Route page = new Route(Kind.PAGE, HttpMethod.GET,
                 (r, c) -> done(new HttpReply(200, "text/html; charset=utf-8", demoPage, Map.of())));
-        return Map.ofEntries(
+        Map<String, Route> all = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("/", page),
                 Map.entry("/index.html", page),
                 // What a node that may be cut off from Redis asks its peers before it fences itself (NodeFence).
@@ -137,7 +138,9 @@ public final class NodeEndpoints implements HttpEndpoints {
                 })),
                 Map.entry("/api/publish", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> publish(body(r)))),
                 Map.entry("/api/send", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> send(body(r)))),
-                Map.entry("/api/broadcast", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> broadcast(body(r)))));
+                Map.entry("/api/broadcast", new Route(Kind.PUBLISH, HttpMethod.POST, (r, c) -> broadcast(body(r))))));
+        DASHBOARD.replies().forEach((path, reply) -> all.put(path, new Route(Kind.READ, HttpMethod.GET, (r, c) -> done(reply))));
+        return Map.copyOf(all);
     }
 
     /** {@code POST /admin/shed?count=N&to=NODE}: a rebalancing move, as {@code wsc rebalance} makes them. */

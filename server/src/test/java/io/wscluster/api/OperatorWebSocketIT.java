@@ -56,4 +56,29 @@ class OperatorWebSocketIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void theDashboardIsServedOnTheOperatorListenerBehindTheReadKeyAndNowhereElse() throws Exception {
+        WsCluster node = fixture.start(o -> o.security(s -> s.apiKey("k")));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(node.adminUrl() + "/dashboard"))
+                .header("Authorization", BASIC).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("dashboard/dashboard.js", "dashboard/uPlot.iife.min.js");
+        for (String file : new String[] {"dashboard.js", "dashboard.css", "uPlot.iife.min.js", "uPlot.min.css", "uPlot.LICENSE"}) {
+            HttpResponse<String> f = http.send(HttpRequest.newBuilder(URI.create(node.adminUrl() + "/dashboard/" + file))
+                    .header("Authorization", BASIC).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(f.statusCode()).as(file).isEqualTo(200);
+        }
+        HttpResponse<String> asked = http.send(HttpRequest.newBuilder(URI.create(node.adminUrl() + "/dashboard")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.statusCode()).isEqualTo(401);
+        assertThat(asked.headers().firstValue("WWW-Authenticate")).isPresent();
+        String publicBase = node.url().replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(publicBase + "/dashboard")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("not on the public listener").isEqualTo(404);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(node.adminUrl() + "/dashboard/../pom.xml")).header("Authorization", BASIC)
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
 }
