@@ -282,6 +282,9 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (reply.retryAfterSeconds() > 0) {
             response.headers().setInt(HttpHeaderNames.RETRY_AFTER, reply.retryAfterSeconds());
         }
+        if (reply.location() != null) {
+            response.headers().set(HttpHeaderNames.LOCATION, reply.location());
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);

@@ -21,8 +21,12 @@ import java.util.concurrent.CompletionStage;
  * {@code /api/*} unless the gateway is configured to ({@code forward-api}), and then to a node's operator listener.
  */
 final class GatewayEndpoints {
-    /** An answer: status, content type, body, and {@code Retry-After} seconds (0: none). */
-    record Reply(int status, String contentType, byte[] body, int retryAfterSeconds) {
+    /** An answer: status, content type, body, {@code Retry-After} seconds (0: none) and {@code Location} (null: none). */
+    record Reply(int status, String contentType, byte[] body, int retryAfterSeconds, String location) {
+        Reply(int status, String contentType, byte[] body, int retryAfterSeconds) {
+            this(status, contentType, body, retryAfterSeconds, null);
+        }
+
         static Reply json(int status, String json) {
             return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8), 0);
         }
@@ -49,7 +53,7 @@ final class GatewayEndpoints {
     /** Whether the gateway answers {@code path} itself; other requests go to a node. */
     static boolean owns(String path) {
         return switch (path) {
-            case "/health", "/ready", "/metrics", "/api/route", "/api/cluster" -> true;
+            case "/health", "/ready", "/metrics", "/api/route", "/api/cluster", "/dashboard" -> true;
             default -> false;
         };
     }
@@ -62,9 +66,9 @@ final class GatewayEndpoints {
         if (!method.equals(HttpMethod.GET)) {
             return done(Reply.json(405, error("bad_request", "use GET")));
         }
-        if (path.equals("/metrics") && !metricsAllowed(clientIp, authorization)) {
-            return done(apiKey == null ? Reply.json(403, error("forbidden", "metrics are served to loopback callers only (set the"
-                    + " gateway's api key to open them)")) : Reply.json(401, error("unauthorized", "metrics need Authorization: Bearer"
+        if ((path.equals("/metrics") || path.equals("/dashboard")) && !metricsAllowed(clientIp, authorization)) {
+            return done(apiKey == null ? Reply.json(403, error("forbidden", path + " is served to loopback callers only (set the"
+                    + " gateway's api key to open it)")) : Reply.json(401, error("unauthorized", path + " needs Authorization: Bearer"
                     + " <api key>")));
         }
         switch (path) {
@@ -79,6 +83,11 @@ final class GatewayEndpoints {
             case "/api/cluster":
                 return done(Reply.json(200, ClusterReport.withFreshness(ClusterReport.render(directory.nodes(), routing, false),
                         directory.readError(), directory.readAtMillis()).toString()));
+            case "/dashboard":
+                // The dashboard lives on the nodes' operator listeners, with the live WebSocket it needs: send the operator to one.
+                return done(directory.nodes().stream().filter(n -> n.accepting() && n.adminUrl() != null).findFirst()
+                        .map(n -> new Reply(307, "application/json", "{}".getBytes(StandardCharsets.UTF_8), 0, n.adminUrl() + "/dashboard"))
+                        .orElse(Reply.json(503, error("unavailable", "no active node to show the dashboard"))));
             case "/api/route":
                 return route.handle(uri.parameters(), clientIp).thenApply(r ->
                         new Reply(r.status(), "application/json", r.json().getBytes(StandardCharsets.UTF_8), r.retryAfterSeconds()));

@@ -113,6 +113,11 @@ class GatewayIT {
         assertThat(json(get("/api/cluster")).path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
         assertThat(get("/").body()).contains("wscluster demo");
         assertThat(get("/nope").statusCode()).isEqualTo(404);
+        // The dashboard is a node's: the gateway sends the operator to one's operator listener.
+        HttpResponse<String> dashboard = get("/dashboard");
+        assertThat(dashboard.statusCode()).isEqualTo(307);
+        assertThat(dashboard.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/dashboard")
+                .startsWith("http://127.0.0.1:"));
     }
 
     @Test
