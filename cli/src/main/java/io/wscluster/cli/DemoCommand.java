@@ -101,6 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
                 running.nodes().stream().map(n -> n.adminUrl() + " (" + n.nodeId() + ")").toList()));
         System.out.println("  metrics: " + running.get(0).adminUrl() + "/metrics   cluster: " + running.get(0).adminUrl()
                 + "/api/cluster   gateway: " + gateway.httpUrl() + "/metrics");
+        System.out.println("  dashboard: " + running.get(0).adminUrl() + "/dashboard (every node live, alerts, slowest readers)");
         System.out.println("  Ctrl-C stops it.");
         System.out.println();
         return NodeCommand.serveUntilStopped(() -> {
