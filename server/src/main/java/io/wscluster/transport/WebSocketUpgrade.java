@@ -171,6 +171,11 @@ final class WebSocketUpgrade {
      * listener's own origin, so that no other site can open it with the operator's credentials.
      */
     void upgradeOperator(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE))) {
+            HttpResponses.write(ctx, HttpReply.error(ErrorCode.BAD_REQUEST, "/ws opens the operators' WebSocket: ask for it with"
+                    + " Upgrade: websocket"), false);
+            return;
+        }
         if (!SAME_ORIGIN.allows(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST), null)) {
             HttpResponses.write(ctx, HttpReply.error(ErrorCode.FORBIDDEN, "only pages of this listener may open its WebSocket"), false);
             return;

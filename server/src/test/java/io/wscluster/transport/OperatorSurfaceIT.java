@@ -67,7 +67,7 @@ class OperatorSurfaceIT {
         assertThat(RawHttp.send(node.adminUrl(), "GET", "/metrics").status()).isEqualTo(200);
         JsonNode cluster = Encoding.JSON.mapper().readTree(RawHttp.send(node.adminUrl(), "GET", "/api/cluster").body());
         assertThat(cluster.path("nodes").get(0).path("admin_url").asText()).isEqualTo(node.adminUrl());
-        assertThat(RawHttp.send(node.adminUrl(), "GET", "/ws").status()).as("no WebSocket on the operator listener").isEqualTo(404);
+        assertThat(RawHttp.send(node.adminUrl(), "GET", "/ws").status()).as("the operators' WebSocket wants an upgrade").isEqualTo(400);
     }
 
     @Test
