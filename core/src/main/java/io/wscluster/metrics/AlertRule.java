@@ -65,7 +65,7 @@ public record AlertRule(String name, Figure figure, Comparison comparison, doubl
 
     private static final Pattern RULE = Pattern.compile(
             "^(?:([A-Za-z0-9_.-]+)\\s*:\\s*)?([a-z0-9_]+)\\s*(>=|<=|==|!=|>|<)\\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)"
-                    + "(?:\\s+for\\s+([0-9]+)(ms|s|m|h))?(?:\\s+(info|warning|critical))?$");
+                    + "(?:\\s+for\\s+([0-9]{1,9})(ms|s|m|h))?(?:\\s+(info|warning|critical))?$");
 
     public boolean holds(double value) {
         return comparison.holds(value, threshold);
@@ -115,12 +115,7 @@ public record AlertRule(String name, Figure figure, Comparison comparison, doubl
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + m.group(4) + "' is not a number in '" + rule + "'");
         }
-        Duration holdFor = m.group(5) == null ? Duration.ZERO : switch (m.group(6)) {
-            case "ms" -> Duration.ofMillis(Long.parseLong(m.group(5)));
-            case "s" -> Duration.ofSeconds(Long.parseLong(m.group(5)));
-            case "m" -> Duration.ofMinutes(Long.parseLong(m.group(5)));
-            default -> Duration.ofHours(Long.parseLong(m.group(5)));
-        };
+        Duration holdFor = m.group(5) == null ? Duration.ZERO : MetricsOptions.duration(m.group(5) + m.group(6));
         Severity severity = m.group(7) == null ? Severity.WARNING : Severity.valueOf(m.group(7).toUpperCase(Locale.ROOT));
         Comparison comparison = Comparison.parse(m.group(3));
         String name = m.group(1) != null ? m.group(1) : figure.wireName() + comparison.symbol + text(threshold);

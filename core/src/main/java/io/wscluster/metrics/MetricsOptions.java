@@ -9,6 +9,8 @@ import java.util.List;
  * {@code rules} and published live.
  */
 public record MetricsOptions(Duration window, Duration resolution, Duration interval, List<AlertRule> rules) {
+    // Before DEFAULT, whose rules are parsed with it.
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
     public static final MetricsOptions DEFAULT = new MetricsOptions(Duration.ofHours(1), Duration.ofSeconds(10),
             Duration.ofSeconds(2), AlertRule.parseAll("default"));
 
@@ -30,6 +32,21 @@ public record MetricsOptions(Duration window, Duration resolution, Duration inte
 
     public MetricsOptions withRules(List<AlertRule> r) {
         return new MetricsOptions(window, resolution, interval, r);
+    }
+
+    /** A duration as alert rules and history windows are written: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}. */
+    public static Duration duration(String text) {
+        java.util.regex.Matcher m = DURATION.matcher(text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 15m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 
     /** This, or an exception naming the setting that is out of range. */

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.wscluster.config.Values;
 import io.wscluster.cluster.NodeInfo;
 import io.wscluster.hub.ConnectionSnapshot;
 import io.wscluster.metrics.AlertsJson;
 import io.wscluster.metrics.ConnectionMemory;
 import io.wscluster.metrics.HistoryJson;
+import io.wscluster.metrics.MetricsOptions;
 import io.wscluster.metrics.Monitoring;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.transport.BackendHttp;
@@ -125,7 +125,7 @@ public final class MonitorEndpoints {
         }
         Duration d;
         try {
-            d = Values.duration(text);
+            d = MetricsOptions.duration(text);
         } catch (IllegalArgumentException e) {
             throw ProtocolException.badRequest("window must be a duration such as 15m, 1h or 90s");
         }
