@@ -123,10 +123,11 @@ final class NodeBootstrap {
                 failoverRouter, backend.failovers, resources.scheduler(), options.bus().heartbeat(), registry);
         NodeLifecycle lifecycle = new NodeLifecycle(self, resources, backend, hub, sessions, directory, drainRouter, peers, failover);
 
+        // Straight to the bus: the node's own messages are not its clients' publishes, in the counters or the publish latency.
         Monitoring monitoring = new Monitoring(options.metrics(), registry,
-                sample -> bridge.publish(Message.toRoom(Monitoring.METRICS_ROOM, Payload.of(HistoryJson.live(self.id(), sample)), null,
-                        Priority.LOW), null),
-                t -> bridge.publish(Message.toRoom(Monitoring.ALERTS_ROOM, Payload.of(AlertsJson.transition(self.id(), t)), null,
+                sample -> backend.bus.publish(Message.toRoom(Monitoring.METRICS_ROOM, Payload.of(HistoryJson.live(self.id(), sample)),
+                        null, Priority.LOW), null),
+                t -> backend.bus.publish(Message.toRoom(Monitoring.ALERTS_ROOM, Payload.of(AlertsJson.transition(self.id(), t)), null,
                         Priority.HIGH), null));
         resources.own(monitoring);
         NodeEndpoints endpoints = new NodeEndpoints(bridge, self::state, registry, new ClusterView(members, options.routing()),
