@@ -83,7 +83,8 @@ public final class MonitorEndpoints {
             return CompletableFuture.completedFuture(HttpReply.json(200, own.toString()));
         }
         boolean perNode = "true".equals(first(q, "nodes"));
-        return peers.ask("/api/metrics/history?scope=node&window=" + window.toMillis() + "ms", own).thenApply(a -> {
+        String asked = window.toMillis() % 1000 == 0 ? window.toSeconds() + "s" : window.toMillis() + "ms";
+        return peers.ask("/api/metrics/history?scope=node&window=" + asked, own).thenApply(a -> {
             ObjectNode out = HistoryJson.cluster(monitoring.history(), a.answers(), a.missing());
             if (perNode) {
                 out.putObject("by_node").setAll(a.answers());
