@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
     private ConfigLoader() {
     }
@@ -43,14 +44,23 @@ public final class ConfigLoader {
                 apply(b, Settings.byName(alias.getValue()).orElseThrow(), value, "from " + alias.getKey());
             }
         }
-        for (Map.Entry<String, String> e : env.entrySet()) {
+        java.util.List<String> links = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
             if (!e.getKey().startsWith("WSC_") || Settings.TOOL_VARIABLES.contains(e.getKey())) {
+                continue;
+            }
+            if (ServiceLinks.injected(e.getKey(), e.getValue())) {
+                links.add(e.getKey());
                 continue;
             }
             Setting s = Settings.byEnvName(e.getKey()).orElseThrow(() -> new ConfigException(
                     "unknown environment variable " + e.getKey() + " (known: "
                             + Settings.ALL.stream().map(Setting::envName).collect(Collectors.joining(", ")) + ")"));
             apply(b, s, e.getValue(), "from " + e.getKey());
+        }
+        if (!links.isEmpty()) {
+            log.warn("ignoring {} Kubernetes service-link variable(s) that share the WSC_ prefix: {} (set enableServiceLinks: false"
+                    + " on the pod to leave them out)", links.size(), String.join(", ", links));
         }
         for (Map.Entry<String, String> e : flags.entrySet()) {
             Setting s = Settings.byName(e.getKey()).orElseThrow(() -> new ConfigException("unknown flag --" + e.getKey()));

@@ -41,6 +41,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theVariablesKubernetesInjectsForServicesAreLeftAloneAndRealSettingsStillApply() {
+        // What a pod gets for a Service "wsc" (port 8080, named http) and a Service "wsc-redis" (6379), as Kubernetes writes them.
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "WSC_SERVICE_HOST", "10.96.0.12", "WSC_SERVICE_PORT", "8080", "WSC_SERVICE_PORT_HTTP", "8080",
+                "WSC_PORT", "tcp://10.96.0.12:8080", "WSC_PORT_8080_TCP", "tcp://10.96.0.12:8080",
+                "WSC_PORT_8080_TCP_PROTO", "tcp", "WSC_PORT_8080_TCP_PORT", "8080", "WSC_PORT_8080_TCP_ADDR", "10.96.0.12",
+                "WSC_REDIS_SERVICE_HOST", "10.96.0.13", "WSC_REDIS_PORT", "tcp://10.96.0.13:6379"));
+        env.putAll(Map.of("WSC_REDIS_PORT_6379_TCP_ADDR", "10.96.0.13", "WSC_HISTORY_SIZE", "7"));
+        NodeOptions o = ConfigLoader.load(null, env, Map.of(), NodeOptions.defaults());
+        assertThat(o.transport().port()).as("WSC_PORT in the tcp:// form is a link").isEqualTo(TransportOptions.DEFAULT_PORT);
+        assertThat(o.history().size()).isEqualTo(7);
+        // A port setting in its own form still counts, and a typo is still an error.
+        assertThat(ConfigLoader.load(null, Map.of("WSC_PORT", "9002"), Map.of(), NodeOptions.defaults()).transport().port()).isEqualTo(9002);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("WSC_PROT", "9002"), Map.of(), NodeOptions.defaults()))
+                .hasMessageContaining("unknown environment variable WSC_PROT");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("WSC_ADMIN_PORT", "udp:/x"), Map.of(), NodeOptions.defaults()))
+                .hasMessageContaining("admin-port");
+    }
+
+    @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheOneBefore() throws IOException {
         Path file = yaml("port: 9001\nhistory-size: 7\nping-interval: 5s\nmax-frame-size: 128KiB\n");
         NodeOptions fileOnly = ConfigLoader.load(file, Map.of(), Map.of(), NodeOptions.defaults());
