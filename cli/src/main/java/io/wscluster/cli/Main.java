@@ -8,10 +8,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code wsc}: the entry point. */
-@Command(name = "wsc", mixinStandardHelpOptions = true, version = "wsc 0.1.0",
+@Command(name = "wsc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "wscluster: a horizontally scaled WebSocket service.",
         subcommands = {NodeCommand.class, GatewayCommand.class, DemoCommand.class, StatusCommand.class, DrainCommand.class, RebalanceCommand.class, LoadTestCommand.class, FailoverProbeCommand.class, AbuseProbeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    /** The version the build wrote into the jar's manifest ({@code Implementation-Version}); {@code dev} outside the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"wsc " + (v == null ? "dev" : v) + " (Java " + System.getProperty("java.version") + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
