@@ -203,7 +203,7 @@ public final class Slo {
         return new IllegalArgumentException("--slo: '" + text + "' " + why);
     }
 
-    /** One line per missed target, such as "p99 12.3 ms is not < 10 ms"; empty when all are met. */
+    /** One line per missed target, such as {@code p99 12.3 ms is not < 10 ms}; empty when all are met. */
     public List<String> violations(RunReport r) {
         List<String> missed = new ArrayList<>();
         for (Target t : targets) {

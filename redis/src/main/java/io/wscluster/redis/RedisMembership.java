@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * authority; the score only lets a reader prune ids that are long dead ({@code ZREM}) without
  * reading their records. A heartbeat writes with {@code SET ... PX ... GET}: when no record was
  * there (first heartbeat, or the record was lost to an outage, a pause longer than the lease or a
- * Redis restart) the node announces {@code join}; a change of {@link NodeState} announces
+ * Redis restart) the node announces {@code join}; a change of {@link io.wscluster.cluster.NodeState} announces
  * {@code update}; {@link #close()} announces {@code leave}. Events are hints for reacting quickly:
  * a crash announces nothing, so {@link #nodes()} stays the truth. Every node of one cluster must
  * use the same heartbeat. Needs Redis 6.2 or later (7 or later for a Redis Cluster). On a Redis
