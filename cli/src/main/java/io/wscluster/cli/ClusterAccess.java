@@ -20,11 +20,11 @@ import picocli.CommandLine.Option;
  * where it is, its admin key, and the authorities its operator listeners' certificates are checked against.
  */
 final class ClusterAccess {
-    @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL).")
+    @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also WSC_REDIS, or REDIS_URL).")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
-            description = "The cluster's name. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = "${env:WSC_CLUSTER:-" + BusOptions.DEFAULT_CLUSTER + "}",
+            description = "The cluster's name (also WSC_CLUSTER). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
     @Option(names = "--admin-key", paramLabel = "<key>", description = "The nodes' admin key, when they require one (also"
@@ -46,7 +46,7 @@ final class ClusterAccess {
     List<NodeInfo> nodes() {
         http();
         key();
-        return ClusterNodes.read(redis != null ? redis : System.getenv("REDIS_URL"), cluster);
+        return ClusterNodes.read(ClusterNodes.redisUrl(redis), cluster);
     }
 
     private HttpClient http() {

@@ -22,6 +22,15 @@ final class ClusterNodes {
     record Snapshot(List<NodeInfo> nodes, List<FailoverRecord> failovers) {
     }
 
+    /**
+     * The cluster's Redis as the tools and the gateway find it: {@code flag}, else the nodes' own
+     * {@code WSC_REDIS}, else {@code REDIS_URL}, so that one environment file serves a node, its
+     * gateway and the drain of its unit; null when none is set.
+     */
+    static String redisUrl(String flag) {
+        return flag != null ? flag : System.getenv("WSC_REDIS") != null ? System.getenv("WSC_REDIS") : System.getenv("REDIS_URL");
+    }
+
     static List<NodeInfo> read(String redisUrl, String cluster) {
         return snapshot(redisUrl, cluster).nodes();
     }
@@ -29,7 +38,7 @@ final class ClusterNodes {
     /** @throws IllegalStateException with a one-line reason when the URL is not a Redis URL or Redis cannot be read */
     static Snapshot snapshot(String redisUrl, String cluster) {
         if (redisUrl == null || !RedisUrls.isValid(redisUrl)) {
-            throw new IllegalStateException("redis: give the cluster's Redis with --redis URL (or REDIS_URL): redis://,"
+            throw new IllegalStateException("redis: give the cluster's Redis with --redis URL (or WSC_REDIS or REDIS_URL): redis://,"
                     + " rediss://, redis-cluster://, rediss-cluster://, redis-sentinel:// or rediss-sentinel://");
         }
         AbstractRedisClient client = RedisUrls.isCluster(redisUrl) ? RedisClusterClient.create(RedisUrls.clusterSeeds(redisUrl))

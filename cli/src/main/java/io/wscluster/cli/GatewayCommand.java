@@ -37,11 +37,11 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "Port for clients (WebSocket and HTTP). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also REDIS_URL): redis://host:port or redis-cluster://host:port,...")
+    @Option(names = "--redis", paramLabel = "<url>", description = "The cluster's Redis (also WSC_REDIS, or REDIS_URL): redis://host:port or redis-cluster://host:port,...")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
-            description = "The cluster's name, as the nodes were given. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = "${env:WSC_CLUSTER:-" + BusOptions.DEFAULT_CLUSTER + "}",
+            description = "The cluster's name, as the nodes were given (also WSC_CLUSTER). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
     @Option(names = "--heartbeat", paramLabel = "<duration>", defaultValue = "1s",
@@ -172,10 +172,10 @@ public final class GatewayCommand implements Callable<Integer> {
     }
 
     GatewayOptions options() {
-        String redisUrl = redis != null ? redis : System.getenv("REDIS_URL");
+        String redisUrl = ClusterNodes.redisUrl(redis);
         if (redisUrl == null) {
             throw new IllegalArgumentException("redis: the gateway learns the nodes from the cluster's Redis: give --redis URL"
-                    + " (or REDIS_URL); for a single process, ./wsc demo runs a gateway in front of its nodes");
+                    + " (or WSC_REDIS or REDIS_URL); for a single process, ./wsc demo runs a gateway in front of its nodes");
         }
         RoutingOptions r = RoutingOptions.DEFAULT;
         r = set(r, "algorithm", algorithm, v -> r0 -> r0.withAlgorithm(Algorithm.parse(v)));

@@ -25,17 +25,17 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Print the cluster as a table: nodes, states, connections, load, totals, and rebalancing moves.")
 public final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--redis", paramLabel = "<url>", description = "Read the cluster from this Redis (also REDIS_URL when"
-            + " --url is not given): redis://host:port or redis-cluster://host:port,...")
+    @Option(names = "--redis", paramLabel = "<url>", description = "Read the cluster from this Redis (also WSC_REDIS or"
+            + " REDIS_URL when --url is not given): redis://host:port or redis-cluster://host:port,...")
     String redis;
 
-    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = BusOptions.DEFAULT_CLUSTER,
-            description = "The cluster's name (its Redis namespace), with --redis. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--cluster", paramLabel = "<name>", defaultValue = "${env:WSC_CLUSTER:-" + BusOptions.DEFAULT_CLUSTER + "}",
+            description = "The cluster's name (its Redis namespace), with --redis (also WSC_CLUSTER). Default: ${DEFAULT-VALUE}.")
     String cluster;
 
     @Option(names = "--url", paramLabel = "<http-url>",
-            description = "Ask the node whose operator listener is here for /api/cluster instead of Redis. Default without --redis"
-                    + " and REDIS_URL: http://127.0.0.1:9080 (the operator listener of a node on port 8080).")
+            description = "Ask the node whose operator listener is here for /api/cluster instead of Redis. Default without --redis,"
+                    + " WSC_REDIS and REDIS_URL: http://127.0.0.1:9080 (the operator listener of a node on port 8080).")
     String url;
 
     @Option(names = "--api-key", paramLabel = "<key>", description = "The node's API or admin key, when it requires one (with"
@@ -47,7 +47,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String redisUrl = redis != null ? redis : url == null ? System.getenv("REDIS_URL") : null;
+        String redisUrl = redis != null ? redis : url == null ? ClusterNodes.redisUrl(null) : null;
         try {
             JsonNode view = redisUrl != null ? fromRedis(redisUrl) : fromNode(url != null ? url : "http://127.0.0.1:9080");
             System.out.print(render(view));
