@@ -89,7 +89,9 @@ class RollingRestartProcessIT {
         for (int i = 0; i < 3; i++) {
             Thread.sleep(1000);
             if (i == 0) { // the command an operator types
-                assertThat(Main.commandLine().execute("drain", "n1", "--redis", redis.url(), "--cluster", cluster)).isZero();
+                // --wait: returns once the node has left the cluster, as a stop hook uses it.
+                assertThat(Main.commandLine().execute("drain", "n1", "--redis", redis.url(), "--cluster", cluster, "--wait", "30s"))
+                        .isZero();
             } else { // what it does
                 assertThat(http.send(HttpRequest.newBuilder(URI.create(NodeProcesses.adminUrl(urls.get(i)) + "/admin/drain"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
