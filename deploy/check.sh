@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy/check.sh: checks the HAProxy, Nginx and Prometheus examples with the real tools (Debian's
-# haproxy, nginx and prometheus packages, installed when missing and apt-get can), and the Grafana
-# dashboard and the alert rules' metric names with grafana/check.py (python3, stdlib only).
+# haproxy, nginx and prometheus packages, installed when missing and apt-get can), the Grafana
+# dashboard and the alert rules' metric names with grafana/check.py (python3, stdlib only), and
+# the Kubernetes manifests and systemd units with their own scripts (k8s/check.sh, systemd/check.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,3 +40,9 @@ echo "deploy/prometheus/prometheus.yml: valid ($(promtool --version 2>&1 | head 
 
 # The dashboard: JSON, panels, datasource; and every metric an expr uses (dashboard and alert rules) is in docs/metrics.md.
 python3 grafana/check.py grafana/wscluster.json prometheus/wsc-alerts.yml ../docs/metrics.md
+
+# Kubernetes: both overlays rendered by kubectl kustomize and validated against the Kubernetes schemas.
+bash k8s/check.sh
+
+# systemd: both units through systemd-analyze verify, where the machine has it.
+bash systemd/check.sh
