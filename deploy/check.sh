@@ -46,3 +46,9 @@ bash k8s/check.sh
 
 # systemd: both units through systemd-analyze verify, where the machine has it.
 bash systemd/check.sh
+
+# The container: the Dockerfile's structure (no container engine here: the image is built elsewhere).
+python3 docker/check-dockerfile.py
+
+# Compose: docker-compose config, the services' settings, Prometheus and Grafana provisioning.
+bash compose/check.sh
