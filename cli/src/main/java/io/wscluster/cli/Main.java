@@ -43,7 +43,8 @@ public final class Main implements Runnable {
             spec.addOption(OptionSpec.builder(s.flag())
                     .paramLabel("<" + s.name() + ">")
                     .type(String.class)
-                    .description(s.description() + " Default: " + s.defaultText() + ". Env: " + s.envName() + ".")
+                    // picocli formats descriptions: a literal % (as in 'ready up N%') must be doubled.
+                    .description((s.description() + " Default: " + s.defaultText() + ". Env: " + s.envName() + ".").replace("%", "%%"))
                     .build());
         }
     }

@@ -101,4 +101,19 @@ class MainTest {
         assertThat(StatusCommand.render(json)).contains("autoscaling: utilisation 0.91 over 1 active nodes: run 2 (more above 0.80,"
                 + " fewer below 0.30)");
     }
+
+    @Test
+    void everySettingsHelpFormatsWithoutAWarning() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        String usage;
+        try {
+            usage = Main.commandLine().getSubcommands().get("node").getUsageMessage();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+        assertThat(usage).contains("'ready up N%'");
+    }
 }
