@@ -76,6 +76,10 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--jwt-secret-file", paramLabel = "<file>", description = "As the nodes' jwt-secret-file setting.")
     String jwtSecretFile;
 
+    @Option(names = "--api-key-file", paramLabel = "<file>", description = "A file whose first line is the key that opens /metrics"
+            + " and /dashboard to others than loopback callers (also WSC_API_KEY_FILE; or the key itself in WSC_API_KEY).")
+    String apiKeyFile;
+
     @Option(names = "--jwt-public-key-file", paramLabel = "<file>", description = "As the nodes' jwt-public-key-file setting.")
     String jwtPublicKeyFile;
 
@@ -192,7 +196,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .addressLimits(nodeSettings(limitFlags()).addressLimits())
                 .tls(file("tls-cert-file", tlsCertFile), file("tls-key-file", tlsKeyFile), tlsSelfSigned)
                 .nodeCaFile(file("node-ca-file", nodeCaFile))
-                .apiKey(System.getenv("WSC_API_KEY"))
+                .apiKey(nodeSettings(apiKeyFlags()).apiKey())
                 .requestTimeout(requestTimeout == null ? GatewayOptions.DEFAULT_REQUEST_TIMEOUT
                         : parse("request-timeout", requestTimeout, Values::duration))
                 .trustedProxies(trustedProxies == null ? List.of() : trustedProxies).build();
@@ -210,6 +214,14 @@ public final class GatewayCommand implements Callable<Integer> {
         given.put("jwt-issuer", jwtIssuer);
         given.put("jwt-audience", jwtAudience);
         given.put("jwt-max-lifetime", jwtMaxLifetime);
+        return given;
+    }
+
+    /** The operator key, read as the nodes read theirs: WSC_API_KEY, or the first line of --api-key-file (WSC_API_KEY_FILE). */
+    private Map<String, String> apiKeyFlags() {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("api-key", null);
+        given.put("api-key-file", apiKeyFile);
         return given;
     }
 
