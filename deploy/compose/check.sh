@@ -130,8 +130,11 @@ if not any(container_port(p) == "8000" for p in gw.get("ports", [])):
     problems.append("gateway: port 8000 is not published")
 if "8000" not in " ".join(map(str, (gw.get("healthcheck") or {}).get("test", []))):
     problems.append("gateway: no healthcheck on its port 8000 (the image's probes a node's 8080)")
-if "/run/secrets/wsc_api_key" in gw_args and "/run/secrets/wsc_api_key" not in secret_targets(gw):
-    problems.append("gateway: reads /run/secrets/wsc_api_key, which is not mounted")
+gw_key = (gw.get("environment") or {}).get("WSC_API_KEY_FILE")
+if not gw_key:
+    problems.append("gateway: no WSC_API_KEY_FILE: its /metrics would answer loopback callers only, not Prometheus")
+elif gw_key not in secret_targets(gw):
+    problems.append(f"gateway: reads {gw_key}, which is not mounted")
 
 # Prometheus: its config is the one this script checks with promtool, its targets are the services.
 prom = services.get("prometheus", {})
