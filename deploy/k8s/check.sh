@@ -61,7 +61,7 @@ for o in "${overlays[@]}"; do
     (
       # shellcheck disable=SC1090
       source "$tmp/$o.env"
-      unset REDIS_URL   # the embedded bus: no Redis is needed to check the settings
+      unset REDIS_URL WSC_REDIS   # the embedded bus: no Redis is needed to check the settings
       export WSC_HOST=127.0.0.1 WSC_PORT=0 WSC_ADMIN_HOST=127.0.0.1 WSC_ADMIN_PORT=0
       # shellcheck disable=SC2086
       exec java $JAVA_OPTS -jar "$jar" node

@@ -55,7 +55,7 @@ if [[ -f $jar ]] && command -v java >/dev/null; then
       if [[ $value =~ ^\"(.*)\"$ ]]; then value="${BASH_REMATCH[1]}"; fi
       export "$key=$value"
     done <"$here/wsc.env.example"
-    unset REDIS_URL
+    unset REDIS_URL WSC_REDIS   # the embedded bus: no Redis is needed to check the settings
     export WSC_NODE_ID=check WSC_HOST=127.0.0.1 WSC_PORT=0 WSC_ADMIN_HOST=127.0.0.1 WSC_ADMIN_PORT=0
     # shellcheck disable=SC2086
     exec java $JAVA_OPTS -jar "$jar" node
