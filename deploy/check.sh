@@ -6,14 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-need() {
-  command -v "$1" >/dev/null && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  else
-    echo "deploy/check.sh: $1 is not installed (apt-get install $2)" >&2; exit 1
-  fi
-}
+. ./lib.sh
 need haproxy haproxy
 need nginx nginx-light
 need promtool prometheus

@@ -15,14 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."   # deploy/
 
-need() {
-  command -v "$1" >/dev/null && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  else
-    echo "deploy/compose/check.sh: $1 is not installed (apt-get install $2)" >&2; exit 1
-  fi
-}
+. ./lib.sh
 need docker-compose docker-compose
 
 # The Python that has PyYAML: Debian's, which docker-compose itself runs on.

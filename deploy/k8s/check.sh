@@ -16,22 +16,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 overlays=(dev production)
 
-need_root_install() { # package, what
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "k8s: $2 not found; install Debian's $1 (apt-get install $1) or set the path" >&2
-    exit 1
-  fi
-  echo "k8s: $2 not found: installing Debian's $1" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >&2
-}
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
 
 kubectl="${KUBECTL:-}"
 if [[ -z $kubectl ]]; then
-  command -v kubectl >/dev/null || need_root_install kubernetes-client kubectl
+  need kubectl kubernetes-client
   kubectl="$(command -v kubectl)"
 fi
-command -v node >/dev/null && command -v npm >/dev/null || need_root_install "nodejs npm" "node/npm"
+need node nodejs
+need npm npm
 
 # The schemas: npm ci when node_modules is missing or older than the lock file.
 check="$here/.check"
@@ -40,12 +34,7 @@ if [[ ! -f $check/node_modules/.package-lock.json || $check/package-lock.json -n
 fi
 
 tmp="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 
 jar="$repo/cli/target/wsc.jar"
 for o in "${overlays[@]}"; do
@@ -58,27 +47,14 @@ for o in "${overlays[@]}"; do
 
   if [[ -f $jar ]] && command -v java >/dev/null; then
     node "$here/validate.mjs" --node-env "$tmp/$o.yaml" >"$tmp/$o.env"
-    (
+    rendered_env() {
       # shellcheck disable=SC1090
       source "$tmp/$o.env"
-      unset REDIS_URL WSC_REDIS   # the embedded bus: no Redis is needed to check the settings
-      export WSC_HOST=127.0.0.1 WSC_PORT=0 WSC_ADMIN_HOST=127.0.0.1 WSC_ADMIN_PORT=0
-      # shellcheck disable=SC2086
-      exec java $JAVA_OPTS -jar "$jar" node
-    ) >"$tmp/$o.out" 2>&1 &
-    pid=$!
-    pids+=("$pid")
-    for _ in $(seq 1 120); do
-      grep -q 'listening on' "$tmp/$o.out" && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.5
-    done
-    if ! grep -q 'listening on' "$tmp/$o.out"; then
-      cat "$tmp/$o.out" >&2
+    }
+    if ! wsc_node_starts "$jar" "$tmp/$o.out" rendered_env; then
       echo "k8s overlay $o: wsc node did not start with the rendered environment" >&2
       exit 1
     fi
-    kill "$pid" && wait "$pid" 2>/dev/null || true
     echo "k8s overlay $o: wsc node starts with the rendered environment ($(grep -c '^export WSC_' "$tmp/$o.env") WSC_* variables, JAVA_OPTS)"
   else
     echo "k8s overlay $o: skipped starting wsc node with the rendered environment (no cli/target/wsc.jar or java)"

@@ -14,12 +14,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 units=(wsc-node.service wsc-gateway.service)
 tmp="$(mktemp -d)"
-pid=""
-cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
 
 if ! command -v systemd-analyze >/dev/null; then
   for u in "${units[@]}"; do echo "systemd $u: skipped (no systemd-analyze on this machine)"; done
@@ -47,32 +44,20 @@ fi
 
 jar="$repo/cli/target/wsc.jar"
 if [[ -f $jar ]] && command -v java >/dev/null; then
-  (
-    # KEY=value lines as systemd reads them (a value in double quotes loses them), not sourced.
+  # KEY=value lines as systemd reads them (a value in double quotes loses them), not sourced.
+  env_file() {
     while IFS= read -r line; do
       [[ $line =~ ^([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
       key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
       if [[ $value =~ ^\"(.*)\"$ ]]; then value="${BASH_REMATCH[1]}"; fi
       export "$key=$value"
     done <"$here/wsc.env.example"
-    unset REDIS_URL WSC_REDIS   # the embedded bus: no Redis is needed to check the settings
-    export WSC_NODE_ID=check WSC_HOST=127.0.0.1 WSC_PORT=0 WSC_ADMIN_HOST=127.0.0.1 WSC_ADMIN_PORT=0
-    # shellcheck disable=SC2086
-    exec java $JAVA_OPTS -jar "$jar" node
-  ) >"$tmp/node.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    grep -q 'listening on' "$tmp/node.out" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if ! grep -q 'listening on' "$tmp/node.out"; then
-    cat "$tmp/node.out" >&2
+    export WSC_NODE_ID=check
+  }
+  if ! wsc_node_starts "$jar" "$tmp/node.out" env_file; then
     echo "systemd wsc.env.example: wsc node did not start with it" >&2
     exit 1
   fi
-  kill "$pid" && wait "$pid" 2>/dev/null || true
-  pid=""
   echo "systemd wsc.env.example: wsc node starts with it ($(grep -c '^WSC_' "$here/wsc.env.example") WSC_* variables, JAVA_OPTS)"
 else
   echo "systemd wsc.env.example: skipped starting wsc node with it (no cli/target/wsc.jar or java)"
