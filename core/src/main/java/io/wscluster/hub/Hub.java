@@ -177,23 +177,29 @@ public final class Hub {
 
     /** Every session of this node as it is now: one pass on each shard's loop; completes when every shard has answered. */
     public CompletionStage<List<ConnectionSnapshot>> connections() {
-        HubShard[] all = shardArray;
-        List<CompletableFuture<List<ConnectionSnapshot>>> parts = new ArrayList<>(all.length);
-        for (HubShard shard : all) {
-            CompletableFuture<List<ConnectionSnapshot>> part = new CompletableFuture<>();
-            shard.executor().execute(() -> {
-                List<ConnectionSnapshot> found = new ArrayList<>(shard.sessionCount());
-                long now = System.nanoTime();
-                shard.forEachSession(s -> found.add(ConnectionSnapshot.of(s, now)));
-                part.complete(found);
-            });
-            parts.add(part);
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return onEveryShard(shard -> {
+            List<ConnectionSnapshot> found = new ArrayList<>(shard.sessionCount());
+            long now = System.nanoTime();
+            shard.forEachSession(s -> found.add(ConnectionSnapshot.of(s, now)));
+            return found;
+        }).thenApply(parts -> {
             List<ConnectionSnapshot> merged = new ArrayList<>();
-            parts.forEach(p -> merged.addAll(p.join()));
+            parts.forEach(merged::addAll);
             return merged;
         });
+    }
+
+    /** {@code onLoop} run on each shard's own loop; completes with every shard's answer once all have answered. */
+    private <T> CompletionStage<List<T>> onEveryShard(java.util.function.Function<HubShard, T> onLoop) {
+        HubShard[] all = shardArray;
+        List<CompletableFuture<T>> parts = new ArrayList<>(all.length);
+        for (HubShard shard : all) {
+            CompletableFuture<T> part = new CompletableFuture<>();
+            shard.executor().execute(() -> part.complete(onLoop.apply(shard)));
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 
     // ---- positions ----
@@ -205,20 +211,13 @@ public final class Hub {
      * every shard has answered.
      */
     public CompletionStage<Map<String, StreamPosition>> drainedPositions() {
-        HubShard[] all = shardArray;
-        List<CompletableFuture<Map<String, StreamPosition>>> parts = new ArrayList<>(all.length);
-        for (HubShard shard : all) {
-            CompletableFuture<Map<String, StreamPosition>> part = new CompletableFuture<>();
-            shard.executor().execute(() -> {
-                Map<String, StreamPosition> found = new HashMap<>();
-                shard.drainedPositions(found);
-                part.complete(found);
-            });
-            parts.add(part);
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        return onEveryShard(shard -> {
+            Map<String, StreamPosition> found = new HashMap<>();
+            shard.drainedPositions(found);
+            return found;
+        }).thenApply(parts -> {
             Map<String, StreamPosition> merged = new HashMap<>();
-            parts.forEach(p -> p.join().forEach((room, at) -> merged.merge(room, at, StreamPosition::earlier)));
+            parts.forEach(p -> p.forEach((room, at) -> merged.merge(room, at, StreamPosition::earlier)));
             return merged;
         });
     }

@@ -62,12 +62,8 @@ public final class ConnectionMemory {
     }
 
     public Shares shares() {
-        double heap = 0;
-        for (Gauge g : registry.find("jvm.memory.used").tag("area", "heap").gauges()) {
-            heap += g.value();
-        }
-        Gauge direct = registry.find("wsc_netty_direct_memory").gauge();
-        return new Shares(connections.getAsInt(), heap, direct == null ? 0 : direct.value(), kernelPerSocket());
+        return new Shares(connections.getAsInt(), FigureSampler.gauges(registry, Figure.HEAP_USED_MB.meter, Figure.HEAP_USED_MB.tags),
+                FigureSampler.gauges(registry, Figure.DIRECT_MEMORY_MB.meter), kernelPerSocket());
     }
 
     /** The machine's TCP memory over its TCP sockets, from {@code TCP: inuse N orphan O tw T alloc A mem M} (M in pages). */

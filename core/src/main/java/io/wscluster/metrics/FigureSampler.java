@@ -37,7 +37,7 @@ public final class FigureSampler {
         double[] values = new double[Figure.values().length];
         for (Figure f : Figure.values()) {
             values[f.ordinal()] = switch (f.source) {
-                case GAUGE -> gauges(f) * f.factor;
+                case GAUGE -> gauges(registry, f.meter, f.tags) * f.factor;
                 case RATE -> {
                     double count = count(f.meter);
                     double grown = Math.max(0, count - lastCounts[f.ordinal()]);
@@ -50,9 +50,10 @@ public final class FigureSampler {
         return new FigureSample(atMillis, values);
     }
 
-    private double gauges(Figure f) {
+    /** The sum of the gauges named {@code name} with {@code tags} (key, value, ...); a gauge that reads NaN counts 0. */
+    static double gauges(MeterRegistry registry, String name, String... tags) {
         double sum = 0;
-        for (Gauge g : registry.find(f.meter).tags(f.tags).gauges()) {
+        for (Gauge g : registry.find(name).tags(tags).gauges()) {
             double v = g.value();
             sum += Double.isFinite(v) ? v : 0;
         }

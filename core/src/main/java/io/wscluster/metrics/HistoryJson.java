@@ -130,7 +130,8 @@ public final class HistoryJson {
         return across == Figure.Across.MEAN ? out / n : out;
     }
 
-    private static double round(double v) {
+    /** To three decimals: what the answers carry. */
+    static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 }

@@ -68,10 +68,10 @@ public final class Monitoring implements AutoCloseable {
         List<Alerts.Transition> changed = alerts.check(sample);
         for (Alerts.Transition t : changed) {
             if (t.firing()) {
-                log.warn("alert {} firing: {} is {} ({}, {})", t.rule().name(), t.rule().figure().wireName(), round(t.value()),
+                log.warn("alert {} firing: {} is {} ({}, {})", t.rule().name(), t.rule().figure().wireName(), HistoryJson.round(t.value()),
                         t.rule().expression(), t.rule().severity().wireName());
             } else {
-                log.info("alert {} resolved: {} is {}", t.rule().name(), t.rule().figure().wireName(), round(t.value()));
+                log.info("alert {} resolved: {} is {}", t.rule().name(), t.rule().figure().wireName(), HistoryJson.round(t.value()));
             }
             Counter.builder(TRANSITIONS).tags("alert", t.rule().name(), "state", t.state())
                     .description("Alert rules of this node that fired or resolved, by rule and state").register(registry).increment();
@@ -86,10 +86,6 @@ public final class Monitoring implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cannot {}: {}", what, e.toString());
         }
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 
     public MetricHistory history() {

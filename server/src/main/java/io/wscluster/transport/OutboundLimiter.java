@@ -76,11 +76,7 @@ final class OutboundLimiter extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (overflowed || (queue == null && ctx.channel().isWritable())) {
-            int size = sizes.size(msg);
-            written += size;
-            if (metrics != null) {
-                metrics.bytesOut(size);
-            }
+            handedOn(sizes.size(msg));
             ctx.write(msg, promise);
             return;
         }
@@ -95,6 +91,14 @@ final class OutboundLimiter extends ChannelDuplexHandler {
             overflowed = true;
             discard();
             ctx.fireUserEventTriggered(OVERFLOW);
+        }
+    }
+
+    /** Counts {@code size} bytes going on towards the socket: the connection's own count and the node's. */
+    private void handedOn(int size) {
+        written += size;
+        if (metrics != null) {
+            metrics.bytesOut(size);
         }
     }
 
@@ -113,10 +117,7 @@ final class OutboundLimiter extends ChannelDuplexHandler {
         Pending p;
         while (ctx.channel().isWritable() && (p = queue.poll()) != null) {
             queuedBytes -= p.size();
-            written += p.size();
-            if (metrics != null) {
-                metrics.bytesOut(p.size());
-            }
+            handedOn(p.size());
             ctx.write(p.message(), p.promise());
         }
         if (queue.isEmpty()) {
