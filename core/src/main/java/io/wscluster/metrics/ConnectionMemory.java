@@ -52,18 +52,31 @@ public final class ConnectionMemory {
 
     /** Registers {@code wsc_memory_per_connection_bytes{kind=heap|direct|kernel}}. */
     public ConnectionMemory register() {
-        Gauge.builder(PER_CONNECTION, this, m -> m.shares().heapPerConnection()).tag("kind", "heap")
+        // Each gauge reads only its own source: the heap and direct ones never open /proc/net/sockstat.
+        Gauge.builder(PER_CONNECTION, this, m -> m.perConnection(m.heapUsed())).tag("kind", "heap")
                 .description("Memory per WebSocket connection, by kind: heap and direct are the node's in use over its connections"
                         + " (upper bounds), kernel the machine's TCP memory per socket (an estimate; -1 where unknown)")
                 .register(registry);
-        Gauge.builder(PER_CONNECTION, this, m -> m.shares().directPerConnection()).tag("kind", "direct").register(registry);
-        Gauge.builder(PER_CONNECTION, this, m -> m.shares().kernelBytesPerSocket()).tag("kind", "kernel").register(registry);
+        Gauge.builder(PER_CONNECTION, this, m -> m.perConnection(m.direct())).tag("kind", "direct").register(registry);
+        Gauge.builder(PER_CONNECTION, this, ConnectionMemory::kernelPerSocket).tag("kind", "kernel").register(registry);
         return this;
     }
 
     public Shares shares() {
-        return new Shares(connections.getAsInt(), FigureSampler.gauges(registry, Figure.HEAP_USED_MB.meter, Figure.HEAP_USED_MB.tags),
-                FigureSampler.gauges(registry, Figure.DIRECT_MEMORY_MB.meter), kernelPerSocket());
+        return new Shares(connections.getAsInt(), heapUsed(), direct(), kernelPerSocket());
+    }
+
+    private double heapUsed() {
+        return FigureSampler.gauges(registry, Figure.HEAP_USED_MB.meter, Figure.HEAP_USED_MB.tags);
+    }
+
+    private double direct() {
+        return FigureSampler.gauges(registry, Figure.DIRECT_MEMORY_MB.meter);
+    }
+
+    private double perConnection(double total) {
+        int n = connections.getAsInt();
+        return n == 0 ? 0 : total / n;
     }
 
     /** The machine's TCP memory over its TCP sockets, from {@code TCP: inuse N orphan O tw T alloc A mem M} (M in pages). */
