@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { startRedis, startNode, until } from "./lib/cluster.mjs";
+import { startRedis, startNode, until } from "../lib/cluster.mjs";
 
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "artifacts");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";

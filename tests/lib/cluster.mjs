@@ -1,4 +1,4 @@
-// Real parts for browser tests: a redis-server and `wsc node` processes of this checkout's jar, on
+// Real parts for the browser and JavaScript SDK tests: a redis-server and `wsc node` processes of this checkout's jar, on
 // free loopback ports, each stopped by its own process id. Every wait is bounded.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const JAR = join(ROOT, "cli/target/wsc.jar");
 
 export function freePort() {
@@ -49,10 +49,10 @@ export async function startRedis() {
   return { ...r, url: `redis://127.0.0.1:${port}`, stop: () => { stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** A `wsc node` process on free ports, ready; `extra` are more flags. */
-export async function startNode(id, redisUrl, extra = []) {
+/** A `wsc node` process on free ports (or on `port`), ready; `extra` are more flags. */
+export async function startNode(id, redisUrl, extra = [], { port = 0 } = {}) {
   if (!existsSync(JAR)) throw new Error(`no ${JAR}: build first (mvn -B -ntp install -DskipTests)`);
-  const port = await freePort();
+  port ||= await freePort();
   const adminPort = await freePort();
   const n = started(id, spawn("java", ["-Xmx256m", "-jar", JAR, "node", "--node-id", id, "--port", String(port),
     "--admin-port", String(adminPort), "--redis", redisUrl, ...extra], { stdio: ["ignore", "pipe", "pipe"] }), []);
