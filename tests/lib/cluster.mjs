@@ -49,12 +49,12 @@ export async function startRedis() {
   return { ...r, url: `redis://127.0.0.1:${port}`, stop: () => { stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** A `wsc node` process on free ports (or on `port`), ready; `extra` are more flags. */
+/** A `wsc node` process on free loopback ports (or on `port`), ready; `extra` are more flags. */
 export async function startNode(id, redisUrl, extra = [], { port = 0 } = {}) {
   if (!existsSync(JAR)) throw new Error(`no ${JAR}: build first (mvn -B -ntp install -DskipTests)`);
   port ||= await freePort();
   const adminPort = await freePort();
-  const n = started(id, spawn("java", ["-Xmx256m", "-jar", JAR, "node", "--node-id", id, "--port", String(port),
+  const n = started(id, spawn("java", ["-Xmx256m", "-jar", JAR, "node", "--node-id", id, "--host", "127.0.0.1", "--port", String(port),
     "--admin-port", String(adminPort), "--redis", redisUrl, ...extra], { stdio: ["ignore", "pipe", "pipe"] }), []);
   const node = { ...n, id, port, adminPort, url: `ws://127.0.0.1:${port}/ws`, admin: `http://127.0.0.1:${adminPort}` };
   await until(`node ${id} ready`, async () => {

@@ -55,6 +55,7 @@ public final class NodeEndpoints implements HttpEndpoints {
     private final FailoverLog failovers;
     private final OperatorAccess access;
     private final byte[] demoPage;
+    private final byte[] sdk;
     private final MonitorEndpoints monitor;
     private final Map<String, Route> routes;
 
@@ -74,6 +75,7 @@ public final class NodeEndpoints implements HttpEndpoints {
         this.access = new OperatorAccess(keys.apiKey(), keys.adminKey(), page);
         this.monitor = monitor;
         this.demoPage = resource("/io/wscluster/api/demo.html");
+        this.sdk = resource("/io/wscluster/api/wscluster.js");
         this.routes = routes();
     }
 
@@ -111,6 +113,9 @@ public final class NodeEndpoints implements HttpEndpoints {
         Map<String, Route> all = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("/", page),
                 Map.entry("/index.html", page),
+                // The JavaScript SDK the page is built on (clients/js), for the page and for anyone trying it.
+                Map.entry("/wscluster.js", new Route(Kind.PAGE, HttpMethod.GET, (r, c) -> done(new HttpReply(200,
+                        "text/javascript; charset=utf-8", sdk, Map.of("Cache-Control", "private, max-age=300"))))),
                 // What a node that may be cut off from Redis asks its peers before it fences itself (NodeFence).
                 Map.entry("/health", new Route(Kind.CLIENT, HttpMethod.GET, (r, c) -> {
                     List<String> member = new QueryStringDecoder(r.uri()).parameters().get("member");

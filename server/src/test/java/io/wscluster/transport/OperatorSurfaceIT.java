@@ -39,6 +39,7 @@ class OperatorSurfaceIT {
             assertThat(RawHttp.send(node.httpUrl(), "GET", path).status()).as("GET %s on the public port", path).isEqualTo(404);
         }
         assertThat(RawHttp.send(node.httpUrl(), "GET", "/").status()).as("the page is off by default").isEqualTo(404);
+        assertThat(RawHttp.send(node.httpUrl(), "GET", "/wscluster.js").status()).as("and so is its script").isEqualTo(404);
         assertThat(RawHttp.send(node.httpUrl(), "GET", "/health").status()).isEqualTo(200);
         assertThat(RawHttp.send(node.httpUrl(), "GET", "/ready").status()).isEqualTo(200);
         assertThat(node.adminUrl()).startsWith("http://127.0.0.1:").isNotEqualTo(node.httpUrl());
@@ -104,6 +105,9 @@ class OperatorSurfaceIT {
     void thePageShowsTheClusterPubliclyWithoutOperatorAddresses() throws Exception {
         WsCluster node = nodes.start(o -> o.transport(t -> t.page(true)));
         assertThat(RawHttp.send(node.httpUrl(), "GET", "/").body()).contains("wscluster");
+        RawHttp.Answer sdk = RawHttp.send(node.httpUrl(), "GET", "/wscluster.js");
+        assertThat(sdk.status()).as("the JavaScript SDK the page is built on").isEqualTo(200);
+        assertThat(sdk.body()).contains("export class WscClient");
         RawHttp.Answer cluster = RawHttp.send(node.httpUrl(), "GET", "/api/cluster");
         assertThat(cluster.status()).isEqualTo(200);
         JsonNode first = Encoding.JSON.mapper().readTree(cluster.body()).path("nodes").get(0);
