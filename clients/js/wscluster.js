@@ -66,6 +66,31 @@ function uuid() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * How many of this page's (or process's) clients may be opening a connection at once; the others
+ * wait their turn. Chromium delays each new WebSocket of a renderer by 1-5 s × 2^pending / 65536
+ * (its per-process throttle): 100 clients of one page reconnecting together after their node died
+ * would wait seconds, where taking turns four at a time costs a few handshakes of a millisecond or
+ * so. Elsewhere the gate only keeps thousands of clients from opening all at once.
+ */
+const opening = {
+  limit: typeof document === "undefined" ? 64 : 4,
+  active: 0,
+  waiting: [],
+  acquire() {
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  },
+  release() {
+    const next = this.waiting.shift();
+    if (next) next(); // the turn passes on: active stays the same
+    else this.active--;
+  },
+};
+
+/**
  * Where and when the client connects next. After a `reconnect` frame: to the URL it names (or
  * another one) after the delay it asks for. After any other end: to another URL than the one that
  * ended, at random (the clients of a dead node must not all land on the same next one), after the
@@ -465,6 +490,7 @@ export class WscClient {
     this.#conn = null;
     if (conn) {
       clearTimeout(conn.timer);
+      conn.done();
       try { conn.ws.close(1000, "bye"); } catch { /* already closing */ }
     }
     this.#requests.closed();
@@ -529,18 +555,26 @@ export class WscClient {
       this.#retry();
       return;
     }
-    if (this.#state === "closed") return;
+    await opening.acquire();
+    let turn = true;
+    const done = () => { if (turn) { turn = false; opening.release(); } };
+    if (this.#state === "closed") {
+      done();
+      return;
+    }
     let ws;
     try {
       ws = new this.#WebSocket(this.#target(url, token), "wsc.v1.json");
     } catch (e) {
+      done();
       this.#emit("error", new WscError("bad_url", `cannot open ${url}: ${e?.message ?? e}`, false));
       this.#lastAttemptWelcomed = false;
       this.#retry();
       return;
     }
-    const conn = { ws, url, welcomed: false, token };
+    const conn = { ws, url, welcomed: false, token, done };
     this.#conn = conn;
+    ws.onopen = done; // the handshake is over: the next client's turn
     // A node that accepts TCP but never welcomes (frozen, or a black hole) must not hold the client.
     conn.timer = setTimeout(() => this.#drop(conn, 4000, `no welcome within ${this.#options.connectTimeoutMs} ms`),
       this.#options.connectTimeoutMs);
@@ -737,6 +771,7 @@ export class WscClient {
   }
 
   #ended(conn, code, reason) {
+    conn.done();
     if (this.#conn !== conn) return;
     this.#conn = null;
     clearTimeout(conn.timer);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/browser/run.sh: the tests in a real headless Chromium (Debian's chromium, installed when
+# tests/browser/run.sh: the tests in a real headless Chromium (the dashboard, the JavaScript SDK and
+# the demo page built on it) (Debian's chromium, installed when
 # missing and run as root), driven by playwright-core from the npm registry, against `wsc node`
 # processes of cli/target/wsc.jar (built by `mvn verify`). Screenshots land in artifacts/.
 set -euo pipefail
@@ -16,5 +17,5 @@ command -v redis-server >/dev/null || { echo "tests/browser: redis-server is nee
 [ -f ../../cli/target/wsc.jar ] || { echo "tests/browser: build first: mvn -B -ntp verify (or install -DskipTests)" >&2; exit 1; }
 
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
-node --test --test-concurrency=1
+node --test --test-concurrency=1 dashboard.test.mjs sdk.test.mjs
 echo "tests/browser: passed; screenshots in tests/browser/artifacts/"
