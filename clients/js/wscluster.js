@@ -67,8 +67,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * How many of this page's (or process's) clients may be opening a connection at once; the others
- * wait their turn. Chromium delays each new WebSocket of a renderer by 1-5 s × 2^pending / 65536
- * (its per-process throttle): 100 clients of one page reconnecting together after their node died
+ * wait their turn. Chromium delays each new WebSocket of a renderer by 1-5 s × 2^(pending + failed
+ * / (succeeded + 1)) / 65536 (its WebSocketPerProcessThrottler, at most 2^16): 100 clients of one
+ * page reconnecting together after their node died
  * would wait seconds, where taking turns four at a time costs a few handshakes of a millisecond or
  * so. Elsewhere the gate only keeps thousands of clients from opening all at once.
  */
@@ -671,9 +672,11 @@ export class WscClient {
     return this.#requests.send(conn.ws, this.#subs.subscribeFrame(room)).catch((e) => {
       if (this.#subs.rooms.get(room) !== r) return; // left or subscribed anew meanwhile
       if (REFUSALS.has(e.code)) {
-        // Asking again cannot change a refusal: the room ends here, and the application is told.
+        // Asking again cannot change a refusal: the room ends here. A first subscription's caller
+        // learns it from the rejected promise; a resubscription's application from the event.
+        const had = r.epoch != null;
         this.#subs.drop(room, e);
-        this.#emit("unsubscribed", { room, reason: `${e.code}: ${e.message}` });
+        if (had) this.#emit("unsubscribed", { room, reason: `${e.code}: ${e.message}` });
       } else if (this.#conn === conn) {
         this.#emit("error", new WscError(e.code, `subscribing ${room} failed: ${e.message}; retrying`));
         setTimeout(() => this.#subscribeRoom(conn, room, r, failures + 1), backoffDelay(this.#options.backoff, failures));

@@ -45,9 +45,9 @@ function watch(c, room) {
   return { seen, subscribed };
 }
 
-function jwt(sub, lifetimeSeconds) {
+function jwt(sub, lifetimeSeconds, claims = {}) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds })}`;
+  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds, ...claims })}`;
   return `${body}.${createHmac("sha256", SECRET).update(body).digest("base64url")}`;
 }
 
@@ -241,4 +241,21 @@ test("held requests: made while reconnecting, sent after the welcome; bounded; t
   // Nowhere to connect: a held request fails with timeout, marked as never sent.
   const lonely = client(`ws://127.0.0.1:${await freePort()}/ws`, { requestTimeoutMs: 300 });
   await assert.rejects(lonely.presence("x"), (e) => e.code === "timeout" && e.sent === false);
+});
+
+test("a resubscription refused for good ends the room with an event, and is not asked again", { timeout: 60000 }, async () => {
+  const { nodes: [n1, n2] } = await cluster(2, [...FLAGS, "--jwt-secret", SECRET]);
+  // The first token grants the node's own metrics room; the next one (asked for on the reconnect,
+  // since the first ends within 10 s) does not.
+  const tokens = [jwt("dave", 8, { rooms: ["wsc:metrics"] }), jwt("dave", 60)];
+  const c = client([n1.url], { getToken: async () => tokens.shift() ?? jwt("dave", 60) });
+  const { seen, subscribed } = watch(c, "wsc:metrics");
+  await subscribed;
+  const res = await fetch(`${n1.admin}/admin/shed?count=1&to=${n2.id}`, { method: "POST" });
+  assert.equal(res.status, 202);
+  await until("the room ended", () => seen.events.some((e) => e.type === "unsubscribed" && e.room === "wsc:metrics"), 20000);
+  assert.match(seen.events.find((e) => e.type === "unsubscribed").reason, /^forbidden/);
+  assert.deepEqual(Object.keys(c.rooms), []);
+  await new Promise((res) => setTimeout(res, 1000));
+  assert.deepEqual(seen.events.filter((e) => e.type === "error" && /subscribing/.test(e.message)), [], "no retry");
 });
