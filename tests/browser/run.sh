@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tests/browser/run.sh: the tests in a real headless Chromium (the dashboard, the JavaScript SDK and
-# the demo page built on it) (Debian's chromium, installed when
-# missing and run as root), driven by playwright-core from the npm registry, against `wsc node`
+# tests/browser/run.sh: the dashboard, the JavaScript SDK and the demo page built on it, in a real
+# headless Chromium (Debian's chromium, installed when missing and run as root), driven by
+# playwright-core from the npm registry, against `wsc node`
 # processes of cli/target/wsc.jar (built by `mvn verify`). Screenshots land in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")"
