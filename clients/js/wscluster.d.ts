@@ -56,6 +56,8 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** How many requests may wait for a connection; more fail at once with `held_queue_full` (default 1000). */
   maxHeldRequests?: number;
+  /** How many requests (subscriptions aside) may await replies at once; more wait their turn (default 50; a node refuses more than its max-pending-requests, 100). */
+  maxInFlight?: number;
 }
 
 export interface RoomMessage {

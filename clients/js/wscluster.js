@@ -19,6 +19,7 @@ export const DEFAULTS = Object.freeze({
   keepAliveMs: 5000,
   connectTimeoutMs: 5000,
   maxHeldRequests: 1000,
+  maxInFlight: 50,
 });
 
 /** Codes after which a publish may or may not be stored: asked again with the same idempotency key. */
@@ -217,32 +218,32 @@ class Subscriptions {
 
 /**
  * A client's requests: each gets an id and waits for the frame with that id, at most the request
- * timeout. Requests made between connections wait in a bounded queue (held) and are sent after the
- * next welcome, once the rooms are subscribed again.
+ * timeout. At most `window` of them (subscriptions aside, as on the node) await replies at once;
+ * more wait their turn, since a node refuses a connection's requests beyond its
+ * `max-pending-requests` (100 by default) with `rate_limited`. Requests made between connections
+ * wait in a bounded queue (held) and are sent after the next welcome, once the rooms are
+ * subscribed again; those still waiting for their turn when a connection ends are held again.
  */
 class Requests {
   #pending = new Map();
+  #queued = [];
   #held = [];
   /** Keyed publishes whose connection was lost with them in flight: sent again before anything held, in their order. */
   #retried = [];
+  #inFlight = 0;
   #nextId = 1;
 
-  constructor(timeoutMs, maxHeld) {
+  constructor(timeoutMs, maxHeld, window) {
     this.timeoutMs = timeoutMs;
     this.maxHeld = maxHeld;
+    this.window = window;
   }
 
   get heldCount() { return this.#held.length + this.#retried.length; }
 
+  /** Sends `frame` on `ws` now, or once fewer than the window await replies; resolves with the reply. */
   send(ws, frame) {
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++;
-      const timer = setTimeout(() => {
-        if (this.#pending.delete(id)) reject(new WscError("timeout", `no reply to ${frame.op} within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      ws.send(JSON.stringify({ ...frame, id }));
-    });
+    return this.#enqueue(frame, (e) => this.#dispatch(ws, e));
   }
 
   /** Holds `frame` until the next connection; `retry` puts it before the requests made meanwhile. */
@@ -251,47 +252,85 @@ class Requests {
       return Promise.reject(new WscError("held_queue_full",
         `${this.maxHeld} requests already wait for a connection; ${frame.op} not sent`, false));
     }
+    return this.#enqueue(frame, (e) => (retry ? this.#retried : this.#held).push(e));
+  }
+
+  #enqueue(frame, place) {
     return new Promise((resolve, reject) => {
-      const queue = retry ? this.#retried : this.#held;
-      const entry = { frame, resolve, reject };
-      entry.timer = setTimeout(() => {
-        const i = queue.indexOf(entry);
-        if (i >= 0) {
-          queue.splice(i, 1);
-          reject(new WscError("timeout", `not sent: no connection within ${this.timeoutMs} ms`, false));
-        }
-      }, this.timeoutMs);
-      queue.push(entry);
+      const e = { frame, resolve, reject, id: null, ws: null, counted: false };
+      e.timer = setTimeout(() => this.#expire(e), this.timeoutMs);
+      place(e);
     });
+  }
+
+  #dispatch(ws, e) {
+    const counted = e.frame.op !== "subscribe";
+    if (counted && this.#inFlight >= this.window) {
+      e.ws = ws;
+      this.#queued.push(e);
+      return;
+    }
+    e.id = this.#nextId++;
+    e.counted = counted;
+    if (counted) this.#inFlight++;
+    this.#pending.set(e.id, e);
+    ws.send(JSON.stringify({ ...e.frame, id: e.id }));
+  }
+
+  #expire(e) {
+    if (e.id != null) {
+      if (this.#pending.get(e.id) !== e) return;
+      this.#settle(e);
+      e.reject(new WscError("timeout", `no reply to ${e.frame.op} within ${this.timeoutMs} ms`));
+      return;
+    }
+    for (const queue of [this.#queued, this.#held, this.#retried]) {
+      const i = queue.indexOf(e);
+      if (i >= 0) {
+        queue.splice(i, 1);
+        e.reject(new WscError("timeout", `not sent: no connection within ${this.timeoutMs} ms`, false));
+        return;
+      }
+    }
+  }
+
+  #settle(e) {
+    this.#pending.delete(e.id);
+    clearTimeout(e.timer);
+    if (!e.counted) return;
+    this.#inFlight--;
+    while (this.#queued.length && this.#inFlight < this.window) {
+      const next = this.#queued.shift();
+      this.#dispatch(next.ws, next);
+    }
   }
 
   /** Sends every held request, retried publishes first, each queue in the order it was made. */
   release(ws) {
-    for (const e of [...this.#retried.splice(0), ...this.#held.splice(0)]) {
-      clearTimeout(e.timer);
-      this.send(ws, e.frame).then(e.resolve, e.reject);
-    }
+    for (const e of [...this.#retried.splice(0), ...this.#held.splice(0)]) this.#dispatch(ws, e);
   }
 
   /** The frame answers a request: true when it did. */
   answered(f) {
-    const p = f.id == null ? undefined : this.#pending.get(f.id);
-    if (!p) return false;
-    this.#pending.delete(f.id);
-    clearTimeout(p.timer);
-    if (f.op === "error") p.reject(new WscError(f.code, f.message));
-    else p.resolve(f);
+    const e = f.id == null ? undefined : this.#pending.get(f.id);
+    if (!e) return false;
+    this.#settle(e);
+    if (f.op === "error") e.reject(new WscError(f.code, f.message));
+    else e.resolve(f);
     return true;
   }
 
-  /** The connection ended: no reply can come, whatever the server did with the requests. */
+  /** The connection ended: no reply can come, whatever the server did with the requests sent. */
   connectionLost(code) {
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new WscError("connection_lost",
+    for (const e of this.#pending.values()) {
+      clearTimeout(e.timer);
+      e.reject(new WscError("connection_lost",
         `the connection ended before the reply (${code}); the request may or may not have been accepted`));
     }
     this.#pending.clear();
+    this.#inFlight = 0;
+    // Never sent: they wait for the next connection, before what is held already.
+    this.#held.unshift(...this.#queued.splice(0));
   }
 
   closed() {
@@ -302,7 +341,6 @@ class Requests {
     }
   }
 }
-
 
 /**
  * A connection to a wscluster that keeps itself alive:
@@ -355,7 +393,8 @@ export class WscClient {
     if (options.token != null && options.getToken != null) throw new TypeError("wscluster: give token or getToken, not both");
     if (options.getToken != null && typeof options.getToken !== "function") throw new TypeError("wscluster: getToken must be a function");
     const o = { ...DEFAULTS, ...options, backoff: { ...DEFAULTS.backoff, ...options.backoff } };
-    for (const [name, min] of [["requestTimeoutMs", 1], ["keepAliveMs", 10], ["connectTimeoutMs", 1], ["maxHeldRequests", 0]]) {
+    for (const [name, min] of [["requestTimeoutMs", 1], ["keepAliveMs", 10], ["connectTimeoutMs", 1], ["maxHeldRequests", 0],
+      ["maxInFlight", 1]]) {
       if (!Number.isFinite(o[name]) || o[name] < min) throw new TypeError(`wscluster: ${name} must be a number of at least ${min}, got ${o[name]}`);
     }
     const b = o.backoff;
@@ -366,7 +405,7 @@ export class WscClient {
     this.#WebSocket = WS;
     this.#token = options.token ?? null;
     this.#plan = new ReconnectPlan(WscClient.#urlList(urls), b);
-    this.#requests = new Requests(o.requestTimeoutMs, o.maxHeldRequests);
+    this.#requests = new Requests(o.requestTimeoutMs, o.maxHeldRequests, o.maxInFlight);
     this.#ready = new Promise((resolve, reject) => { this.#settleReady = { resolve, reject }; });
     this.#ready.catch(() => {}); // closing before the first welcome must not be an unhandled rejection
     this.#watchdog = setInterval(() => this.#watch(), Math.max(5, o.keepAliveMs / 2));

@@ -108,6 +108,9 @@ test("requests and events on one node: publish, presence, history, send, broadca
   await b.send(a.user ?? "anonymous", { to: "user" }).catch((e) => assert.equal(e.code, "bad_request"));
   await b.broadcast({ to: "all" });
   await until("the broadcast", () => direct.some((m) => m.broadcast && m.data.to === "all"));
+  // 300 requests at once: the node refuses more than 100 awaiting answers, so the client sends them in turn.
+  const many = await Promise.all(Array.from({ length: 300 }, () => b.history("lobby", { limit: 1 })));
+  assert.equal(many.length, 300);
   await assert.rejects(a.subscribe("lobby", () => {}), (e) => e instanceof WscError && e.code === "bad_request");
   await assert.rejects(b.publish("bad room!", 1), (e) => e.code === "bad_request");
   // A position the history no longer reaches: the server starts afresh and the client says so.
