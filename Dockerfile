@@ -18,6 +18,7 @@ WORKDIR /src
 # The POMs first, so that the dependency layer below is rebuilt only when a POM changes. The
 # reactor needs every module listed in the root POM, even those -pl cli -am does not build.
 COPY pom.xml ./
+COPY protocol/pom.xml protocol/
 COPY core/pom.xml core/
 COPY eventloops/pom.xml eventloops/
 COPY testkit/pom.xml testkit/

@@ -13,7 +13,7 @@ import io.wscluster.bus.LocalBus;
 import io.wscluster.cluster.LocalMembership;
 import io.wscluster.cluster.Membership;
 import io.wscluster.cluster.NodeInfo;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.failover.FailoverLog;
 import io.wscluster.failover.LocalFailoverLog;
 import io.wscluster.failover.LocalSessionStore;

@@ -7,7 +7,7 @@ import io.wscluster.cluster.NodeInfo;
 import io.wscluster.cluster.NodeState;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.ReconnectReason;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.transport.WsServer;
 import java.net.URI;
 import java.time.Duration;

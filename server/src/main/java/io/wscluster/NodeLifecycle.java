@@ -11,7 +11,7 @@ import io.wscluster.failover.StoredSessions;
 import io.wscluster.hub.Hub;
 import io.wscluster.protocol.CloseCode;
 import io.wscluster.protocol.ReconnectReason;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.resources.NodeResources;
 import io.wscluster.routing.NodeDirectory;
 import io.wscluster.routing.Router;

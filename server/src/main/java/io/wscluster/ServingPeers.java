@@ -6,11 +6,11 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import io.wscluster.protocol.Futures;
 
 /**
  * Which of the other nodes take connections right now, as their {@code /ready} says. Membership
@@ -57,7 +57,7 @@ final class ServingPeers {
     }
 
     private static boolean notServing(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Futures.cause(e);
         return cause instanceof BackendException b && b.notServing();
     }
 

@@ -7,9 +7,9 @@ import io.wscluster.hub.BusBridge;
 import io.wscluster.hub.HubHooks;
 import io.wscluster.hub.OpHandler;
 import io.wscluster.hub.Session;
-import io.wscluster.protocol.Encoding;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Encoding;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.security.Authorizer;
@@ -222,7 +222,7 @@ public final class WsCluster implements AutoCloseable {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("op name must not be empty");
             }
-            if (io.wscluster.protocol.FrameParser.isProtocolOp(name)) {
+            if (io.wscluster.codec.FrameParser.isProtocolOp(name)) {
                 throw new IllegalArgumentException("op '" + name + "' is part of the protocol and cannot be replaced");
             }
             ops.put(name, handler);

@@ -8,7 +8,7 @@ import io.wscluster.hub.Session;
 import io.wscluster.hub.SessionRecord;
 import io.wscluster.hub.SharedFrame;
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.security.Principal;
 
 /** A connection with no socket: what the hub writes is released at once, and everything counts as sent. */

@@ -1,7 +1,7 @@
 package io.wscluster.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.wscluster.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.failover.FailoverRecordJson;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.redis.BusOptions;
 import io.wscluster.routing.ClusterReport;
 import io.wscluster.routing.RoutingOptions;

@@ -36,7 +36,7 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsImported() {
-        for (String p : new String[] {"io.wscluster", "io.wscluster.hub", "io.wscluster.transport", "io.wscluster.redis",
+        for (String p : new String[] {"io.wscluster", "io.wscluster.protocol", "io.wscluster.codec", "io.wscluster.hub", "io.wscluster.transport", "io.wscluster.redis",
                 "io.wscluster.gateway", "io.wscluster.client", "io.wscluster.loadtest", "io.wscluster.cli"}) {
             assertThat(MAIN.containPackage(p)).as("classes of " + p + " imported").isTrue();
         }
@@ -55,9 +55,17 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** What the SDK and the node share needs nothing but the JDK: it is all an SDK user gets of the node. */
+    @Test
+    void theProtocolNeedsOnlyTheJdk() {
+        noClasses().that().resideInAPackage("io.wscluster.protocol..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.wscluster.protocol..", "java..")
+                .check(MAIN);
+    }
+
     @Test
     void coreHasNoSocketsAndNoRedis() {
-        noClasses().that().resideInAnyPackage("io.wscluster.protocol..", "io.wscluster.hub..", "io.wscluster.bus..",
+        noClasses().that().resideInAnyPackage("io.wscluster.protocol..", "io.wscluster.codec..", "io.wscluster.hub..", "io.wscluster.bus..",
                         "io.wscluster.history..", "io.wscluster.presence..", "io.wscluster.cluster..", "io.wscluster.routing..",
                         "io.wscluster.failover..", "io.wscluster.security..", "io.wscluster.metrics..", "io.wscluster.resources..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty.channel..", "io.lettuce..", "io.wscluster.redis..",

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wscluster.client.ClientEvent;
 import io.wscluster.client.ClientOptions;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.testkit.SharedRedis;
 import java.net.URI;
 import java.net.http.HttpClient;

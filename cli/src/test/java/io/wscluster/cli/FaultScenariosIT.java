@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wscluster.client.ClientOptions;
 import io.wscluster.client.WscClient;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.testkit.FaultProxy;
 import io.wscluster.testkit.RedisServer;
 import java.io.IOException;

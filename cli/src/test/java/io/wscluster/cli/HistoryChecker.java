@@ -8,10 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.wscluster.protocol.Futures;
 
 /**
  * Follows every publish from its ack to every subscriber of its room. Each publish carries a unique
@@ -103,7 +103,7 @@ final class HistoryChecker {
         if (error == null) {
             acked.add(id);
         } else {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Futures.cause(error);
             String code = cause instanceof WscException w ? w.code() : cause.getClass().getSimpleName();
             failures.merge(code, 1, Integer::sum);
             if (code.equals("unavailable")) {

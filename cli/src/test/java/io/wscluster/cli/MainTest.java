@@ -89,7 +89,7 @@ class MainTest {
         Run r = run("status", "--url", "http://127.0.0.1:1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("wsc status: cannot reach http://127.0.0.1:1").doesNotContain("\n");
-        var json = io.wscluster.protocol.Encoding.JSON.mapper().readTree("""
+        var json = io.wscluster.codec.Encoding.JSON.mapper().readTree("""
                 {"nodes":[{"id":"n1","url":"ws://h:1/ws","state":"active","connections":12,"capacity":100,"cpu":0.25,
                 "memory":0.5,"messages_in_per_sec":3.0,"messages_out_per_sec":300.0}],
                  "totals":{"nodes":1,"connections":12,"messages_in_per_sec":3.0,"messages_out_per_sec":300.0}}""");

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.wscluster.client.ClientOptions;
 import io.wscluster.client.ClientState;
 import io.wscluster.client.WscClient;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.testkit.SharedRedis;
 import java.net.URI;
 import java.net.http.HttpClient;

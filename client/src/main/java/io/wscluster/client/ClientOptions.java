@@ -1,6 +1,6 @@
 package io.wscluster.client;
 
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

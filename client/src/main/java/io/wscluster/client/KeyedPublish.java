@@ -2,10 +2,10 @@ package io.wscluster.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
+import io.wscluster.protocol.Futures;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -85,7 +85,7 @@ final class KeyedPublish {
     }
 
     private void answered(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Futures.cause(e);
         String code = cause instanceof WscException w ? w.code() : null;
         boolean unknown = UNKNOWN.contains(code);
         unknownSeen |= unknown;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Counter;
 import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.security.NamespaceSpec;
 import io.wscluster.security.OverflowPolicy;

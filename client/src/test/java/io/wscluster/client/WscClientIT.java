@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
-import io.wscluster.failover.Backoff;
+import io.wscluster.protocol.Backoff;
 import io.wscluster.hub.Session;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.security.RoomAccess;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.wscluster.bus;
 
 import io.wscluster.history.HistoryStore;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import java.util.concurrent.CompletionStage;
 
 /**

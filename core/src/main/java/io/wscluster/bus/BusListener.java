@@ -1,6 +1,6 @@
 package io.wscluster.bus;
 
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 
 /**
  * Receives what the bus delivers to this node. Calls for one room arrive in offset order and never

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.history.LocalHistory;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package io.wscluster.failover;
 import io.wscluster.options.Check;
 import java.time.Duration;
 import java.util.Objects;
+import io.wscluster.protocol.Backoff;
 
 /**
  * How failovers run.

@@ -1,6 +1,6 @@
 package io.wscluster.history;
 
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,8 +1,8 @@
 package io.wscluster.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.security.OverflowPolicy;
 import java.util.HashMap;
 import java.util.Iterator;

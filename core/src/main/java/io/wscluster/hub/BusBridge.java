@@ -4,7 +4,7 @@ import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
 import io.wscluster.history.HistoryStore;
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

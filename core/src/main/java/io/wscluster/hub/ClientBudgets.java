@@ -1,6 +1,6 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.ClientFrame;
+import io.wscluster.codec.ClientFrame;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.ClientLimits;

@@ -1,7 +1,7 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.OutboundFrame;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.OutboundFrame;
+import io.wscluster.codec.ServerFrames;
 
 /**
  * The bus may have lost messages sent to {@code user} ({@code send}), or, when {@code user} is

@@ -2,7 +2,7 @@ package io.wscluster.hub;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.wscluster.hub;
 
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.OutboundFrame;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.Arrays;

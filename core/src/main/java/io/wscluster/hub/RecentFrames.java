@@ -1,6 +1,6 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.wscluster.hub;
 
 import io.wscluster.metrics.NodeMetrics;
 import io.wscluster.protocol.ErrorCode;
-import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.codec.OutboundFrame;
 import io.wscluster.protocol.ProtocolException;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.resources.QuietLog;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import io.wscluster.protocol.Futures;
 
 /**
  * How a request's outcome reaches its client: on the session's loop, as the answer frame or as an
@@ -46,7 +47,7 @@ final class Replies {
             }
             then.accept(value, error);
         } else {
-            f.whenCompleteAsync((v, e) -> then.accept(v, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e),
+            f.whenCompleteAsync((v, e) -> then.accept(v, Futures.cause(e)),
                     s.shard.executor());
         }
     }

@@ -1,8 +1,8 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.ClientFrame;
+import io.wscluster.codec.ClientFrame;
 import io.wscluster.protocol.ProtocolException;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.security.SubscriptionGrant;
 import java.util.Iterator;
 

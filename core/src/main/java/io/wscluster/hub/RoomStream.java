@@ -1,7 +1,7 @@
 package io.wscluster.hub;
 
 import io.wscluster.history.HistoryRead;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,8 +1,8 @@
 package io.wscluster.hub;
 
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.Encoding;
-import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.codec.Encoding;
+import io.wscluster.codec.OutboundFrame;
 import io.wscluster.security.PerSecondLimit;
 import io.wscluster.security.Principal;
 import java.util.Collections;

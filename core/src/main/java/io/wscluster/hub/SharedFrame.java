@@ -2,9 +2,9 @@ package io.wscluster.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.wscluster.protocol.Encoding;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.WebSocketFraming;
+import io.wscluster.codec.Encoding;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.WebSocketFraming;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

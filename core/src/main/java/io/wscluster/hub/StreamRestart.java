@@ -1,7 +1,7 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.OutboundFrame;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.OutboundFrame;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
 
 /**

@@ -1,10 +1,10 @@
 package io.wscluster.hub;
 
-import io.wscluster.protocol.ClientFrame;
+import io.wscluster.codec.ClientFrame;
 import io.wscluster.protocol.ErrorCode;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.ProtocolException;
-import io.wscluster.protocol.ServerFrames;
+import io.wscluster.codec.ServerFrames;
 import io.wscluster.protocol.StreamPosition;
 import io.wscluster.security.SubscriptionGrant;
 import java.util.List;

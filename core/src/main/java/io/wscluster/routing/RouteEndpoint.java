@@ -7,11 +7,11 @@ import io.wscluster.resources.QuietLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import io.wscluster.protocol.Futures;
 
 /**
  * {@code GET /api/route?user=&ip=&region=&session=&<sticky-key>=}: where a new connection should
@@ -53,7 +53,7 @@ public final class RouteEndpoint {
             if (e == null) {
                 return new Reply(200, body(node), 0);
             }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = Futures.cause(e);
             if (cause instanceof NoNodeAvailableException none) {
                 return new Reply(503, error("unavailable", none.getMessage()), none.retryAfterSeconds());
             }

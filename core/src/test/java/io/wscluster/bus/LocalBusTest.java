@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.wscluster.history.LocalHistory;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.resources.NodeResources;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.wscluster.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.ResourceLeakDetector;
 import io.wscluster.presence.PresenceInfo;
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.protocol.ErrorCode;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.StreamPosition;
@@ -185,7 +185,7 @@ class HubTest {
             h.publish("r1", 1);
             h.bridge.send(Message.toUser("alice", Payload.of(IntNode.valueOf(1)), null, Priority.NORMAL));
             h.bridge.broadcast(Message.toAll(Payload.of(IntNode.valueOf(1)), null, Priority.NORMAL));
-            s.send(io.wscluster.protocol.ServerFrames.pong(1));
+            s.send(io.wscluster.codec.ServerFrames.pong(1));
             h.settle();
             assertThat(s.frames()).hasSize(before);
 

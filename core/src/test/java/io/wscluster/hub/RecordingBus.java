@@ -5,7 +5,7 @@ import io.wscluster.bus.BusListener;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.history.HistoryStore;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.io.IOException;
 import java.util.List;

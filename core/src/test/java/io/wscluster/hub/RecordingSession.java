@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.security.Principal;
 import io.wscluster.testsupport.Wire;
 import java.util.List;
@@ -49,7 +49,7 @@ final class RecordingSession implements Connection {
         return session.rooms();
     }
 
-    void send(io.wscluster.protocol.OutboundFrame frame) {
+    void send(io.wscluster.codec.OutboundFrame frame) {
         session.send(frame);
     }
 

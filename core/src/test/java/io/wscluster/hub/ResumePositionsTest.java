@@ -56,8 +56,8 @@ class ResumePositionsTest {
 
     @Test
     void aSubscriberWithBytesWaitingHoldsItsRoomsPositionBack() {
-        RecordingSession reading = h.open(0, "alice", io.wscluster.protocol.Encoding.JSON);
-        RecordingSession stuck = h.open(1, "bob", io.wscluster.protocol.Encoding.JSON);
+        RecordingSession reading = h.open(0, "alice", io.wscluster.codec.Encoding.JSON);
+        RecordingSession stuck = h.open(1, "bob", io.wscluster.codec.Encoding.JSON);
         subscribe(reading, "r");
         subscribe(stuck, "r");
         subscribe(reading, "other");
@@ -105,7 +105,7 @@ class ResumePositionsTest {
     @Test
     void aClientThatTracksItsOwnPositionsIsNotRecordedAndHoldsNothingBack() {
         RecordingSession thin = h.open("alice");
-        RecordingSession sdk = h.open(1, "bob", io.wscluster.protocol.Encoding.JSON, SessionRecord.OWN_POSITIONS);
+        RecordingSession sdk = h.open(1, "bob", io.wscluster.codec.Encoding.JSON, SessionRecord.OWN_POSITIONS);
         subscribe(thin, "r");
         subscribe(sdk, "r");
         String epoch = h.position("r").epoch();

@@ -3,7 +3,7 @@ package io.wscluster.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.security.Principal;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.netty.buffer.ByteBuf;
-import io.wscluster.protocol.Encoding;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Encoding;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Priority;
 import io.wscluster.testsupport.TrackingAllocator;
 import io.wscluster.testsupport.Wire;

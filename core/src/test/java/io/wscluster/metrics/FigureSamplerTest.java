@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.wscluster.protocol.ClientFrame;
+import io.wscluster.codec.ClientFrame;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -40,10 +40,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import io.wscluster.protocol.Futures;
 
 /**
  * A client's connection until it is relayed: answers the gateway's HTTP endpoints, forwards other
@@ -255,7 +255,7 @@ final class FrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void refuse(ChannelHandlerContext ctx, Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Futures.cause(e);
         if (cause instanceof NoNodeAvailableException none) {
             core.metrics().refused(GatewayMetrics.NO_NODE);
             reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, none.getMessage(), none.retryAfterSeconds());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeOptions;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.RoutingOptions;
 import io.wscluster.routing.Stickiness;

@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import io.wscluster.eventloops.EventLoops;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.wscluster.loadtest;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

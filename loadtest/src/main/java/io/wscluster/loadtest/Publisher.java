@@ -2,7 +2,7 @@ package io.wscluster.loadtest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

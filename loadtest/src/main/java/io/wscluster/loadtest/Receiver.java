@@ -2,7 +2,7 @@ package io.wscluster.loadtest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 

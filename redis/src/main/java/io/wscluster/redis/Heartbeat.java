@@ -3,7 +3,6 @@ package io.wscluster.redis;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -12,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.wscluster.protocol.Futures;
 
 /**
  * Runs an asynchronous beat (a lease renewal) at a fixed period on the node's scheduler, which
@@ -136,8 +136,7 @@ final class Heartbeat {
                 log.info("{}: Redis answers again", name);
             }
         } else if (failing.compareAndSet(false, true)) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = Futures.cause(error);
             log.warn("{} failed, retrying every {} ms until Redis answers: {}", name, period.toMillis(),
                     cause.toString());
         }

@@ -11,7 +11,7 @@ import io.wscluster.bus.Bus;
 import io.wscluster.bus.BusListener;
 import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryStore;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -4,7 +4,7 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.wscluster.history.HistoryLimits;
 import io.wscluster.history.HistoryRead;
 import io.wscluster.history.HistoryStore;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.protocol.StreamPosition;
 import java.util.ArrayList;
 import java.util.List;

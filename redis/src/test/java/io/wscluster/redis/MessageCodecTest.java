@@ -3,8 +3,8 @@ package io.wscluster.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Priority;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

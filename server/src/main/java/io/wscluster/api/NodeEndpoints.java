@@ -12,10 +12,10 @@ import io.wscluster.cluster.NodeState;
 import io.wscluster.failover.FailoverLog;
 import io.wscluster.failover.FailoverRecordJson;
 import io.wscluster.hub.BusBridge;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.protocol.ErrorCode;
-import io.wscluster.protocol.Message;
-import io.wscluster.protocol.Payload;
+import io.wscluster.codec.Message;
+import io.wscluster.codec.Payload;
 import io.wscluster.protocol.Names;
 import io.wscluster.protocol.Priority;
 import io.wscluster.protocol.ProtocolException;
@@ -31,11 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import io.wscluster.protocol.Futures;
 
 /** The HTTP endpoints of protocol.md for one node. */
 public final class NodeEndpoints implements HttpEndpoints {
@@ -212,7 +212,7 @@ public final class NodeEndpoints implements HttpEndpoints {
             if (error == null) {
                 return ok.apply(value);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Futures.cause(error);
             if (cause instanceof ProtocolException pe) {
                 return error(pe);
             }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import io.wscluster.protocol.Futures;
 
 /**
  * Asks every other node of the cluster, as membership lists it, for one of its operator endpoints,
@@ -79,7 +79,7 @@ final class PeerQueries {
     }
 
     private static String cause(Throwable e) {
-        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable c = Futures.cause(e);
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 }

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.wscluster.protocol.Futures;
 
 /**
  * Asks the application's back end over HTTP: a JSON {@code POST} per question to the configured
@@ -91,7 +91,7 @@ public final class HttpPermissionProxy implements PermissionProxy {
     private CompletableFuture<JsonNode> ask(URI url, String event, ObjectNode question) {
         return http.postJson(url, question.toString()).handle((body, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = Futures.cause(error);
                 log.debug("{} proxy {}: {}", event, url, cause.getMessage());
                 throw unavailable(event, cause.getMessage());
             }

@@ -17,7 +17,7 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
     }
 
     public static HttpReply error(int status, io.wscluster.protocol.ErrorCode code, String message) {
-        var body = io.wscluster.protocol.Encoding.JSON.mapper().createObjectNode();
+        var body = io.wscluster.codec.Encoding.JSON.mapper().createObjectNode();
         body.putObject("error").put("code", code.wireName()).put("message", message);
         return json(status, body.toString());
     }

@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.wscluster.hub.Connection;
 import io.wscluster.hub.SharedFrame;
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.security.ConnectionLimiter;
 import java.util.concurrent.TimeUnit;
 

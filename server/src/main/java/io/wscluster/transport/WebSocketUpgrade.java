@@ -22,7 +22,7 @@ import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
 import io.wscluster.hub.SessionRecord;
 import io.wscluster.metrics.NodeMetrics;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.security.Bearer;
@@ -35,8 +35,8 @@ import io.wscluster.security.TokenVerifier;
 import io.wscluster.security.TrustedProxies;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import io.wscluster.protocol.Futures;
 
 /**
  * Turns an HTTP connection into a WebSocket session: checks the node is accepting and the
@@ -151,7 +151,7 @@ final class WebSocketUpgrade {
                     return;
                 }
                 if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = Futures.cause(error);
                     ProtocolException refused = cause instanceof ProtocolException pe ? pe
                             : new ProtocolException(ErrorCode.UNAVAILABLE, "the application's connect check failed");
                     HttpResponses.write(ctx, HttpReply.error(refused.code(), refused.getMessage()), false);

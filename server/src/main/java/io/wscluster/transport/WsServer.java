@@ -16,7 +16,7 @@ import io.wscluster.hub.Hub;
 import io.wscluster.hub.HubShard;
 import io.wscluster.hub.Session;
 import io.wscluster.protocol.CloseCode;
-import io.wscluster.protocol.OutboundFrame;
+import io.wscluster.codec.OutboundFrame;
 import io.wscluster.security.ConnectionLimiter;
 import io.wscluster.security.SecurityOptions;
 import io.wscluster.security.TokenVerifier;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.routing.Algorithm;
 import io.wscluster.routing.Stickiness;
 import io.wscluster.testkit.TestClient;

@@ -33,7 +33,7 @@ class EmbeddedClusterIT {
             var http = java.net.http.HttpClient.newHttpClient();
             var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.adminUrl() + "/api/cluster")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            JsonNode cluster = io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body());
+            JsonNode cluster = io.wscluster.codec.Encoding.JSON.mapper().readTree(r.body());
             assertThat(cluster.path("nodes")).extracting(n -> n.path("id").asText()).containsExactly("a", "b");
         }
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.StartupException;
 import io.wscluster.WsCluster;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;

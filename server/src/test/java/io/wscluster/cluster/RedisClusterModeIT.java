@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.LocalNodes;
 import io.wscluster.NodeOptions;
 import io.wscluster.StartupException;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.redis.BusOptions;
 import io.wscluster.testkit.SharedRedis;
 import io.wscluster.testkit.TestClient;

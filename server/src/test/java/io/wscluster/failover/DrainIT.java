@@ -87,6 +87,6 @@ class DrainIT {
     private String routedTo(WsCluster via) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(via.adminUrl() + "/api/route")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return io.wscluster.protocol.Encoding.JSON.mapper().readTree(r.body()).path("node").asText();
+        return io.wscluster.codec.Encoding.JSON.mapper().readTree(r.body()).path("node").asText();
     }
 }

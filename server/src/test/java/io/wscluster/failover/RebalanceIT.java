@@ -8,7 +8,7 @@ import io.wscluster.LocalNodes;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.testkit.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;

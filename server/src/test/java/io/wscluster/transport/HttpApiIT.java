@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.testkit.TestClient;
 import java.io.IOException;
 import java.net.URI;

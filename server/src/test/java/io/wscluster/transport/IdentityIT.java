@@ -10,7 +10,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.security.ClientReach;
 import io.wscluster.testkit.RawHttp;
 import io.wscluster.testkit.TestClient;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
 import io.wscluster.cluster.NodeState;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import io.wscluster.testkit.RawHttp;
 import java.util.List;
 import org.junit.jupiter.api.Test;

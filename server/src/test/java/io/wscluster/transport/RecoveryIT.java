@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.NodeFixture;
 import io.wscluster.WsCluster;
-import io.wscluster.protocol.Message;
+import io.wscluster.codec.Message;
 import io.wscluster.testkit.TestClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -30,7 +30,7 @@ class ShutdownIT {
     void everyClientIsAskedToReconnectAndClosedWith1001() throws Exception {
         WsCluster node = nodes.start(o -> o.drain(d -> d.shutdownTimeout(DrainOptions.DEFAULT_SHUTDOWN_TIMEOUT)));
         try (TestClient a = TestClient.connect(node.url()); TestClient b = TestClient.connect(TestClient.options(node.url())
-                .withEncoding(io.wscluster.protocol.Encoding.MSGPACK))) {
+                .withEncoding(io.wscluster.codec.Encoding.MSGPACK))) {
             a.request(a.frame("subscribe").put("room", "r"));
             node.stop();
             for (TestClient c : new TestClient[] {a, b}) {

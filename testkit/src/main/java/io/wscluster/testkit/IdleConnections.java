@@ -25,7 +25,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketCl
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wscluster.eventloops.EventLoops;
-import io.wscluster.protocol.Encoding;
+import io.wscluster.codec.Encoding;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,7 +1,9 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.StreamPosition;
 
 /**
  * A validated request from a client. {@code id} is the request id the reply echoes, or 0 when the
@@ -20,7 +22,7 @@ public sealed interface ClientFrame {
     record Unsubscribe(long id, String room) implements ClientFrame {
     }
 
-    /** {@code idempotencyKey}: the client's key for this message, null when none (see {@link Names#MAX_IDEMPOTENCY_KEY}). */
+    /** {@code idempotencyKey}: the client's key for this message, null when none (see {@link io.wscluster.protocol.Names#MAX_IDEMPOTENCY_KEY}). */
     record Publish(long id, String room, JsonNode data, Priority priority, String idempotencyKey) implements ClientFrame {
         public Publish(long id, String room, JsonNode data, Priority priority) {
             this(id, room, data, priority, null);

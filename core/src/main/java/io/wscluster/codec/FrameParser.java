@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
+import io.wscluster.protocol.Names;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.StreamPosition;
 
 /**
  * Turns the bytes of one client frame into a {@link ClientFrame}, or throws a

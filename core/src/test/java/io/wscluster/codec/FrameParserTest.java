@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static io.wscluster.testsupport.Wire.bytes;
 import static io.wscluster.testsupport.Wire.object;
@@ -18,6 +18,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Names;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.StreamPosition;
 
 class FrameParserTest {
 
@@ -320,7 +325,7 @@ class FrameParserTest {
         }
 
         @ParameterizedTest
-        @MethodSource("io.wscluster.protocol.FrameParserTest#badFrames")
+        @MethodSource("io.wscluster.codec.FrameParserTest#badFrames")
         void badFramesFailIdenticallyToJson(String json, String mentions, long requestId) {
             com.fasterxml.jackson.databind.JsonNode tree;
             try {

@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;

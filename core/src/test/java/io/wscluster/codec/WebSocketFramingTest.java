@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,14 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.ReconnectReason;
+import io.wscluster.protocol.StreamPosition;
 
 /** Factories for every frame the server sends except {@code message} (see {@link Message}). */
 public final class ServerFrames {

@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.wscluster.testsupport.Wire;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import io.wscluster.protocol.Priority;
 
 class PayloadTest {
 

@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.ProtocolException;
 
 /**
  * No input escapes a clear error: whatever bytes or values a client sends, in either encoding,

@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static io.wscluster.testsupport.Wire.json;
 import static io.wscluster.testsupport.Wire.tree;
@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.ReconnectReason;
+import io.wscluster.protocol.StreamPosition;
 
 /** Every server frame encodes to the exact JSON of protocol.md, field for field and in that order. */
 class ServerFramesTest {

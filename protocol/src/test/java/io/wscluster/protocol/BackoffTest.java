@@ -1,4 +1,4 @@
-package io.wscluster.failover;
+package io.wscluster.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,9 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.Objects;
+import io.wscluster.protocol.Priority;
 
 /**
  * One message on its way to subscribers: to a room, to a user, or to everyone. A room message gets

@@ -1,4 +1,4 @@
-package io.wscluster.failover;
+package io.wscluster.protocol;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.wscluster.protocol;
+package io.wscluster.codec;
 
 import static io.wscluster.testsupport.Wire.decode;
 import static io.wscluster.testsupport.Wire.encodeToTree;
@@ -15,6 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.Priority;
+import io.wscluster.protocol.ReconnectReason;
+import io.wscluster.protocol.StreamPosition;
 
 class EncodingTest {
 
