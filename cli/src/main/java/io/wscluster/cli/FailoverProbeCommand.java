@@ -156,7 +156,7 @@ public final class FailoverProbeCommand implements Callable<Integer> {
             List<String> order = new ArrayList<>();
             order.add(i < clients ? urls.get(0) : others.get(i % others.size()));
             urls.stream().filter(u -> !u.equals(order.get(0))).forEach(order::add);
-            WscClient c = WscClient.connect(new ClientOptions(order, null, backoff, Duration.ofSeconds(10), Duration.ofSeconds(5)));
+            WscClient c = WscClient.connect(ClientOptions.of(order).withBackoff(backoff));
             Track t = new Track();
             c.onEvent(t::on);
             c.onEvent(e -> {

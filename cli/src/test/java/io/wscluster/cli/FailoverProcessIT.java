@@ -80,8 +80,8 @@ class FailoverProcessIT {
                     "--drain-batch", String.valueOf(DRAIN_BATCH), "--drain-pace", "200ms"));
         }
         // Every client starts on n1 and knows all three nodes, the one that will die among them.
-        stream = new StreamClients(DRAINED_CLIENTS, i -> new ClientOptions(List.of(urls.get(0), urls.get(1), urls.get(2)), null,
-                new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2), Duration.ofSeconds(10), Duration.ofSeconds(1)));
+        stream = new StreamClients(DRAINED_CLIENTS, i -> ClientOptions.of(urls.get(0), urls.get(1), urls.get(2))
+                .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2)).withKeepAlive(Duration.ofSeconds(1)));
         record Move(long atNanos, String detail) {
         }
         Queue<Move> moves = new ConcurrentLinkedQueue<>();
@@ -129,8 +129,8 @@ class FailoverProcessIT {
             // survivors' own heartbeats come late enough for the cluster to take them for dead too.
             urls.add(nodes.start("n" + i, "--redis", redis.url(), "--cluster", cluster, "--history-size", "5000"));
         }
-        stream = new StreamClients(clientCount, i -> new ClientOptions(List.of(urls.get(i % 3), urls.get((i + 1) % 3), urls.get((i + 2) % 3)),
-                null, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2), Duration.ofSeconds(10), keepAlive));
+        stream = new StreamClients(clientCount, i -> ClientOptions.of(urls.get(i % 3), urls.get((i + 1) % 3), urls.get((i + 2) % 3))
+                .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2)).withKeepAlive(keepAlive));
         stream.publish(ClientOptions.of(urls.get(1)), RATE);
 
         Thread.sleep(4000);

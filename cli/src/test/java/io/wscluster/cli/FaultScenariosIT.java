@@ -245,7 +245,6 @@ class FaultScenariosIT {
     private static ClientOptions options(Cluster c, int node) {
         List<String> urls = List.of(c.urls().get(node), c.urls().get((node + 1) % 3), c.urls().get((node + 2) % 3));
         // A 5-s keep-alive: on this 2-core machine a node under a fault's load can be late by a second.
-        return new ClientOptions(urls, null, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2), Duration.ofSeconds(10),
-                Duration.ofSeconds(5));
+        return ClientOptions.of(urls).withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2));
     }
 }

@@ -81,7 +81,7 @@ final class HistoryChecker {
     }
 
     void received(int subscriber, RoomMessage m) {
-        subscribers.get(subscriber).receipts.add(new Receipt(m.data().asText(), m.epoch(), m.offset(), System.nanoTime()));
+        subscribers.get(subscriber).receipts.add(new Receipt(m.data(String.class), m.epoch(), m.offset(), System.nanoTime()));
     }
 
     void event(int subscriber, ClientEvent e) {

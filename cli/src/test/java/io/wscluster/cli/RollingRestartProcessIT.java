@@ -60,8 +60,8 @@ class RollingRestartProcessIT {
         List<List<Long>> seen = new ArrayList<>();
         List<io.wscluster.client.ClientEvent> events = new CopyOnWriteArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            WscClient c = WscClient.connect(new ClientOptions(List.of(urls.get(i % 3)), null,
-                    new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2), Duration.ofSeconds(10), Duration.ofSeconds(5)));
+            WscClient c = WscClient.connect(ClientOptions.of(urls.get(i % 3))
+                    .withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1), 2)));
             List<Long> offsets = new CopyOnWriteArrayList<>();
             c.subscribe("stream", m -> offsets.add(m.offset()));
             c.onEvent(events::add);

@@ -12,7 +12,13 @@ package io.wscluster.client;
  *               dropped; null otherwise
  */
 public record ClientEvent(Type type, String node, String detail, Lost lost) {
-    /** An event without {@link #lost}. */
+    /**
+     * An event without {@link #lost}.
+     *
+     * @param type   what happened
+     * @param node   the node concerned, when known
+     * @param detail what the type's description says
+     */
     public ClientEvent(Type type, String node, String detail) {
         this(type, node, detail, null);
     }
@@ -22,10 +28,15 @@ public record ClientEvent(Type type, String node, String detail, Lost lost) {
      * for this client, which read too slowly, and dropped some or all of (the room's overflow
      * policy, {@code drop-oldest} or {@code latest-per-key}). Under {@code latest-per-key} some of
      * them may still arrive after the event, in order; the others never do.
+     *
+     * @param epoch the room's epoch
+     * @param from  the first offset dropped
+     * @param to    the last offset dropped
      */
     public record Lost(String epoch, long from, long to) {
     }
 
+    /** What happened. */
     public enum Type {
         /** Connected and welcomed; detail says whether the session was resumed. */
         CONNECTED,
@@ -62,7 +73,16 @@ public record ClientEvent(Type type, String node, String detail, Lost lost) {
          * the application that depends on them should reload what they carry.
          */
         DIRECT_GAP,
-        /** Something failed that the client handles by itself (e.g. a resubscription; it reconnects); detail says what. */
+        /**
+         * The connection's token was renewed in place ({@code refresh}) with a token from the
+         * supplier of {@link ClientOptions#withTokenSupplier}; detail is its expiry (epoch ms), or
+         * {@code none}.
+         */
+        TOKEN_REFRESHED,
+        /**
+         * Something failed that the client handles by itself (a resubscription, a token refresh, the
+         * token supplier: it retries with backoff; a hung node: it reconnects); detail says what.
+         */
         ERROR,
         /** The client was closed by the application. */
         CLOSED

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 
 /**
  * One WebSocket connection of a {@link WscClient}, JSON subprotocol. Reports text frames, the close
- * code and the end of the connection to its owner, on the client's event loop.
+ * code and the end of the connection to its owner, on the client's event loop. Package-private
+ * with its listener: Netty's handler methods are no part of the SDK's API.
  */
 final class Connection extends SimpleChannelInboundHandler<Object> {
     interface Listener {
@@ -46,6 +47,7 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
     private int closeCode = 1006;
     private String closeReason = "";
     private boolean ended;
+    private boolean closing;
 
     private Connection(URI uri, String token, Listener listener) {
         HttpHeaders headers = new DefaultHttpHeaders();
@@ -84,6 +86,7 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
     }
 
     void close() {
+        closing = true; // a socket still being connected is closed once it is
         if (channel != null && channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(1000, "bye")).addListener(f -> channel.close());
         }
@@ -92,6 +95,10 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (closing) {
+            ctx.close();
+            return;
+        }
         handshaker.handshake(channel);
     }
 

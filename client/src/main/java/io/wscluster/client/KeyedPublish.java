@@ -3,20 +3,20 @@ package io.wscluster.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wscluster.protocol.Backoff;
-import io.wscluster.protocol.Futures;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import io.wscluster.protocol.Futures;
 
 /**
  * One publish until its outcome is known. Every attempt carries the same idempotency key, so the
  * cluster stores the message once however often it is asked (within its 5-minute window). An
  * attempt whose outcome is unknown ({@code outcome_unknown}, the connection lost with it in flight,
  * no reply in time) is asked again after a backoff; while the client is between connections the
- * next attempt waits for one. After an unknown outcome a refusal ({@code unavailable}) says nothing
+ * next attempt is held for the next one, as any request is. After an unknown outcome a refusal ({@code unavailable}) says nothing
  * of the earlier attempt, so it is asked again too. It fails with {@code outcome_unknown} only when
  * the attempts or the time run out with an unknown outcome among them: never {@code unavailable}
  * for a message that may be stored. Used on the client's event loop only.
@@ -26,12 +26,9 @@ final class KeyedPublish {
     static final int ATTEMPTS = 5;
     /** The codes that leave the outcome unknown. */
     private static final Set<String> UNKNOWN = Set.of("outcome_unknown", "connection_lost", "timeout");
-    /** How often an attempt that waits for a connection looks again. */
-    private static final long WAIT_STEP_MILLIS = 100;
 
     private final ObjectNode frame;
     private final Function<ObjectNode, CompletableFuture<JsonNode>> request;
-    private final BooleanSupplier connected;
     private final BooleanSupplier closed;
     private final ScheduledExecutorService loop;
     private final Backoff backoff;
@@ -42,15 +39,13 @@ final class KeyedPublish {
 
     /**
      * @param frame     the publish frame, with its idempotency key
-     * @param request   sends a request on the current connection
-     * @param connected whether the client is welcomed on a connection now
+     * @param request   sends a request on the current connection, or holds it for the next
      * @param window    how long it may take in all, waiting for connections included
      */
-    KeyedPublish(ObjectNode frame, Function<ObjectNode, CompletableFuture<JsonNode>> request, BooleanSupplier connected,
-                 BooleanSupplier closed, ScheduledExecutorService loop, Backoff backoff, java.time.Duration window) {
+    KeyedPublish(ObjectNode frame, Function<ObjectNode, CompletableFuture<JsonNode>> request, BooleanSupplier closed,
+                 ScheduledExecutorService loop, Backoff backoff, java.time.Duration window) {
         this.frame = frame;
         this.request = request;
-        this.connected = connected;
         this.closed = closed;
         this.loop = loop;
         this.backoff = backoff;
@@ -65,13 +60,7 @@ final class KeyedPublish {
 
     private void attempt() {
         if (closed.getAsBoolean()) {
-            fail(new WscException("closed", "the client is closed"));
-        } else if (!connected.getAsBoolean()) {
-            if (System.nanoTime() - deadline < 0) {
-                loop.schedule(this::attempt, WAIT_STEP_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                fail(new WscException("connection_lost", "not connected; retry once reconnected"));
-            }
+            fail(new WscException("closed", "the client is closed", true));
         } else {
             sent++;
             request.apply(frame.deepCopy()).whenComplete((ack, e) -> {
@@ -87,7 +76,8 @@ final class KeyedPublish {
     private void answered(Throwable e) {
         Throwable cause = Futures.cause(e);
         String code = cause instanceof WscException w ? w.code() : null;
-        boolean unknown = UNKNOWN.contains(code);
+        // A held attempt that never left (no connection in time, the queue full) tells nothing new.
+        boolean unknown = UNKNOWN.contains(code) && !((WscException) cause).unsent();
         unknownSeen |= unknown;
         boolean again = unknown || (unknownSeen && "unavailable".equals(code));
         if (again && sent < ATTEMPTS && System.nanoTime() - deadline < 0) {

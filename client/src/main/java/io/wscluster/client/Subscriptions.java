@@ -35,7 +35,13 @@ final class Subscriptions {
     }
 
     private final Map<String, Room> rooms = new LinkedHashMap<>();
+    private final JsonCodec codec;
     private long duplicatesDropped;
+
+    /** @param codec what the handed-on messages decode their data with */
+    Subscriptions(JsonCodec codec) {
+        this.codec = codec;
+    }
 
     /** Subscribes {@code room} anew: a previous handler and position of that room are dropped. */
     void add(String room, Consumer<RoomMessage> handler) {
@@ -102,8 +108,7 @@ final class Subscriptions {
         }
         r.epoch = epoch;
         r.offset = offset;
-        r.handler.accept(new RoomMessage(f.get("room").asText(), epoch, offset, f.get("data"), f.path("from").asText(null),
-                f.path("ts").asLong()));
+        r.handler.accept(Replies.message(f, codec));
     }
 
     /**

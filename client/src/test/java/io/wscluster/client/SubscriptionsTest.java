@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SubscriptionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Subscriptions sut = new Subscriptions();
+    private final Subscriptions sut = new Subscriptions(JsonCodec.jackson());
     private final List<Long> handed = new ArrayList<>();
 
     @BeforeEach

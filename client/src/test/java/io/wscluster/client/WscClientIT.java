@@ -8,6 +8,7 @@ import io.wscluster.WsCluster;
 import io.wscluster.protocol.Backoff;
 import io.wscluster.hub.Session;
 import io.wscluster.codec.ServerFrames;
+import io.wscluster.security.ClientReach;
 import io.wscluster.security.RoomAccess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class WscClientIT {
     /** The sessions the nodes opened, in order. */
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
-    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0).roomPresence(RoomAccess.ANYONE)).history(h -> h.size(1000))
+    private final LocalNodes nodes = LocalNodes.builder().options(o -> o.security(s -> s.clientBroadcast(ClientReach.ANYONE).roomPublish(RoomAccess.ANYONE).clientPublishRate(0).clientPublishBytes(0).roomPresence(RoomAccess.ANYONE)).history(h -> h.size(1000))
             .bus(bus -> bus.heartbeat(Duration.ofMillis(100)))
             .drain(d -> d.pace(Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(2))))
             .application(app -> app.onConnect(s -> sessions.add(s))).build();
@@ -48,7 +49,7 @@ class WscClientIT {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 5);
         assertThat(got).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(client.presence("room").toCompletableFuture().join().path("connections").asInt()).isEqualTo(1);
+        assertThat(client.presence("room").toCompletableFuture().join().connections()).isEqualTo(1);
         assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
     }
 
@@ -131,7 +132,41 @@ class WscClientIT {
                 && events.stream().anyMatch(e -> e.type() == ClientEvent.Type.RESUBSCRIBED));
         assertThat(events).filteredOn(e -> e.type() == ClientEvent.Type.RESUBSCRIBED).extracting(ClientEvent::detail)
                 .containsExactly("kept");
-        assertThat(client.presence("inbox").toCompletableFuture().join().path("connections").asInt()).isZero();
+        assertThat(client.presence("inbox").toCompletableFuture().join().connections()).isZero();
+    }
+
+    /** What a broadcast carries, as the receiver decodes it. */
+    record Notice(String text, int level) {
+    }
+
+    @Test
+    void aBroadcastReachesEveryConnectionOfTheClusterWithItsDataDecodable() throws Exception {
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
+        WscClient sender = client(a.url());
+        WscClient receiver = client(b.url());
+        List<DirectMessage> got = new CopyOnWriteArrayList<>();
+        receiver.onDirect(got::add);
+        receiver.connected().toCompletableFuture().join();
+        sender.connected().toCompletableFuture().join();
+        sender.broadcast(new Notice("maintenance at noon", 2)).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
+        DirectMessage m = got.get(0);
+        assertThat(m.broadcast()).isTrue();
+        assertThat(m.user()).isNull();
+        assertThat(m.data(Notice.class)).isEqualTo(new Notice("maintenance at noon", 2));
+        assertThat(m.data()).isEqualTo("{\"text\":\"maintenance at noon\",\"level\":2}");
+        assertThat(m.ts()).isPositive();
+    }
+
+    @Test
+    void aBroadcastTheNodeDoesNotAllowIsRefusedWithItsCode() throws Exception {
+        try (LocalNodes closed = LocalNodes.builder().build()) {
+            WscClient c = client(closed.start("x").url());
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> c.broadcast("hi").toCompletableFuture().join());
+            assertThat(io.wscluster.protocol.Futures.cause(refused)).isInstanceOfSatisfying(WscException.class,
+                    e -> assertThat(e.code()).isEqualTo("forbidden"));
+        }
     }
 
     private WscClient client(String... urls) {
