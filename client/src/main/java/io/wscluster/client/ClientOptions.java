@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a {@link WscClient} connects: immutable, built from {@link #of(String...)} and the {@code
@@ -30,9 +31,11 @@ public final class ClientOptions {
     private final Duration keepAlive;
     private final int maxHeldRequests;
     private final JsonCodec codec;
+    private final SSLContext tls;
 
     private ClientOptions(List<String> urls, Supplier<? extends CompletionStage<String>> tokens, boolean refreshing,
-                          Backoff backoff, Duration requestTimeout, Duration keepAlive, int maxHeldRequests, JsonCodec codec) {
+                          Backoff backoff, Duration requestTimeout, Duration keepAlive, int maxHeldRequests, JsonCodec codec,
+                          SSLContext tls) {
         this.urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
         if (this.urls.isEmpty()) {
             throw new IllegalArgumentException("at least one URL is needed");
@@ -53,6 +56,7 @@ public final class ClientOptions {
         }
         this.maxHeldRequests = maxHeldRequests;
         this.codec = Objects.requireNonNull(codec, "codec");
+        this.tls = tls;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class ClientOptions {
      */
     public static ClientOptions of(List<String> urls) {
         return new ClientOptions(urls, null, false, Backoff.DEFAULT, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                DEFAULT_MAX_HELD_REQUESTS, JsonCodec.jackson());
+                DEFAULT_MAX_HELD_REQUESTS, JsonCodec.jackson(), null);
     }
 
     /**
@@ -87,7 +91,7 @@ public final class ClientOptions {
      */
     public ClientOptions withToken(String token) {
         Supplier<CompletionStage<String>> fixed = token == null ? null : () -> CompletableFuture.completedFuture(token);
-        return new ClientOptions(urls, fixed, false, backoff, requestTimeout, keepAlive, maxHeldRequests, codec);
+        return new ClientOptions(urls, fixed, false, backoff, requestTimeout, keepAlive, maxHeldRequests, codec, tls);
     }
 
     /**
@@ -102,7 +106,7 @@ public final class ClientOptions {
      */
     public ClientOptions withTokenSupplier(Supplier<? extends CompletionStage<String>> supplier) {
         return new ClientOptions(urls, Objects.requireNonNull(supplier, "supplier"), true, backoff, requestTimeout, keepAlive,
-                maxHeldRequests, codec);
+                maxHeldRequests, codec, tls);
     }
 
     /**
@@ -112,7 +116,7 @@ public final class ClientOptions {
      * @return a copy with that backoff
      */
     public ClientOptions withBackoff(Backoff b) {
-        return new ClientOptions(urls, tokens, refreshing, b, requestTimeout, keepAlive, maxHeldRequests, codec);
+        return new ClientOptions(urls, tokens, refreshing, b, requestTimeout, keepAlive, maxHeldRequests, codec, tls);
     }
 
     /**
@@ -123,7 +127,7 @@ public final class ClientOptions {
      * @return a copy with that timeout
      */
     public ClientOptions withRequestTimeout(Duration d) {
-        return new ClientOptions(urls, tokens, refreshing, backoff, d, keepAlive, maxHeldRequests, codec);
+        return new ClientOptions(urls, tokens, refreshing, backoff, d, keepAlive, maxHeldRequests, codec, tls);
     }
 
     /**
@@ -134,7 +138,7 @@ public final class ClientOptions {
      * @return a copy with that keep-alive
      */
     public ClientOptions withKeepAlive(Duration d) {
-        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, d, maxHeldRequests, codec);
+        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, d, maxHeldRequests, codec, tls);
     }
 
     /**
@@ -145,7 +149,7 @@ public final class ClientOptions {
      * @return a copy with that bound
      */
     public ClientOptions withMaxHeldRequests(int n) {
-        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, keepAlive, n, codec);
+        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, keepAlive, n, codec, tls);
     }
 
     /**
@@ -155,7 +159,19 @@ public final class ClientOptions {
      * @return a copy with that codec
      */
     public ClientOptions withCodec(JsonCodec c) {
-        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, keepAlive, maxHeldRequests, c);
+        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, keepAlive, maxHeldRequests, c, tls);
+    }
+
+    /**
+     * The TLS context of {@code wss://} connections, for a certificate the JVM's default trust store
+     * does not hold (a private CA, a development node's self-signed one). The server's host name is
+     * verified against its certificate either way.
+     *
+     * @param context the context, or null for the JVM's default
+     * @return a copy with that context
+     */
+    public ClientOptions withTls(SSLContext context) {
+        return new ClientOptions(urls, tokens, refreshing, backoff, requestTimeout, keepAlive, maxHeldRequests, codec, context);
     }
 
     /** Returns the WebSocket URLs, the first tried first. */
@@ -191,6 +207,11 @@ public final class ClientOptions {
     /** Where each connect's token comes from, or null for anonymous connections. */
     Supplier<? extends CompletionStage<String>> tokens() {
         return tokens;
+    }
+
+    /** The TLS context of {@code wss://} connections, or null for the JVM's default. */
+    SSLContext tls() {
+        return tls;
     }
 
     /** Whether tokens are renewed before they expire (a supplier, not a fixed token). */

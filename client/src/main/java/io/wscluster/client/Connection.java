@@ -23,8 +23,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
 import java.net.URI;
+import java.security.NoSuchAlgorithmException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * One WebSocket connection of a {@link WscClient}, JSON subprotocol. Reports text frames, the close
@@ -59,15 +64,19 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
         this.listener = listener;
     }
 
-    static Connection open(EventLoopGroup loop, URI uri, String token, Listener listener) {
+    static Connection open(EventLoopGroup loop, URI uri, String token, SSLContext tls, Listener listener) {
         Connection c = new Connection(uri, token, listener);
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
         new Bootstrap().group(loop).channel(EventLoops.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (secure) {
+                            ch.pipeline().addLast(tlsHandler(tls, uri.getHost(), port));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), c);
                     }
                 })
@@ -77,6 +86,20 @@ final class Connection extends SimpleChannelInboundHandler<Object> {
                     }
                 });
         return c;
+    }
+
+    /** TLS as a browser does it: the server's certificate must name the host connected to (SNI sent). */
+    private static SslHandler tlsHandler(SSLContext tls, String host, int port) {
+        try {
+            SSLEngine engine = (tls != null ? tls : SSLContext.getDefault()).createSSLEngine(host, port);
+            engine.setUseClientMode(true);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(parameters);
+            return new SslHandler(engine);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no default TLS context", e);
+        }
     }
 
     void send(String text) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,6 +28,8 @@ final class Link implements Connection.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The codes the client gives itself: not the server's refusal of a subscription. */
     private static final Set<String> OWN_CODES = Set.of("connection_lost", "timeout", "held_queue_full", "closed", "unsubscribed");
+    /** The server's answers to a resubscription that asking again cannot change. */
+    private static final Set<String> REFUSALS = Set.of("forbidden", "unauthorized", "bad_request", "not_found", "too_large");
 
     private final ClientOptions options;
     private final EventLoop loop;
@@ -38,7 +39,7 @@ final class Link implements Connection.Listener {
     private final ReconnectPlan plan;
     private final TokenKeeper tokens;
     private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
-    private final CopyOnWriteArrayList<Consumer<ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Listeners listeners = new Listeners();
     /** Subscriptions asked for that no connection has made yet: completed by the next welcome's. */
     private final Map<String, CompletableFuture<JsonNode>> awaiting = new HashMap<>();
     private final ScheduledFuture<?> watchdog;
@@ -185,7 +186,7 @@ final class Link implements Connection.Listener {
             }
             connectionToken = token;
             lastHeardNanos = System.nanoTime(); // the welcome is due within twice the keep-alive
-            connection = Connection.open(loop, URI.create(target), token, this);
+            connection = Connection.open(loop, URI.create(target), token, options.tls(), this);
         }));
     }
 
@@ -209,10 +210,15 @@ final class Link implements Connection.Listener {
         switch (f.path("op").asText()) {
             case "welcome" -> welcome(f);
             case "message" -> {
-                if (f.has("room")) {
-                    subscriptions.deliver(f);
-                } else {
-                    direct.accept(Replies.direct(f, options.codec()));
+                try {
+                    if (f.has("room")) {
+                        subscriptions.deliver(f);
+                    } else {
+                        direct.accept(Replies.direct(f, options.codec()));
+                    }
+                } catch (RuntimeException e) {
+                    // The application's failure is its own: the connection and the room's position go on.
+                    emit(ClientEvent.Type.ERROR, "a message handler threw: " + e);
                 }
             }
             case "subscribed" -> {
@@ -288,6 +294,9 @@ final class Link implements Connection.Listener {
             } else if (waiting != null && code != null && !OWN_CODES.contains(code)) {
                 subscriptions.remove(room); // a first subscription the server refuses is not asked again
                 waiting.completeExceptionally(Futures.cause(error));
+            } else if (waiting == null && REFUSALS.contains(code)) {
+                subscriptions.remove(room); // asking again cannot change this answer (the grant is gone)
+                emit(ClientEvent.Type.UNSUBSCRIBED, room);
             } else {
                 if (waiting != null) {
                     awaiting.put(room, waiting);
@@ -365,14 +374,7 @@ final class Link implements Connection.Listener {
     }
 
     private void emit(ClientEvent.Type type, String detail, ClientEvent.Lost lost) {
-        ClientEvent e = new ClientEvent(type, node, detail, lost);
-        for (Consumer<ClientEvent> l : listeners) {
-            try {
-                l.accept(e);
-            } catch (RuntimeException x) {
-                // a listener's failure is its own
-            }
-        }
+        listeners.emit(new ClientEvent(type, node, detail, lost));
     }
 
     /** Closes for good: held requests and waiting subscriptions fail with {@code closed}. */

@@ -85,6 +85,32 @@ class TokenRefreshIT {
                 && client.publish("r", "x").toCompletableFuture().get(10, TimeUnit.SECONDS) > 0);
     }
 
+    @Test
+    void aRoomTheNextTokenNoLongerGrantsEndsWithAnEventAndIsNotAskedForAgain() throws Exception {
+        WsCluster a = nodes.start("a");
+        WsCluster b = nodes.start("b");
+        // The first token grants the nodes' own metrics room; the one for the next connection does not.
+        connect(ClientOptions.of(a.url()).withTokenSupplier(() -> CompletableFuture.completedFuture(asked.incrementAndGet() == 1
+                ? JWT.create().withSubject("carol").withArrayClaim("rooms", new String[] {"wsc:metrics"})
+                        .withExpiresAt(Instant.now().plus(Duration.ofMinutes(10))).sign(Algorithm.HMAC256(SECRET))
+                : token("carol", Duration.ofMinutes(10)))));
+        List<String> handled = new CopyOnWriteArrayList<>();
+        client.subscribe("wsc:metrics", m -> {
+            handled.add(m.data());
+            throw new IllegalStateException("an application bug");
+        }).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 2);
+        assertThat(client.state()).as("a throwing handler does not cost the connection").isEqualTo(ClientState.CONNECTED);
+        assertThat(events).anySatisfy(e -> assertThat(e.detail()).contains("an application bug"));
+
+        a.drain().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.type() == ClientEvent.Type.UNSUBSCRIBED
+                && "wsc:metrics".equals(e.detail())));
+        assertThat(client.node()).isEqualTo("b");
+        Thread.sleep(1000);
+        assertThat(events).as("not asked for again").noneMatch(e -> e.detail() != null && e.detail().startsWith("resubscribing"));
+    }
+
     private void connect(ClientOptions options) throws Exception {
         client = WscClient.connect(options.withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(400), 2)));
         client.onEvent(events::add);
