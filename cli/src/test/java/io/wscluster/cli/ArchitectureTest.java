@@ -90,7 +90,7 @@ class ArchitectureTest {
     void theClientUsesNoCore() {
         classes().that().resideInAPackage("io.wscluster.client..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.wscluster.client..", "io.wscluster.protocol..",
-                        "io.wscluster.eventloops..", "io.netty..", "com.fasterxml.jackson..", "java..")
+                        "io.wscluster.eventloops..", "io.netty..", "com.fasterxml.jackson..", "java..", "javax.net.ssl..")
                 .check(MAIN);
     }
 
